@@ -1,0 +1,91 @@
+/**
+ * @file xml.h
+ * @brief application/conference-info+xml: hardened decode, fast encode.
+ *
+ * Decoding runs libxml2's SAX2 parser straight into the model (no DOM).
+ * Input comes from the network, so it is treated as hostile:
+ * - any DOCTYPE is rejected (no DTD, no entities, no network or file access);
+ * - only UTF-8 is accepted; elements are matched by namespace URI and local
+ *   name, whatever prefix the document uses;
+ * - size, depth, count and string-length limits are checked as the input is
+ *   read, before anything is allocated for it;
+ * - `version` is parsed strictly as xs:unsignedInt and enumerations are
+ *   validated; duplicate keys are rejected;
+ * - on any error the caller's state is untouched and the diagnostics carry a
+ *   message with the line and column.
+ *
+ * Encoding writes the model back as XML valid against the RFC 4575 schema,
+ * escaping every text and attribute value. decode(encode(x)) equals x.
+ *
+ * Since 0.1.
+ */
+#ifndef CONFINFO_XML_H
+#define CONFINFO_XML_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "confinfo/diag.h"
+#include "confinfo/model.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Input limits. A field left 0 takes its default (in brackets). */
+struct confinfo_xml_limits {
+	size_t max_body;      /**< bytes of input [1 MiB]                     */
+	unsigned max_depth;   /**< element nesting, root = 1 [32]             */
+	size_t max_users;     /**< users in the whole document [10000]        */
+	size_t max_endpoints; /**< endpoints in the whole document [20000]    */
+	size_t max_media;     /**< media in the whole document [40000]        */
+	size_t max_entries;   /**< uri/role/available-media/sidebar entries
+			       *   in the whole document [10000]              */
+	size_t max_string;    /**< bytes of one text or attribute value [8 KiB] */
+	size_t max_ext;       /**< bytes of foreign XML kept [64 KiB]         */
+};
+
+/** The defaults, for documentation and for programs that want to scale
+ *  them. */
+void confinfo_xml_limits_default(struct confinfo_xml_limits *lim);
+
+/**
+ * Decode a conference-info document.
+ *
+ * @param confp  on success receives a new state, owned by the caller and
+ *               released with confinfo_conf_free(); untouched on failure
+ * @param buf    the document, @p len bytes (need not be NUL-terminated)
+ * @param lim    limits, NULL for the defaults
+ * @param diag   optional details (message, line, column) and warnings
+ * @return 0, EMSGSIZE (over max_body), EBADMSG (not well-formed, not valid
+ *         against the schema, or a limit exceeded), EPROTO (a DOCTYPE or a
+ *         non-UTF-8 encoding), ENOMEM, EINVAL (bad arguments)
+ *
+ * Decoding checks what a single document can be checked for. Whether a
+ * partial document fits a state is merge's business (merge.h).
+ */
+int confinfo_xml_decode(struct confinfo_conf **confp, const char *buf,
+			size_t len, const struct confinfo_xml_limits *lim,
+			struct confinfo_diag *diag);
+
+/**
+ * Encode @p conf as a complete XML document (with XML declaration), UTF-8.
+ *
+ * @param bufp  on success receives a malloc'd, NUL-terminated buffer, owned
+ *              by the caller (free() it)
+ * @param lenp  on success receives its length without the NUL (may be NULL)
+ * @return 0, ENOMEM, EINVAL (NULL arguments, or a state the schema cannot
+ *         express, e.g. a uri entry without uri)
+ *
+ * In a document whose root state is partial, `state` is written explicitly
+ * on users, user, endpoint and sidebars (the RFC 4575 section 7.2 example
+ * shows what happens to receivers otherwise).
+ */
+int confinfo_xml_encode(char **bufp, size_t *lenp,
+			const struct confinfo_conf *conf);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
