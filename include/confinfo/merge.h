@@ -17,7 +17,8 @@
  *
  * A partial document that relies on the default state (no `state`
  * attribute on users, user, endpoint or sidebars) is applied by the RFC's
- * normative rule (absent means full) and reported as a warning.
+ * normative rule (absent means full); the decoder, which knows the line and
+ * column, reports it as a warning.
  *
  * Merging is atomic: unless the result is CONFINFO_MERGE_APPLIED the state
  * is exactly what it was.
