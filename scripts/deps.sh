@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages confinfo needs to build, test and run.
+# Safe to run again: apt-get skips what is installed. Needs root (or sudo).
+set -euo pipefail
+
+PACKAGES=(
+	build-essential cmake pkg-config clang libclang-rt-14-dev
+	libxml2-dev libxml2-utils libjansson-dev libcmocka-dev
+	libidn2-dev libunistring-dev libpsl-dev libsqlite3-dev
+	libre-dev libsofia-sip-ua-dev sip-tester python3
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+SUDO=
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update
+$SUDO apt-get install -y --no-install-recommends "${missing[@]}"
