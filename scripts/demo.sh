@@ -1,9 +1,115 @@
 #!/usr/bin/env bash
-# The README's main command. Until the live focus and watcher exist this
-# builds confinfo and shows an example conference with its chat room.
+# The README's main command: a live conference on loopback.
+#
+# 1. installs what is missing (scripts/deps.sh) and builds confinfo;
+# 2. starts a focus (confinfo focus) serving the example conference
+#    examples/conference-with-chat.xml, which advertises a chat room;
+# 3. starts a watcher (confinfo watch) subscribed to it: it prints the
+#    roster and the chat room with its verdicts;
+# 4. changes the conference once (Carol joins, Bob is unmuted, Alice hands
+#    over the chair): the focus sends a partial NOTIFY and the watcher
+#    prints one line per change;
+# 5. stops both: the watcher unsubscribes, the focus shuts down.
+# Everything runs on 127.0.0.1 and is cleaned up on exit, even on Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
 bash scripts/deps.sh
-cmake -S . -B build >/dev/null
-cmake --build build -j"$(nproc)" --target confinfo_tool >/dev/null
-./build/confinfo show examples/conference-with-chat.xml
+BUILD=${BUILD:-build}
+cmake -S . -B "$BUILD" >/dev/null
+cmake --build "$BUILD" -j"$(nproc)" --target confinfo_tool >/dev/null
+CONFINFO=$(cd "$BUILD" && pwd)/confinfo
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/confinfo-demo.XXXXXX")
+FOCUS_PID=
+WATCH_PID=
+cleanup() {
+	for pid in $WATCH_PID $FOCUS_PID; do
+		kill -TERM "$pid" 2>/dev/null || true
+	done
+	wait 2>/dev/null || true
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+# wait_for SECONDS CMD...: poll until CMD succeeds.
+wait_for() {
+	local deadline=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		if [ $SECONDS -ge $deadline ]; then
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+# A free UDP+TCP port on 127.0.0.1, from the kernel.
+PORT=$(python3 -c 'import socket
+for _ in range(50):
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.bind(("127.0.0.1", 0))
+    p = u.getsockname()[1]
+    t = socket.socket()
+    try:
+        t.bind(("127.0.0.1", p))
+    except OSError:
+        continue
+    print(p)
+    break')
+
+mkdir "$TMP/conferences"
+cp examples/conference-with-chat.xml "$TMP/conferences/weekly.xml"
+
+echo "== focus: serving sip:weekly@conf.example.com on 127.0.0.1:$PORT (log below)"
+"$CONFINFO" focus --conferences "$TMP/conferences" \
+	--listen "udp:127.0.0.1:$PORT" --listen "tcp:127.0.0.1:$PORT" \
+	--domain conf.example.com --min-interval 1 >"$TMP/focus.log" 2>&1 &
+FOCUS_PID=$!
+wait_for 10 grep -q '^ready' "$TMP/focus.log" || {
+	cat "$TMP/focus.log" >&2
+	exit 1
+}
+
+echo "== watcher: confinfo watch --proxy sip:127.0.0.1:$PORT sip:weekly@conf.example.com"
+"$CONFINFO" watch --proxy "sip:127.0.0.1:$PORT" --save "$TMP/watched.xml" \
+	sip:weekly@conf.example.com &
+WATCH_PID=$!
+wait_for 10 test -s "$TMP/watched.xml" || {
+	echo "the watcher received no state" >&2
+	exit 1
+}
+
+echo
+echo "== changing the conference: Carol joins, Bob is unmuted, Alice hands over the chair"
+sed -e 's#<status>muted-via-focus</status>#<status>connected</status>#' \
+	-e 's#<status>recvonly</status>#<status>sendrecv</status>#' \
+	-e 's#<user-count>2</user-count>#<user-count>3</user-count>#' \
+	-e 's#<roles><entry>chair</entry></roles>#<roles><entry>participant</entry></roles>#' \
+	-e 's#</users>#  <user entity="sip:carol@example.com" state="full">\
+   <display-text>Carol</display-text>\
+   <roles><entry>chair</entry></roles>\
+   <endpoint entity="sip:carol@phone.example.com" state="full">\
+    <status>connected</status>\
+   </endpoint>\
+  </user>\
+ </users>#' \
+	"$TMP/conferences/weekly.xml" >"$TMP/conferences/.weekly.xml"
+# A rename is atomic: the focus never reads a half-written file.
+mv "$TMP/conferences/.weekly.xml" "$TMP/conferences/weekly.xml"
+wait_for 15 grep -q 'sip:carol@example.com' "$TMP/watched.xml" || {
+	echo "the change did not reach the watcher" >&2
+	exit 1
+}
+
+echo
+echo "== stopping the watcher (it unsubscribes) and the focus"
+kill -INT "$WATCH_PID"
+wait "$WATCH_PID" || true
+WATCH_PID=
+kill -INT "$FOCUS_PID"
+wait "$FOCUS_PID" || true
+FOCUS_PID=
+echo
+echo "== focus log"
+cat "$TMP/focus.log"

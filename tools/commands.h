@@ -19,5 +19,7 @@ int cmd_apply(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_room(int argc, char **argv);
 int cmd_rooms(int argc, char **argv);
+int cmd_focus(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
 
 #endif

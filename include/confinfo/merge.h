@@ -20,8 +20,23 @@
  * normative rule (absent means full); the decoder, which knows the line and
  * column, reports it as a warning.
  *
+ * Where the RFC leaves room, merge reads it this way:
+ * - inside a full (or atomic) element every element is full: a partial or
+ *   deleted one there makes the document INVALID (RFC 4575 section 4.4);
+ * - <media> is keyed by id but has no state: a media is replaced whole; to
+ *   remove one, the endpoint is sent full;
+ * - uris lists with a state (sidebars-by-ref, associated-aors): full
+ *   replaces, deleted removes, partial adds or replaces entries by uri
+ *   (entries have no state, so removing one needs the list sent full);
+ * - foreign content of a partial element replaces the state's when the
+ *   document carries some, and is kept otherwise;
+ * - after a deleted root a partial document is INVALID; a newer full one
+ *   starts the conference again.
+ *
  * Merging is atomic: unless the result is CONFINFO_MERGE_APPLIED the state
- * is exactly what it was.
+ * is exactly what it was. It costs what the document touches, not the size
+ * of the state (no copy, no walk of unchanged parts); only removing a row
+ * moves the pointers after it.
  *
  * Since 0.1.
  */
@@ -61,7 +76,9 @@ const char *confinfo_merge_result_str(enum confinfo_merge_result r);
  *                in every case (it is consumed, or freed); the caller must
  *                not use it afterwards.
  * @param resultp receives the outcome
- * @param diag    optional details for STALE, GAP and INVALID, and warnings
+ * @param diag    optional details for STALE, GAP and INVALID: diag->err is
+ *                then EALREADY (stale), EAGAIN (gap) or EPROTO (invalid)
+ *                and diag->message says why
  * @return 0 when the outcome is in *resultp (whatever it is), EINVAL for
  *         NULL arguments, ENOMEM (state unchanged).
  *

@@ -75,11 +75,26 @@ int confinfo_xml_decode(struct confinfo_conf **confp, const char *buf,
  *              by the caller (free() it)
  * @param lenp  on success receives its length without the NUL (may be NULL)
  * @return 0, ENOMEM, EINVAL (NULL arguments, or a state the schema cannot
- *         express, e.g. a uri entry without uri)
+ *         express; *bufp and *lenp are then untouched)
  *
- * In a document whose root state is partial, `state` is written explicitly
- * on users, user, endpoint and sidebars (the RFC 4575 section 7.2 example
- * shows what happens to receivers otherwise).
+ * States the schema cannot express, all EINVAL: a root or sidebar entry
+ * without entity; an empty uris list, roles or available-media; a uri entry
+ * without uri; an available-media entry without label or type; media
+ * without id; a sip dialog without call-id, from-tag or to-tag; call-info
+ * with both sip and foreign elements; an enumeration value out of range;
+ * text that XML 1.0 cannot carry (invalid UTF-8, most C0 controls,
+ * U+FFFE/U+FFFF); a `when` that is not an xs:dateTime or `languages` that
+ * are not xs:language tokens; foreign elements where the schema has no
+ * xs:any (execution-type, uris-type, roles, available-media,
+ * sidebars-by-val); malformed foreign attributes (no namespace, the RFC 4575
+ * or xmlns namespace, a name that is not an NCName, or a duplicate); an
+ * element whose effective state is full holding a partial or deleted child
+ * (RFC 4575 section 4.4).
+ *
+ * The root always carries `state`. In a document whose root state is
+ * partial, `state` is written explicitly on users, user, endpoint and
+ * sidebars (the RFC 4575 section 7.2 example shows what happens to
+ * receivers otherwise). A deleted element is written without children.
  */
 int confinfo_xml_encode(char **bufp, size_t *lenp,
 			const struct confinfo_conf *conf);

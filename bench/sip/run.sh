@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# SIPp-driven benchmarks of `confinfo focus` (see README.md):
+#   1. subscription set-up rate (SUBSCRIBE, 200, NOTIFY, 200) over UDP
+#      and TCP, and the focus's memory per idle subscription;
+#   2. fan-out: time from one change to its acknowledged delivery to
+#      every one of 1,000 and 10,000 TCP subscribers, no version lost.
+#
+# usage: bash bench/sip/run.sh /path/to/confinfo [SETUP_CALLS] [FANOUT...]
+#        defaults: 20000 set-ups per transport; fan-out to 1000 10000.
+# Use a Release (or RelWithDebInfo) build. Prints one line per figure.
+set -u
+
+CONFINFO=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+SETUP_CALLS=${2:-20000}
+shift 2 2>/dev/null || shift $#
+FANOUT=("$@")
+[ ${#FANOUT[@]} -gt 0 ] || FANOUT=(1000 10000)
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/confinfo-bench.XXXXXX")
+FOCUS_PID=
+SIPP_PID=
+
+cleanup() {
+	for pid in $SIPP_PID $FOCUS_PID; do
+		kill "$pid" 2>/dev/null
+	done
+	wait 2>/dev/null
+	[ "${KEEP_WORK:-}" ] || rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+ulimit -n 65536 2>/dev/null || true
+
+die() { echo "bench: $*" >&2; exit 1; }
+
+free_port() {
+	python3 -c 'import socket
+s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+wait_for() { # FILE REGEX SECONDS
+	local i
+	for i in $(seq $(($3 * 20))); do
+		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+
+conf_doc() { # conf_doc USERS...
+	printf '<conference-info xmlns="urn:ietf:params:xml:ns:conference-info" entity="sip:bench@example.com" state="full" version="1">\n<conference-description><subject>bench</subject></conference-description>\n<users>\n'
+	for u in "$@"; do
+		printf '<user entity="sip:%s@example.com"><display-text>%s</display-text><endpoint entity="sip:%s@pc.example.com"><status>connected</status></endpoint></user>\n' "$u" "$u" "$u"
+	done
+	printf '</users>\n</conference-info>\n'
+}
+
+write_conf() { cat >"$WORK/confs/.bench.tmp" && mv "$WORK/confs/.bench.tmp" "$WORK/confs/bench.xml"; }
+
+start_focus() { # NAME
+	PORT=$(free_port)
+	"$CONFINFO" focus --conferences "$WORK/confs" --quiet \
+		--listen "udp:127.0.0.1:$PORT" --listen "tcp:127.0.0.1:$PORT" \
+		--min-interval 0 --max-subs 1000000 --max-subs-per-conf 1000000 \
+		>"$WORK/$1.log" 2>"$WORK/$1.err" &
+	FOCUS_PID=$!
+	wait_for "$WORK/$1.log" '^ready$' 10 || die "focus did not start"
+}
+
+stop_focus() {
+	kill -TERM "$FOCUS_PID" 2>/dev/null
+	# The final NOTIFYs go to a SIPp that is gone: give up on them.
+	sleep 0.5
+	kill -9 "$FOCUS_PID" 2>/dev/null
+	wait "$FOCUS_PID" 2>/dev/null
+	FOCUS_PID=
+}
+
+sipp_run() { # SCENARIO TRANSPORT CALLS RATE LIMIT OUT
+	sipp -sf "$HERE/$1" -t "$2" -m "$3" -r "$4" -l "$5" -i 127.0.0.1 \
+		-p "$(free_port)" -s bench -nostdin -max_recv_loops 10000 \
+		-max_sched_loops 10000 -buff_size 4194304 -timeout 300s -timeout_error \
+		-trace_err -error_file "$WORK/$6.err" \
+		"127.0.0.1:$PORT" >"$WORK/$6.out" 2>&1
+}
+
+failed_calls() { # OUT: SIPp's cumulative "Failed call" counter
+	grep -E '^ +Failed call' "$1" | tail -n 1 | awk -F'|' '{ gsub(/ /, "", $3); print $3 }'
+}
+
+mkdir "$WORK/confs"
+conf_doc alice bob carol | write_conf
+
+echo "# confinfo focus benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores"
+echo "# $("$CONFINFO" --version), $(sipp -v 2>&1 | grep -o 'SIPp v[^ -]*' | head -n 1)"
+
+# 1. Set-up rate and memory per idle subscription. Two batches of
+# SETUP_CALLS subscriptions: the rate is that of the second batch (the
+# focus already holds SETUP_CALLS subscriptions), the memory the growth
+# of the focus's RSS over the second batch once its transactions are gone
+# (libre keeps a completed NOTIFY transaction 5 s), so memory the first
+# batch's transactions returned to malloc does not count as idle memory.
+# SIPp keeps few calls in flight (-l): over UDP more only makes SIPp, the
+# bottleneck on 2 cores, retransmit.
+for tp in u1 t1; do
+	name=$([ "$tp" = u1 ] && echo UDP || echo TCP)
+	limit=$([ "$tp" = u1 ] && echo 50 || echo 200)
+	start_focus "setup-$tp"
+	sipp_run bench_setup.xml "$tp" "$SETUP_CALLS" 20000 "$limit" "setup1-$tp" ||
+		echo "# warning: sipp reported failures (see $WORK/setup1-$tp.out)"
+	sleep 6
+	rss0=$(rss_kb "$FOCUS_PID")
+	cpu0=$(awk '{ print $14 + $15 }' "/proc/$FOCUS_PID/stat")
+	t0=$(date +%s.%N)
+	sipp_run bench_setup.xml "$tp" "$SETUP_CALLS" 20000 "$limit" "setup-$tp" ||
+		echo "# warning: sipp reported failures (see $WORK/setup-$tp.out)"
+	t1=$(date +%s.%N)
+	cpu1=$(awk '{ print $14 + $15 }' "/proc/$FOCUS_PID/stat")
+	sleep 6
+	rss1=$(rss_kb "$FOCUS_PID")
+	subs=$(grep -c '^subscribe ' "$WORK/setup-$tp.log")
+	failed=$(failed_calls "$WORK/setup-$tp.out")
+	awk -v n="$SETUP_CALLS" -v a="$t0" -v b="$t1" -v tp="$name" -v f="${failed:-?}" \
+		-v c="$(( cpu1 - cpu0 ))" -v hz="$(getconf CLK_TCK)" \
+		'BEGIN { printf "setup_rate_%s %.0f subscriptions/s (%d calls in %.2f s, %s failed; focus CPU %.0f us/subscription)\n", tp, n / (b - a), n, b - a, f, c / hz * 1e6 / n }'
+	awk -v r0="$rss0" -v r1="$rss1" -v n="$SETUP_CALLS" -v tp="$name" -v s="$subs" \
+		'BEGIN { printf "idle_memory_%s %.0f bytes/subscription (RSS %d -> %d kB over %d subscriptions; %d held)\n", tp, (r1 - r0) * 1024 / n, r0, r1, n, s }'
+	stop_focus
+done
+
+# 2. Fan-out of one change to N TCP subscribers.
+for n in "${FANOUT[@]}"; do
+	conf_doc alice bob carol | write_conf
+	start_focus "fanout-$n"
+	sipp_run bench_fanout.xml t1 "$n" 5000 "$n" "fanout-$n" &
+	SIPP_PID=$!
+	for _ in $(seq 1200); do
+		[ "$(grep -c '^subscribe ' "$WORK/fanout-$n.log")" -ge "$n" ] && break
+		sleep 0.1
+	done
+	# Let the last full NOTIFYs be answered before the change.
+	sleep 2
+	conf_doc alice bob carol dave | write_conf
+	wait_for "$WORK/fanout-$n.log" '^conference conf=bench what=delivered' 120 ||
+		echo "# warning: delivery to all $n subscribers not seen"
+	wait "$SIPP_PID"
+	status=$?
+	SIPP_PID=
+	failed=$(failed_calls "$WORK/fanout-$n.out")
+	line=$(grep '^conference conf=bench what=delivered' "$WORK/fanout-$n.log" | tail -n 1)
+	ms=$(echo "$line" | sed -E 's/.* ms=([0-9]+).*/\1/')
+	subs=$(echo "$line" | sed -E 's/.* subscribers=([0-9]+).*/\1/')
+	echo "fanout_tcp_$n ${ms:-?} ms to deliver one change to ${subs:-?} subscribers (sipp status $status, ${failed:-?} calls failed: a lost version fails a call)"
+	stop_focus
+done

@@ -1,0 +1,278 @@
+/**
+ * @file notifier.h
+ * @brief The focus side of RFC 4575: a conference event notifier over SIP.
+ *
+ * A notifier accepts SUBSCRIBEs for `Event: conference` (RFC 6665), keeps
+ * the current full state of every conference it serves, and sends each
+ * subscriber a full NOTIFY after its SUBSCRIBE or refresh and a partial
+ * NOTIFY (computed with confinfo_diff()) after every later change. Every
+ * subscription has its own version counter: +1 per NOTIFY that reports a
+ * change, never skipped, never reused.
+ *
+ * Rate control: one NOTIFY in flight per subscription; changes that happen
+ * while one is in flight, or within the rate window after the previous
+ * NOTIFY (RFC 4575 section 3.9: 5 s by default), are coalesced into one
+ * partial NOTIFY carrying the difference between what the subscriber last
+ * received and the newest state.
+ *
+ * The notifier runs on libre's event loop: the program calls libre_init()
+ * before confinfo_notifier_alloc(), runs re_main(), and calls
+ * libre_close() after confinfo_notifier_free(). Nothing here is
+ * thread-safe; every call must come from the thread running the loop.
+ *
+ * Conference state comes from the program (confinfo_notifier_set_conf()),
+ * from a directory of documents (confinfo_dirsrc_open()) or from SIP
+ * PUBLISH requests; all of them end in the same path: new full state,
+ * diff against the previous one, notify.
+ *
+ * A conference is addressed by the user part of the Request-URI
+ * (`sip:NAME@domain`); NAME is restricted to letters, digits and
+ * `-._~+`, at most CONFINFO_NOTIFIER_NAME_MAX bytes, not starting with a
+ * dot (names double as file names).
+ *
+ * Since 0.1.
+ */
+#ifndef CONFINFO_NOTIFIER_H
+#define CONFINFO_NOTIFIER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "confinfo/diag.h"
+#include "confinfo/model.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Longest conference name, in bytes. */
+#define CONFINFO_NOTIFIER_NAME_MAX 128
+
+/** What a log event is about. */
+enum confinfo_notifier_event {
+	CONFINFO_NOTIFIER_SUBSCRIBED, /**< new subscription accepted      */
+	CONFINFO_NOTIFIER_REFRESHED,  /**< subscription refreshed         */
+	CONFINFO_NOTIFIER_REJECTED,   /**< SUBSCRIBE refused (scode)      */
+	CONFINFO_NOTIFIER_NOTIFIED,   /**< NOTIFY answered with 2xx       */
+	CONFINFO_NOTIFIER_TERMINATED, /**< subscription ended (reason)    */
+	CONFINFO_NOTIFIER_FAILED,     /**< a NOTIFY failed: subscription
+				       *   ended without a final NOTIFY  */
+	CONFINFO_NOTIFIER_PUBLISHED,  /**< PUBLISH accepted or refused    */
+	CONFINFO_NOTIFIER_CONF,       /**< conference added, changed,
+				       *   removed, or a change delivered
+				       *   (reason says which)           */
+};
+
+/**
+ * One log event. Every pointer is only valid during the callback; fields
+ * that do not apply are NULL or 0.
+ */
+struct confinfo_notifier_log {
+	enum confinfo_notifier_event type;
+	const char *conf;   /**< conference name                        */
+	const char *peer;   /**< the subscriber's (publisher's) From URI */
+	const char *callid; /**< Call-ID of the subscription dialog     */
+	const char *transport; /**< "UDP", "TCP", "TLS"                 */
+	uint16_t scode;     /**< status code sent or received           */
+	uint32_t version;   /**< NOTIFY version                         */
+	bool full;          /**< NOTIFY carried full state              */
+	uint32_t expires;   /**< granted expiry, seconds                */
+	const char *reason; /**< termination reason, rejection text, or
+			     *   for CONF "added", "changed", "removed",
+			     *   for PUBLISHED "initial", "modify",
+			     *   "refresh", "remove", "expired"          */
+	const char *etag;   /**< PUBLISHED: the entity tag now valid    */
+	/** CONF "delivered": every subscriber of the conference has
+	 *  acknowledged a NOTIFY carrying the latest change; @c count
+	 *  subscribers, @c elapsed_ms after the change arrived. */
+	uint32_t count;
+	uint32_t elapsed_ms;
+};
+
+/** Log callback: called for every event, from the event loop. */
+typedef void(confinfo_notifier_log_h)(const struct confinfo_notifier_log *ev,
+				      void *arg);
+
+/**
+ * Change callback: the served state of conference @p name became @p state
+ * (a full state, valid only during the call), or the conference was
+ * removed (@p state NULL). @p source says where the state came from
+ * ("api", "dir", "publish", or what the caller of set_conf() passed).
+ * Programs use it to persist the state (see store.h).
+ */
+typedef void(confinfo_notifier_change_h)(const char *name,
+					 const struct confinfo_conf *state,
+					 const char *source, void *arg);
+
+/** Called once when confinfo_notifier_shutdown() has finished. */
+typedef void(confinfo_notifier_done_h)(void *arg);
+
+/**
+ * Configuration. Fill it with confinfo_notifier_config_default() first,
+ * then change what you need; the notifier copies every string and array.
+ */
+struct confinfo_notifier_config {
+	/** Domain of the focus: {domain} in the chat room template. NULL:
+	 *  "localhost". */
+	const char *domain;
+	/** Chat room template, e.g. `xmpp:{name}@conference.{domain}?join`:
+	 *  every conference without a grouptextchat service URI gets one
+	 *  (RFC 7106). NULL: none added. */
+	const char *chat_room;
+	uint32_t expires_min;     /**< below it: 423 [60]                   */
+	uint32_t expires_default; /**< without Expires [3600]               */
+	uint32_t expires_max;     /**< granted at most [7200]               */
+	/** Minimum time between two change-driven NOTIFYs of one
+	 *  subscription, in milliseconds [5000]; 0 sends at once. */
+	uint32_t min_interval_ms;
+	size_t max_subs;          /**< subscriptions in total [100000]      */
+	size_t max_subs_per_conf; /**< per conference [20000]               */
+	size_t max_confs;         /**< conferences [10000]                  */
+	size_t max_body;          /**< bytes of a request body [1 MiB]      */
+	uint32_t retry_after;     /**< Retry-After of a 503, seconds [30]   */
+	/** Subscribers allowed (SIP URIs, compared on scheme, user and
+	 *  host); NULL or allow_count 0: everyone. Others get 403. */
+	const char *const *allow;
+	size_t allow_count;
+	/** Who may PUBLISH state (RFC 3903), as for @c allow; "*" allows
+	 *  everyone. No entry (the default): PUBLISH is refused with 403.
+	 *  A published state replaces the conference's state whatever fed
+	 *  it before (last writer wins), and is removed when the
+	 *  publication expires or is removed. */
+	const char *const *publishers;
+	size_t publisher_count;
+	/** Credentials file for SIP digest authentication (RFC 3261 22):
+	 *  one `user:realm:HA1` per line (htdigest form, realm = domain,
+	 *  HA1 = hex MD5 of user:realm:password; '#' starts a comment).
+	 *  When set, every SUBSCRIBE (refreshes too) and PUBLISH must
+	 *  authenticate: 401 challenges, 403 for wrong credentials. The
+	 *  allow-lists still apply on top. NULL: no authentication. */
+	const char *auth_file;
+	/** PEM file with the TLS server key and certificate, needed for
+	 *  "tls:" listeners. */
+	const char *tls_cert;
+	confinfo_notifier_log_h *logh;
+	void *log_arg;
+	confinfo_notifier_change_h *changeh;
+	void *change_arg;
+};
+
+struct confinfo_notifier;
+
+/** Fill @p cfg with the defaults shown in brackets above. */
+void confinfo_notifier_config_default(struct confinfo_notifier_config *cfg);
+
+/**
+ * Create a notifier. libre must be initialised.
+ *
+ * @param np   on success the new notifier (confinfo_notifier_free())
+ * @param cfg  the configuration (copied)
+ * @param diag optional: what is wrong with the configuration
+ * @return 0, EINVAL (bad configuration: min > default, bad allow URI,
+ *         template without a usable scheme, bad credentials file (its
+ *         line in @p diag)...), errors opening the credentials file,
+ *         ENOMEM
+ */
+int confinfo_notifier_alloc(struct confinfo_notifier **np,
+			    const struct confinfo_notifier_config *cfg,
+			    struct confinfo_diag *diag);
+
+/**
+ * Listen on @p spec: `udp:ADDR:PORT`, `tcp:ADDR:PORT` or `tls:ADDR:PORT`
+ * (IPv6 addresses in brackets: `udp:[::1]:5060`).
+ *
+ * @return 0, EINVAL (bad spec, or tls without a certificate), EADDRINUSE
+ *         and the other socket errors, ENOMEM
+ */
+int confinfo_notifier_listen(struct confinfo_notifier *n, const char *spec,
+			     struct confinfo_diag *diag);
+
+/**
+ * Serve @p state as the state of conference @p name (creating it if
+ * new). @p state must be a full state (root state full or absent); it is
+ * copied, its version ignored (versions are per subscription). If it
+ * equals the current state nothing happens; otherwise every subscriber
+ * gets a partial NOTIFY (subject to the rate window) and the change
+ * callback runs. @p source labels the origin for the change callback
+ * (NULL: "api").
+ *
+ * @return 0, EINVAL (bad name, NULL state, state not full), ENOSPC (too
+ *         many conferences), ENOMEM (the previous state stays served)
+ */
+int confinfo_notifier_set_conf(struct confinfo_notifier *n, const char *name,
+			       const struct confinfo_conf *state,
+			       const char *source);
+
+/**
+ * Stop serving conference @p name: every subscription to it ends with a
+ * NOTIFY `terminated;reason=noresource`. ENOENT if there is none.
+ */
+int confinfo_notifier_remove_conf(struct confinfo_notifier *n,
+				  const char *name);
+
+/**
+ * The state served for @p name (owned by the notifier, valid until the
+ * next change of that conference), or NULL. Its version is 0.
+ */
+const struct confinfo_conf *
+confinfo_notifier_conf(const struct confinfo_notifier *n, const char *name);
+
+/** The source label of conference @p name, or NULL. */
+const char *confinfo_notifier_conf_source(const struct confinfo_notifier *n,
+					  const char *name);
+
+/** Number of live subscriptions. */
+size_t confinfo_notifier_sub_count(const struct confinfo_notifier *n);
+
+/**
+ * Start a clean shutdown: new requests get 503, every subscription ends
+ * with `terminated;reason=deactivated`. @p doneh runs (once, from the
+ * event loop) when all final NOTIFYs are answered or have timed out.
+ */
+void confinfo_notifier_shutdown(struct confinfo_notifier *n,
+				confinfo_notifier_done_h *doneh, void *arg);
+
+/** Release the notifier (subscriptions still open are dropped without
+ *  NOTIFY; call confinfo_notifier_shutdown() first). NULL is fine. */
+void confinfo_notifier_free(struct confinfo_notifier *n);
+
+/* ---------------------------------------------------------------------
+ * Directory source: one NAME.xml per conference, watched with inotify.
+ * ------------------------------------------------------------------- */
+
+/**
+ * Error callback of the directory source: a document failed to load.
+ * @p file is its path, @p line and @p column (0 when unknown) the place,
+ * @p msg the reason. The conference keeps its previous state.
+ */
+typedef void(confinfo_dirsrc_error_h)(const char *file, unsigned line,
+				      unsigned column, const char *msg,
+				      void *arg);
+
+struct confinfo_dirsrc;
+
+/**
+ * Serve the documents of directory @p dir: every `NAME.xml` (NAME a valid
+ * conference name) is decoded and given to confinfo_notifier_set_conf()
+ * with source "dir"; later writes (close after write, rename into the
+ * directory) update it, deletion removes the conference. Files other than
+ * `*.xml`, and names starting with a dot, are ignored, so writers can
+ * write a temporary file and rename it. Conferences with source "dir"
+ * that have no file at start-up (loaded from a store, say) are removed.
+ *
+ * @param dp   on success the source (confinfo_dirsrc_close())
+ * @return 0, ENOENT/ENOTDIR/EACCES (the directory), ENOMEM, EMFILE
+ */
+int confinfo_dirsrc_open(struct confinfo_dirsrc **dp,
+			 struct confinfo_notifier *n, const char *dir,
+			 confinfo_dirsrc_error_h *errh, void *arg);
+
+/** Stop watching (the conferences stay served). NULL is fine. */
+void confinfo_dirsrc_close(struct confinfo_dirsrc *d);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,215 @@
+/**
+ * @file subscriber.h
+ * @brief The conference event package subscriber (RFC 4575, RFC 6665) on
+ *        libre.
+ *
+ * A subscriber keeps an exact copy of one conference's state over SIP: it
+ * sends SUBSCRIBE (`Event: conference`, `Accept:
+ * application/conference-info+xml`, Expires), answers the NOTIFYs, and runs
+ * every received document through confinfo_xml_decode() and
+ * confinfo_merge(). What it promises:
+ *
+ * - **State integrity.** A stale document is discarded; a version gap, a
+ *   partial document before any full one, an undecodable body or a document
+ *   merge finds inconsistent leaves the state untouched, is reported, and
+ *   asks the notifier for the full state (a refresh on the dialog). Such
+ *   refreshes are rate-limited (exponential backoff up to 64 s) so that a
+ *   notifier sending garbage cannot make the subscriber flood it.
+ * - **One dialog per SUBSCRIBE** (RFC 4575 section 3.8): the first 2xx or
+ *   NOTIFY establishes it; every NOTIFY outside it (another Call-ID, tag or
+ *   a fork) is answered 481, a NOTIFY of another event 489, a NOTIFY with a
+ *   bad or missing Subscription-State 400, a NOTIFY with an old CSeq 500.
+ * - **Subscription life cycle** (RFC 6665 section 4.1.3): refresh before
+ *   expiry (Expires from the 2xx and from the NOTIFYs' `expires`, never
+ *   longer than asked), 423 retried with Min-Expires, 401/407 answered with
+ *   digest credentials from the caller, Timer N (32 s) for the NOTIFY that
+ *   must follow each SUBSCRIBE. `terminated` with reason `deactivated`,
+ *   `timeout`, no reason or an unknown reason starts a new subscription (new
+ *   dialog) after a backoff delay (0, 1, 2, 4 ... 64 s; it resets after 64 s
+ *   of stable subscription), `probation` waits for `retry-after` (capped
+ *   at one hour) as well; `rejected`, `noresource`, `giveup` and
+ *   `invariant` end the subscription. A refresh answered 404, 405, 410,
+ *   416, 480-485, 489, 501 or 604 also starts a new subscription.
+ * - A document whose `entity` differs from the subscribed URI is reported
+ *   (once per distinct value): it is applied, but callers should trust the
+ *   URI they subscribed to, never the entity (docs/chat-rooms.md section 1).
+ *
+ * Versions are scoped to a dialog: when a new subscription starts, the kept
+ * state is dropped and the first full NOTIFY of the new dialog rebuilds it
+ * (the caller, who saw the previous state in its events, can compare).
+ *
+ * Threading: everything runs in the libre main loop of the calling thread.
+ * Events are delivered from that loop.
+ *
+ * Since 0.1.
+ */
+#ifndef CONFINFO_SUBSCRIBER_H
+#define CONFINFO_SUBSCRIBER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "confinfo/model.h"
+#include "confinfo/xml.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct sip; /* libre's SIP stack (re_sip.h) */
+
+/**
+ * The NOTIFY listener of a libre SIP stack: it receives every NOTIFY,
+ * hands each one to the subscription whose dialog it belongs to and
+ * answers 481 to the others. Create one per struct sip, before the
+ * subscriptions that use it, and free it after them.
+ */
+struct confinfo_subscriber_sock;
+
+/**
+ * Start listening for NOTIFYs on @p sip.
+ *
+ * @param sockp  on success the new listener (confinfo_subscriber_sock_free())
+ * @param sip    the caller's SIP stack, with its transports added; it must
+ *               outlive the listener
+ * @return 0, EINVAL, ENOMEM, or libre's error
+ */
+int confinfo_subscriber_sock_alloc(struct confinfo_subscriber_sock **sockp,
+				   struct sip *sip);
+
+/** Stop listening and free @p sock (NULL is fine). Its subscriptions must
+ *  have been freed before. */
+void confinfo_subscriber_sock_free(struct confinfo_subscriber_sock *sock);
+
+/** What happened (see struct confinfo_subscriber_event for the fields). */
+enum confinfo_subscriber_event_type {
+	/** A SUBSCRIBE (initial or refresh) got a 2xx: `expires`. */
+	CONFINFO_SUBSCRIBER_SUBSCRIBED = 0,
+	/** A NOTIFY was applied: `state`, `version`, `full`. */
+	CONFINFO_SUBSCRIBER_STATE,
+	/** A stale NOTIFY (version not above the local one) was discarded:
+	 *  `version` is the document's. */
+	CONFINFO_SUBSCRIBER_DISCARDED,
+	/** A NOTIFY could not be applied (gap, partial before full,
+	 *  undecodable body, inconsistent document): the state is untouched
+	 *  and a refresh is sent after `retry_ms`. `message` says why. */
+	CONFINFO_SUBSCRIBER_RESYNC,
+	/** The document's entity is not the subscribed URI: `entity`. */
+	CONFINFO_SUBSCRIBER_ENTITY_MISMATCH,
+	/** Something legal but suspicious (decoder warnings, a notifier
+	 *  lengthening the subscription, ...): `message`. */
+	CONFINFO_SUBSCRIBER_WARNING,
+	/** The subscription ended and a new one (new dialog) is sent after
+	 *  `retry_ms`: `reason` (the Subscription-State reason, or the
+	 *  response / failure), `message`. */
+	CONFINFO_SUBSCRIBER_TERMINATED,
+	/** Final event, nothing follows: `err` is 0 after
+	 *  confinfo_subscriber_close() or when the conference was deleted,
+	 *  otherwise EACCES (rejected, giveup, 403, failed authentication),
+	 * ENOENT (noresource, 404, 410), EPROTO (489, other final failures),
+	 *  ETIMEDOUT (no answer), ECONNREFUSED or another errno of the
+	 *  transport; `scode` is the SIP status when a response ended it,
+	 *  `reason` and `message` say why. */
+	CONFINFO_SUBSCRIBER_CLOSED,
+};
+
+/**
+ * One event. Pointers are only valid during the callback. `message` is
+ * never NULL (it may be ""); the others are NULL / 0 when not relevant.
+ */
+struct confinfo_subscriber_event {
+	enum confinfo_subscriber_event_type type;
+	const char *message;
+	const struct confinfo_conf *state; /**< STATE: the kept state       */
+	uint32_t version; /**< STATE, DISCARDED: the document's version    */
+	bool full; /**< STATE, DISCARDED: the document was full (or deleted) */
+	uint32_t expires;  /**< SUBSCRIBED: seconds granted                  */
+	uint64_t retry_ms; /**< RESYNC, TERMINATED: delay before next request */
+	const char *reason; /**< TERMINATED, CLOSED                          */
+	const char *entity; /**< ENTITY_MISMATCH                             */
+	int err;            /**< CLOSED                                      */
+	uint16_t scode;     /**< CLOSED                                      */
+};
+
+/**
+ * Event callback. It may call confinfo_subscriber_close() and
+ * confinfo_subscriber_resubscribe() but must not free the subscription (free it
+ * after CLOSED, from the main loop).
+ */
+typedef void(confinfo_subscriber_event_h)(
+    const struct confinfo_subscriber_event *ev, void *arg);
+
+/** What to subscribe to, and how. Strings are copied. */
+struct confinfo_subscriber_params {
+	/** The conference URI (To header; compared with `entity`), required. */
+	const char *uri;
+	/** The Request-URI when it differs from @c uri (e.g. with a
+	 *  `;transport=tcp` parameter), NULL for @c uri. */
+	const char *request_uri;
+	/** Outbound proxy URI (sent as a loose Route), NULL for none. */
+	const char *route;
+	/** From URI, required; @c from_name optional display name. */
+	const char *from;
+	const char *from_name;
+	/** User part of the Contact, NULL for "confinfo". */
+	const char *contact_user;
+	/** Requested Expires in seconds; 0 means 3600 (RFC 4575 section 3.3).
+	 */
+	uint32_t expires;
+	/** Digest credentials, NULL when the caller has none (a challenge then
+	 *  ends the subscription with EACCES). */
+	const char *auth_user;
+	const char *auth_password;
+	/** Decoder limits, NULL for the defaults. Copied. */
+	const struct confinfo_xml_limits *limits;
+	/** Callback (required) and its argument. */
+	confinfo_subscriber_event_h *eventh;
+	void *arg;
+};
+
+struct confinfo_subscriber;
+
+/**
+ * Create a subscription and send its first SUBSCRIBE.
+ *
+ * @param subp  on success the subscription (confinfo_subscriber_free())
+ * @param sock  the listener of the SIP stack to use
+ * @param p     parameters (copied)
+ * @return 0, EINVAL (missing uri, from or eventh), ENOMEM, or libre's error
+ *         for the first request (e.g. an unparsable URI)
+ */
+int confinfo_subscriber_alloc(struct confinfo_subscriber **subp,
+			      struct confinfo_subscriber_sock *sock,
+			      const struct confinfo_subscriber_params *p);
+
+/**
+ * Unsubscribe (SUBSCRIBE with Expires: 0 on the dialog, when there is an
+ * active one) and deliver CLOSED with err 0 once the notifier answered and
+ * sent its final NOTIFY, or after at most @p timeout_ms. Calling it again
+ * does nothing.
+ */
+void confinfo_subscriber_close(struct confinfo_subscriber *sub,
+			       uint64_t timeout_ms);
+
+/**
+ * Ask for the full state now: a refresh on the dialog, or a new
+ * subscription when there is none (skipping any backoff wait). Returns 0,
+ * EALREADY when a request is in flight (its NOTIFY will bring the full
+ * state anyway), ESHUTDOWN after close, or libre's error.
+ */
+int confinfo_subscriber_resubscribe(struct confinfo_subscriber *sub);
+
+/** The kept state (NULL until the first full NOTIFY of the dialog). Valid
+ *  until the next event. */
+const struct confinfo_conf *
+confinfo_subscriber_state(const struct confinfo_subscriber *sub);
+
+/** Free @p sub at once (no unsubscribe is sent; NULL is fine). No event
+ *  follows. */
+void confinfo_subscriber_free(struct confinfo_subscriber *sub);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

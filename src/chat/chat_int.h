@@ -1,0 +1,52 @@
+/*
+ * Private helpers of the chat module: the policy's answers (policy.c) and
+ * the display side of a verdict (display.c).
+ */
+#ifndef CONFINFO_CHAT_INT_H
+#define CONFINFO_CHAT_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "confinfo/chat.h"
+
+/* @p p, or the default policy when NULL. */
+const struct confinfo_chat_policy *
+chat_policy_or_default(const struct confinfo_chat_policy *p);
+
+/* True if the policy relates @p room to @p conf (section 6). */
+bool chat_policy_related(const struct confinfo_chat_policy *p,
+			 const struct confinfo_host *conf,
+			 const struct confinfo_host *room);
+
+/* The automatic-join settings of @p p (or of the defaults). */
+void chat_policy_auto(const struct confinfo_chat_policy *p,
+		      enum confinfo_chat_auto_join *modep, bool *require_namep,
+		      uint32_t *max_usersp);
+
+/*
+ * A printable copy of @p len bytes: invalid UTF-8, controls, bidi
+ * formatting and other invisible characters are percent-encoded, and so is
+ * '%' itself when @p escape_percent (then the result decodes back to the
+ * input). *escapedp tells whether anything was encoded. NULL on ENOMEM.
+ */
+char *chat_display(const char *s, size_t len, bool escape_percent,
+		   bool *escapedp);
+
+/* True if @p s (len bytes) needs no escaping to be shown. */
+bool chat_printable(const char *s, size_t len);
+
+/*
+ * If the labels of @p unicode mix scripts in a way no language does
+ * (e.g. Cyrillic with Latin), write their names, comma-separated, to
+ * @p buf and return true.
+ */
+bool chat_mixed_script(const char *unicode, char *buf, size_t size);
+
+/* Append a formatted warning to @p v. 0 or ENOMEM; past
+ * CONFINFO_CHAT_MAX_WARNINGS it is dropped (the last slot says so). */
+int chat_warn(struct confinfo_chat_verdict *v, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,183 @@
+/*
+ * The display side of a verdict. RFC 7106 section 2 makes the displayed
+ * room URI the last line of defence ("displaying the full URI ... would be
+ * the only way of actually detecting the problem"), so what is shown must
+ * be exactly what is there: nothing invisible, nothing that reorders the
+ * text, nothing that drives a terminal. Such characters are shown
+ * percent-encoded, and hosts that mix scripts (a Cyrillic "а" inside a
+ * Latin name) are flagged, since they look like another name.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <unictype.h>
+
+#include "chat/chat_int.h"
+#include "model/alloc.h"
+
+/* The UTF-8 decoder of the URI module (strict: no overlongs, no
+ * surrogates). */
+#include "uri/uri_int.h"
+
+/* Characters that must not be shown as themselves. */
+static bool hidden(uint32_t uc)
+{
+	return uc < 0x20 || (uc >= 0x7F && uc <= 0x9F) ||
+	       uri_is_bidi_control(uc) ||
+	       uc_is_property_default_ignorable_code_point(uc) ||
+	       uc_is_general_category(
+		   uc,
+		   uc_general_category_or(
+		       uc_general_category_or(UC_CATEGORY_Zl, UC_CATEGORY_Zp),
+		       uc_general_category_or(UC_CATEGORY_Cs,
+					      UC_CATEGORY_Cn))) ||
+	       (uc >= 0xE000 && uc <= 0xF8FF); /* private use */
+}
+
+bool chat_printable(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len;) {
+		uint32_t uc;
+		size_t n = uri_utf8_next((const uint8_t *)s + i, len - i, &uc);
+
+		if (!n || hidden(uc))
+			return false;
+		i += n;
+	}
+	return true;
+}
+
+char *chat_display(const char *s, size_t len, bool escape_percent,
+		   bool *escapedp)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char *d = ci_malloc(len * 3 + 1);
+	size_t k = 0;
+	bool escaped = false;
+
+	if (!d)
+		return NULL;
+	for (size_t i = 0; i < len;) {
+		uint32_t uc;
+		size_t n = uri_utf8_next((const uint8_t *)s + i, len - i, &uc);
+		bool enc = !n || hidden(uc) || (escape_percent && uc == '%');
+
+		if (!n)
+			n = 1; /* one invalid byte at a time */
+		for (size_t j = 0; j < n; j++) {
+			unsigned char b = (unsigned char)s[i + j];
+
+			if (enc) {
+				d[k++] = '%';
+				d[k++] = hex[b >> 4];
+				d[k++] = hex[b & 15];
+			} else {
+				d[k++] = (char)b;
+			}
+		}
+		escaped = escaped || enc;
+		i += n;
+	}
+	d[k] = '\0';
+	if (escapedp)
+		*escapedp = escaped;
+	return d;
+}
+
+/* Script sets that one writing system uses together: Japanese, Chinese
+ * with Bopomofo, Korean; each may also hold Latin (brand names). */
+static const char *const combos[][4] = {
+    {"Latin", "Han", "Hiragana", "Katakana"},
+    {"Latin", "Han", "Bopomofo", NULL},
+    {"Latin", "Han", "Hangul", NULL},
+};
+
+#define MAX_SCRIPTS 8
+
+static bool in_combo(const char *const *names, size_t n)
+{
+	for (size_t c = 0; c < sizeof(combos) / sizeof(combos[0]); c++) {
+		size_t found = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			for (size_t k = 0; k < 4 && combos[c][k]; k++) {
+				if (!strcmp(names[i], combos[c][k])) {
+					found++;
+					break;
+				}
+			}
+		}
+		if (found == n)
+			return true;
+	}
+	return false;
+}
+
+bool chat_mixed_script(const char *unicode, char *buf, size_t size)
+{
+	const char *names[MAX_SCRIPTS];
+	size_t n = 0, len = strlen(unicode), k = 0;
+
+	for (size_t i = 0; i < len;) {
+		uint32_t uc;
+		size_t m =
+		    uri_utf8_next((const uint8_t *)unicode + i, len - i, &uc);
+		const uc_script_t *sc;
+		bool seen = false;
+
+		if (!m)
+			return false; /* hosts are valid UTF-8 by now */
+		i += m;
+		sc = uc_script(uc);
+		if (!sc || !strcmp(sc->name, "Common") ||
+		    !strcmp(sc->name, "Inherited"))
+			continue;
+		for (size_t j = 0; j < n; j++)
+			seen = seen || !strcmp(names[j], sc->name);
+		if (!seen && n < MAX_SCRIPTS)
+			names[n++] = sc->name;
+	}
+	if (n < 2 || in_combo(names, n))
+		return false;
+	if (size)
+		buf[0] = '\0';
+	for (size_t i = 0; i < n && size; i++) {
+		int w = snprintf(buf + k, size - k, "%s%s", i ? ", " : "",
+				 names[i]);
+
+		if (w < 0 || (size_t)w >= size - k)
+			break;
+		k += (size_t)w;
+	}
+	return true;
+}
+
+int chat_warn(struct confinfo_chat_verdict *v, const char *fmt, ...)
+{
+	char msg[1024];
+	char **w;
+	va_list ap;
+
+	if (v->warning_count >= CONFINFO_CHAT_MAX_WARNINGS)
+		return 0;
+	if (v->warning_count == CONFINFO_CHAT_MAX_WARNINGS - 1) {
+		snprintf(msg, sizeof(msg), "more warnings were dropped");
+	} else {
+		va_start(ap, fmt);
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		va_end(ap);
+	}
+	w = ci_realloc(v->warnings, (v->warning_count + 1) * sizeof(*w));
+	if (!w)
+		return ENOMEM;
+	v->warnings = w;
+	/* Through the display filter once more: truncation may have cut a
+	 * UTF-8 sequence, and a warning is shown like everything else. */
+	w[v->warning_count] = chat_display(msg, strlen(msg), false, NULL);
+	if (!w[v->warning_count])
+		return ENOMEM;
+	v->warning_count++;
+	return 0;
+}

@@ -1,0 +1,69 @@
+/*
+ * docs/chat-rooms.md section 1: the checks compare rooms with the URI the
+ * client subscribed to, never with the `entity` of a received document,
+ * because a forged NOTIFY controls that attribute too. A document whose
+ * entity differs from the subscription is itself suspicious, so it is
+ * reported.
+ */
+#include <string.h>
+
+#include "chat/chat_int.h"
+#include "model/alloc.h"
+
+static bool str_eq(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+/* The parts of a SIP URI that decide where a request goes and to whom
+ * (RFC 3261 section 19.1.4, restricted to what a subscription uses). */
+static bool same_target(const struct confinfo_uri *a,
+			const struct confinfo_uri *b)
+{
+	if (a->scheme != b->scheme || a->port != b->port ||
+	    a->has_password != b->has_password ||
+	    a->has_maddr != b->has_maddr || !str_eq(a->transport, b->transport))
+		return false;
+	if (!confinfo_uri_host_equal(&a->host, &b->host))
+		return false;
+	if (!a->user.ptr || !b->user.ptr)
+		return !a->user.ptr && !b->user.ptr;
+	return confinfo_bytes_equal(&a->user, &b->user);
+}
+
+bool confinfo_chat_entity_matches(const struct confinfo_conf *doc,
+				  const struct confinfo_uri *subscribed,
+				  struct confinfo_diag *diag)
+{
+	struct confinfo_uri *entity = NULL;
+	char *shown_entity = NULL, *shown_sub = NULL;
+	bool match = false;
+
+	if (!doc || !subscribed || !subscribed->text)
+		return false;
+	if (doc->entity) {
+		if (!strcmp(doc->entity, subscribed->text))
+			return true;
+		if (!confinfo_uri_parse(&entity, doc->entity,
+					strlen(doc->entity), NULL, NULL))
+			match = same_target(entity, subscribed);
+		confinfo_uri_free(entity);
+	}
+	if (match)
+		return true;
+	if (doc->entity)
+		shown_entity =
+		    chat_display(doc->entity, strlen(doc->entity), false, NULL);
+	shown_sub = chat_display(subscribed->text, strlen(subscribed->text),
+				 false, NULL);
+	confinfo_diag_warn(diag, 0, 0,
+			   "document entity '%s' differs from the subscribed "
+			   "URI '%s': the document may be forged; chat rooms "
+			   "are checked against the subscribed URI",
+			   shown_entity ? shown_entity
+					: (doc->entity ? "?" : "(none)"),
+			   shown_sub ? shown_sub : "?");
+	ci_free(shown_entity);
+	ci_free(shown_sub);
+	return false;
+}

@@ -1,0 +1,384 @@
+/*
+ * Merge phase 1: check the document, normalise what is inserted as is, and
+ * reserve room in the state's lists. See merge_int.h for the design.
+ *
+ * The state is only read here (apart from list capacity). The document may
+ * be changed freely: it belongs to the merge and is freed after it.
+ */
+#include <stdbool.h>
+
+#include "merge/merge_int.h"
+
+/* RFC 4575 4.4: "if the parent is full, every child MUST be full". An
+ * atomic element counts as full: it is replaced whole. */
+static int not_full(struct merge_ctx *c, const char *elem, const char *key,
+		    enum confinfo_state s, const char *parent)
+{
+	return confinfo_diag_fail(
+	    c->diag, MERGE_EINVALID, 0, 0,
+	    "<%s%s%.*s%s> has state '%s' inside a full <%s> (RFC 4575 "
+	    "4.4: the children of a full element are full)",
+	    elem, key ? " entity='" : "", MERGE_KEY_MAX, key ? key : "",
+	    key ? "'" : "", confinfo_state_str(s), parent);
+}
+
+/* ------------------------------------------------------------------
+ * Normalisation of subtrees inserted as they are.
+ *
+ * norm_X(x) expects x to be full or partial (the caller checked it against
+ * x's parent and handled deleted). A full x must contain only full
+ * elements; a partial x is a new row (RFC 4575 4.6 step 3.1.1): its
+ * deleted children refer to nothing and are dropped, the rest is kept.
+ * Either way every state becomes full, so that the stored state and the
+ * equality of states see clean full trees.
+ * ---------------------------------------------------------------- */
+
+/* A uris-type child (associated-aors, sidebars-by-ref, conf-uris, ...).
+ * Its entries have no state: the whole meaning is in its own. */
+static int norm_uris(struct merge_ctx *c, struct confinfo_uris **up,
+		     bool parent_full, const char *elem, const char *parent)
+{
+	struct confinfo_uris *u = *up;
+
+	if (!u)
+		return 0;
+	if (parent_full && !merge_is_full(u->state))
+		return not_full(c, elem, NULL, u->state, parent);
+	if (merge_is_deleted(u->state)) {
+		confinfo_uris_free(u);
+		*up = NULL;
+		return 0;
+	}
+	u->state = CONFINFO_STATE_FULL;
+	return 0;
+}
+
+/* conference-description and host-info are atomic: their uris lists are
+ * part of a whole that replaces the local one, hence full. */
+static int norm_description(struct merge_ctx *c, struct confinfo_description *d)
+{
+	int err;
+
+	if (!d)
+		return 0;
+	err = norm_uris(c, &d->conf_uris, true, "conf-uris",
+			"conference-description");
+	if (!err)
+		err = norm_uris(c, &d->service_uris, true, "service-uris",
+				"conference-description");
+	return err;
+}
+
+static int norm_host_info(struct merge_ctx *c, struct confinfo_host_info *h)
+{
+	if (!h)
+		return 0;
+	return norm_uris(c, &h->uris, true, "uris", "host-info");
+}
+
+/* Free helpers with one signature, for drop_deleted(). */
+typedef void(item_free_h)(void *item);
+
+static void endpoint_free_item(void *p)
+{
+	confinfo_endpoint_free(p);
+}
+
+static void user_free_item(void *p)
+{
+	confinfo_user_free(p);
+}
+
+static void conf_free_item(void *p)
+{
+	confinfo_conf_free(p);
+}
+
+/* Removes item @p i of a document list. Rows deleted inside a new row are
+ * rare, so the O(n) removal is fine. */
+static void drop_item(struct confinfo_list *list, size_t i, item_free_h *freeh)
+{
+	freeh(confinfo_list_remove(list, confinfo_item_key(list->items[i])));
+}
+
+static int norm_endpoint(struct merge_ctx *c, struct confinfo_endpoint *ep,
+			 bool parent_full, const char *parent)
+{
+	if (parent_full && !merge_is_full(ep->state))
+		return not_full(c, "endpoint", ep->entity, ep->state, parent);
+	/* Its children (media, call-info, ...) have no state. */
+	ep->state = CONFINFO_STATE_FULL;
+	return 0;
+}
+
+static int norm_user(struct merge_ctx *c, struct confinfo_user *u,
+		     bool parent_full)
+{
+	bool full = merge_is_full(u->state);
+	size_t i = 0;
+	int err;
+
+	if (parent_full && !full)
+		return not_full(c, "user", u->entity, u->state, "users");
+	err =
+	    norm_uris(c, &u->associated_aors, full, "associated-aors", "user");
+	while (!err && i < u->endpoints.count) {
+		struct confinfo_endpoint *ep = u->endpoints.items[i];
+
+		if (!full && merge_is_deleted(ep->state)) {
+			drop_item(&u->endpoints, i, endpoint_free_item);
+			continue;
+		}
+		err = norm_endpoint(c, ep, full, "user");
+		i++;
+	}
+	u->state = CONFINFO_STATE_FULL;
+	return err;
+}
+
+/* The users element @p *usp, child of a parent full or not. */
+static int norm_users(struct merge_ctx *c, struct confinfo_users **usp,
+		      bool parent_full)
+{
+	struct confinfo_users *us = *usp;
+	size_t i = 0;
+	bool full;
+	int err = 0;
+
+	if (!us)
+		return 0;
+	if (parent_full && !merge_is_full(us->state))
+		return not_full(c, "users", NULL, us->state, "conference-info");
+	if (merge_is_deleted(us->state)) {
+		confinfo_users_free(us);
+		*usp = NULL;
+		return 0;
+	}
+	full = merge_is_full(us->state);
+	while (!err && i < us->users.count) {
+		struct confinfo_user *u = us->users.items[i];
+
+		if (!full && merge_is_deleted(u->state)) {
+			drop_item(&us->users, i, user_free_item);
+			continue;
+		}
+		err = norm_user(c, u, full);
+		i++;
+	}
+	us->state = CONFINFO_STATE_FULL;
+	return err;
+}
+
+static int norm_conf(struct merge_ctx *c, struct confinfo_conf *conf,
+		     bool parent_full);
+
+static int norm_sidebars_by_val(struct merge_ctx *c,
+				struct confinfo_sidebars_by_val **sp,
+				bool parent_full)
+{
+	struct confinfo_sidebars_by_val *s = *sp;
+	size_t i = 0;
+	bool full;
+	int err = 0;
+
+	if (!s)
+		return 0;
+	if (parent_full && !merge_is_full(s->state))
+		return not_full(c, "sidebars-by-val", NULL, s->state,
+				"conference-info");
+	if (merge_is_deleted(s->state)) {
+		confinfo_sidebars_by_val_free(s);
+		*sp = NULL;
+		return 0;
+	}
+	full = merge_is_full(s->state);
+	while (!err && i < s->entries.count) {
+		struct confinfo_conf *e = s->entries.items[i];
+
+		if (!full && merge_is_deleted(e->state)) {
+			drop_item(&s->entries, i, conf_free_item);
+			continue;
+		}
+		err = norm_conf(c, e, full);
+		i++;
+	}
+	s->state = CONFINFO_STATE_FULL;
+	return err;
+}
+
+static int norm_conf(struct merge_ctx *c, struct confinfo_conf *conf,
+		     bool parent_full)
+{
+	bool full = merge_is_full(conf->state);
+	int err;
+
+	if (parent_full && !full)
+		return not_full(c, "entry", conf->entity, conf->state,
+				"sidebars-by-val");
+	err = norm_description(c, conf->description);
+	if (!err)
+		err = norm_host_info(c, conf->host_info);
+	if (!err)
+		err = norm_users(c, &conf->users, full);
+	if (!err)
+		err = norm_uris(c, &conf->sidebars_by_ref, full,
+				"sidebars-by-ref", "conference-info");
+	if (!err)
+		err = norm_sidebars_by_val(c, &conf->sidebars_by_val, full);
+	conf->state = CONFINFO_STATE_FULL;
+	return err;
+}
+
+int merge_norm_conf(struct merge_ctx *c, struct confinfo_conf *conf)
+{
+	return norm_conf(c, conf, false);
+}
+
+/* ------------------------------------------------------------------
+ * Preparation of a partial element merged into an existing one.
+ *
+ * For each keyed list that gets new rows, count them and reserve room.
+ * What replaces or is inserted as is gets normalised; what merges into a
+ * known row is prepared recursively; deleted rows need nothing.
+ * ---------------------------------------------------------------- */
+
+/* A partial uris-type list (sidebars-by-ref, associated-aors) upserts its
+ * entries by uri; full replaces, deleted removes. */
+static int prep_uris(struct confinfo_uris *state, struct confinfo_uris *doc)
+{
+	size_t fresh = 0;
+
+	if (!doc || merge_is_deleted(doc->state))
+		return 0;
+	if (merge_is_full(doc->state) || !state) {
+		doc->state = CONFINFO_STATE_FULL;
+		return 0;
+	}
+	for (size_t i = 0; i < doc->entries.count; i++) {
+		if (!confinfo_list_find(
+			&state->entries,
+			confinfo_item_key(doc->entries.items[i])))
+			fresh++;
+	}
+	return confinfo_list_reserve(&state->entries, fresh);
+}
+
+static int prep_endpoint(struct confinfo_endpoint *state,
+			 struct confinfo_endpoint *doc)
+{
+	size_t fresh = 0;
+
+	/* <media> has no state: each one replaces the one with its id. */
+	for (size_t i = 0; i < doc->media.count; i++) {
+		if (!confinfo_list_find(&state->media,
+					confinfo_item_key(doc->media.items[i])))
+			fresh++;
+	}
+	return confinfo_list_reserve(&state->media, fresh);
+}
+
+static int prep_user(struct merge_ctx *c, struct confinfo_user *state,
+		     struct confinfo_user *doc)
+{
+	size_t fresh = 0;
+	int err;
+
+	err = prep_uris(state->associated_aors, doc->associated_aors);
+	for (size_t i = 0; !err && i < doc->endpoints.count; i++) {
+		struct confinfo_endpoint *ep = doc->endpoints.items[i];
+		struct confinfo_endpoint *known;
+
+		if (merge_is_deleted(ep->state))
+			continue;
+		known = confinfo_list_find(&state->endpoints, ep->entity);
+		if (!known)
+			fresh++;
+		if (known && merge_is_partial(ep->state))
+			err = prep_endpoint(known, ep);
+		else
+			err = norm_endpoint(c, ep, false, "user");
+	}
+	if (!err)
+		err = confinfo_list_reserve(&state->endpoints, fresh);
+	return err;
+}
+
+static int prep_users(struct merge_ctx *c, struct confinfo_users *state,
+		      struct confinfo_users **docp)
+{
+	struct confinfo_users *doc = *docp;
+	size_t fresh = 0;
+	int err = 0;
+
+	if (!doc || merge_is_deleted(doc->state))
+		return 0;
+	if (merge_is_full(doc->state) || !state)
+		return norm_users(c, docp, false);
+	for (size_t i = 0; !err && i < doc->users.count; i++) {
+		struct confinfo_user *u = doc->users.items[i];
+		struct confinfo_user *known;
+
+		if (merge_is_deleted(u->state))
+			continue;
+		known = confinfo_list_find(&state->users, u->entity);
+		if (!known)
+			fresh++;
+		if (known && merge_is_partial(u->state))
+			err = prep_user(c, known, u);
+		else
+			err = norm_user(c, u, false);
+	}
+	if (!err)
+		err = confinfo_list_reserve(&state->users, fresh);
+	return err;
+}
+
+static int prep_sidebars_by_val(struct merge_ctx *c,
+				struct confinfo_sidebars_by_val *state,
+				struct confinfo_sidebars_by_val **docp)
+{
+	struct confinfo_sidebars_by_val *doc = *docp;
+	size_t fresh = 0;
+	int err = 0;
+
+	if (!doc || merge_is_deleted(doc->state))
+		return 0;
+	if (merge_is_full(doc->state) || !state)
+		return norm_sidebars_by_val(c, docp, false);
+	for (size_t i = 0; !err && i < doc->entries.count; i++) {
+		struct confinfo_conf *e = doc->entries.items[i];
+		struct confinfo_conf *known;
+
+		if (merge_is_deleted(e->state))
+			continue;
+		known = confinfo_list_find(&state->entries, e->entity);
+		if (!known)
+			fresh++;
+		/* An entry is conference-type: same logic as the root. */
+		if (known && merge_is_partial(e->state))
+			err = merge_prepare_conf(c, known, e);
+		else
+			err = norm_conf(c, e, false);
+	}
+	if (!err)
+		err = confinfo_list_reserve(&state->entries, fresh);
+	return err;
+}
+
+int merge_prepare_conf(struct merge_ctx *c, struct confinfo_conf *state,
+		       struct confinfo_conf *doc)
+{
+	int err;
+
+	err = norm_description(c, doc->description);
+	if (!err)
+		err = norm_host_info(c, doc->host_info);
+	if (!err)
+		err = prep_users(c, state->users, &doc->users);
+	if (!err)
+		err = prep_uris(state->sidebars_by_ref, doc->sidebars_by_ref);
+	if (!err)
+		err = prep_sidebars_by_val(c, state->sidebars_by_val,
+					   &doc->sidebars_by_val);
+	return err;
+}

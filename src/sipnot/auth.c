@@ -1,0 +1,86 @@
+/*
+ * Who may subscribe: everyone, or the subscribers of an allow-list; who
+ * may publish: the publishers listed (or everyone with "*").
+ * Entries are compared on scheme, user and host (scheme and host case
+ * insensitively, the user part exactly, as RFC 3261 19.1.4 compares
+ * them); port and parameters do not identify a subscriber.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <string.h>
+
+#include "model/alloc.h"
+#include "sipnot.h"
+
+static int normalise(const struct uri *uri, char **outp)
+{
+	size_t len = uri->scheme.l + 1 + uri->user.l + 1 + uri->host.l;
+	char *s, *p;
+
+	if (!uri->scheme.l || !uri->host.l)
+		return EINVAL;
+	s = ci_malloc(len + 1);
+	if (!s)
+		return ENOMEM;
+	p = s;
+	for (size_t i = 0; i < uri->scheme.l; i++)
+		*p++ = (char)tolower((unsigned char)uri->scheme.p[i]);
+	*p++ = ':';
+	memcpy(p, uri->user.p, uri->user.l);
+	p += uri->user.l;
+	*p++ = '@';
+	for (size_t i = 0; i < uri->host.l; i++)
+		*p++ = (char)tolower((unsigned char)uri->host.p[i]);
+	*p = '\0';
+	*outp = s;
+	return 0;
+}
+
+int ci_uri_list_add(char ***listp, size_t *countp, const char *text)
+{
+	struct uri uri;
+	struct pl pl;
+	char **list, *norm = NULL;
+	int err;
+
+	pl_set_str(&pl, text);
+	if (uri_decode(&uri, &pl) || (pl_strcasecmp(&uri.scheme, "sip") &&
+				      pl_strcasecmp(&uri.scheme, "sips")))
+		return EINVAL;
+	err = normalise(&uri, &norm);
+	if (err)
+		return err;
+	list = ci_realloc(*listp, (*countp + 1) * sizeof(*list));
+	if (!list) {
+		ci_free(norm);
+		return ENOMEM;
+	}
+	list[(*countp)++] = norm;
+	*listp = list;
+	return 0;
+}
+
+static bool listed(char *const *list, size_t count, const struct sip_msg *msg)
+{
+	char *norm = NULL;
+	bool ok = false;
+
+	if (normalise(&msg->from.uri, &norm))
+		return false;
+	for (size_t i = 0; i < count && !ok; i++)
+		ok = !strcmp(norm, list[i]);
+	ci_free(norm);
+	return ok;
+}
+
+bool ci_allowed(const struct confinfo_notifier *n, const struct sip_msg *msg)
+{
+	return !n->allow_count || listed(n->allow, n->allow_count, msg);
+}
+
+bool ci_may_publish(const struct confinfo_notifier *n,
+		    const struct sip_msg *msg)
+{
+	return n->publish_any ||
+	       listed(n->publishers, n->publisher_count, msg);
+}

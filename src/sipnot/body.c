@@ -1,0 +1,111 @@
+/*
+ * NOTIFY bodies. A change fanned out to many subscribers is diffed once
+ * per distinct state the subscribers hold (normally one: they all got the
+ * previous change) and encoded once per distinct version (normally a few:
+ * subscribers that joined together count together). Small round-robin
+ * caches are enough for that; they are flushed on every new state.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "confinfo/diff.h"
+#include "confinfo/xml.h"
+#include "sipnot.h"
+
+void ci_cache_flush(struct ci_cache *c)
+{
+	for (unsigned i = 0; i < CI_CACHE_SLOTS; i++) {
+		free(c->body[i].xml);
+		c->body[i].xml = NULL;
+		confinfo_conf_free(c->diff[i].doc);
+		c->diff[i].doc = NULL;
+		c->diff[i].used = false;
+	}
+	c->next_body = c->next_diff = 0;
+}
+
+static int diff_get(struct ci_cache *c, const struct ci_snap *from,
+		    const struct ci_snap *to, struct ci_diff **dp)
+{
+	struct ci_diff *d;
+	struct confinfo_conf *doc = NULL;
+	int err;
+
+	for (unsigned i = 0; i < CI_CACHE_SLOTS; i++) {
+		d = &c->diff[i];
+		if (d->used && d->from == from->seq && d->to == to->seq) {
+			*dp = d;
+			return 0;
+		}
+	}
+	if (!confinfo_conf_equal(from->state, to->state)) {
+		err = confinfo_diff(&doc, from->state, to->state);
+		if (err)
+			return err;
+	}
+	d = &c->diff[c->next_diff];
+	c->next_diff = (c->next_diff + 1) % CI_CACHE_SLOTS;
+	confinfo_conf_free(d->doc);
+	d->doc = doc;
+	d->from = from->seq;
+	d->to = to->seq;
+	d->used = true;
+	*dp = d;
+	return 0;
+}
+
+int ci_body_get(struct ci_conf *conf, const struct ci_snap *from,
+		const struct ci_snap *to, uint32_t version, const char **xmlp,
+		size_t *lenp, bool *emptyp)
+{
+	struct ci_cache *c = &conf->cache;
+	struct confinfo_conf *doc;
+	struct ci_diff *d = NULL;
+	struct ci_body *b;
+	uint64_t fseq = from ? from->seq : 0;
+	char *xml = NULL;
+	size_t len = 0;
+	int err;
+
+	*emptyp = false;
+	if (from) {
+		err = diff_get(c, from, to, &d);
+		if (err)
+			return err;
+		if (!d->doc) {
+			*emptyp = true;
+			return 0;
+		}
+	}
+	for (unsigned i = 0; i < CI_CACHE_SLOTS; i++) {
+		b = &c->body[i];
+		if (b->xml && b->from == fseq && b->to == to->seq &&
+		    b->version == version) {
+			*xmlp = b->xml;
+			*lenp = b->len;
+			return 0;
+		}
+	}
+	/* The version lives in the document, so it is set just for the
+	 * encoding; the snapshot keeps 0 (diff needs old version + 1 to
+	 * fit, and equality with later states must not depend on it). */
+	doc = d ? d->doc : to->state;
+	doc->version.set = true;
+	doc->version.value = version;
+	err = confinfo_xml_encode(&xml, &len, doc);
+	doc->version.value = 0;
+	if (err)
+		return err;
+	b = &c->body[c->next_body];
+	c->next_body = (c->next_body + 1) % CI_CACHE_SLOTS;
+	free(b->xml);
+	b->xml = xml;
+	b->len = len;
+	b->from = fseq;
+	b->to = to->seq;
+	b->version = version;
+	*xmlp = xml;
+	*lenp = len;
+	return 0;
+}

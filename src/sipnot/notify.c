@@ -1,0 +1,281 @@
+/*
+ * Sending NOTIFYs on libre's dialog layer, one in flight per subscription.
+ *
+ * There is no explicit queue of bodies: what a subscription still has to
+ * receive is fully described by (what it holds, the current state, the
+ * flags need_full and terminating). So any number of changes arriving
+ * while a NOTIFY is in flight or inside the rate window collapse into one
+ * partial NOTIFY, diff(held, current), with version + 1: nothing is lost,
+ * no version is skipped. (libre's own sipevent_notify replaces a queued
+ * body with the next one, which loses partial notifications.)
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "sipnot.h"
+
+static void notify_resp(int err, const struct sip_msg *msg, void *arg);
+
+const char *ci_reason_name(enum ci_reason reason)
+{
+	switch (reason) {
+	case CI_REASON_TIMEOUT:
+		return "timeout";
+	case CI_REASON_NORESOURCE:
+		return "noresource";
+	case CI_REASON_DEACTIVATED:
+		return "deactivated";
+	case CI_REASON_REJECTED:
+		return "rejected";
+	default:
+		return "none";
+	}
+}
+
+uint32_t ci_sub_remaining(const struct ci_sub *sub)
+{
+	uint64_t now = tmr_jiffies();
+
+	if (sub->terminating || sub->expires_at <= now)
+		return 0;
+	/* Round up: "expires=0" would read as terminated. */
+	return (uint32_t)((sub->expires_at - now + 999) / 1000);
+}
+
+/* Drop a subscription without a final NOTIFY. */
+void ci_sub_unlink(struct ci_sub *sub)
+{
+	mem_deref(sub);
+}
+
+static void sub_destroy(struct ci_sub *sub)
+{
+	struct confinfo_notifier *n = sub->n;
+
+	mem_deref(sub);
+	ci_check_done(n);
+}
+
+static int send_contact(enum sip_transp tp, const struct sa *src,
+			const struct sa *dst, struct mbuf *mb, void *arg)
+{
+	struct ci_sub *sub = arg;
+	struct sip_contact contact;
+	(void)dst;
+
+	sip_contact_set(&contact, sub->conf->name, src, tp);
+	return mbuf_printf(mb, "%H", sip_contact_print, &contact);
+}
+
+static int print_event(struct re_printf *pf, const struct ci_sub *sub)
+{
+	if (sub->event_id)
+		return re_hprintf(pf, "conference;id=%s", sub->event_id);
+	return re_hprintf(pf, "conference");
+}
+
+static int print_substate(struct re_printf *pf, const struct ci_sub *sub)
+{
+	if (sub->terminating)
+		return re_hprintf(pf, "terminated;reason=%s",
+				  ci_reason_name(sub->reason));
+	return re_hprintf(pf, "active;expires=%u", ci_sub_remaining(sub));
+}
+
+/*
+ * Send one NOTIFY. @p full: full state (else diff from sub->sent);
+ * @p body: whether to carry state at all (final NOTIFYs may not).
+ * Returns 0 and sets *sentp false when there was nothing to send.
+ */
+static int send_notify(struct ci_sub *sub, bool full, bool body,
+		       bool *sentp)
+{
+	struct ci_snap *cur = sub->conf->snap;
+	const char *xml = NULL;
+	size_t len = 0;
+	uint32_t version = sub->version;
+	bool empty = false;
+	int err;
+
+	*sentp = false;
+	if (body && cur) {
+		/* RFC 4575 4.3: a full NOTIFY may repeat the version when
+		 * nothing changed since the last one; anything else counts
+		 * one up. */
+		if (!full || sub->sent != cur || !version) {
+			if (version == UINT32_MAX)
+				return EOVERFLOW;
+			version++;
+		}
+		err = ci_body_get(sub->conf, full ? NULL : sub->sent, cur,
+				  version, &xml, &len, &empty);
+		if (err)
+			return err;
+		if (empty) {
+			/* Back to the state the subscriber holds: nothing
+			 * to tell. */
+			mem_deref(sub->sent);
+			sub->sent = mem_ref(cur);
+			return 0;
+		}
+	}
+	if (xml)
+		err = sip_drequestf(&sub->req, sub->n->sip, true, "NOTIFY",
+				    sub->dlg, 0, NULL, send_contact,
+				    notify_resp, sub,
+				    "Event: %H\r\n"
+				    "Subscription-State: %H\r\n"
+				    "Content-Type: " CI_CTYPE "\r\n"
+				    "Content-Length: %zu\r\n\r\n"
+				    "%b",
+				    print_event, sub, print_substate, sub, len,
+				    xml, len);
+	else
+		err = sip_drequestf(&sub->req, sub->n->sip, true, "NOTIFY",
+				    sub->dlg, 0, NULL, send_contact,
+				    notify_resp, sub,
+				    "Event: %H\r\n"
+				    "Subscription-State: %H\r\n"
+				    "Content-Length: 0\r\n\r\n",
+				    print_event, sub, print_substate, sub);
+	if (err)
+		return err;
+	if (xml) {
+		sub->version = version;
+		mem_deref(sub->sent);
+		sub->sent = mem_ref(cur);
+	}
+	sub->in_full = xml && full;
+	sub->last_sent = tmr_jiffies();
+	*sentp = true;
+	return 0;
+}
+
+static void window_handler(void *arg)
+{
+	ci_sub_kick(arg);
+}
+
+static void fail(struct ci_sub *sub, uint16_t scode, const char *why)
+{
+	ci_log_sub(sub->n, CONFINFO_NOTIFIER_FAILED, sub, scode, why);
+	sub_destroy(sub);
+}
+
+void ci_sub_kick(struct ci_sub *sub)
+{
+	struct confinfo_notifier *n = sub->n;
+	bool sent = false;
+	int err;
+
+	if (sub->req)
+		return; /* the response handler kicks again */
+	if (sub->terminating) {
+		if (sub->termsent)
+			return;
+		sub->termsent = true;
+		err = send_notify(sub, true, sub->final_full, &sent);
+		if (err || !sent) {
+			ci_log_sub(n, CONFINFO_NOTIFIER_TERMINATED, sub, 0,
+				   ci_reason_name(sub->reason));
+			sub_destroy(sub);
+		}
+		return;
+	}
+	if (sub->need_full) {
+		/* The NOTIFY after a SUBSCRIBE is never held back. */
+		sub->need_full = false;
+		ci_sched_cancel(&n->sched, &sub->window);
+		err = send_notify(sub, true, true, &sent);
+	}
+	else if (sub->conf->snap && sub->sent != sub->conf->snap) {
+		uint64_t due = sub->last_sent + n->cfg.min_interval_ms;
+
+		if (tmr_jiffies() < due) {
+			if (!ci_sched_pending(&sub->window))
+				(void)ci_sched_start(&n->sched, &sub->window,
+						     due, window_handler, sub);
+			return;
+		}
+		/* Nothing held (a NOTIFY failed softly): resend in full. */
+		err = send_notify(sub, !sub->sent, true, &sent);
+	}
+	else {
+		return;
+	}
+	if (err)
+		fail(sub, 0, strerror(err));
+}
+
+void ci_sub_terminate(struct ci_sub *sub, enum ci_reason reason)
+{
+	struct confinfo_notifier *n = sub->n;
+
+	if (sub->terminating)
+		return;
+	sub->terminating = true;
+	sub->reason = reason;
+	ci_sched_cancel(&n->sched, &sub->expiry);
+	ci_sched_cancel(&n->sched, &sub->window);
+	ci_sub_kick(sub);
+}
+
+/* RFC 6665 4.2.2: these responses to a NOTIFY end the subscription. */
+static bool fatal_scode(uint16_t scode)
+{
+	switch (scode) {
+	case 404:
+	case 405:
+	case 410:
+	case 416:
+	case 489:
+	case 501:
+	case 604:
+		return true;
+	default:
+		return scode >= 480 && scode <= 485;
+	}
+}
+
+static void notify_resp(int err, const struct sip_msg *msg, void *arg)
+{
+	struct ci_sub *sub = arg;
+	uint16_t scode = msg ? msg->scode : 0;
+
+	if (!err && scode < 200)
+		return;
+	/* libre has cleared sub->req before calling us. */
+	if (sub->termsent) {
+		ci_log_sub(sub->n, CONFINFO_NOTIFIER_TERMINATED, sub, scode,
+			   ci_reason_name(sub->reason));
+		sub_destroy(sub);
+		return;
+	}
+	if (err) {
+		fail(sub, 0, err == ETIMEDOUT ? "timeout" : strerror(err));
+		return;
+	}
+	if (fatal_scode(scode)) {
+		fail(sub, scode, "rejected by subscriber");
+		return;
+	}
+	if (scode < 300) {
+		struct ci_conf *conf = sub->conf;
+
+		ci_log_sub(sub->n, CONFINFO_NOTIFIER_NOTIFIED, sub, scode,
+			   NULL);
+		if (conf->fanout && sub->sent == conf->snap &&
+		    ++conf->acked >= conf->nsubs) {
+			conf->fanout = false;
+			ci_log_delivered(conf);
+		}
+	}
+	else {
+		/* Not fatal (RFC 5057), but the subscriber may not hold
+		 * what we sent: the next NOTIFY carries full state. */
+		sub->sent = mem_deref(sub->sent);
+		ci_log_sub(sub->n, CONFINFO_NOTIFIER_NOTIFIED, sub, scode,
+			   "not accepted: full state follows");
+	}
+	ci_sub_kick(sub);
+}

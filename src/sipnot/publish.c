@@ -1,0 +1,278 @@
+/*
+ * SIP PUBLISH (RFC 3903) as a source of conference state: a mixer (the
+ * event publication agent) publishes the full state of conference NAME to
+ * sip:NAME@focus. Processing follows RFC 3903 section 6 in its order:
+ * package (489), authorization (403), entity tag (400 for several, 412
+ * when unknown), expiry (423), body type and size (415, 413), document
+ * (400 with the decoder's line and column). Each 200 carries a fresh,
+ * never reused entity tag and the granted Expires.
+ *
+ * Only full documents are accepted: a partial one would need the version
+ * history of the publisher, which RFC 4575 does not define for PUBLISH.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "confinfo/xml.h"
+#include "model/alloc.h"
+#include "sipnot.h"
+
+void ci_pub_free(struct confinfo_notifier *n, struct ci_pub *pub)
+{
+	if (!pub)
+		return;
+	ci_sched_cancel(&n->sched, &pub->expiry);
+	ci_free(pub);
+}
+
+static void new_etag(struct confinfo_notifier *n, struct ci_pub *pub)
+{
+	/* The counter makes tags unique in this process; the random part
+	 * makes a tag from before a restart useless after it. */
+	(void)re_snprintf(pub->etag, sizeof(pub->etag), "%08x%08x",
+			  ++n->etag_counter, rand_u32());
+}
+
+static void pub_expired(void *arg)
+{
+	struct ci_pub *pub = arg;
+	struct ci_conf *conf = pub->conf;
+	struct confinfo_notifier *n = conf->n;
+	char etag[sizeof(pub->etag)];
+
+	/* RFC 3903 6: an expired publication's state is removed. */
+	memcpy(etag, pub->etag, sizeof(etag));
+	ci_log_pub(n, NULL, conf->name, 0, "expired", etag);
+	(void)confinfo_notifier_remove_conf(n, conf->name);
+}
+
+static void pub_schedule(struct confinfo_notifier *n, struct ci_pub *pub,
+			 uint32_t expires)
+{
+	pub->expires_at = tmr_jiffies() + (uint64_t)expires * 1000;
+	(void)ci_sched_start(&n->sched, &pub->expiry, pub->expires_at,
+			     pub_expired, pub);
+}
+
+void ci_pub_adopt(struct confinfo_notifier *n, struct ci_conf *conf)
+{
+	struct ci_pub *pub = ci_calloc(1, sizeof(*pub));
+
+	if (!pub)
+		return; /* served without expiry: better than not served */
+	pub->conf = conf;
+	new_etag(n, pub);
+	conf->pub = pub;
+	pub_schedule(n, pub, n->cfg.expires_default);
+}
+
+static void reply(struct confinfo_notifier *n, const struct sip_msg *msg,
+		  const char *conf, uint16_t scode, const char *reason,
+		  const char *hdrs)
+{
+	(void)ci_reply(n, msg, scode, reason, hdrs ? "%s" : NULL, hdrs);
+	ci_log_pub(n, msg, conf, scode, reason, NULL);
+}
+
+static int parse_expires(const struct sip_msg *msg, uint32_t dfl,
+			 uint32_t *ep)
+{
+	uint64_t v = 0;
+
+	if (!pl_isset(&msg->expires)) {
+		*ep = dfl;
+		return 0;
+	}
+	for (size_t i = 0; i < msg->expires.l; i++) {
+		char c = msg->expires.p[i];
+
+		if (c == ' ' || c == '\t')
+			continue;
+		if (c < '0' || c > '9')
+			return EBADMSG;
+		if (v < UINT32_MAX)
+			v = v * 10 + (uint64_t)(c - '0');
+	}
+	*ep = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+	return 0;
+}
+
+/* Decode the body; on failure answer 400 with the position. */
+static int decode_body(struct confinfo_notifier *n, const struct sip_msg *msg,
+		       const char *name, struct confinfo_conf **confp)
+{
+	struct confinfo_xml_limits lim;
+	struct confinfo_diag diag;
+	char why[CONFINFO_DIAG_MSG_SIZE + 32];
+	int err;
+
+	memset(&lim, 0, sizeof(lim));
+	memset(&diag, 0, sizeof(diag));
+	lim.max_body = n->cfg.max_body;
+	err = confinfo_xml_decode(confp, (const char *)mbuf_buf(msg->mb),
+				  mbuf_get_left(msg->mb), &lim, &diag);
+	if (err) {
+		(void)snprintf(why, sizeof(why), "%u:%u: %s", diag.line,
+			       diag.column,
+			       diag.message[0] ? diag.message : strerror(err));
+		(void)ci_reply(n, msg, 400, "Bad Conference Document",
+			       "Warning: 399 confinfo \"%s\"\r\n", why);
+		ci_log_pub(n, msg, name, 400, why, NULL);
+		return err;
+	}
+	if (confinfo_state_effective((*confp)->state) != CONFINFO_STATE_FULL) {
+		confinfo_conf_free(*confp);
+		*confp = NULL;
+		reply(n, msg, name, 400, "Only Full State May Be Published",
+		      NULL);
+		return EPROTO;
+	}
+	return 0;
+}
+
+static void reply_ok(struct confinfo_notifier *n, const struct sip_msg *msg,
+		     const char *name, const struct ci_pub *pub,
+		     uint32_t expires, const char *what)
+{
+	(void)ci_reply(n, msg, 200, "OK", "SIP-ETag: %s\r\nExpires: %u\r\n",
+		       pub->etag, expires);
+	ci_log_pub(n, msg, name, 200, what, pub->etag);
+}
+
+static bool etag_cmp(const struct ci_conf *conf, const struct pl *etag)
+{
+	return conf && conf->pub && !pl_strcmp(etag, conf->pub->etag);
+}
+
+static void publish(struct confinfo_notifier *n, const struct sip_msg *msg,
+		    const char *name)
+{
+	const struct sip_hdr *ifmatch = sip_msg_hdr(msg, SIP_HDR_SIP_IF_MATCH);
+	struct ci_conf *conf = ci_conf_find(n, &msg->uri.user);
+	struct confinfo_conf *doc = NULL;
+	struct ci_pub *pub, *fresh = NULL;
+	bool body = mbuf_get_left(msg->mb) > 0;
+	uint32_t expires;
+	char hdr[48];
+	int err;
+
+	if (sip_msg_hdr_count(msg, SIP_HDR_SIP_IF_MATCH) > 1) {
+		reply(n, msg, name, 400, "Several Entity Tags", NULL);
+		return;
+	}
+	if (ifmatch && !etag_cmp(conf, &ifmatch->val)) {
+		reply(n, msg, name, 412, "Conditional Request Failed", NULL);
+		return;
+	}
+	if (parse_expires(msg, n->cfg.expires_default, &expires)) {
+		reply(n, msg, name, 400, "Bad Expires", NULL);
+		return;
+	}
+	if (expires && expires < n->cfg.expires_min) {
+		(void)re_snprintf(hdr, sizeof(hdr), "Min-Expires: %u\r\n",
+				  n->cfg.expires_min);
+		reply(n, msg, name, 423, "Interval Too Brief", hdr);
+		return;
+	}
+	if (expires > n->cfg.expires_max)
+		expires = n->cfg.expires_max;
+	if (!ifmatch && (!body || !expires)) {
+		reply(n, msg, name, 400, "Initial PUBLISH Needs A Body", NULL);
+		return;
+	}
+	if (ifmatch && !expires) {
+		/* Removal: the state goes, subscribers get noresource. */
+		(void)ci_reply(n, msg, 200, "OK",
+			       "SIP-ETag: %s\r\nExpires: 0\r\n",
+			       conf->pub->etag);
+		ci_log_pub(n, msg, name, 200, "remove", conf->pub->etag);
+		(void)confinfo_notifier_remove_conf(n, name);
+		return;
+	}
+	if (body) {
+		if (msg->ctyp.type.l &&
+		    (pl_strcasecmp(&msg->ctyp.type, "application") ||
+		     pl_strcasecmp(&msg->ctyp.subtype,
+				   "conference-info+xml"))) {
+			reply(n, msg, name, 415, "Unsupported Media Type",
+			      "Accept: " CI_CTYPE "\r\n");
+			return;
+		}
+		if (decode_body(n, msg, name, &doc))
+			return;
+	}
+	/* Allocate before touching the served state, so that ENOMEM
+	 * leaves it as it was. */
+	if (!ifmatch) {
+		fresh = ci_calloc(1, sizeof(*fresh));
+		if (!fresh) {
+			confinfo_conf_free(doc);
+			reply(n, msg, name, 500, "Out Of Memory", NULL);
+			return;
+		}
+	}
+	if (doc) {
+		err = ci_conf_apply(n, name, doc, "publish", &conf);
+		confinfo_conf_free(doc);
+		if (err) {
+			ci_free(fresh);
+			if (err == ENOSPC)
+				reply(n, msg, name, 503,
+				      "Too Many Conferences", NULL);
+			else
+				reply(n, msg, name, 500, strerror(err), NULL);
+			return;
+		}
+	}
+	if (fresh) {
+		/* A new publication replaces whatever owned the state. */
+		ci_pub_free(n, conf->pub);
+		conf->pub = fresh;
+		fresh->conf = conf;
+	}
+	pub = conf->pub;
+	new_etag(n, pub);
+	pub_schedule(n, pub, expires);
+	reply_ok(n, msg, name, pub, expires,
+		 !ifmatch ? "initial" : body ? "modify" : "refresh");
+}
+
+bool ci_publish_handler(struct confinfo_notifier *n,
+			const struct sip_msg *msg)
+{
+	char name[CONFINFO_NOTIFIER_NAME_MAX + 1];
+	struct sipevent_event ev;
+	const struct sip_hdr *hdr;
+
+	if (n->shutting_down) {
+		(void)ci_reply(n, msg, 503, "Shutting Down", "Retry-After: %u\r\n",
+			       n->cfg.retry_after);
+		return true;
+	}
+	hdr = sip_msg_hdr(msg, SIP_HDR_EVENT);
+	if (!hdr || sip_msg_hdr_count(msg, SIP_HDR_EVENT) != 1 ||
+	    sipevent_event_decode(&ev, &hdr->val) ||
+	    pl_strcmp(&ev.event, "conference")) {
+		reply(n, msg, NULL, 489, "Bad Event",
+		      "Allow-Events: conference\r\n");
+		return true;
+	}
+	if (!ci_authenticate(n, msg))
+		return true;
+	if (!ci_may_publish(n, msg)) {
+		reply(n, msg, NULL, 403, "Forbidden", NULL);
+		return true;
+	}
+	if (!ci_name_valid(msg->uri.user.p, msg->uri.user.l)) {
+		reply(n, msg, NULL, 404, "Not A Conference Name", NULL);
+		return true;
+	}
+	if (mbuf_get_left(msg->mb) > n->cfg.max_body) {
+		reply(n, msg, NULL, 413, "Request Entity Too Large", NULL);
+		return true;
+	}
+	(void)pl_strcpy(&msg->uri.user, name, sizeof(name));
+	publish(n, msg, name);
+	return true;
+}

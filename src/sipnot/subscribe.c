@@ -1,0 +1,435 @@
+/*
+ * SUBSCRIBE processing (RFC 6665 section 4.2.1, RFC 4575 section 3):
+ * checks in the order that leaks least (package, dialog, authorization,
+ * resource, body type, expiry, capacity), then the 200 and the immediate
+ * full NOTIFY.
+ *
+ * Replies are sent without a libre server transaction. Over UDP such a
+ * transaction lives 32 s after its answer (Timer J) with a timer in
+ * libre's insert-sorted timer list; at hundreds of SUBSCRIBEs a second
+ * those timers made every other timer start walk tens of thousands of
+ * entries. The subscription itself remembers what a transaction would:
+ * the CSeq of its initial SUBSCRIBE and of the last one answered 200, so
+ * a retransmission gets the same 200 again (same To tag) and no second
+ * NOTIFY; a rejection is simply computed again.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+
+#include "model/alloc.h"
+#include "sipnot.h"
+
+int ci_reply(struct confinfo_notifier *n, const struct sip_msg *msg,
+	     uint16_t scode, const char *reason, const char *fmt, ...)
+{
+	char *hdrs = NULL;
+	va_list ap;
+	int err;
+
+	if (fmt) {
+		va_start(ap, fmt);
+		err = re_vsdprintf(&hdrs, fmt, ap);
+		va_end(ap);
+		if (err)
+			return err;
+	}
+	err = sip_treplyf(NULL, NULL, n->sip, msg, false, scode, reason,
+			  "%sContent-Length: 0\r\n\r\n", hdrs ? hdrs : "");
+	mem_deref(hdrs);
+	return err;
+}
+
+static void reject(struct confinfo_notifier *n, const struct sip_msg *msg,
+		   uint16_t scode, const char *reason, const char *hdrs)
+{
+	(void)sip_replyf(n->sip, msg, scode, reason,
+			 "%sContent-Length: 0\r\n\r\n", hdrs ? hdrs : "");
+	ci_log_msg(n, CONFINFO_NOTIFIER_REJECTED, msg, scode, reason);
+}
+
+static void reject_busy(struct confinfo_notifier *n, const struct sip_msg *msg,
+			const char *reason)
+{
+	char hdr[48];
+
+	(void)re_snprintf(hdr, sizeof(hdr), "Retry-After: %u\r\n",
+			  n->cfg.retry_after);
+	reject(n, msg, 503, reason, hdr);
+}
+
+static struct pl pl_trim_ws(struct pl pl)
+{
+	while (pl.l && (pl.p[0] == ' ' || pl.p[0] == '\t')) {
+		pl.p++;
+		pl.l--;
+	}
+	while (pl.l && (pl.p[pl.l - 1] == ' ' || pl.p[pl.l - 1] == '\t'))
+		pl.l--;
+	return pl;
+}
+
+/* RFC 4575 3.4 / RFC 6665 4.1.2.1: without Accept the package default
+ * applies; with it, one entry must cover conference-info+xml. A present
+ * but empty Accept accepts no body at all. */
+static bool accept_ok(const struct sip_msg *msg)
+{
+	bool present = false;
+
+	for (struct le *le = msg->hdrl.head; le; le = le->next) {
+		const struct sip_hdr *h = le->data;
+		const char *p, *end;
+
+		if (h->id != SIP_HDR_ACCEPT)
+			continue;
+		present = true;
+		p = h->val.p;
+		end = p + h->val.l;
+		while (p < end) {
+			const char *q = memchr(p, ',', (size_t)(end - p));
+			const char *semi;
+			struct pl item;
+
+			if (!q)
+				q = end;
+			item.p = p;
+			item.l = (size_t)(q - p);
+			semi = memchr(item.p, ';', item.l);
+			if (semi)
+				item.l = (size_t)(semi - item.p);
+			item = pl_trim_ws(item);
+			if (!pl_strcasecmp(&item, CI_CTYPE) ||
+			    !pl_strcasecmp(&item, "application/*") ||
+			    !pl_strcasecmp(&item, "*/*"))
+				return true;
+			p = q + 1;
+		}
+	}
+	return !present;
+}
+
+/* Expires: absent gives the default; digits only; huge values saturate
+ * (they get capped anyway). */
+static int parse_expires(const struct sip_msg *msg, uint32_t dfl,
+			 uint32_t *ep)
+{
+	struct pl pl = pl_trim_ws(msg->expires);
+	uint64_t v = 0;
+
+	if (!pl_isset(&msg->expires)) {
+		*ep = dfl;
+		return 0;
+	}
+	if (!pl.l)
+		return EBADMSG;
+	for (size_t i = 0; i < pl.l; i++) {
+		if (pl.p[i] < '0' || pl.p[i] > '9')
+			return EBADMSG;
+		if (v < UINT32_MAX)
+			v = v * 10 + (uint64_t)(pl.p[i] - '0');
+	}
+	*ep = v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+	return 0;
+}
+
+/* Expiry checks shared by new subscriptions and refreshes. Returns false
+ * when the request was answered. */
+static bool check_expires(struct confinfo_notifier *n,
+			  const struct sip_msg *msg, uint32_t *ep)
+{
+	char hdr[48];
+
+	if (parse_expires(msg, n->cfg.expires_default, ep)) {
+		reject(n, msg, 400, "Bad Expires", NULL);
+		return false;
+	}
+	if (*ep && *ep < n->cfg.expires_min) {
+		(void)re_snprintf(hdr, sizeof(hdr), "Min-Expires: %u\r\n",
+				  n->cfg.expires_min);
+		reject(n, msg, 423, "Interval Too Brief", hdr);
+		return false;
+	}
+	if (*ep > n->cfg.expires_max)
+		*ep = n->cfg.expires_max;
+	return true;
+}
+
+/* RFC 3261 12.1.1: the 2xx that creates the dialog copies the
+ * Record-Route headers (a stateless reply does not do it for us). */
+static int print_record_route(struct re_printf *pf, const struct sip_msg *msg)
+{
+	int err = 0;
+
+	if (pl_isset(&msg->to.tag))
+		return 0;
+	for (struct le *le = msg->hdrl.head; le && !err; le = le->next) {
+		const struct sip_hdr *h = le->data;
+
+		if (h->id == SIP_HDR_RECORD_ROUTE)
+			err = re_hprintf(pf, "Record-Route: %r\r\n", &h->val);
+	}
+	return err;
+}
+
+static int reply_ok(struct confinfo_notifier *n, const struct sip_msg *msg,
+		    const struct ci_sub *sub, uint32_t expires)
+{
+	struct sip_contact contact;
+	struct sip_msg tagged = *msg;
+
+	/* libre writes the To tag from msg->tag, which is new for every
+	 * received copy: a retransmission must get the dialog's tag. */
+	tagged.tag = sub->ltag;
+	sip_contact_set(&contact, sub->conf->name, &msg->dst, msg->tp);
+	return sip_replyf(n->sip, &tagged, 200, "OK",
+			  "%H%H"
+			  "Expires: %u\r\n"
+			  "Allow-Events: conference\r\n"
+			  "Content-Length: 0\r\n\r\n",
+			  print_record_route, msg, sip_contact_print, &contact,
+			  expires);
+}
+
+static void start_expiry(struct ci_sub *sub, uint32_t expires);
+
+static void expiry_handler(void *arg)
+{
+	struct ci_sub *sub = arg;
+
+	ci_sub_terminate(sub, CI_REASON_TIMEOUT);
+}
+
+static void start_expiry(struct ci_sub *sub, uint32_t expires)
+{
+	sub->expires_at = tmr_jiffies() + (uint64_t)expires * 1000;
+	/* On ENOMEM the subscription lives until refreshed or ended
+	 * otherwise: better than ending it at once. */
+	(void)ci_sched_start(&sub->n->sched, &sub->expiry, sub->expires_at,
+			     expiry_handler, sub);
+}
+
+static bool dialog_cmp(struct le *le, void *arg)
+{
+	const struct ci_sub *sub = le->data;
+
+	return sip_dialog_cmp(sub->dlg, arg);
+}
+
+static void refresh(struct confinfo_notifier *n, const struct sip_msg *msg,
+		    const struct sipevent_event *ev)
+{
+	struct ci_sub *sub;
+	struct le *le;
+	uint32_t expires;
+
+	le = hash_lookup(n->dialogs, hash_joaat_pl(&msg->callid), dialog_cmp,
+			 (void *)msg);
+	sub = le ? le->data : NULL;
+	if (sub && msg->cseq.num == sub->ok_cseq) {
+		/* A retransmission of the last accepted SUBSCRIBE. */
+		(void)reply_ok(n, msg, sub, ci_sub_remaining(sub));
+		return;
+	}
+	if (sub && msg->cseq.num < sub->ok_cseq) {
+		reject(n, msg, 500, "CSeq Out Of Order", NULL);
+		return;
+	}
+	if (!sub || sub->terminating) {
+		reject(n, msg, 481, "Subscription Does Not Exist", NULL);
+		return;
+	}
+	/* Another subscription on this dialog (RFC 6665 4.5.2). */
+	if (sub->event_id ? pl_strcmp(&ev->id, sub->event_id)
+			  : pl_isset(&ev->id)) {
+		reject(n, msg, 403, "Dialog Sharing Not Supported", NULL);
+		return;
+	}
+	if (!ci_authenticate(n, msg))
+		return;
+	if (!ci_allowed(n, msg)) {
+		reject(n, msg, 403, "Forbidden", NULL);
+		return;
+	}
+	if (!check_expires(n, msg, &expires))
+		return;
+	(void)sip_dialog_update(sub->dlg, msg);
+	if (reply_ok(n, msg, sub, expires))
+		return;
+	sub->ok_cseq = msg->cseq.num;
+	sub->tp = msg->tp;
+	if (!expires) {
+		sub->final_full = true;
+		sub->expires_at = tmr_jiffies();
+		ci_log_sub(n, CONFINFO_NOTIFIER_REFRESHED, sub, 200,
+			   "unsubscribe");
+		ci_sub_terminate(sub, CI_REASON_TIMEOUT);
+		return;
+	}
+	start_expiry(sub, expires);
+	ci_log_sub(n, CONFINFO_NOTIFIER_REFRESHED, sub, 200, NULL);
+	sub->need_full = true;
+	ci_sub_kick(sub);
+}
+
+static void sub_destructor(void *arg)
+{
+	struct ci_sub *sub = arg;
+
+	ci_sched_cancel(&sub->n->sched, &sub->expiry);
+	ci_sched_cancel(&sub->n->sched, &sub->window);
+	hash_unlink(&sub->he);
+	list_unlink(&sub->le);
+	if (sub->linked) {
+		sub->n->nsubs--;
+		sub->conf->nsubs--;
+	}
+	mem_deref(sub->req);
+	mem_deref(sub->dlg);
+	mem_deref(sub->sent);
+	mem_deref(sub->conf);
+	ci_free(sub->peer);
+	ci_free(sub->event_id);
+}
+
+static int sub_alloc(struct ci_sub **subp, struct confinfo_notifier *n,
+		     struct ci_conf *conf, const struct sip_msg *msg,
+		     const struct sipevent_event *ev)
+{
+	struct ci_sub *sub;
+	int err = ENOMEM;
+
+	sub = mem_zalloc(sizeof(*sub), sub_destructor);
+	if (!sub)
+		return ENOMEM;
+	sub->n = n;
+	sub->conf = mem_ref(conf);
+	sub->tp = msg->tp;
+	sub->peer = ci_strndup(msg->from.auri.p, msg->from.auri.l);
+	if (!sub->peer)
+		goto out;
+	if (pl_isset(&ev->id)) {
+		sub->event_id = ci_strndup(ev->id.p, ev->id.l);
+		if (!sub->event_id)
+			goto out;
+	}
+	err = sip_dialog_accept(&sub->dlg, msg);
+	if (err)
+		goto out;
+	/* sip_dialog_accept() took msg->tag as our tag. */
+	sub->ltag = msg->tag;
+	sub->first_cseq = sub->ok_cseq = msg->cseq.num;
+	hash_append(n->dialogs, hash_joaat_str(sip_dialog_callid(sub->dlg)),
+		    &sub->he, sub);
+	list_append(&conf->subs, &sub->le, sub);
+	sub->linked = true;
+	n->nsubs++;
+	conf->nsubs++;
+out:
+	if (err)
+		mem_deref(sub);
+	else
+		*subp = sub;
+	return err;
+}
+
+static bool initial_cmp(struct le *le, void *arg)
+{
+	const struct ci_sub *sub = le->data;
+	const struct sip_msg *msg = arg;
+
+	return sub->first_cseq == msg->cseq.num &&
+	       sip_dialog_cmp_half(sub->dlg, msg);
+}
+
+static void subscribe_new(struct confinfo_notifier *n,
+			  const struct sip_msg *msg,
+			  const struct sipevent_event *ev)
+{
+	struct ci_conf *conf;
+	struct ci_sub *sub = NULL;
+	uint32_t expires;
+	struct le *le;
+
+	/* A retransmission of an initial SUBSCRIBE already accepted. */
+	le = hash_lookup(n->dialogs, hash_joaat_pl(&msg->callid), initial_cmp,
+			 (void *)msg);
+	if (le) {
+		sub = le->data;
+		(void)reply_ok(n, msg, sub, ci_sub_remaining(sub));
+		return;
+	}
+
+	if (!ci_authenticate(n, msg))
+		return;
+	if (!ci_allowed(n, msg)) {
+		reject(n, msg, 403, "Forbidden", NULL);
+		return;
+	}
+	conf = ci_conf_find(n, &msg->uri.user);
+	if (!conf || !conf->snap) {
+		reject(n, msg, 404, "Conference Not Found", NULL);
+		return;
+	}
+	if (!accept_ok(msg)) {
+		reject(n, msg, 406, "Not Acceptable",
+		       "Accept: " CI_CTYPE "\r\n");
+		return;
+	}
+	if (!check_expires(n, msg, &expires))
+		return;
+	if (n->nsubs >= n->cfg.max_subs ||
+	    conf->nsubs >= n->cfg.max_subs_per_conf) {
+		reject_busy(n, msg, "Too Many Subscriptions");
+		return;
+	}
+	if (sub_alloc(&sub, n, conf, msg, ev)) {
+		reject_busy(n, msg, "Out Of Memory");
+		return;
+	}
+	if (reply_ok(n, msg, sub, expires)) {
+		mem_deref(sub);
+		return;
+	}
+	if (!expires) {
+		/* A fetch (RFC 6665 4.4.3): one NOTIFY with the state, and
+		 * the subscription is over. */
+		sub->final_full = true;
+		ci_log_sub(n, CONFINFO_NOTIFIER_SUBSCRIBED, sub, 200, "fetch");
+		ci_sub_terminate(sub, CI_REASON_TIMEOUT);
+		return;
+	}
+	start_expiry(sub, expires);
+	ci_log_sub(n, CONFINFO_NOTIFIER_SUBSCRIBED, sub, 200, NULL);
+	sub->need_full = true;
+	ci_sub_kick(sub);
+}
+
+bool ci_subscribe_handler(struct confinfo_notifier *n,
+			  const struct sip_msg *msg)
+{
+	struct sipevent_event ev;
+	const struct sip_hdr *hdr;
+
+	if (n->shutting_down) {
+		reject_busy(n, msg, "Shutting Down");
+		return true;
+	}
+	/* RFC 6665 8.2.1: the package token is compared byte by byte. */
+	hdr = sip_msg_hdr(msg, SIP_HDR_EVENT);
+	if (!hdr || sip_msg_hdr_count(msg, SIP_HDR_EVENT) != 1 ||
+	    sipevent_event_decode(&ev, &hdr->val) ||
+	    pl_strcmp(&ev.event, "conference")) {
+		reject(n, msg, 489, "Bad Event",
+		       "Allow-Events: conference\r\n");
+		return true;
+	}
+	if (pl_isset(&msg->clen) && pl_u32(&msg->clen) > n->cfg.max_body) {
+		reject(n, msg, 413, "Request Entity Too Large", NULL);
+		return true;
+	}
+	if (pl_isset(&msg->to.tag))
+		refresh(n, msg, &ev);
+	else
+		subscribe_new(n, msg, &ev);
+	return true;
+}

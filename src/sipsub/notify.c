@@ -1,0 +1,237 @@
+/*
+ * One NOTIFY of an established dialog, already answered 200: its body goes
+ * through decode and merge (RFC 4575 section 4.6), then its
+ * Subscription-State drives the subscription (RFC 6665 section 4.1.3).
+ *
+ * The body is processed before the state because a `terminated` NOTIFY may
+ * still carry the last state of the conference.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "confinfo/chat.h"
+#include "confinfo/merge.h"
+#include "confinfo/xml.h"
+#include "model/alloc.h"
+#include "sipsub.h"
+
+#define BODY_TYPE    "application"
+#define BODY_SUBTYPE "conference-info+xml"
+
+static void decode_warning(unsigned line, unsigned column, const char *msg,
+			   void *arg)
+{
+	struct confinfo_subscriber *sub = arg;
+
+	if (line)
+		sipsub_emitf(sub, CONFINFO_SUBSCRIBER_WARNING,
+			     "NOTIFY body %u:%u: %s", line, column, msg);
+	else
+		sipsub_emitf(sub, CONFINFO_SUBSCRIBER_WARNING,
+			     "NOTIFY body: %s", msg);
+}
+
+/* Report an entity that is not the subscribed URI, once per value. */
+static void check_entity(struct confinfo_subscriber *sub,
+			 const struct confinfo_conf *doc)
+{
+	const char *entity = doc->entity;
+	struct confinfo_subscriber_event ev;
+	char *copy;
+
+	if (!entity || !strcmp(entity, sub->uri))
+		return;
+	/* Equal after normalisation (host case, ...) is the same URI. */
+	if (sub->conf_uri &&
+	    confinfo_chat_entity_matches(doc, sub->conf_uri, NULL))
+		return;
+	if (sub->reported_entity && !strcmp(entity, sub->reported_entity))
+		return;
+	copy = ci_strdup(entity);
+	if (copy) {
+		ci_free(sub->reported_entity);
+		sub->reported_entity = copy;
+	}
+	memset(&ev, 0, sizeof(ev));
+	ev.type = CONFINFO_SUBSCRIBER_ENTITY_MISMATCH;
+	ev.message = "the document's entity is not the subscribed URI";
+	ev.entity = entity;
+	sipsub_emit(sub, &ev);
+}
+
+static void handle_body(struct confinfo_subscriber *sub,
+			const struct sip_msg *msg)
+{
+	struct confinfo_subscriber_event ev;
+	enum confinfo_merge_result res;
+	struct confinfo_diag diag;
+	struct confinfo_conf *doc = NULL;
+	const char *body = (const char *)mbuf_buf(msg->mb);
+	size_t len = mbuf_get_left(msg->mb);
+	uint32_t version;
+	bool full;
+	int err;
+
+	if (!len)
+		return; /* e.g. pending, or terminated without state */
+	if (pl_strcasecmp(&msg->ctyp.type, BODY_TYPE) ||
+	    pl_strcasecmp(&msg->ctyp.subtype, BODY_SUBTYPE)) {
+		char why[160];
+
+		snprintf(
+		    why, sizeof(why),
+		    "NOTIFY body of type %.*s/%.*s ignored (not "
+		    "application/conference-info+xml)",
+		    (int)(msg->ctyp.type.l > 40 ? 40 : msg->ctyp.type.l),
+		    msg->ctyp.type.p ? msg->ctyp.type.p : "",
+		    (int)(msg->ctyp.subtype.l > 40 ? 40 : msg->ctyp.subtype.l),
+		    msg->ctyp.subtype.p ? msg->ctyp.subtype.p : "");
+		sipsub_resync(sub, why);
+		return;
+	}
+
+	memset(&diag, 0, sizeof(diag));
+	diag.warnh = decode_warning;
+	diag.warn_arg = sub;
+	err = confinfo_xml_decode(&doc, body, len, &sub->limits, &diag);
+	if (err) {
+		char why[CONFINFO_DIAG_MSG_SIZE + 64];
+
+		if (diag.line)
+			snprintf(why, sizeof(why),
+				 "undecodable NOTIFY body (%u:%u: %s)",
+				 diag.line, diag.column,
+				 diag.message[0] ? diag.message
+						 : strerror(err));
+		else
+			snprintf(
+			    why, sizeof(why), "undecodable NOTIFY body (%s)",
+			    diag.message[0] ? diag.message : strerror(err));
+		sipsub_resync(sub, why);
+		return;
+	}
+	check_entity(sub, doc);
+	version = doc->version.value;
+	full = confinfo_state_effective(doc->state) != CONFINFO_STATE_PARTIAL;
+
+	confinfo_diag_reset(&diag);
+	err = confinfo_merge(&sub->state, doc, &res, &diag);
+	if (err) {
+		/* ENOMEM: the state is unchanged; a full state repairs it. */
+		sipsub_resync(sub, "out of memory while applying a NOTIFY");
+		return;
+	}
+	switch (res) {
+	case CONFINFO_MERGE_APPLIED:
+		if (full)
+			sipsub_resynced(sub);
+		memset(&ev, 0, sizeof(ev));
+		ev.type = CONFINFO_SUBSCRIBER_STATE;
+		ev.message = full ? "full state" : "partial state";
+		ev.state = sub->state;
+		ev.version = version;
+		ev.full = full;
+		sipsub_emit(sub, &ev);
+		if (sub->state && sub->state->state == CONFINFO_STATE_DELETED &&
+		    !sub->closing) {
+			/* RFC 4575 section 4.6: the conference is gone; the
+			 * subscriber SHOULD unsubscribe. */
+			confinfo_subscriber_close(sub, 3000);
+		}
+		break;
+	case CONFINFO_MERGE_STALE:
+		memset(&ev, 0, sizeof(ev));
+		ev.type = CONFINFO_SUBSCRIBER_DISCARDED;
+		ev.message =
+		    diag.message[0] ? diag.message : "stale version: discarded";
+		ev.version = version;
+		ev.full = full;
+		sipsub_emit(sub, &ev);
+		if (full)
+			sipsub_resynced(sub); /* we are at least as recent */
+		break;
+	case CONFINFO_MERGE_GAP:
+	case CONFINFO_MERGE_INVALID: {
+		char why[CONFINFO_DIAG_MSG_SIZE + 64];
+
+		snprintf(why, sizeof(why),
+			 "NOTIFY version %u not applied (%s%s%s)",
+			 (unsigned)version, confinfo_merge_result_str(res),
+			 diag.message[0] ? ": " : "", diag.message);
+		sipsub_resync(sub, why);
+		break;
+	}
+	}
+}
+
+static void handle_terminated(struct confinfo_subscriber *sub,
+			      const struct sipsub_substate *ss)
+{
+	const char *r = ss->reason;
+	uint64_t retry = 0;
+
+	sub->subscribed = false;
+	if (ss->has_retry_after) {
+		uint32_t s = ss->retry_after;
+
+		if (s > SIPSUB_RETRY_AFTER_MAX)
+			s = SIPSUB_RETRY_AFTER_MAX;
+		retry = (uint64_t)s * 1000;
+	}
+	if (!strcmp(r, "rejected")) {
+		sipsub_finish(sub, EACCES, 0, r,
+			      "subscription rejected by the notifier");
+	} else if (!strcmp(r, "noresource")) {
+		sipsub_finish(sub, ENOENT, 0, r,
+			      "the conference no longer exists");
+	} else if (!strcmp(r, "giveup")) {
+		/* RFC 6665 allows a retry here, but the subscription would
+		 * most likely land in pending again: a watch tells the user. */
+		sipsub_finish(sub, EACCES, 0, r,
+			      "the notifier gave up waiting for authorization");
+	} else if (!strcmp(r, "invariant")) {
+		sipsub_finish(sub, 0, 0, r,
+			      "the notifier says the state will not change");
+	} else if (!strcmp(r, "deactivated") || !strcmp(r, "timeout")) {
+		/* retry-after means nothing for these (RFC 6665 4.1.3). */
+		sipsub_terminated(sub, r, 0, "subscription terminated (%s)", r);
+	} else {
+		/* probation, no reason or an unknown one: may come back,
+		 * not before retry-after. */
+		sipsub_terminated(sub, r[0] ? r : "none", retry,
+				  "subscription terminated (%s)",
+				  r[0] ? r : "no reason given");
+	}
+}
+
+void sipsub_notify_handle(struct confinfo_subscriber *sub,
+			  const struct sip_msg *msg,
+			  const struct sipsub_substate *ss)
+{
+	if (sub->closing) {
+		/* Unsubscribing: only the final NOTIFY matters. */
+		if (ss->value == SIPSUB_SS_TERMINATED)
+			sipsub_close_notify(sub);
+		return;
+	}
+	sipsub_notify_seen(sub);
+	if (ss->value != SIPSUB_SS_TERMINATED)
+		sub->subscribed = true;
+	handle_body(sub, msg);
+	if (sub->closing || sub->closed)
+		return;
+
+	switch (ss->value) {
+	case SIPSUB_SS_ACTIVE:
+	case SIPSUB_SS_PENDING:
+		if (ss->has_expires)
+			sipsub_set_expires(sub, ss->expires);
+		break;
+	case SIPSUB_SS_TERMINATED:
+		handle_terminated(sub, ss);
+		break;
+	case SIPSUB_SS_EXTENSION:
+		break;
+	}
+}

@@ -1,0 +1,157 @@
+/*
+ * Private interface of the subscriber (include/confinfo/subscriber.h): the
+ * structs the public header only names, and the functions the files of
+ * src/sipsub/ share.
+ *
+ * sock.c       the NOTIFY listener: dialog matching, 481/489/400/500
+ * subscribe.c  SUBSCRIBE requests and responses, timers, backoff, close
+ * notify.c     one NOTIFY of a dialog: body through decode + merge,
+ *              Subscription-State
+ * headers.c    Subscription-State and Event header parsing (pure)
+ */
+#ifndef CONFINFO_SUBSCRIBER_PRIV_H
+#define CONFINFO_SUBSCRIBER_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <re.h>
+
+#include "confinfo/subscriber.h"
+#include "confinfo/uri.h"
+
+/* RFC 6665 Timer N: 64 * T1. */
+#define SIPSUB_TIMER_N_MS (64 * 500)
+/* Longest wait between two attempts (backoff cap). */
+#define SIPSUB_BACKOFF_MAX_MS 64000
+/* A subscription that stayed up this long resets the backoff. */
+#define SIPSUB_STABLE_MS 64000
+/* Longest retry-after honoured: a notifier must not park us for days. */
+#define SIPSUB_RETRY_AFTER_MAX 3600
+/* Longest Min-Expires accepted from a 423. */
+#define SIPSUB_MIN_EXPIRES_MAX 86400
+/* The package's default duration (RFC 4575 section 3.3). */
+#define SIPSUB_EXPIRES_DEFAULT 3600
+
+struct confinfo_subscriber_sock {
+	struct sip *sip;
+	struct sip_lsnr *lsnr;
+	struct list subl; /* of struct confinfo_subscriber, through le */
+};
+
+/* The Subscription-State header (RFC 6665 section 8.4). */
+enum sipsub_substate_value {
+	SIPSUB_SS_ACTIVE,
+	SIPSUB_SS_PENDING,
+	SIPSUB_SS_TERMINATED,
+	SIPSUB_SS_EXTENSION, /* an unknown value: tolerated, no action */
+};
+
+struct sipsub_substate {
+	enum sipsub_substate_value value;
+	char reason[32]; /* lower-cased token, "" when absent          */
+	bool has_expires;
+	uint32_t expires;
+	bool has_retry_after;
+	uint32_t retry_after;
+};
+
+/* Parse a Subscription-State value. 0 or EBADMSG. */
+int sipsub_substate_parse(struct sipsub_substate *ss, const char *p,
+			  size_t len);
+
+/* True if an Event header value names exactly the package @p package with
+ * no `id` parameter (RFC 6665 section 8.2.1: byte-exact comparison). */
+bool sipsub_event_match(const char *p, size_t len, const char *package);
+
+/* Parse delta-seconds strictly (digits only, optional surrounding
+ * whitespace); values above UINT32_MAX saturate (RFC 3261 section 20.19
+ * style). 0 or EBADMSG. */
+int sipsub_delta_parse(const char *p, size_t len, uint32_t *valp);
+
+struct confinfo_subscriber {
+	struct le le; /* in sock->subl */
+	struct confinfo_subscriber_sock *sock;
+
+	/* Parameters. */
+	char *uri;
+	char *request_uri;
+	char *route;
+	char *from;
+	char *from_name;
+	char *cuser;
+	char *auth_user;
+	char *auth_password;
+	uint32_t expires_asked; /* what the caller asked for              */
+	uint32_t expires;       /* what we ask now (raised by a 423)       */
+	struct confinfo_xml_limits limits;
+	confinfo_subscriber_event_h *eventh;
+	void *arg;
+
+	/* The current dialog (NULL between subscriptions). */
+	struct sip_dialog *dlg;
+	struct sip_auth *auth;
+	struct sip_request *req; /* the SUBSCRIBE in flight, if any        */
+	struct sip_loopstate ls;
+	bool req_refresh;     /* the request in flight is a refresh         */
+	bool req_unsub;       /* ... is the unsubscribe                     */
+	bool subscribed;      /* dialog established, not terminated         */
+	bool ever_subscribed; /* a 2xx or NOTIFY was seen once: later
+			       * failures retry instead of giving up      */
+	bool rseq_set;
+	uint32_t rseq; /* CSeq of the last NOTIFY of the dialog           */
+	uint64_t stable_since; /* tmr_jiffies() of the dialog's first 2xx */
+	unsigned backoff_n;
+	unsigned resync_n;
+	bool resync_due; /* a full state is needed                        */
+
+	/* Closing. */
+	bool closing;
+	bool closed;
+	bool unsub_answered;
+	bool final_notify;
+
+	struct tmr tmr_refresh; /* refresh, or a new subscription         */
+	struct tmr tmr_expiry;  /* the subscription's end                  */
+	struct tmr tmr_n;       /* Timer N                                 */
+	struct tmr tmr_resync;  /* a rate-limited refresh for full state   */
+	struct tmr tmr_close;   /* close timeout                           */
+
+	struct confinfo_uri *conf_uri; /* uri parsed, NULL if unparsable  */
+	struct confinfo_conf *state;   /* merged state of the dialog         */
+	char *reported_entity;         /* last entity mismatch reported      */
+};
+
+/* subscribe.c */
+void sipsub_emit(struct confinfo_subscriber *sub,
+		 struct confinfo_subscriber_event *ev);
+void sipsub_emitf(struct confinfo_subscriber *sub,
+		  enum confinfo_subscriber_event_type type, const char *fmt,
+		  ...) __attribute__((format(printf, 3, 4)));
+/* A NOTIFY of the dialog arrived: Timer N is satisfied. */
+void sipsub_notify_seen(struct confinfo_subscriber *sub);
+/* The notifier said how long the subscription lasts (NOTIFY expires). */
+void sipsub_set_expires(struct confinfo_subscriber *sub, uint32_t expires);
+/* The subscription ended: start a new one after @p min_wait_ms (or the
+ * backoff, whichever is longer). @p reason is for the event. */
+void sipsub_terminated(struct confinfo_subscriber *sub, const char *reason,
+		       uint64_t min_wait_ms, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* End for good: CLOSED with @p err. */
+void sipsub_finish(struct confinfo_subscriber *sub, int err, uint16_t scode,
+		   const char *reason, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* Ask for full state (rate-limited refresh). */
+void sipsub_resync(struct confinfo_subscriber *sub, const char *why);
+/* A full state was applied: the resync is over. */
+void sipsub_resynced(struct confinfo_subscriber *sub);
+/* While closing: the final NOTIFY arrived. */
+void sipsub_close_notify(struct confinfo_subscriber *sub);
+
+/* notify.c: @p msg matched the established dialog of @p sub. */
+void sipsub_notify_handle(struct confinfo_subscriber *sub,
+			  const struct sip_msg *msg,
+			  const struct sipsub_substate *ss);
+
+#endif

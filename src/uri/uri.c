@@ -1,0 +1,414 @@
+/*
+ * URI parsing: the checks every scheme shares (length, characters,
+ * percent-encoding, scheme) and the dispatch to the grammar of each scheme.
+ *
+ * The shared checks run over the whole input before any grammar does, so
+ * that a control character, a backslash or a bidi control hidden in a part
+ * a grammar would skip (a fragment, a SIP header value) still makes the URI
+ * invalid: docs/chat-rooms.md section 2 says "anywhere".
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "model/alloc.h"
+#include "uri/uri_int.h"
+
+static const char *const scheme_names[] = {
+    [CONFINFO_URI_SCHEME_SIP] = "sip",   [CONFINFO_URI_SCHEME_SIPS] = "sips",
+    [CONFINFO_URI_SCHEME_XMPP] = "xmpp", [CONFINFO_URI_SCHEME_IRC] = "irc",
+    [CONFINFO_URI_SCHEME_HTTP] = "http", [CONFINFO_URI_SCHEME_HTTPS] = "https",
+};
+
+const char *confinfo_uri_scheme_str(enum confinfo_uri_scheme scheme)
+{
+	if (scheme <= CONFINFO_URI_SCHEME_NONE ||
+	    scheme > CONFINFO_URI_SCHEME_HTTPS)
+		return NULL;
+	return scheme_names[scheme];
+}
+
+const char *confinfo_uri_err_str(enum confinfo_uri_err err)
+{
+	static const char *const names[] = {
+	    [CONFINFO_URI_OK] = "ok",
+	    [CONFINFO_URI_E_LENGTH] = "length",
+	    [CONFINFO_URI_E_SCHEME] = "scheme",
+	    [CONFINFO_URI_E_CHAR] = "character",
+	    [CONFINFO_URI_E_PCT] = "percent-encoding",
+	    [CONFINFO_URI_E_SYNTAX] = "syntax",
+	    [CONFINFO_URI_E_USERINFO] = "userinfo",
+	    [CONFINFO_URI_E_HOST] = "host",
+	    [CONFINFO_URI_E_IDN] = "idn",
+	    [CONFINFO_URI_E_IPLITERAL] = "ip-literal",
+	    [CONFINFO_URI_E_PORT] = "port",
+	    [CONFINFO_URI_E_PARAM] = "parameter",
+	    [CONFINFO_URI_E_AUTHORITY] = "authority",
+	    [CONFINFO_URI_E_LOCALPART] = "localpart",
+	    [CONFINFO_URI_E_RESOURCE] = "resource",
+	    [CONFINFO_URI_E_QUERY] = "query",
+	    [CONFINFO_URI_E_TARGET] = "target",
+	};
+
+	if ((unsigned)err >= sizeof(names) / sizeof(names[0]))
+		return "unknown";
+	return names[err];
+}
+
+bool confinfo_bytes_equal(const struct confinfo_bytes *a,
+			  const struct confinfo_bytes *b)
+{
+	if (!a || !b || !a->ptr || !b->ptr)
+		return false;
+	return a->len == b->len && !memcmp(a->ptr, b->ptr, a->len);
+}
+
+int uri_fail(struct uri_ctx *c, enum confinfo_uri_err code, size_t off,
+	     const char *fmt, ...)
+{
+	char msg[CONFINFO_DIAG_MSG_SIZE];
+	va_list ap;
+
+	if (c->errp)
+		*c->errp = code;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	/* The column is the 1-based byte offset: URIs are one line. */
+	confinfo_diag_fail(c->diag, EBADMSG, 0, (unsigned)off + 1,
+			   "%s at offset %zu", msg, off);
+	return EBADMSG;
+}
+
+const char *uri_char_desc(const struct uri_ctx *c, size_t off, char *buf)
+{
+	uint32_t uc = 0;
+
+	if (off >= c->len) {
+		snprintf(buf, 16, "end of input");
+		return buf;
+	}
+	if (!uri_utf8_next((const uint8_t *)c->s + off, c->len - off, &uc))
+		uc = (unsigned char)c->s[off];
+	if (uc > 0x20 && uc < 0x7F)
+		snprintf(buf, 16, "'%c'", (char)uc);
+	else
+		snprintf(buf, 16, "U+%04X", (unsigned)uc);
+	return buf;
+}
+
+int uri_pct_decode(struct confinfo_bytes *out, const char *s, size_t len)
+{
+	char *d = ci_malloc(len + 1);
+	size_t n = 0;
+
+	if (!d)
+		return ENOMEM;
+	for (size_t i = 0; i < len; i++) {
+		if (uri_pct_at(s, len, i)) {
+			d[n++] =
+			    (char)(uri_hexval((unsigned char)s[i + 1]) * 16 +
+				   uri_hexval((unsigned char)s[i + 2]));
+			i += 2;
+		} else {
+			d[n++] = s[i];
+		}
+	}
+	d[n] = '\0';
+	out->ptr = d;
+	out->len = n;
+	return 0;
+}
+
+size_t uri_utf8_next(const uint8_t *s, size_t len, uint32_t *ucp)
+{
+	uint32_t uc;
+	size_t n;
+
+	if (!len)
+		return 0;
+	if (s[0] < 0x80) {
+		*ucp = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
+		n = 2;
+		uc = s[0] & 0x1F;
+	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+		n = 3;
+		uc = s[0] & 0x0F;
+	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+		n = 4;
+		uc = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (len < n)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		uc = (uc << 6) | (s[i] & 0x3F);
+	}
+	/* Reject overlong forms, surrogates and values past U+10FFFF. */
+	if ((n == 3 && uc < 0x800) || (n == 4 && uc < 0x10000) ||
+	    (uc >= 0xD800 && uc <= 0xDFFF) || uc > 0x10FFFF)
+		return 0;
+	*ucp = uc;
+	return n;
+}
+
+bool uri_is_bidi_control(uint32_t uc)
+{
+	return uc == 0x061C || uc == 0x200E || uc == 0x200F ||
+	       (uc >= 0x202A && uc <= 0x202E) || (uc >= 0x2066 && uc <= 0x2069);
+}
+
+/* Unicode white space that would make a URI look like two words. */
+static bool is_unicode_space(uint32_t uc)
+{
+	return uc == 0x00A0 || uc == 0x1680 || (uc >= 0x2000 && uc <= 0x200A) ||
+	       uc == 0x2028 || uc == 0x2029 || uc == 0x202F || uc == 0x205F ||
+	       uc == 0x3000 || uc == 0x0085;
+}
+
+int uri_port_parse(struct uri_ctx *c, size_t off, size_t len, int *portp)
+{
+	long v = 0;
+
+	if (!len)
+		return uri_fail(c, CONFINFO_URI_E_PORT, off, "empty port");
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)c->s[off + i];
+
+		if (!uri_is_digit(ch))
+			return uri_fail(c, CONFINFO_URI_E_PORT, off + i,
+					"port is not all digits");
+		v = v * 10 + (ch - '0');
+		if (v > 65535)
+			return uri_fail(c, CONFINFO_URI_E_PORT, off,
+					"port above 65535");
+	}
+	*portp = (int)v;
+	return 0;
+}
+
+int uri_check_tail(struct uri_ctx *c, size_t off, bool iri)
+{
+	bool fragment = false;
+
+	for (size_t i = off; i < c->len; i++) {
+		unsigned char ch = (unsigned char)c->s[i];
+
+		if (ch == '%' && uri_pct_at(c->s, c->len, i)) {
+			i += 2;
+			continue;
+		}
+		if (ch == '#' && !fragment) {
+			fragment = true;
+			continue;
+		}
+		if (i == off && ch == '?')
+			continue;
+		if (uri_is_pchar(ch) || ch == '/' || ch == '?')
+			continue;
+		if (ch >= 0x80 && iri)
+			continue;
+		return uri_fail(c, CONFINFO_URI_E_CHAR, i,
+				"character '%c' not allowed in %s", ch,
+				fragment ? "fragment" : "query");
+	}
+	return 0;
+}
+
+/* Bidi controls hidden behind percent-encoding: decode each run of
+ * escapes and look for their UTF-8 forms at every offset (the run need not
+ * be valid UTF-8 as a whole). */
+static int check_encoded_bidi(struct uri_ctx *c)
+{
+	uint8_t run[CONFINFO_URI_MAX_LEN / 3 + 1];
+
+	for (size_t i = 0; i < c->len; i++) {
+		size_t start = i, n = 0;
+
+		while (i < c->len && uri_pct_at(c->s, c->len, i)) {
+			run[n++] =
+			    (uint8_t)(uri_hexval((unsigned char)c->s[i + 1]) *
+					  16 +
+				      uri_hexval((unsigned char)c->s[i + 2]));
+			i += 3;
+		}
+		for (size_t k = 0; k < n; k++) {
+			uint32_t uc;
+
+			if (uri_utf8_next(run + k, n - k, &uc) &&
+			    uri_is_bidi_control(uc))
+				return uri_fail(
+				    c, CONFINFO_URI_E_CHAR, start + 3 * k,
+				    "percent-encoded bidi formatting "
+				    "character U+%04X",
+				    (unsigned)uc);
+		}
+	}
+	return 0;
+}
+
+/* The rules of docs/chat-rooms.md section 2 that hold whatever the scheme
+ * and wherever in the URI. */
+static int prescan(struct uri_ctx *c, bool iri)
+{
+	const uint8_t *s = (const uint8_t *)c->s;
+
+	for (size_t i = 0; i < c->len;) {
+		uint32_t uc;
+		size_t n = uri_utf8_next(s + i, c->len - i, &uc);
+
+		if (!n)
+			return uri_fail(c, CONFINFO_URI_E_CHAR, i,
+					"invalid UTF-8 byte 0x%02X", s[i]);
+		if (uc < 0x20 || (uc >= 0x7F && uc <= 0x9F))
+			return uri_fail(c, CONFINFO_URI_E_CHAR, i,
+					"control character U+%04X",
+					(unsigned)uc);
+		if (uc == ' ' || is_unicode_space(uc))
+			return uri_fail(c, CONFINFO_URI_E_CHAR, i,
+					"white space U+%04X", (unsigned)uc);
+		if (uc == '\\')
+			return uri_fail(c, CONFINFO_URI_E_CHAR, i, "backslash");
+		if (uri_is_bidi_control(uc))
+			return uri_fail(c, CONFINFO_URI_E_CHAR, i,
+					"bidi formatting character U+%04X",
+					(unsigned)uc);
+		if (uc == '%' && !uri_pct_at(c->s, c->len, i))
+			return uri_fail(c, CONFINFO_URI_E_PCT, i,
+					"'%%' not followed by two hex digits");
+		if (uc >= 0x80 && !iri)
+			return uri_fail(c, CONFINFO_URI_E_CHAR, i,
+					"non-ASCII character U+%04X (only xmpp "
+					"IRIs may hold raw Unicode)",
+					(unsigned)uc);
+		i += n;
+	}
+	return check_encoded_bidi(c);
+}
+
+/* Scheme up to the first ':' (RFC 3986 section 3.1), case-insensitive. */
+static int parse_scheme(struct uri_ctx *c, size_t *offp)
+{
+	static const struct {
+		const char *name;
+		enum confinfo_uri_scheme scheme;
+	} known[] = {
+	    {"sip", CONFINFO_URI_SCHEME_SIP},
+	    {"sips", CONFINFO_URI_SCHEME_SIPS},
+	    {"xmpp", CONFINFO_URI_SCHEME_XMPP},
+	    {"irc", CONFINFO_URI_SCHEME_IRC},
+	    {"http", CONFINFO_URI_SCHEME_HTTP},
+	    {"https", CONFINFO_URI_SCHEME_HTTPS},
+	};
+	size_t i = 0;
+
+	if (!c->len || !uri_is_alpha((unsigned char)c->s[0]))
+		return uri_fail(c, CONFINFO_URI_E_SCHEME, 0,
+				"not an absolute URI (no scheme)");
+	while (i < c->len &&
+	       (uri_is_alnum((unsigned char)c->s[i]) || c->s[i] == '+' ||
+		c->s[i] == '-' || c->s[i] == '.'))
+		i++;
+	if (i == c->len || c->s[i] != ':')
+		return uri_fail(c, CONFINFO_URI_E_SCHEME, i,
+				"not an absolute URI (no scheme)");
+	for (size_t k = 0; k < sizeof(known) / sizeof(known[0]); k++) {
+		size_t n = strlen(known[k].name);
+		size_t j;
+
+		if (n != i)
+			continue;
+		for (j = 0; j < n; j++) {
+			if (uri_lower((unsigned char)c->s[j]) !=
+			    known[k].name[j])
+				break;
+		}
+		if (j == n) {
+			c->u->scheme = known[k].scheme;
+			*offp = i + 1;
+			return 0;
+		}
+	}
+	/* The scheme is made of scheme characters only: safe to quote. */
+	return uri_fail(c, CONFINFO_URI_E_SCHEME, 0,
+			"unsupported scheme '%.*s'", (int)(i > 32 ? 32 : i),
+			c->s);
+}
+
+void confinfo_uri_free(struct confinfo_uri *u)
+{
+	if (!u)
+		return;
+	ci_free(u->text);
+	confinfo_uri_host_reset(&u->host);
+	ci_free(u->user.ptr);
+	ci_free(u->transport);
+	ci_free(u->reroute_header);
+	ci_free(u->authority);
+	ci_free(u->resource.ptr);
+	ci_free(u->irc_flags);
+	ci_free(u);
+}
+
+int confinfo_uri_parse(struct confinfo_uri **up, const char *s, size_t len,
+		       enum confinfo_uri_err *errp, struct confinfo_diag *diag)
+{
+	struct uri_ctx c = {.s = s, .len = len, .errp = errp, .diag = diag};
+	struct confinfo_uri *u = NULL;
+	size_t off = 0;
+	int err;
+
+	if (!up || (!s && len))
+		return EINVAL;
+	if (len > CONFINFO_URI_MAX_LEN)
+		return uri_fail(&c, CONFINFO_URI_E_LENGTH, CONFINFO_URI_MAX_LEN,
+				"URI longer than %d bytes",
+				CONFINFO_URI_MAX_LEN);
+	u = ci_calloc(1, sizeof(*u));
+	if (!u)
+		return ENOMEM;
+	u->port = -1;
+	c.u = u;
+	err = parse_scheme(&c, &off);
+	if (err)
+		goto out;
+	err = prescan(&c, u->scheme == CONFINFO_URI_SCHEME_XMPP);
+	if (err)
+		goto out;
+	switch (u->scheme) {
+	case CONFINFO_URI_SCHEME_SIP:
+	case CONFINFO_URI_SCHEME_SIPS:
+		err = uri_parse_sip(&c, off);
+		break;
+	case CONFINFO_URI_SCHEME_XMPP:
+		err = uri_parse_xmpp(&c, off);
+		break;
+	case CONFINFO_URI_SCHEME_IRC:
+		err = uri_parse_irc(&c, off);
+		break;
+	default:
+		err = uri_parse_http(&c, off);
+		break;
+	}
+	if (err)
+		goto out;
+	u->text = ci_strndup(s, len);
+	if (!u->text) {
+		err = ENOMEM;
+		goto out;
+	}
+	if (errp)
+		*errp = CONFINFO_URI_OK;
+	*up = u;
+	u = NULL;
+out:
+	confinfo_uri_free(u);
+	return err;
+}

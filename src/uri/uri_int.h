@@ -1,0 +1,145 @@
+/*
+ * Private helpers of the URI module: character classes of the grammars,
+ * percent-decoding, UTF-8 scanning and the error reporting shared by the
+ * per-scheme parsers (uri_sip.c, uri_xmpp.c, uri_web.c).
+ */
+#ifndef CONFINFO_URI_INT_H
+#define CONFINFO_URI_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "confinfo/uri.h"
+
+/*
+ * One parse in progress. Offsets given to the helpers are absolute byte
+ * offsets into @c s, so every message names the place in the input the
+ * user actually wrote.
+ */
+struct uri_ctx {
+	const char *s;
+	size_t len;
+	struct confinfo_uri *u;
+	enum confinfo_uri_err *errp;
+	struct confinfo_diag *diag;
+};
+
+/* Record the failed rule and a message "... at offset N"; returns EBADMSG
+ * so that callers can `return uri_fail(...)`. */
+int uri_fail(struct uri_ctx *c, enum confinfo_uri_err code, size_t off,
+	     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* "'x'" for a printable ASCII character at @p off, "U+XXXX" otherwise,
+ * written to @p buf (at least 16 bytes): safe to put in a message. */
+const char *uri_char_desc(const struct uri_ctx *c, size_t off, char *buf);
+
+/* ASCII classes. They take an int so that a char from any platform works;
+ * bytes >= 0x80 are in none of them. */
+static inline bool uri_is_alpha(int ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
+}
+static inline bool uri_is_digit(int ch)
+{
+	return ch >= '0' && ch <= '9';
+}
+static inline bool uri_is_alnum(int ch)
+{
+	return uri_is_alpha(ch) || uri_is_digit(ch);
+}
+static inline bool uri_is_hex(int ch)
+{
+	return uri_is_digit(ch) || (ch >= 'a' && ch <= 'f') ||
+	       (ch >= 'A' && ch <= 'F');
+}
+static inline int uri_hexval(int ch)
+{
+	if (uri_is_digit(ch))
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	return ch - 'A' + 10;
+}
+static inline int uri_lower(int ch)
+{
+	return (ch >= 'A' && ch <= 'Z') ? ch + ('a' - 'A') : ch;
+}
+/* RFC 3986 unreserved. */
+static inline bool uri_is_unreserved(int ch)
+{
+	return uri_is_alnum(ch) || ch == '-' || ch == '.' || ch == '_' ||
+	       ch == '~';
+}
+/* RFC 3986 sub-delims. */
+static inline bool uri_is_sub_delim(int ch)
+{
+	return ch == '!' || ch == '$' || ch == '&' || ch == '\'' || ch == '(' ||
+	       ch == ')' || ch == '*' || ch == '+' || ch == ',' || ch == ';' ||
+	       ch == '=';
+}
+/* RFC 3986 pchar minus pct-encoded (checked separately). */
+static inline bool uri_is_pchar(int ch)
+{
+	return uri_is_unreserved(ch) || uri_is_sub_delim(ch) || ch == ':' ||
+	       ch == '@';
+}
+
+/*
+ * True if a valid "%" HEXDIG HEXDIG starts at @p off (the caller has
+ * already checked, in uri_prescan, that every '%' is well formed; this is
+ * used to step over escapes in the grammar scanners).
+ */
+static inline bool uri_pct_at(const char *s, size_t len, size_t off)
+{
+	return off + 2 < len && s[off] == '%' &&
+	       uri_is_hex((unsigned char)s[off + 1]) &&
+	       uri_is_hex((unsigned char)s[off + 2]);
+}
+
+/*
+ * Percent-decode @p len bytes at @p s into a new length-counted string
+ * (ci_malloc'd, NUL-terminated after len). Escapes are assumed well formed
+ * (uri_prescan). 0 or ENOMEM.
+ */
+int uri_pct_decode(struct confinfo_bytes *out, const char *s, size_t len);
+
+/*
+ * Length of the UTF-8 sequence starting at @p s (at most @p len bytes
+ * available) and its code point in *ucp; 0 if the bytes are not valid
+ * UTF-8 (overlong forms, surrogates and values above U+10FFFF included).
+ */
+size_t uri_utf8_next(const uint8_t *s, size_t len, uint32_t *ucp);
+
+/* Unicode bidirectional formatting characters (ALM, LRM, RLM, LRE..RLO,
+ * LRI..PDI): never allowed anywhere in a room URI. */
+bool uri_is_bidi_control(uint32_t uc);
+
+/*
+ * Host normalisation with offsets for messages: like
+ * confinfo_uri_host_normalize() on s[off .. off+len) of the context.
+ */
+int uri_host_parse(struct uri_ctx *c, struct confinfo_host *h, size_t off,
+		   size_t len, unsigned flags);
+
+/* Parse a port of s[off .. off+len): 1-5 digits' worth, <= 65535. */
+int uri_port_parse(struct uri_ctx *c, size_t off, size_t len, int *portp);
+
+/* Per-scheme parsers; @p off is just after "scheme:". */
+int uri_parse_sip(struct uri_ctx *c, size_t off);
+int uri_parse_xmpp(struct uri_ctx *c, size_t off);
+int uri_parse_irc(struct uri_ctx *c, size_t off);
+int uri_parse_http(struct uri_ctx *c, size_t off);
+
+/*
+ * Scan an RFC 3986 [ "?" query ] [ "#" fragment ] tail of s[off .. len):
+ * every character must be a pchar, '/', '?' or a valid escape (fragment:
+ * '#' may not repeat). Non-ASCII is allowed only when @p iri (xmpp).
+ * Returns 0 or EBADMSG.
+ */
+int uri_check_tail(struct uri_ctx *c, size_t off, bool iri);
+
+/* Bytes of a PRECIS-valid xmpp part, for the resourcepart check. */
+int uri_precis_opaque_check(const char *s, size_t len);
+
+#endif

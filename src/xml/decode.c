@@ -1,0 +1,756 @@
+/*
+ * Decoding application/conference-info+xml: parser set-up, the SAX2
+ * driver, failures and limits. The schema itself is in decode_elems.c,
+ * foreign content in decode_ext.c, simple-type values in decode_value.c.
+ *
+ * The input comes from the network, so libxml2 is configured to do as
+ * little as possible on its own:
+ * - No DTD ever: the DOCTYPE callback stops the parser before the internal
+ *   subset is read, so no entity is ever declared, let alone expanded or
+ *   loaded (no XML_PARSE_NOENT, no XML_PARSE_DTDLOAD, XML_PARSE_NONET).
+ * - No transcoding: the XML declaration is checked here, before libxml2
+ *   sees it, and only UTF-8 passes; XML_PARSE_IGNORE_ENC then keeps
+ *   libxml2 from switching encodings, so every byte is decoded (and
+ *   validated) as UTF-8.
+ * - libxml2's own errors go to our handler (per parser, plus the
+ *   thread's global handler for errors raised without a parser), never to
+ *   stderr, and become the diagnostics of the call.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <libxml/parserInternals.h>
+#include <libxml/xmlerror.h>
+#include <libxml/xmlversion.h>
+
+#include "model/alloc.h"
+#include "xml/decode_int.h"
+
+#if LIBXML_VERSION >= 21200
+typedef const xmlError dec_xml_error;
+#else
+typedef xmlError dec_xml_error;
+#endif
+
+#define DEFAULT_MAX_BODY      (1024 * 1024)
+#define DEFAULT_MAX_DEPTH     32
+#define DEFAULT_MAX_USERS     10000
+#define DEFAULT_MAX_ENDPOINTS 20000
+#define DEFAULT_MAX_MEDIA     40000
+#define DEFAULT_MAX_ENTRIES   10000
+#define DEFAULT_MAX_STRING    (8 * 1024)
+#define DEFAULT_MAX_EXT       (64 * 1024)
+
+void confinfo_xml_limits_default(struct confinfo_xml_limits *lim)
+{
+	if (!lim)
+		return;
+	lim->max_body = DEFAULT_MAX_BODY;
+	lim->max_depth = DEFAULT_MAX_DEPTH;
+	lim->max_users = DEFAULT_MAX_USERS;
+	lim->max_endpoints = DEFAULT_MAX_ENDPOINTS;
+	lim->max_media = DEFAULT_MAX_MEDIA;
+	lim->max_entries = DEFAULT_MAX_ENTRIES;
+	lim->max_string = DEFAULT_MAX_STRING;
+	lim->max_ext = DEFAULT_MAX_EXT;
+}
+
+/* The caller's limits, each 0 replaced by its default. */
+static void limits_fill(struct confinfo_xml_limits *dst,
+			const struct confinfo_xml_limits *src)
+{
+	confinfo_xml_limits_default(dst);
+	if (!src)
+		return;
+#define TAKE(f)                                                                \
+	if (src->f)                                                            \
+		dst->f = src->f;
+	TAKE(max_body)
+	TAKE(max_depth)
+	TAKE(max_users)
+	TAKE(max_endpoints)
+	TAKE(max_media)
+	TAKE(max_entries)
+	TAKE(max_string)
+	TAKE(max_ext)
+#undef TAKE
+}
+
+/* ---------------------------------------------------------------------
+ * Failures and positions.
+ * ------------------------------------------------------------------- */
+
+static int vrecord(struct dec *d, int err, unsigned line, unsigned col,
+		   const char *fmt, va_list ap)
+{
+	char msg[CONFINFO_DIAG_MSG_SIZE];
+
+	if (d->err)
+		return d->err;
+	d->err = err;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	confinfo_diag_fail(d->diag, err, line, col, "%s", msg);
+	return err;
+}
+
+/* Record a failure found by our own callbacks and stop libxml2: once the
+ * document is known bad, reading the rest is wasted work. */
+static int vfail(struct dec *d, int err, unsigned line, unsigned col,
+		 const char *fmt, va_list ap)
+{
+	if (d->err)
+		return d->err;
+	vrecord(d, err, line, col, fmt, ap);
+	if (d->ctxt)
+		xmlStopParser(d->ctxt);
+	return err;
+}
+
+int dec_fail(struct dec *d, int err, unsigned line, unsigned col,
+	     const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail(d, err, line, col, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+int dec_fail_tag(struct dec *d, int err, const char *fmt, ...)
+{
+	unsigned line, col;
+	va_list ap;
+
+	dec_tag_pos(d, &line, &col);
+	va_start(ap, fmt);
+	vfail(d, err, line, col, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+int dec_fail_here(struct dec *d, int err, const char *fmt, ...)
+{
+	unsigned line = 0, col = 0;
+	va_list ap;
+
+	if (d->ctxt && d->ctxt->input) {
+		line = (unsigned)d->ctxt->input->line;
+		col = (unsigned)d->ctxt->input->col;
+	}
+	va_start(ap, fmt);
+	vfail(d, err, line, col, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+int dec_nomem(struct dec *d)
+{
+	return dec_fail_here(d, ENOMEM, "out of memory");
+}
+
+void dec_warn_tag(struct dec *d, const char *fmt, ...)
+{
+	char msg[CONFINFO_DIAG_MSG_SIZE];
+	unsigned line, col;
+	va_list ap;
+
+	if (!d->diag)
+		return;
+	dec_tag_pos(d, &line, &col);
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	confinfo_diag_warn(d->diag, line, col, "%s", msg);
+}
+
+/*
+ * Where the tag being reported starts. libxml2 calls startElementNs with
+ * its cursor on the '>' of the start tag (endElementNs just after the end
+ * tag), which for a start tag written over several lines is far from where
+ * a reader looks. The tag's '<' is the last one before the cursor (a '<'
+ * cannot appear raw inside a tag), so walk back to it. This runs only when
+ * something is reported, never on the hot path.
+ */
+void dec_tag_pos(const struct dec *d, unsigned *line, unsigned *col)
+{
+	const xmlParserInput *in = d->ctxt ? d->ctxt->input : NULL;
+	const xmlChar *p, *bol;
+	unsigned nl = 0, c = 1;
+
+	*line = 0;
+	*col = 0;
+	if (!in)
+		return;
+	*line = in->line > 0 ? (unsigned)in->line : 0;
+	*col = in->col > 0 ? (unsigned)in->col : 0;
+	if (!in->base || !in->cur || in->cur <= in->base)
+		return;
+	p = in->cur - 1;
+	while (p > in->base && *p != '<') {
+		if (*p == '\n')
+			nl++;
+		p--;
+	}
+	if (*p != '<' || nl >= *line)
+		return;
+	for (bol = p; bol > in->base && bol[-1] != '\n'; bol--)
+		;
+	/* If the line start was shrunk away the column is unknown. */
+	if (bol == in->base && in->consumed)
+		return;
+	for (; bol < p; bol++)
+		if ((*bol & 0xC0) != 0x80) /* count characters, not bytes */
+			c++;
+	*line -= nl;
+	*col = c;
+}
+
+/* ---------------------------------------------------------------------
+ * The frame stack and the text buffer.
+ * ------------------------------------------------------------------- */
+
+struct dec_frame *dec_push(struct dec *d, enum dec_kind kind,
+			   const xmlChar *name, void *obj)
+{
+	struct dec_frame *f;
+
+	if (d->nframes == d->frames_cap) {
+		unsigned cap = d->frames_cap * 2;
+		struct dec_frame *frames;
+
+		/* The first frames live inside struct dec: most documents
+		 * never need the heap for them. */
+		if (d->frames == d->inline_frames) {
+			frames = ci_malloc(cap * sizeof(*frames));
+			if (frames)
+				memcpy(frames, d->frames,
+				       d->nframes * sizeof(*frames));
+		} else {
+			frames = ci_realloc(d->frames, cap * sizeof(*frames));
+		}
+		if (!frames) {
+			dec_nomem(d);
+			return NULL;
+		}
+		d->frames = frames;
+		d->frames_cap = cap;
+	}
+	f = &d->frames[d->nframes++];
+	memset(f, 0, sizeof(*f));
+	f->kind = (unsigned char)kind;
+	f->name = name;
+	f->obj = obj;
+	f->state = CONFINFO_STATE_FULL;
+	return f;
+}
+
+int dec_text_reserve(struct dec *d, size_t size)
+{
+	size_t cap;
+	char *p;
+
+	if (size <= d->text_cap)
+		return 0;
+	cap = d->text_cap ? d->text_cap * 2 : 256;
+	if (cap < size)
+		cap = size;
+	p = ci_realloc(d->text, cap);
+	if (!p)
+		return dec_nomem(d);
+	d->text = p;
+	d->text_cap = cap;
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * What comes before libxml2: the encoding.
+ * ------------------------------------------------------------------- */
+
+static bool is_xml_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Line and column of byte @p off, for errors found before parsing. */
+static void offset_pos(const unsigned char *p, size_t off, unsigned *line,
+		       unsigned *col)
+{
+	*line = 1;
+	*col = 1;
+	for (size_t i = 0; i < off; i++) {
+		if (p[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else if ((p[i] & 0xC0) != 0x80) {
+			(*col)++;
+		}
+	}
+}
+
+static bool is_utf8_name(const unsigned char *s, size_t len)
+{
+	static const char want[] = "utf-8";
+
+	if (len != sizeof(want) - 1)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = s[i];
+
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
+		if (c != (unsigned char)want[i])
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Refuse anything but UTF-8 before libxml2 starts: byte order marks of
+ * UTF-16/32, their BOM-less forms (a NUL among the first bytes, which XML
+ * never allows), EBCDIC, and an XML declaration naming another encoding.
+ * The declaration is read with a deliberately small grammar: if it is
+ * malformed we say nothing and let libxml2 report the syntax error, since
+ * with XML_PARSE_IGNORE_ENC the bytes are UTF-8-checked regardless.
+ */
+static int check_encoding(struct dec *d, const unsigned char *p, size_t len)
+{
+	unsigned line, col;
+	size_t i = 0, k, name, name_len, val;
+	unsigned char q;
+
+	if (len >= 2 &&
+	    ((p[0] == 0xFE && p[1] == 0xFF) || (p[0] == 0xFF && p[1] == 0xFE)))
+		return dec_fail(d, EPROTO, 1, 1,
+				"UTF-16/UTF-32 byte order mark: only UTF-8 "
+				"is accepted");
+	if (len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
+		i = 3;
+	for (k = i; k < len && k < i + 4; k++)
+		if (!p[k])
+			return dec_fail(d, EPROTO, 1, 1,
+					"NUL byte at the start (UTF-16 or "
+					"UTF-32?): only UTF-8 is accepted");
+	if (len - i >= 4 && !memcmp(p + i, "\x4C\x6F\xA7\x94", 4))
+		return dec_fail(d, EPROTO, 1, 1,
+				"EBCDIC input: only UTF-8 is accepted");
+	if (len - i < 6 || memcmp(p + i, "<?xml", 5) || !is_xml_space(p[i + 5]))
+		return 0;
+	for (k = i + 5;;) {
+		while (k < len && is_xml_space(p[k]))
+			k++;
+		name = k;
+		while (k < len && p[k] >= 'a' && p[k] <= 'z')
+			k++;
+		name_len = k - name;
+		if (!name_len)
+			return 0; /* "?>" or a syntax error */
+		while (k < len && is_xml_space(p[k]))
+			k++;
+		if (k >= len || p[k] != '=')
+			return 0;
+		k++;
+		while (k < len && is_xml_space(p[k]))
+			k++;
+		if (k >= len || (p[k] != '"' && p[k] != '\''))
+			return 0;
+		q = p[k++];
+		val = k;
+		while (k < len && p[k] != q && p[k] != '<' && p[k] != '>')
+			k++;
+		if (k >= len || p[k] != q)
+			return 0;
+		if (name_len == 8 && !memcmp(p + name, "encoding", 8) &&
+		    !is_utf8_name(p + val, k - val)) {
+			offset_pos(p, val, &line, &col);
+			return dec_fail(d, EPROTO, line, col,
+					"encoding \"%.*s\" refused: only "
+					"UTF-8 is accepted",
+					(int)(k - val < 40 ? k - val : 40),
+					(const char *)p + val);
+		}
+		k++;
+	}
+}
+
+/* ---------------------------------------------------------------------
+ * SAX2 callbacks.
+ * ------------------------------------------------------------------- */
+
+static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
+		     const xmlChar *uri, int nb_ns, const xmlChar **ns,
+		     int nb_attrs, int nb_defaulted, const xmlChar **attrs)
+{
+	struct dec *d = ctx;
+	const struct dec_start st = {local, prefix,   uri,  nb_ns,
+				     ns,    nb_attrs, attrs};
+
+	(void)nb_defaulted; /* no DTD, so never any */
+	if (d->err)
+		return;
+	if (++d->depth > d->lim.max_depth) {
+		dec_fail_tag(d, EBADMSG,
+			     "<%s> nested too deep: the limit is %u levels",
+			     local, d->lim.max_depth);
+		return;
+	}
+	if (d->cap.dst)
+		dec_capture_start(d, &st);
+	else if (d->skip)
+		d->skip++;
+	else
+		dec_elem_start(d, &st);
+}
+
+static void on_end(void *ctx, const xmlChar *local, const xmlChar *prefix,
+		   const xmlChar *uri)
+{
+	struct dec *d = ctx;
+
+	(void)uri;
+	if (d->err)
+		return;
+	d->depth--;
+	if (d->cap.dst)
+		dec_capture_end(d, local, prefix);
+	else if (d->skip)
+		d->skip--;
+	else
+		dec_elem_end(d);
+}
+
+static void on_chars(void *ctx, const xmlChar *s, int len)
+{
+	struct dec *d = ctx;
+	const struct dec_frame *f;
+
+	if (d->err || len <= 0)
+		return;
+	if (d->cap.dst) {
+		dec_capture_text(d, s, (size_t)len);
+		return;
+	}
+	if (d->skip || !d->nframes)
+		return;
+	f = &d->frames[d->nframes - 1];
+	if (f->kind != K_LEAF) {
+		/* The common case: indentation between elements. */
+		if (!dec_is_space(s, (size_t)len))
+			dec_fail_here(d, EBADMSG,
+				      "text not allowed in <%s>: its content "
+				      "is elements only",
+				      f->name);
+		return;
+	}
+	/* Checked as the text grows: never hold more than the limit. */
+	if ((size_t)len > d->lim.max_string - d->text_len) {
+		dec_fail_here(d, EBADMSG,
+			      "text of <%s> longer than the limit of %zu bytes",
+			      f->name, d->lim.max_string);
+		return;
+	}
+	if (d->text_len + (size_t)len >= d->text_cap &&
+	    dec_text_reserve(d, d->text_len + (size_t)len + 1))
+		return;
+	memcpy(d->text + d->text_len, s, (size_t)len);
+	d->text_len += (size_t)len;
+}
+
+/* Everything DTD-related: refused. With the DOCTYPE callback stopping the
+ * parser the others are unreachable; they are set all the same so that no
+ * libxml2 default (which could load or declare something) ever runs. */
+static void refuse_dtd(void *ctx, const char *what)
+{
+	dec_fail_tag(ctx, EPROTO,
+		     "%s refused: documents must not have a DTD (no entities, "
+		     "no external resources)",
+		     what);
+}
+
+static void on_internal_subset(void *ctx, const xmlChar *name,
+			       const xmlChar *ext_id, const xmlChar *sys_id)
+{
+	(void)name;
+	(void)ext_id;
+	(void)sys_id;
+	refuse_dtd(ctx, "DOCTYPE");
+}
+
+static void on_external_subset(void *ctx, const xmlChar *name,
+			       const xmlChar *ext_id, const xmlChar *sys_id)
+{
+	(void)name;
+	(void)ext_id;
+	(void)sys_id;
+	refuse_dtd(ctx, "external DTD subset");
+}
+
+static void on_entity_decl(void *ctx, const xmlChar *name, int type,
+			   const xmlChar *pub_id, const xmlChar *sys_id,
+			   xmlChar *content)
+{
+	(void)name;
+	(void)type;
+	(void)pub_id;
+	(void)sys_id;
+	(void)content;
+	refuse_dtd(ctx, "ENTITY declaration");
+}
+
+static void on_unparsed_entity_decl(void *ctx, const xmlChar *name,
+				    const xmlChar *pub_id,
+				    const xmlChar *sys_id,
+				    const xmlChar *notation)
+{
+	(void)name;
+	(void)pub_id;
+	(void)sys_id;
+	(void)notation;
+	refuse_dtd(ctx, "ENTITY declaration");
+}
+
+static xmlParserInputPtr on_resolve_entity(void *ctx, const xmlChar *pub_id,
+					   const xmlChar *sys_id)
+{
+	(void)pub_id;
+	(void)sys_id;
+	refuse_dtd(ctx, "external entity");
+	return NULL;
+}
+
+static xmlEntityPtr on_get_parameter_entity(void *ctx, const xmlChar *name)
+{
+	(void)name;
+	refuse_dtd(ctx, "parameter entity");
+	return NULL;
+}
+
+/* A reference to anything but the five predefined entities (which libxml2
+ * resolves before asking) is undeclared, since there is no DTD: answering
+ * NULL makes libxml2 report it as such. */
+static xmlEntityPtr on_get_entity(void *ctx, const xmlChar *name)
+{
+	(void)ctx;
+	(void)name;
+	return NULL;
+}
+
+/* Copy libxml2's message on one line, without its trailing newline. */
+static void clean_message(const char *src, char *dst, size_t size)
+{
+	size_t n = 0;
+
+	for (; src && *src && n + 1 < size; src++)
+		dst[n++] = (*src == '\n' || *src == '\r') ? ' ' : *src;
+	while (n && dst[n - 1] == ' ')
+		n--;
+	dst[n] = '\0';
+}
+
+static void on_xml_error(void *ctx, dec_xml_error *e)
+{
+	char msg[CONFINFO_DIAG_MSG_SIZE];
+	struct dec *d = ctx;
+	unsigned line, col;
+	const char *bytes;
+
+	if (!d || !e)
+		return;
+	line = e->line > 0 ? (unsigned)e->line : 0;
+	col = e->int2 > 0 ? (unsigned)e->int2 : 0;
+	clean_message(e->message, msg, sizeof(msg));
+	if (e->level == XML_ERR_WARNING) {
+		if (!d->err)
+			confinfo_diag_warn(d->diag, line, col, "XML: %s", msg);
+		return;
+	}
+	if (d->err)
+		return;
+	/* No xmlStopParser() here: libxml2 may still be inside the routine
+	 * that raised the error. Fatal errors disable the SAX callbacks by
+	 * themselves, and ours ignore everything once d->err is set. */
+	if (e->code == XML_ERR_NO_MEMORY) {
+		d->err = ENOMEM;
+		confinfo_diag_fail(d->diag, ENOMEM, line, col,
+				   "out of memory in libxml2");
+	} else if (e->code == XML_ERR_INVALID_CHAR &&
+		   (bytes = strstr(msg, "Bytes:")) != NULL) {
+		d->err = EBADMSG;
+		confinfo_diag_fail(d->diag, EBADMSG, line, col,
+				   "malformed UTF-8 (bytes%s)", bytes + 6);
+	} else {
+		d->err = EBADMSG;
+		confinfo_diag_fail(d->diag, EBADMSG, line, col,
+				   "not well-formed XML: %s", msg);
+	}
+}
+
+/* Everything else (comments, processing instructions, the document
+ * events) stays NULL: ignored. */
+static const xmlSAXHandler sax_template = {
+    .internalSubset = on_internal_subset,
+    .externalSubset = on_external_subset,
+    .resolveEntity = on_resolve_entity,
+    .getEntity = on_get_entity,
+    .getParameterEntity = on_get_parameter_entity,
+    .entityDecl = on_entity_decl,
+    .unparsedEntityDecl = on_unparsed_entity_decl,
+    .characters = on_chars,
+    .ignorableWhitespace = on_chars,
+    .cdataBlock = on_chars,
+    .initialized = XML_SAX2_MAGIC,
+    .startElementNs = on_start,
+    .endElementNs = on_end,
+    .serror = on_xml_error,
+};
+
+/* Silences libxml2's unstructured channel for the duration of a call. */
+static void quiet(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
+/* ---------------------------------------------------------------------
+ * The entry point.
+ * ------------------------------------------------------------------- */
+
+/* The document as libxml2 reads it: in chunks, copied out of the
+ * caller's buffer (which need not be NUL-terminated). */
+struct reader {
+	const char *p;
+	size_t left;
+};
+
+static int read_chunk(void *ctx, char *buf, int len)
+{
+	struct reader *r = ctx;
+	size_t n = len > 0 ? (size_t)len : 0;
+
+	if (n > r->left)
+		n = r->left;
+	memcpy(buf, r->p, n);
+	r->p += n;
+	r->left -= n;
+	return (int)n;
+}
+
+/*
+ * The parser context is assembled from its parts rather than with
+ * xmlCreateMemoryParserCtxt() or xmlCreateIOParserCtxt(): in libxml2 2.9
+ * both leak the input buffer when an allocation fails at the wrong moment,
+ * and here every error path is ours to get right. Reading through a
+ * callback also spares libxml2 a copy of the whole document up front.
+ */
+static int new_context(struct dec *d, struct reader *r)
+{
+	xmlParserInputBufferPtr in;
+	xmlParserInputPtr stream;
+
+	d->ctxt = xmlNewParserCtxt();
+	if (!d->ctxt || !d->ctxt->sax)
+		return dec_nomem(d);
+	in = xmlParserInputBufferCreateIO(read_chunk, NULL, r,
+					  XML_CHAR_ENCODING_NONE);
+	if (!in)
+		return dec_nomem(d);
+	stream = xmlNewIOInputStream(d->ctxt, in, XML_CHAR_ENCODING_NONE);
+	if (!stream) {
+		xmlFreeParserInputBuffer(in);
+		return dec_nomem(d);
+	}
+	if (inputPush(d->ctxt, stream) < 0) /* frees stream */
+		return dec_nomem(d);
+	return 0;
+}
+
+static int parse(struct dec *d, const char *buf, size_t len)
+{
+	struct reader r = {buf, len};
+
+	if (new_context(d, &r))
+		return d->err;
+	xmlCtxtUseOptions(d->ctxt, XML_PARSE_NONET | XML_PARSE_IGNORE_ENC);
+	/* The context owns a malloc'd handler: fill it rather than swap
+	 * pointers, so that freeing the context stays libxml2's business. */
+	memcpy(d->ctxt->sax, &sax_template, sizeof(*d->ctxt->sax));
+	d->ctxt->userData = d;
+	d->ns = xmlDictLookup(d->ctxt->dict, BAD_CAST CONFINFO_NS, -1);
+	if (!d->ns)
+		return dec_nomem(d);
+	xmlParseDocument(d->ctxt);
+	if (!d->err && (!d->done || !d->ctxt->wellFormed))
+		dec_fail_here(d, EBADMSG, "not a complete XML document");
+	return d->err;
+}
+
+static void release(struct dec *d)
+{
+	confinfo_uri_entry_free(d->pending);
+	d->pending = NULL;
+	if (d->frames != d->inline_frames)
+		ci_free(d->frames);
+	ci_free(d->text);
+	dec_capture_release(d);
+	if (d->ctxt)
+		xmlFreeParserCtxt(d->ctxt);
+	d->ctxt = NULL;
+}
+
+int confinfo_xml_decode(struct confinfo_conf **confp, const char *buf,
+			size_t len, const struct confinfo_xml_limits *lim,
+			struct confinfo_diag *diag)
+{
+	xmlStructuredErrorFunc old_serror;
+	xmlGenericErrorFunc old_gerror;
+	void *old_sctx, *old_gctx;
+	struct dec d;
+	int err;
+
+	if (!confp || !buf)
+		return confinfo_diag_fail(diag, EINVAL, 0, 0,
+					  "decode: no document given");
+	memset(&d, 0, sizeof(d));
+	d.diag = diag;
+	d.frames = d.inline_frames;
+	d.frames_cap = DEC_INLINE_FRAMES;
+	limits_fill(&d.lim, lim);
+	/* Before anything is allocated for it. libxml2 counts in ints. */
+	if (d.lim.max_body > INT_MAX)
+		d.lim.max_body = INT_MAX;
+	if (len > d.lim.max_body)
+		return confinfo_diag_fail(diag, EMSGSIZE, 0, 0,
+					  "document of %zu bytes exceeds the "
+					  "limit of %zu bytes",
+					  len, d.lim.max_body);
+	if (!len)
+		return confinfo_diag_fail(diag, EBADMSG, 0, 0,
+					  "empty document");
+	err = check_encoding(&d, (const unsigned char *)buf, len);
+	if (err)
+		return err;
+
+	xmlInitParser();
+	/* Errors raised without a parser context (allocation failures deep
+	 * in libxml2) go to the thread's global handlers: borrow them. */
+	old_serror = xmlStructuredError;
+	old_sctx = xmlStructuredErrorContext;
+	old_gerror = xmlGenericError;
+	old_gctx = xmlGenericErrorContext;
+	xmlSetStructuredErrorFunc(&d, on_xml_error);
+	xmlSetGenericErrorFunc(NULL, quiet);
+
+	err = parse(&d, buf, len);
+	release(&d);
+
+	xmlSetStructuredErrorFunc(old_sctx, old_serror);
+	xmlSetGenericErrorFunc(old_gctx, old_gerror);
+	if (err) {
+		confinfo_conf_free(d.conf);
+		return err;
+	}
+	*confp = d.conf;
+	return 0;
+}

@@ -1,0 +1,807 @@
+/*
+ * The RFC 4575 schema as a state machine over the frame stack: which
+ * children each element may have and in what order, which attributes,
+ * what is required, which keys must be unique, and how the state
+ * attributes of nested elements must agree (section 4.4).
+ *
+ * Order: every complex type of the schema is an xs:sequence. Each child is
+ * given its position in the parent's sequence (its "slot"); a child whose
+ * slot is below the last one seen is out of order, an equal slot is a
+ * duplicate unless the element repeats (maxOccurs > 1). Foreign elements
+ * (xs:any ##other) always come last, so they take the highest slot.
+ */
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "model/alloc.h"
+#include "xml/decode_int.h"
+
+#define REPEAT   0x80u
+#define SLOT_ANY (0x7Fu | REPEAT)
+
+/* The unprefixed attributes of our elements (attributeFormDefault is
+ * unqualified, so they are in no namespace). */
+enum { A_ENTITY, A_STATE, A_VERSION, A_LABEL, A_ID, A_COUNT };
+#define BIT(a) (1u << (a))
+
+static const char *const attr_names[A_COUNT] = {"entity", "state", "version",
+						"label", "id"};
+
+struct attrs {
+	const xmlChar *v[A_COUNT];
+	size_t len[A_COUNT];
+};
+
+static const struct {
+	unsigned char attrs; /* BIT(A_...) of the attributes it has */
+	bool any;            /* foreign child elements allowed */
+} kinds[] = {
+    [K_CONF] = {BIT(A_ENTITY) | BIT(A_STATE) | BIT(A_VERSION), true},
+    [K_DESC] = {0, true},
+    [K_HOST] = {0, true},
+    [K_CSTATE] = {0, true},
+    [K_USERS] = {BIT(A_STATE), true},
+    [K_USER] = {BIT(A_ENTITY) | BIT(A_STATE), true},
+    [K_ENDPOINT] = {BIT(A_ENTITY) | BIT(A_STATE), true},
+    [K_MEDIA] = {BIT(A_ID), true},
+    [K_CALLINFO] = {0, true},
+    [K_SIP] = {0, true},
+    [K_EXEC] = {0, false},
+    [K_URIS] = {BIT(A_STATE), false},
+    [K_URI_ENTRY] = {0, true},
+    [K_AVMEDIA] = {0, false},
+    [K_MEDIUM] = {BIT(A_LABEL), true},
+    [K_ROLES] = {0, false},
+    [K_SBVAL] = {BIT(A_STATE), false},
+    [K_LEAF] = {0, false},
+};
+
+/* ---------------------------------------------------------------------
+ * Per-kind access to the structs.
+ * ------------------------------------------------------------------- */
+
+static struct confinfo_ext *ext_of(enum dec_kind kind, void *obj)
+{
+	switch (kind) {
+#define EXT(k, T)                                                              \
+	case k:                                                                \
+		return &((struct confinfo_##T *)obj)->ext;
+		EXT(K_CONF, conf)
+		EXT(K_DESC, description)
+		EXT(K_HOST, host_info)
+		EXT(K_CSTATE, conf_state)
+		EXT(K_USERS, users)
+		EXT(K_USER, user)
+		EXT(K_ENDPOINT, endpoint)
+		EXT(K_MEDIA, media)
+		EXT(K_CALLINFO, call_info)
+		EXT(K_SIP, sip_dialog)
+		EXT(K_EXEC, exec)
+		EXT(K_URIS, uris)
+		EXT(K_URI_ENTRY, uri_entry)
+		EXT(K_AVMEDIA, available_media)
+		EXT(K_MEDIUM, medium)
+		EXT(K_ROLES, roles)
+		EXT(K_SBVAL, sidebars_by_val)
+#undef EXT
+	case K_LEAF:
+		break;
+	}
+	return NULL;
+}
+
+static enum confinfo_state *state_of(enum dec_kind kind, void *obj)
+{
+	switch (kind) {
+	case K_CONF:
+		return &((struct confinfo_conf *)obj)->state;
+	case K_USERS:
+		return &((struct confinfo_users *)obj)->state;
+	case K_USER:
+		return &((struct confinfo_user *)obj)->state;
+	case K_ENDPOINT:
+		return &((struct confinfo_endpoint *)obj)->state;
+	case K_URIS:
+		return &((struct confinfo_uris *)obj)->state;
+	case K_SBVAL:
+		return &((struct confinfo_sidebars_by_val *)obj)->state;
+	default:
+		return NULL;
+	}
+}
+
+/* The attribute that is the key of a keyed kind, or A_COUNT. */
+static unsigned key_attr(enum dec_kind kind)
+{
+	switch (kind) {
+	case K_CONF:
+	case K_USER:
+	case K_ENDPOINT:
+		return A_ENTITY;
+	case K_MEDIA:
+		return A_ID;
+	case K_MEDIUM:
+		return A_LABEL;
+	default:
+		return A_COUNT;
+	}
+}
+
+/* A new, empty struct of a kind. */
+static void *new_of(enum dec_kind kind)
+{
+	switch (kind) {
+#define NEW(k, T)                                                              \
+	case k:                                                                \
+		return confinfo_##T##_new();
+		NEW(K_CONF, conf)
+		NEW(K_DESC, description)
+		NEW(K_HOST, host_info)
+		NEW(K_CSTATE, conf_state)
+		NEW(K_USERS, users)
+		NEW(K_USER, user)
+		NEW(K_ENDPOINT, endpoint)
+		NEW(K_MEDIA, media)
+		NEW(K_CALLINFO, call_info)
+		NEW(K_SIP, sip_dialog)
+		NEW(K_EXEC, exec)
+		NEW(K_URIS, uris)
+		NEW(K_URI_ENTRY, uri_entry)
+		NEW(K_AVMEDIA, available_media)
+		NEW(K_MEDIUM, medium)
+		NEW(K_ROLES, roles)
+		NEW(K_SBVAL, sidebars_by_val)
+#undef NEW
+	case K_LEAF:
+		break;
+	}
+	return NULL;
+}
+
+/* Keyed structs are held unlinked until their key is known to be unique:
+ * on failure they are freed here. */
+static void keyed_free(enum dec_kind kind, void *obj)
+{
+	switch (kind) {
+	case K_CONF:
+		confinfo_conf_free(obj);
+		break;
+	case K_USER:
+		confinfo_user_free(obj);
+		break;
+	case K_ENDPOINT:
+		confinfo_endpoint_free(obj);
+		break;
+	case K_MEDIA:
+		confinfo_media_free(obj);
+		break;
+	case K_MEDIUM:
+		confinfo_medium_free(obj);
+		break;
+	default:
+		break;
+	}
+}
+
+/* "<user entity="...">" for messages: the element and its key. */
+static const char *describe(enum dec_kind kind, const xmlChar *name,
+			    const void *obj, char *buf, size_t size)
+{
+	unsigned a = key_attr(kind);
+	const char *key = NULL;
+
+	if (a != A_COUNT && obj)
+		key = confinfo_item_key(obj);
+	if (key)
+		snprintf(buf, size, "<%s %s=\"%.64s\">", name, attr_names[a],
+			 key);
+	else
+		snprintf(buf, size, "<%s>", name);
+	return buf;
+}
+
+const char *dec_describe(const struct dec_frame *f, char *buf, size_t size)
+{
+	return describe((enum dec_kind)f->kind, f->name, f->obj, buf, size);
+}
+
+/* ---------------------------------------------------------------------
+ * Checks shared by every element.
+ * ------------------------------------------------------------------- */
+
+static int order(struct dec *d, struct dec_frame *f, unsigned slot,
+		 const xmlChar *name)
+{
+	unsigned pos = slot & ~REPEAT;
+
+	if (pos < f->slot)
+		return dec_fail_tag(d, EBADMSG,
+				    "<%s> out of order in <%s>: the schema "
+				    "puts it before <%s>",
+				    name, f->name, f->last);
+	if (pos == f->slot && !(slot & REPEAT))
+		return dec_fail_tag(d, EBADMSG, "duplicate <%s> in <%s>", name,
+				    f->name);
+	f->slot = (unsigned char)pos;
+	f->last = name;
+	return 0;
+}
+
+/* Document-wide counts, checked before the element is allocated. */
+static int count(struct dec *d, enum dec_kind kind, const xmlChar *name)
+{
+	size_t *n, max;
+	const char *what;
+
+	switch (kind) {
+	case K_USER:
+		n = &d->users;
+		max = d->lim.max_users;
+		what = "users";
+		break;
+	case K_ENDPOINT:
+		n = &d->endpoints;
+		max = d->lim.max_endpoints;
+		what = "endpoints";
+		break;
+	case K_MEDIA:
+		n = &d->media;
+		max = d->lim.max_media;
+		what = "media";
+		break;
+	default: /* uri, role, available-media and sidebar entries */
+		n = &d->entries;
+		max = d->lim.max_entries;
+		what = "entries";
+		break;
+	}
+	if (++*n > max)
+		return dec_fail_tag(d, EBADMSG,
+				    "<%s>: more than %zu %s in the document",
+				    name, max, what);
+	return 0;
+}
+
+/* Which of our attributes @p name is (A_COUNT: none). */
+static unsigned attr_lookup(const xmlChar *name)
+{
+	unsigned k;
+
+	switch (name[0]) {
+	case 'e':
+		k = A_ENTITY;
+		break;
+	case 's':
+		k = A_STATE;
+		break;
+	case 'v':
+		k = A_VERSION;
+		break;
+	case 'l':
+		k = A_LABEL;
+		break;
+	case 'i':
+		k = A_ID;
+		break;
+	default:
+		return A_COUNT;
+	}
+	return strcmp((const char *)name, attr_names[k]) ? A_COUNT : k;
+}
+
+static int scan_attrs(struct dec *d, const struct dec_start *st,
+		      unsigned allowed, struct confinfo_ext *ext,
+		      struct attrs *av)
+{
+	memset(av, 0, sizeof(*av));
+	for (int i = 0; i < st->nb_attrs; i++) {
+		const xmlChar **a = st->attrs + 5 * i;
+		unsigned k;
+
+		if (a[2]) {
+			/* Our own attributes are unqualified: one in our
+			 * namespace is as unknown as one in none. */
+			if (!ext || dec_is_ours(d, a[2]))
+				return dec_fail_tag(
+				    d, EBADMSG,
+				    "attribute %s%s%s not allowed on <%s>",
+				    a[1] ? (const char *)a[1] : "",
+				    a[1] ? ":" : "", a[0], st->local);
+			if (dec_ext_attr(d, ext, a))
+				return d->err;
+			continue;
+		}
+		k = attr_lookup(a[0]);
+		if (!(allowed & BIT(k)))
+			k = A_COUNT;
+		if (k == A_COUNT)
+			return dec_fail_tag(d, EBADMSG,
+					    "unknown attribute %s on <%s>",
+					    a[0], st->local);
+		av->v[k] = a[3];
+		av->len[k] = (size_t)(a[4] - a[3]);
+	}
+	return 0;
+}
+
+static int take_key(struct dec *d, const struct dec_start *st,
+		    enum dec_kind kind, void *obj, const struct attrs *av)
+{
+	unsigned a = key_attr(kind);
+
+	if (!av->v[a])
+		return dec_fail_tag(d, EBADMSG,
+				    "<%s> without %s attribute: it is "
+				    "required as the key",
+				    st->local, attr_names[a]);
+	/* Conference and user entities are anyURI (collapsed); endpoint
+	 * entity, media id and label are xs:string (kept as written). */
+	return dec_attr_dup(d, BAD_CAST attr_names[a], av->v[a], av->len[a],
+			    kind == K_CONF || kind == K_USER, (char **)obj);
+}
+
+/* Elements whose missing state attribute deserves a warning inside a
+ * partial parent: the ones section 4.4 lets be partial. */
+static bool warn_default_state(enum dec_kind kind,
+			       const struct dec_frame *parent)
+{
+	return kind != K_URIS || parent->kind == K_CONF; /* sidebars-by-ref */
+}
+
+static int take_state(struct dec *d, const struct dec_frame *parent,
+		      const struct dec_start *st, enum dec_kind kind, void *obj,
+		      const struct attrs *av)
+{
+	enum confinfo_state *statep = state_of(kind, obj), s;
+	size_t len = av->len[A_STATE];
+	char desc[112], pdesc[112];
+
+	if (!av->v[A_STATE]) {
+		if (parent && parent->state == CONFINFO_STATE_PARTIAL &&
+		    warn_default_state(kind, parent))
+			dec_warn_tag(
+			    d,
+			    "partial document relies on the default "
+			    "state=full for %s: replaces it whole "
+			    "(RFC 4575 4.4)",
+			    describe(kind, st->local, obj, desc, sizeof(desc)));
+		return 0;
+	}
+	s = confinfo_state_parse((const char *)av->v[A_STATE], len);
+	if (!s)
+		return dec_fail_tag(d, EBADMSG,
+				    "invalid state \"%.*s\" on <%s>: must be "
+				    "full, partial or deleted",
+				    (int)(len < 40 ? len : 40),
+				    (const char *)av->v[A_STATE], st->local);
+	if (parent && parent->state == CONFINFO_STATE_FULL &&
+	    s != CONFINFO_STATE_FULL)
+		return dec_fail_tag(
+		    d, EBADMSG,
+		    "state=\"%s\" on %s inside %s, whose state is full: a "
+		    "full element has only full children (RFC 4575 4.4)",
+		    confinfo_state_str(s),
+		    describe(kind, st->local, obj, desc, sizeof(desc)),
+		    dec_describe(parent, pdesc, sizeof(pdesc)));
+	*statep = s;
+	return 0;
+}
+
+static int take_version(struct dec *d, bool root, struct confinfo_conf *c,
+			const struct attrs *av)
+{
+	size_t len = av->len[A_VERSION];
+
+	if (!av->v[A_VERSION]) {
+		if (root)
+			return dec_fail_tag(d, EBADMSG,
+					    "<conference-info> without version "
+					    "attribute (RFC 4575 4.3: it MUST "
+					    "be present)");
+		return 0;
+	}
+	if (!dec_parse_u32((const char *)av->v[A_VERSION], len,
+			   &c->version.value))
+		return dec_fail_tag(d, EBADMSG,
+				    "invalid version \"%.*s\": not an "
+				    "xs:unsignedInt",
+				    (int)(len < 40 ? len : 40),
+				    (const char *)av->v[A_VERSION]);
+	c->version.set = true;
+	return 0;
+}
+
+/*
+ * Begin a complex element whose struct @p obj is allocated: attributes,
+ * key, state, version; append it to @p list if it is keyed (on failure it
+ * is then freed here; otherwise the caller linked it into the tree
+ * already), and push its frame.
+ */
+static int open_elem(struct dec *d, const struct dec_start *st,
+		     enum dec_kind kind, void *obj, struct confinfo_list *list)
+{
+	const struct dec_frame *parent =
+	    d->nframes ? &d->frames[d->nframes - 1] : NULL;
+	enum confinfo_state *statep = state_of(kind, obj);
+	struct dec_frame *f;
+	struct attrs av;
+	char desc[112], pdesc[112];
+	int err;
+
+	err = scan_attrs(d, st, kinds[kind].attrs, ext_of(kind, obj), &av);
+	if (!err && key_attr(kind) != A_COUNT)
+		err = take_key(d, st, kind, obj, &av);
+	if (!err && statep)
+		err = take_state(d, parent, st, kind, obj, &av);
+	if (!err && kind == K_CONF)
+		err = take_version(d, !parent, obj, &av);
+	if (!err && list) {
+		err = confinfo_list_append(list, obj);
+		if (err == EEXIST)
+			dec_fail_tag(
+			    d, EBADMSG, "duplicate %s in %s",
+			    describe(kind, st->local, obj, desc, sizeof(desc)),
+			    dec_describe(parent, pdesc, sizeof(pdesc)));
+		else if (err)
+			dec_nomem(d);
+	}
+	if (err) {
+		if (list)
+			keyed_free(kind, obj);
+		return d->err;
+	}
+	f = dec_push(d, kind, st->local, obj);
+	if (!f)
+		return d->err;
+	if (statep)
+		f->state = (unsigned char)confinfo_state_effective(*statep);
+	return 0;
+}
+
+static int open_keyed(struct dec *d, struct dec_frame *f, unsigned slot,
+		      const struct dec_start *st, enum dec_kind kind,
+		      struct confinfo_list *list)
+{
+	void *obj;
+
+	if (order(d, f, slot, st->local) || count(d, kind, st->local))
+		return d->err;
+	obj = new_of(kind);
+	if (!obj)
+		return dec_nomem(d);
+	return open_elem(d, st, kind, obj, list);
+}
+
+static int open_uri_entry(struct dec *d, struct dec_frame *f,
+			  const struct dec_start *st)
+{
+	struct confinfo_uris *uris = f->obj;
+
+	if (order(d, f, REPEAT | 1, st->local) ||
+	    count(d, K_URI_ENTRY, st->local))
+		return d->err;
+	d->pending = confinfo_uri_entry_new();
+	if (!d->pending)
+		return dec_nomem(d);
+	if (open_elem(d, st, K_URI_ENTRY, d->pending, NULL))
+		return d->err;
+	d->frames[d->nframes - 1].aux = uris;
+	return 0;
+}
+
+static int open_leaf(struct dec *d, struct dec_frame *f, unsigned slot,
+		     const struct dec_start *st, enum dec_leaf leaf, void *dst)
+{
+	struct dec_frame *nf;
+
+	if (order(d, f, slot, st->local))
+		return d->err;
+	if (st->nb_attrs) /* simple types have no attributes at all */
+		return dec_fail_tag(
+		    d, EBADMSG, "attribute %s%s%s not allowed on <%s>",
+		    st->attrs[1] ? (const char *)st->attrs[1] : "",
+		    st->attrs[1] ? ":" : "", st->attrs[0], st->local);
+	if (leaf == L_ROLE && count(d, K_ROLES, st->local))
+		return d->err;
+	nf = dec_push(d, K_LEAF, st->local, dst);
+	if (!nf)
+		return d->err;
+	nf->leaf = (unsigned char)leaf;
+	d->text_len = 0;
+	return 0;
+}
+
+static int unexpected(struct dec *d, struct dec_frame *f,
+		      const struct dec_start *st, enum dec_elem e)
+{
+	char desc[112];
+
+	dec_describe(f, desc, sizeof(desc));
+	if (e == E_UNKNOWN)
+		return dec_fail_tag(d, EBADMSG,
+				    "unknown element <%s> of the "
+				    "conference-info namespace in %s",
+				    st->local, desc);
+	return dec_fail_tag(d, EBADMSG, "element <%s> not allowed in %s",
+			    st->local, desc);
+}
+
+static int foreign_start(struct dec *d, struct dec_frame *f,
+			 const struct dec_start *st)
+{
+	char desc[112];
+
+	dec_describe(f, desc, sizeof(desc));
+	/* xs:any ##other: another namespace, and not "no namespace". */
+	if (!st->uri)
+		return dec_fail_tag(d, EBADMSG,
+				    "element <%s> in no namespace not allowed "
+				    "in %s",
+				    st->local, desc);
+	if (!kinds[f->kind].any)
+		return dec_fail_tag(d, EBADMSG,
+				    "foreign element <%s> (namespace %.80s) "
+				    "not allowed in %s",
+				    st->local, st->uri, desc);
+	if (f->kind == K_CALLINFO && ((struct confinfo_call_info *)f->obj)->sip)
+		return dec_fail_tag(d, EBADMSG,
+				    "<call-info> holds either <sip> or foreign "
+				    "elements, not both");
+	if (order(d, f, SLOT_ANY, st->local))
+		return d->err;
+	return dec_capture_begin(d, ext_of((enum dec_kind)f->kind, f->obj), st);
+}
+
+/* ---------------------------------------------------------------------
+ * The children of each kind, in schema order.
+ * ------------------------------------------------------------------- */
+
+enum what {
+	W_NONE = 0, /* not a child of this kind */
+	W_LEAF,     /* simple type: the field at off receives the text */
+	W_SUB,      /* optional struct: the pointer at off receives it */
+	W_KEYED,    /* keyed struct: appended to the list at off */
+	W_URI_ENTRY /* uri-type entry: keyed by its <uri> child */
+};
+
+/* What a child element of our namespace is in a given parent. */
+struct rule {
+	unsigned char slot; /* position in the sequence, | REPEAT */
+	unsigned char what; /* enum what */
+	unsigned char arg;  /* enum dec_leaf for W_LEAF, else enum dec_kind */
+	unsigned short off; /* offset of the field in the parent's struct */
+};
+
+#define LEAF(slot, leaf, T, f)                                                 \
+	{                                                                      \
+		(slot), W_LEAF, (leaf), offsetof(struct confinfo_##T, f)       \
+	}
+#define SUB(slot, kind, T, f)                                                  \
+	{                                                                      \
+		(slot), W_SUB, (kind), offsetof(struct confinfo_##T, f)        \
+	}
+#define KEYED(slot, kind, T, f)                                                \
+	{                                                                      \
+		(slot) | REPEAT, W_KEYED, (kind),                              \
+		    offsetof(struct confinfo_##T, f)                           \
+	}
+
+static const struct rule rules[K_LEAF][E_COUNT] =
+    {
+	[K_CONF] =
+	    {
+		[E_CONFERENCE_DESCRIPTION] = SUB(1, K_DESC, conf, description),
+		[E_HOST_INFO] = SUB(2, K_HOST, conf, host_info),
+		[E_CONFERENCE_STATE] = SUB(3, K_CSTATE, conf, conf_state),
+		[E_USERS] = SUB(4, K_USERS, conf, users),
+		[E_SIDEBARS_BY_REF] = SUB(5, K_URIS, conf, sidebars_by_ref),
+		[E_SIDEBARS_BY_VAL] = SUB(6, K_SBVAL, conf, sidebars_by_val),
+	    },
+	[K_DESC] =
+	    {
+		[E_DISPLAY_TEXT] = LEAF(1, L_STR, description, display_text),
+		[E_SUBJECT] = LEAF(2, L_STR, description, subject),
+		[E_FREE_TEXT] = LEAF(3, L_STR, description, free_text),
+		[E_KEYWORDS] = LEAF(4, L_COLLAPSE, description, keywords),
+		[E_CONF_URIS] = SUB(5, K_URIS, description, conf_uris),
+		[E_SERVICE_URIS] = SUB(6, K_URIS, description, service_uris),
+		[E_MAXIMUM_USER_COUNT] =
+		    LEAF(7, L_U32, description, maximum_user_count),
+		[E_AVAILABLE_MEDIA] =
+		    SUB(8, K_AVMEDIA, description, available_media),
+	    },
+	[K_HOST] =
+	    {
+		[E_DISPLAY_TEXT] = LEAF(1, L_STR, host_info, display_text),
+		[E_WEB_PAGE] = LEAF(2, L_COLLAPSE, host_info, web_page),
+		[E_URIS] = SUB(3, K_URIS, host_info, uris),
+	    },
+	[K_CSTATE] =
+	    {
+		[E_USER_COUNT] = LEAF(1, L_U32, conf_state, user_count),
+		[E_ACTIVE] = LEAF(2, L_BOOL, conf_state, active),
+		[E_LOCKED] = LEAF(3, L_BOOL, conf_state, locked),
+	    },
+	[K_USERS] =
+	    {
+		[E_USER] = KEYED(1, K_USER, users, users),
+	    },
+	[K_USER] =
+	    {
+		[E_DISPLAY_TEXT] = LEAF(1, L_STR, user, display_text),
+		[E_ASSOCIATED_AORS] = SUB(2, K_URIS, user, associated_aors),
+		[E_ROLES] = SUB(3, K_ROLES, user, roles),
+		[E_LANGUAGES] = LEAF(4, L_COLLAPSE, user, languages),
+		[E_CASCADED_FOCUS] = LEAF(5, L_COLLAPSE, user, cascaded_focus),
+		[E_ENDPOINT] = KEYED(6, K_ENDPOINT, user, endpoints),
+	    },
+	[K_ENDPOINT] =
+	    {
+		[E_DISPLAY_TEXT] = LEAF(1, L_STR, endpoint, display_text),
+		[E_REFERRED] = SUB(2, K_EXEC, endpoint, referred),
+		[E_STATUS] = LEAF(3, L_EP_STATUS, endpoint, status),
+		[E_JOINING_METHOD] =
+		    LEAF(4, L_JOINING, endpoint, joining_method),
+		[E_JOINING_INFO] = SUB(5, K_EXEC, endpoint, joining_info),
+		[E_DISCONNECTION_METHOD] =
+		    LEAF(6, L_DISCONNECTION, endpoint, disconnection_method),
+		[E_DISCONNECTION_INFO] =
+		    SUB(7, K_EXEC, endpoint, disconnection_info),
+		[E_MEDIA] = KEYED(8, K_MEDIA, endpoint, media),
+		[E_CALL_INFO] = SUB(9, K_CALLINFO, endpoint, call_info),
+	    },
+	[K_MEDIA] =
+	    {
+		[E_DISPLAY_TEXT] = LEAF(1, L_STR, media, display_text),
+		[E_TYPE] = LEAF(2, L_STR, media, type),
+		[E_LABEL] = LEAF(3, L_STR, media, label),
+		[E_SRC_ID] = LEAF(4, L_STR, media, src_id),
+		[E_STATUS] = LEAF(5, L_MEDIA_STATUS, media, status),
+	    },
+	[K_CALLINFO] =
+	    {
+		[E_SIP] = SUB(1, K_SIP, call_info, sip),
+	    },
+	[K_SIP] =
+	    {
+		[E_DISPLAY_TEXT] = LEAF(1, L_STR, sip_dialog, display_text),
+		[E_CALL_ID] = LEAF(2, L_STR, sip_dialog, call_id),
+		[E_FROM_TAG] = LEAF(3, L_STR, sip_dialog, from_tag),
+		[E_TO_TAG] = LEAF(4, L_STR, sip_dialog, to_tag),
+	    },
+	[K_EXEC] =
+	    {
+		[E_WHEN] = LEAF(1, L_COLLAPSE, exec, when),
+		[E_REASON] = LEAF(2, L_STR, exec, reason),
+		[E_BY] = LEAF(3, L_COLLAPSE, exec, by),
+	    },
+	[K_URIS] =
+	    {
+		[E_ENTRY] = {1 | REPEAT, W_URI_ENTRY, K_URI_ENTRY, 0},
+	    },
+	[K_URI_ENTRY] =
+	    {
+		[E_URI] = LEAF(1, L_ENTRY_URI, uri_entry, uri),
+		[E_DISPLAY_TEXT] = LEAF(2, L_STR, uri_entry, display_text),
+		[E_PURPOSE] = LEAF(3, L_STR, uri_entry, purpose),
+		[E_MODIFIED] = SUB(4, K_EXEC, uri_entry, modified),
+	    },
+	[K_AVMEDIA] =
+	    {
+		[E_ENTRY] = KEYED(1, K_MEDIUM, available_media, entries),
+	    },
+	[K_MEDIUM] =
+	    {
+		[E_DISPLAY_TEXT] = LEAF(1, L_STR, medium, display_text),
+		[E_TYPE] = LEAF(2, L_STR, medium, type),
+		[E_STATUS] = LEAF(3, L_MEDIA_STATUS, medium, status),
+	    },
+	[K_ROLES] =
+	    {
+		/* The roles struct itself takes each entry. */
+		[E_ENTRY] = {1 | REPEAT, W_LEAF, L_ROLE, 0},
+	    },
+	[K_SBVAL] =
+	    {
+		[E_ENTRY] = KEYED(1, K_CONF, sidebars_by_val, entries),
+	    },
+};
+
+#undef LEAF
+#undef SUB
+#undef KEYED
+
+static int open_sub(struct dec *d, struct dec_frame *f, const struct rule *r,
+		    const struct dec_start *st)
+{
+	void **field = (void **)((char *)f->obj + r->off);
+	void *obj;
+
+	/* Order first: a duplicate must fail before it could overwrite
+	 * (and leak) the first one. */
+	if (order(d, f, r->slot, st->local))
+		return d->err;
+	obj = new_of((enum dec_kind)r->arg);
+	if (!obj)
+		return dec_nomem(d);
+	*field = obj;
+	return open_elem(d, st, (enum dec_kind)r->arg, obj, NULL);
+}
+
+static int child_start(struct dec *d, struct dec_frame *f,
+		       const struct dec_start *st, enum dec_elem e)
+{
+	const struct rule *r = &rules[f->kind][e];
+	char *field = (char *)f->obj + r->off;
+
+	switch ((enum what)r->what) {
+	case W_LEAF:
+		return open_leaf(d, f, r->slot, st, (enum dec_leaf)r->arg,
+				 field);
+	case W_SUB:
+		if (e == E_SIP &&
+		    ((struct confinfo_call_info *)f->obj)->ext.elem_count)
+			return dec_fail_tag(d, EBADMSG,
+					    "<call-info> holds either <sip> or "
+					    "foreign elements, not both");
+		return open_sub(d, f, r, st);
+	case W_KEYED:
+		return open_keyed(d, f, r->slot, st, (enum dec_kind)r->arg,
+				  (struct confinfo_list *)field);
+	case W_URI_ENTRY:
+		return open_uri_entry(d, f, st);
+	case W_NONE:
+		break;
+	}
+	return unexpected(d, f, st, e);
+}
+
+static int root_start(struct dec *d, const struct dec_start *st)
+{
+	if (!dec_is_ours(d, st->uri) ||
+	    strcmp((const char *)st->local, "conference-info"))
+		return dec_fail_tag(d, EBADMSG,
+				    "root element <%s> in namespace \"%.80s\" "
+				    "is not <conference-info> of namespace "
+				    "\"" CONFINFO_NS "\"",
+				    st->local,
+				    st->uri ? (const char *)st->uri : "");
+	d->conf = confinfo_conf_new();
+	if (!d->conf)
+		return dec_nomem(d);
+	return open_elem(d, st, K_CONF, d->conf, NULL);
+}
+
+int dec_elem_start(struct dec *d, const struct dec_start *st)
+{
+	struct dec_frame *f;
+	enum dec_elem e;
+	char desc[112];
+
+	if (!d->nframes)
+		return root_start(d, st);
+	f = &d->frames[d->nframes - 1];
+	if (f->kind == K_LEAF)
+		return dec_fail_tag(d, EBADMSG,
+				    "element <%s> not allowed in <%s>, which "
+				    "holds text only",
+				    st->local, f->name);
+	if (f->state == CONFINFO_STATE_DELETED) {
+		/* RFC 4575 4.4: the children of a deleted element MUST be
+		 * ignored. Skip the whole subtree, unparsed by us. */
+		if (!f->warned)
+			dec_warn_tag(d,
+				     "children of %s ignored: its state is "
+				     "deleted (RFC 4575 4.4)",
+				     dec_describe(f, desc, sizeof(desc)));
+		f->warned = true;
+		d->skip = 1;
+		return 0;
+	}
+	if (!dec_is_ours(d, st->uri))
+		return foreign_start(d, f, st);
+	e = dec_elem_of(d, st->local);
+	return child_start(d, f, st, e);
+}

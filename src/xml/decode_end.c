@@ -1,0 +1,185 @@
+/*
+ * The end of an element of our namespace: the value of a simple-type
+ * element, the required children of a complex one.
+ */
+#include <errno.h>
+
+#include "model/alloc.h"
+#include "xml/decode_int.h"
+
+static int invalid(struct dec *d, const struct dec_frame *f, const char *s,
+		   size_t n, const char *what)
+{
+	return dec_fail_tag(d, EBADMSG, "invalid <%s> \"%.*s\": %s", f->name,
+			    (int)(n < 40 ? n : 40), s, what);
+}
+
+static int set_str(struct dec *d, char **dst, const char *s, size_t n)
+{
+	*dst = ci_strndup(s, n);
+	return *dst ? 0 : dec_nomem(d);
+}
+
+/* The <uri> of an entry is read: the entry can join its list. */
+static int entry_uri(struct dec *d, const char *s, size_t n)
+{
+	struct confinfo_uris *uris = d->frames[d->nframes - 2].aux;
+	const xmlChar *list_name = d->frames[d->nframes - 3].name;
+	struct confinfo_uri_entry *entry = d->pending;
+	int err;
+
+	if (set_str(d, &entry->uri, s, n))
+		return d->err;
+	err = confinfo_list_append(&uris->entries, entry);
+	if (err == EEXIST)
+		return dec_fail_tag(d, EBADMSG,
+				    "duplicate <entry> with uri \"%.64s\" in "
+				    "<%s>",
+				    entry->uri, list_name);
+	if (err)
+		return dec_nomem(d);
+	d->pending = NULL;
+	return 0;
+}
+
+static int end_leaf(struct dec *d, const struct dec_frame *f)
+{
+	size_t n = d->text_len;
+	char *s;
+
+	if (dec_text_reserve(d, n + 1))
+		return d->err;
+	s = d->text;
+	s[n] = '\0';
+	switch ((enum dec_leaf)f->leaf) {
+	case L_STR:
+		return set_str(d, f->obj, s, n);
+	case L_COLLAPSE:
+		n = dec_collapse(s, n);
+		return set_str(d, f->obj, s, n);
+	case L_U32: {
+		struct confinfo_u32 *u = f->obj;
+
+		if (!dec_parse_u32(s, n, &u->value))
+			return invalid(d, f, s, n, "not an xs:unsignedInt");
+		u->set = true;
+		return 0;
+	}
+	case L_BOOL:
+		if (!dec_parse_bool(s, n, f->obj))
+			return invalid(d, f, s, n,
+				       "not an xs:boolean (true, false, 1, 0)");
+		return 0;
+	case L_EP_STATUS: {
+		enum confinfo_endpoint_status v =
+		    confinfo_endpoint_status_parse(s, n);
+
+		if (!v)
+			return invalid(d, f, s, n, "unknown endpoint status");
+		*(enum confinfo_endpoint_status *)f->obj = v;
+		return 0;
+	}
+	case L_JOINING: {
+		enum confinfo_joining_method v =
+		    confinfo_joining_method_parse(s, n);
+
+		if (!v)
+			return invalid(d, f, s, n, "unknown joining method");
+		*(enum confinfo_joining_method *)f->obj = v;
+		return 0;
+	}
+	case L_DISCONNECTION: {
+		enum confinfo_disconnection_method v =
+		    confinfo_disconnection_method_parse(s, n);
+
+		if (!v)
+			return invalid(d, f, s, n,
+				       "unknown disconnection method");
+		*(enum confinfo_disconnection_method *)f->obj = v;
+		return 0;
+	}
+	case L_MEDIA_STATUS: {
+		enum confinfo_media_status v =
+		    confinfo_media_status_parse(s, n);
+
+		if (!v)
+			return invalid(d, f, s, n, "unknown media status");
+		*(enum confinfo_media_status *)f->obj = v;
+		return 0;
+	}
+	case L_ROLE:
+		return confinfo_roles_add(f->obj, s) ? dec_nomem(d) : 0;
+	case L_ENTRY_URI:
+		n = dec_collapse(s, n);
+		s[n] = '\0';
+		return entry_uri(d, s, n);
+	}
+	return 0;
+}
+
+static int missing(struct dec *d, const struct dec_frame *f, const char *what)
+{
+	char desc[112];
+
+	return dec_fail_tag(d, EBADMSG, "%s without %s",
+			    dec_describe(f, desc, sizeof(desc)), what);
+}
+
+static int end_elem(struct dec *d, const struct dec_frame *f)
+{
+	bool deleted = f->state == CONFINFO_STATE_DELETED;
+
+	switch ((enum dec_kind)f->kind) {
+	case K_LEAF:
+		return end_leaf(d, f);
+	case K_URIS:
+		/* entry+ in the schema; a deleted list keeps none (its
+		 * children are ignored), which section 4.4 asks for. */
+		if (!deleted &&
+		    !((const struct confinfo_uris *)f->obj)->entries.count)
+			return missing(d, f, "<entry>: at least one needed");
+		return 0;
+	case K_URI_ENTRY:
+		return d->pending ? missing(d, f, "<uri>") : 0;
+	case K_AVMEDIA:
+		if (!((const struct confinfo_available_media *)f->obj)
+			 ->entries.count)
+			return missing(d, f, "<entry>: at least one needed");
+		return 0;
+	case K_ROLES:
+		if (!((const struct confinfo_roles *)f->obj)->count)
+			return missing(d, f, "<entry>: at least one needed");
+		return 0;
+	case K_MEDIUM:
+		if (!((const struct confinfo_medium *)f->obj)->type)
+			return missing(d, f, "<type>");
+		return 0;
+	case K_SIP: {
+		const struct confinfo_sip_dialog *x = f->obj;
+
+		if (!x->call_id)
+			return missing(d, f, "<call-id>");
+		if (!x->from_tag)
+			return missing(d, f, "<from-tag>");
+		if (!x->to_tag)
+			return missing(d, f, "<to-tag>");
+		return 0;
+	}
+	case K_CONF:
+		if (d->nframes == 1)
+			d->done = true;
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+int dec_elem_end(struct dec *d)
+{
+	if (!d->nframes)
+		return 0;
+	if (end_elem(d, &d->frames[d->nframes - 1]))
+		return d->err;
+	d->nframes--;
+	return 0;
+}

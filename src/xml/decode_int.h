@@ -1,0 +1,260 @@
+/*
+ * Private to the decoder (decode*.c): the state machine that turns
+ * libxml2's SAX2 events into model structs.
+ *
+ * The decoder keeps a stack of frames, one per open element of our
+ * namespace: what kind of element it is, the struct being filled, and the
+ * schema position of the last child seen (every type of the schema is an
+ * xs:sequence, so "position never goes back" is the whole order check).
+ * Two modes bypass the stack: capturing a foreign subtree into an XML
+ * fragment (decode_ext.c), and skipping the children of a deleted element.
+ */
+#ifndef CONFINFO_XML_DECODE_INT_H
+#define CONFINFO_XML_DECODE_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+
+#include "confinfo/xml.h"
+
+/* Every element name of the RFC 4575 schema. */
+#define DEC_ELEMS(X)                                                           \
+	X(CONFERENCE_INFO, "conference-info")                                  \
+	X(CONFERENCE_DESCRIPTION, "conference-description")                    \
+	X(HOST_INFO, "host-info")                                              \
+	X(CONFERENCE_STATE, "conference-state")                                \
+	X(USERS, "users")                                                      \
+	X(SIDEBARS_BY_REF, "sidebars-by-ref")                                  \
+	X(SIDEBARS_BY_VAL, "sidebars-by-val")                                  \
+	X(DISPLAY_TEXT, "display-text")                                        \
+	X(SUBJECT, "subject")                                                  \
+	X(FREE_TEXT, "free-text")                                              \
+	X(KEYWORDS, "keywords")                                                \
+	X(CONF_URIS, "conf-uris")                                              \
+	X(SERVICE_URIS, "service-uris")                                        \
+	X(MAXIMUM_USER_COUNT, "maximum-user-count")                            \
+	X(AVAILABLE_MEDIA, "available-media")                                  \
+	X(ENTRY, "entry")                                                      \
+	X(TYPE, "type")                                                        \
+	X(STATUS, "status")                                                    \
+	X(WEB_PAGE, "web-page")                                                \
+	X(URIS, "uris")                                                        \
+	X(USER_COUNT, "user-count")                                            \
+	X(ACTIVE, "active")                                                    \
+	X(LOCKED, "locked")                                                    \
+	X(URI, "uri")                                                          \
+	X(PURPOSE, "purpose")                                                  \
+	X(MODIFIED, "modified")                                                \
+	X(USER, "user")                                                        \
+	X(ASSOCIATED_AORS, "associated-aors")                                  \
+	X(ROLES, "roles")                                                      \
+	X(LANGUAGES, "languages")                                              \
+	X(CASCADED_FOCUS, "cascaded-focus")                                    \
+	X(ENDPOINT, "endpoint")                                                \
+	X(REFERRED, "referred")                                                \
+	X(JOINING_METHOD, "joining-method")                                    \
+	X(JOINING_INFO, "joining-info")                                        \
+	X(DISCONNECTION_METHOD, "disconnection-method")                        \
+	X(DISCONNECTION_INFO, "disconnection-info")                            \
+	X(MEDIA, "media")                                                      \
+	X(CALL_INFO, "call-info")                                              \
+	X(WHEN, "when")                                                        \
+	X(REASON, "reason")                                                    \
+	X(BY, "by")                                                            \
+	X(SIP, "sip")                                                          \
+	X(CALL_ID, "call-id")                                                  \
+	X(FROM_TAG, "from-tag")                                                \
+	X(TO_TAG, "to-tag")                                                    \
+	X(LABEL, "label")                                                      \
+	X(SRC_ID, "src-id")
+
+enum dec_elem {
+	E_UNKNOWN = 0,
+#define X(id, name) E_##id,
+	DEC_ELEMS(X)
+#undef X
+	    E_COUNT
+};
+
+/* What an open element of our namespace is, i.e. what its frame fills. */
+enum dec_kind {
+	K_CONF,      /* conference-type: the root or a sidebars-by-val entry */
+	K_DESC,      /* conference-description */
+	K_HOST,      /* host-info */
+	K_CSTATE,    /* conference-state */
+	K_USERS,     /* users */
+	K_USER,      /* users/user */
+	K_ENDPOINT,  /* user/endpoint */
+	K_MEDIA,     /* endpoint/media */
+	K_CALLINFO,  /* endpoint/call-info */
+	K_SIP,       /* call-info/sip */
+	K_EXEC,      /* execution-type: referred, joining-info, ... */
+	K_URIS,      /* uris-type: conf-uris, service-uris, uris, ... */
+	K_URI_ENTRY, /* uri-type: an entry of a uris-type */
+	K_AVMEDIA,   /* available-media */
+	K_MEDIUM,    /* available-media/entry */
+	K_ROLES,     /* user/roles */
+	K_SBVAL,     /* sidebars-by-val */
+	K_LEAF,      /* an element of simple type: its text is the value */
+};
+
+/* What the text of a K_LEAF element becomes. */
+enum dec_leaf {
+	L_STR,      /* xs:string, kept as written            -> char *   */
+	L_COLLAPSE, /* anyURI, dateTime, lists: XML whitespace collapsed */
+	L_U32,      /* xs:unsignedInt             -> struct confinfo_u32 */
+	L_BOOL,     /* xs:boolean                    -> enum confinfo_bool */
+	L_EP_STATUS,
+	L_JOINING,
+	L_DISCONNECTION,
+	L_MEDIA_STATUS,
+	L_ROLE,      /* roles/entry: appended to struct confinfo_roles */
+	L_ENTRY_URI, /* uri-type/uri: the key, appended to its uris list */
+};
+
+struct dec_frame {
+	void *obj; /* the struct being filled; for K_LEAF the field */
+	void *aux; /* K_URI_ENTRY: the struct confinfo_uris it goes into */
+	const xmlChar *name; /* local name as written (libxml2's dict) */
+	const xmlChar *last; /* local name of the last child, for messages */
+	unsigned char kind;  /* enum dec_kind */
+	unsigned char leaf;  /* enum dec_leaf, for K_LEAF */
+	unsigned char slot;  /* schema position of the last child seen */
+	unsigned char state; /* effective state its children must respect */
+	bool warned; /* "children of a deleted element ignored" was said */
+};
+
+/* The arguments of one startElementNs event. */
+struct dec_start {
+	const xmlChar *local;
+	const xmlChar *prefix;
+	const xmlChar *uri;
+	int nb_ns;
+	const xmlChar **ns; /* nb_ns pairs: prefix, URI */
+	int nb_attrs;
+	const xmlChar **attrs; /* nb_attrs quintuples, see libxml2 SAX2 */
+};
+
+/* A namespace declaration written into the fragment being captured. */
+struct dec_nsdecl {
+	const xmlChar *prefix; /* NULL: the default namespace */
+	const xmlChar *uri;
+	unsigned depth;
+};
+
+/* A foreign subtree being turned into a self-contained XML fragment. */
+struct dec_capture {
+	struct confinfo_ext *dst; /* NULL when not capturing */
+	unsigned depth;           /* open elements of the fragment */
+	bool open_tag;            /* the last start tag still lacks its '>' */
+	char *buf;
+	size_t len, cap;
+	struct dec_nsdecl *ns;
+	size_t ns_len, ns_cap;
+};
+
+#define DEC_INLINE_FRAMES 16
+#define DEC_NAME_CACHE    64 /* a power of two */
+
+/* A local name libxml2 handed us, and which element of ours it names. */
+struct dec_name {
+	const xmlChar *name;
+	unsigned char elem; /* enum dec_elem */
+};
+
+struct dec {
+	xmlParserCtxtPtr ctxt;
+	const xmlChar *ns; /* CONFINFO_NS interned in ctxt->dict */
+	struct confinfo_xml_limits lim;
+	struct confinfo_diag *diag;
+	int err;   /* first failure; once set, every event is ignored */
+	bool done; /* the root element has been closed */
+	struct confinfo_conf *conf;
+	/* A uri-type entry is keyed by its <uri> child, so it joins its list
+	 * only once that is read; until then it is held here. Entries do not
+	 * nest, so one is enough. */
+	struct confinfo_uri_entry *pending;
+	struct dec_frame *frames;
+	unsigned nframes, frames_cap;
+	unsigned depth; /* open elements, all modes, for max_depth */
+	unsigned skip;  /* > 0: inside ignored children of a deleted element */
+	char *text;     /* one reusable buffer: leaf text, attribute scratch */
+	size_t text_len, text_cap;
+	size_t users, endpoints, media, entries; /* counts for the limits */
+	size_t ext_bytes;                        /* foreign XML kept */
+	struct dec_capture cap;
+	struct dec_frame inline_frames[DEC_INLINE_FRAMES];
+	struct dec_name names[DEC_NAME_CACHE];
+};
+
+/* decode.c: failures, positions, shared buffers. */
+int dec_fail(struct dec *d, int err, unsigned line, unsigned col,
+	     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+int dec_fail_tag(struct dec *d, int err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+int dec_fail_here(struct dec *d, int err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+int dec_nomem(struct dec *d);
+void dec_warn_tag(struct dec *d, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void dec_tag_pos(const struct dec *d, unsigned *line, unsigned *col);
+struct dec_frame *dec_push(struct dec *d, enum dec_kind kind,
+			   const xmlChar *name, void *obj);
+int dec_text_reserve(struct dec *d, size_t size);
+
+static inline bool dec_is_ours(const struct dec *d, const xmlChar *uri)
+{
+	/* libxml2 interns namespace URIs in its dictionary, so the pointer
+	 * test almost always decides; strcmp covers any other origin. */
+	return uri && (uri == d->ns || !strcmp((const char *)uri, CONFINFO_NS));
+}
+
+/* decode_names.c: which of our elements a local name is (E_UNKNOWN if
+ * none). */
+enum dec_elem dec_elem_of(struct dec *d, const xmlChar *name);
+
+/* decode_elems.c: the schema, at the start of an element. */
+int dec_elem_start(struct dec *d, const struct dec_start *st);
+/* "<user entity="...">": the element of a frame and its key, for
+ * messages. */
+const char *dec_describe(const struct dec_frame *f, char *buf, size_t size);
+
+/* decode_end.c: the schema, at the end of an element. */
+int dec_elem_end(struct dec *d);
+
+/* True if @p s is XML whitespace only. Inline: it runs for every
+ * whitespace run between elements. */
+static inline bool dec_is_space(const xmlChar *s, size_t len)
+{
+	const uint64_t ws =
+	    (1ull << ' ') | (1ull << '\t') | (1ull << '\n') | (1ull << '\r');
+
+	for (size_t i = 0; i < len; i++)
+		if (s[i] > ' ' || !(ws >> s[i] & 1))
+			return false;
+	return true;
+}
+
+/* decode_value.c: lexical spaces of the simple types. */
+size_t dec_collapse(char *s, size_t len);
+bool dec_parse_u32(const char *s, size_t len, uint32_t *out);
+bool dec_parse_bool(const char *s, size_t len, enum confinfo_bool *out);
+int dec_attr_dup(struct dec *d, const xmlChar *name, const xmlChar *v,
+		 size_t len, bool collapse, char **out);
+const char *dec_attr_scratch(struct dec *d, const xmlChar *name,
+			     const xmlChar *v, size_t len);
+
+/* decode_ext.c: content of other namespaces. */
+int dec_ext_attr(struct dec *d, struct confinfo_ext *ext, const xmlChar **attr);
+int dec_capture_begin(struct dec *d, struct confinfo_ext *dst,
+		      const struct dec_start *st);
+int dec_capture_start(struct dec *d, const struct dec_start *st);
+int dec_capture_end(struct dec *d, const xmlChar *local, const xmlChar *prefix);
+int dec_capture_text(struct dec *d, const xmlChar *s, size_t len);
+void dec_capture_release(struct dec *d);
+
+#endif

@@ -1,0 +1,148 @@
+#!/bin/bash
+# confinfo show: the text summary and the JSON view (keys, order, values,
+# nulls), chat rooms and their spelling, escaping, standard input, errors.
+set -euo pipefail
+. cli/lib.bash "$@"
+
+EX71=vectors/rfc4575/rfc4575-example-7.1.xml
+EX72=vectors/rfc4575/rfc4575-example-7.2.xml
+
+# --- Text summary of RFC 4575 example 7.1.
+run 0 "$BIN" show $EX71
+expect_no_err
+expect_out '^conference sips:conf233@example\.com$'
+expect_out '^  state: full$'
+expect_out '^  version: 1$'
+expect_out_fixed "  subject: Agenda: This month's goals"
+expect_out '^  user count: 33, active: unknown, locked: unknown$'
+expect_out '^conf-uris: none$'
+expect_out_fixed "  http://sharepoint/salesgroup/ [web-page]"
+expect_out '^chat rooms: none$'
+expect_out '^users \(2\):$'
+expect_out_fixed '  sip:bob@example.com "Bob Hoskins"'
+expect_out_fixed "    endpoint sip:bob@pc33.example.com \"Bob's Laptop\": disconnected, disconnection: departed"
+expect_out_fixed '      media 1: audio label 34567 sendrecv "main audio"'
+expect_out_fixed '    endpoint sip:4kfk4j392jsu@example.com;grid=433kj4j3u: connected, joining: dialed-out'
+
+# --- JSON view of example 7.1: every documented key, in order.
+run 0 "$BIN" show --json $EX71
+expect_no_err
+cp "$OUT" "$TMP/71.json"
+json_assert "$TMP/71.json" \
+	"list(d) == ['entity', 'state', 'version', 'subject', 'display_text',
+	 'user_count', 'active', 'locked', 'conf_uris', 'service_uris',
+	 'chat_rooms', 'users', 'sidebars_by_ref', 'sidebars_by_val']" \
+	"d['entity'] == 'sips:conf233@example.com'" \
+	"d['state'] == 'full' and d['version'] == 1" \
+	"d['subject'] == \"Agenda: This month's goals\"" \
+	"d['display_text'] is None" \
+	"d['user_count'] == 33 and d['active'] is None and d['locked'] is None" \
+	"d['conf_uris'] == []" \
+	"d['service_uris'] == [{'uri': 'http://sharepoint/salesgroup/',
+	  'purpose': 'web-page', 'display_text': None}]" \
+	"d['chat_rooms'] == []" \
+	"[u['entity'] for u in d['users']] ==
+	 ['sip:bob@example.com', 'sip:alice@example.com']" \
+	"d['users'][0]['display_text'] == 'Bob Hoskins'" \
+	"d['users'][0]['roles'] == []" \
+	"list(d['users'][0]) == ['entity', 'state', 'display_text', 'roles',
+	 'endpoints']" \
+	"list(d['users'][0]['endpoints'][0]) == ['entity', 'state',
+	 'display_text', 'status', 'joining_method', 'disconnection_method',
+	 'media']" \
+	"d['users'][0]['endpoints'][0]['entity'] == 'sip:bob@pc33.example.com'" \
+	"d['users'][0]['endpoints'][0]['status'] == 'disconnected'" \
+	"d['users'][0]['endpoints'][0]['joining_method'] is None" \
+	"d['users'][0]['endpoints'][0]['disconnection_method'] == 'departed'" \
+	"d['users'][0]['endpoints'][0]['media'] == [{'id': '1', 'type': 'audio',
+	  'label': '34567', 'status': 'sendrecv'}]" \
+	"d['users'][1]['endpoints'][0]['status'] == 'connected'" \
+	"d['users'][1]['endpoints'][0]['joining_method'] == 'dialed-out'" \
+	"d['sidebars_by_ref'] == [] and d['sidebars_by_val'] == []"
+
+# The same through standard input.
+run 0 "$BIN" show --json - <$EX71
+json_same "$TMP/71.json" "$OUT"
+run 0 "$BIN" show -j $EX71
+json_same "$TMP/71.json" "$OUT"
+
+# --- Example 7.2, a partial document with everything in it. It relies on
+# the default state of <users> and <user>: the decoder warns, with a
+# position.
+run 0 "$BIN" show --json $EX72
+expect_err "^${EX72//./\\.}:[0-9]+:[0-9]+: warning: "
+json_assert "$OUT" \
+	"d['state'] == 'partial' and d['version'] == 5" \
+	"d['display_text'] == 'Weekly Sales Meeting'" \
+	"d['user_count'] == 32 and d['active'] is True and d['locked'] is False" \
+	"[e['uri'] for e in d['conf_uris']] == ['tel:+18005671234',
+	 'h323:conf545@h323.example.com', 'http://real.streaming.com/54634/live.ram']" \
+	"d['conf_uris'][0] == {'uri': 'tel:+18005671234',
+	 'purpose': 'participation', 'display_text': 'TTI Bridge'}" \
+	"d['service_uris'][1]['display_text'] == 'Quicktime'" \
+	"d['users'][0]['roles'] == ['participant']" \
+	"d['users'][0]['endpoints'][0]['status'] == 'disconnecting'" \
+	"d['users'][0]['endpoints'][0]['disconnection_method'] == 'booted'" \
+	"d['sidebars_by_ref'] == [
+	 {'uri': 'sips:conf233@example.com;grid=45', 'display_text': 'sidebar with Carol'},
+	 {'uri': 'sips:conf233@example.com;grid=21', 'display_text': 'private with Peter'}]" \
+	"d['sidebars_by_val'] == [{'entity': 'sips:conf233@example.com;grid=77',
+	 'state': 'partial'}]"
+run 0 "$BIN" show $EX72
+expect_out '^  state: partial$'
+expect_out '^  user count: 32, active: yes, locked: no$'
+expect_out_fixed '  tel:+18005671234 [participation] "TTI Bridge"'
+expect_out_fixed '  sips:conf233@example.com;grid=77 (partial, 3 users)'
+
+# --- Chat rooms: service-uris first, then conf-uris; the spelling as
+# written; one warning for the misspelling, naming the file.
+run 0 "$BIN" show --json $V/chat-rooms.xml
+expect_err "^$V/chat-rooms\.xml: warning: .*groupertextchat"
+expect_err_lines 1
+json_assert "$OUT" \
+	"d['chat_rooms'] == [
+	 {'uri': 'sip:conf42-chat@example.com', 'display_text': 'Team chat',
+	  'purpose_spelling': 'grouptextchat', 'in_conf_uris': False},
+	 {'uri': 'xmpp:conf42@muc.example.com?join', 'display_text': 'Old spelling',
+	  'purpose_spelling': 'groupertextchat', 'in_conf_uris': False},
+	 {'uri': 'irc://irc.example.com/conf42', 'display_text': None,
+	  'purpose_spelling': 'grouptextchat', 'in_conf_uris': True}]" \
+	"d['user_count'] is None and d['active'] is None and d['locked'] is None" \
+	"d['users'] == [] and d['version'] == 7"
+run 0 "$BIN" show $V/chat-rooms.xml
+expect_err "^$V/chat-rooms\.xml: warning: .*groupertextchat"
+expect_out_fixed '  sip:conf42-chat@example.com "Team chat"'
+expect_out_fixed "  xmpp:conf42@muc.example.com?join \"Old spelling\" (purpose spelled 'groupertextchat')"
+expect_out_fixed '  irc://irc.example.com/conf42 (listed in conf-uris)'
+expect_out '^users \(0\):$'
+
+# --- Text that would drive a terminal is escaped in the summary, and
+# kept as it is (JSON-escaped) in the JSON view.
+run 0 "$BIN" show $V/terminal-escapes.xml
+expect_out_fixed '  subject: evil\u009b31m subject'
+expect_out_fixed '  sip:mallory@example.com "txt.\u202eexe"'
+if LC_ALL=C grep -q $'\xc2\x9b\|\xe2\x80\xae' "$OUT"; then
+	show_io
+	fail "raw control characters reached the terminal"
+fi
+run 0 "$BIN" show --json $V/terminal-escapes.xml
+json_assert "$OUT" "d['subject'] == 'evil\x9b31m subject'" \
+	"d['users'][0]['display_text'] == 'txt.\u202eexe'"
+
+# --- Errors.
+run 1 "$BIN" show $V/bad-mismatch.xml
+expect_no_out
+expect_err "^$V/bad-mismatch\.xml:6:[0-9]+: "
+run 1 "$BIN" show --json $V/bad-status.xml
+expect_no_out
+run 2 "$BIN" show
+expect_err "^confinfo show: expected exactly one FILE"
+run 2 "$BIN" show $EX71 $EX72
+run 2 "$BIN" show --bogus $EX71
+# Output that cannot be written is a failure, not a silent success.
+if [ -w /dev/full ]; then
+	run 1 bash -c '"$0" show --json "$1" >/dev/full' "$BIN" $EX71
+	expect_err "^confinfo show: write error: "
+fi
+
+echo "show: ok"

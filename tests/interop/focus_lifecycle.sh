@@ -1,0 +1,44 @@
+# confinfo focus against SIPp: the full life cycle of a subscription over
+# UDP and over TCP (sipp/focus_lifecycle.xml), and the focus's own log of
+# it (versions, full/partial, termination reason).
+. "$(dirname "$0")/sipp/focus_lib.sh"
+
+mkdir "$WORK/confs"
+conf_doc conf1 alice | write_conf "$WORK/confs" conf1
+
+for tp in u1 t1; do
+	PORT=$(free_port)
+	start_focus "focus-$tp" --conferences "$WORK/confs" \
+		--listen "udp:127.0.0.1:$PORT" --listen "tcp:127.0.0.1:$PORT" \
+		--min-interval 0
+	log="$WORK/focus-$tp.log"
+	# The change the scenario triggers after the first NOTIFY.
+	{
+		echo "tmp='$WORK/confs/.conf1.xml.tmp'"
+		echo "cat >\"\$tmp\" <<'XML'"
+		conf_doc conf1 alice bob
+		echo "XML"
+		echo "mv \"\$tmp\" '$WORK/confs/conf1.xml'"
+	} >"$WORK/change.sh"
+
+	run_sipp focus_lifecycle.xml "$tp" conf1 "$PORT"
+
+	wait_for "$log" '^terminated .*reason="timeout"' 5 ||
+		fail "$tp: no termination logged"
+	grep -Eq '^subscribe conf=conf1 .*expires=600' "$log" ||
+		fail "$tp: subscribe not logged"
+	grep -Eq '^notify conf=conf1 .* version=1 body=full code=200' "$log" ||
+		fail "$tp: full NOTIFY v1 not logged"
+	grep -Eq '^notify conf=conf1 .* version=2 body=partial code=200' "$log" ||
+		fail "$tp: partial NOTIFY v2 not logged"
+	grep -Eq '^notify conf=conf1 .* version=2 body=full code=200' "$log" ||
+		fail "$tp: refresh full NOTIFY v2 not logged"
+	grep -Eq '^unsubscribe conf=conf1' "$log" || fail "$tp: unsubscribe not logged"
+	[ "$(count_lines "$log" '^notify ')" -eq 3 ] ||
+		fail "$tp: expected 3 acknowledged NOTIFYs before the final one"
+
+	stop_focus "$FOCUS_PID" || fail "$tp: focus exit status $?"
+	# Back to one subscriber-less conference for the next transport.
+	conf_doc conf1 alice | write_conf "$WORK/confs" conf1
+done
+echo "PASS"

@@ -1,0 +1,42 @@
+# How confinfo focus ends subscriptions, each checked by a SIPp subscriber:
+# expiry (reason timeout), conference file deleted (reason noresource),
+# focus shut down by SIGTERM (reason deactivated, and the focus exits 0
+# once the final NOTIFY is answered). UDP and TCP.
+. "$(dirname "$0")/sipp/focus_lib.sh"
+
+mkdir "$WORK/confs"
+for tp in u1 t1; do
+	conf_doc conf1 alice | write_conf "$WORK/confs" conf1
+	PORT=$(free_port)
+	start_focus "focus-$tp" --conferences "$WORK/confs" \
+		--listen "udp:127.0.0.1:$PORT" --listen "tcp:127.0.0.1:$PORT" \
+		--min-interval 0 --expires-min 1
+	log="$WORK/focus-$tp.log"
+
+	run_sipp focus_expiry.xml "$tp" conf1 "$PORT"
+	wait_for "$log" '^terminated conf=conf1 .*reason="timeout"' 5 ||
+		fail "$tp: expiry not logged"
+
+	echo "rm '$WORK/confs/conf1.xml'" >"$WORK/end.sh"
+	run_sipp focus_noresource.xml "$tp" conf1 "$PORT"
+	wait_for "$log" '^terminated conf=conf1 .*reason="noresource"' 5 ||
+		fail "$tp: noresource not logged"
+	grep -q '^conference conf=conf1 what=removed' "$log" ||
+		fail "$tp: removal not logged"
+
+	conf_doc conf1 alice | write_conf "$WORK/confs" conf1
+	wait_for "$log" '^conference conf=conf1 what=added' 5 ||
+		fail "$tp: conf1 not served again"
+	echo "kill -TERM $FOCUS_PID" >"$WORK/end.sh"
+	run_sipp focus_deactivated.xml "$tp" conf1 "$PORT"
+	wait_for "$log" '^terminated conf=conf1 .*reason="deactivated"' 5 ||
+		fail "$tp: deactivation not logged"
+	# The focus was already told to stop: it must be gone, with status 0.
+	for _ in $(seq 50); do
+		kill -0 "$FOCUS_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$FOCUS_PID" 2>/dev/null && fail "$tp: focus still running"
+	wait "$FOCUS_PID" || fail "$tp: focus exit status $?"
+done
+echo "PASS"

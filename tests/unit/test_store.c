@@ -1,0 +1,303 @@
+/*
+ * The SQLite state store (store.h): what is put comes back equal after a
+ * close and reopen, updates replace, removals forget, damaged rows are
+ * skipped with a warning, foreign or newer files are refused.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "confinfo/store.h"
+#include "testutil.h"
+
+#define MAX_ROWS 8
+
+struct loaded {
+	size_t count;
+	char *name[MAX_ROWS];
+	char *source[MAX_ROWS];
+	struct confinfo_conf *state[MAX_ROWS];
+	int fail_with; /* returned by the callback when set */
+};
+
+static int collect(const char *name, struct confinfo_conf *state,
+		   const char *source, void *arg)
+{
+	struct loaded *l = arg;
+
+	if (l->fail_with) {
+		confinfo_conf_free(state);
+		return l->fail_with;
+	}
+	assert_true(l->count < MAX_ROWS);
+	l->name[l->count] = strdup(name);
+	l->source[l->count] = strdup(source);
+	l->state[l->count] = state;
+	l->count++;
+	return 0;
+}
+
+static void loaded_free(struct loaded *l)
+{
+	for (size_t i = 0; i < l->count; i++) {
+		free(l->name[i]);
+		free(l->source[i]);
+		confinfo_conf_free(l->state[i]);
+	}
+	memset(l, 0, sizeof(*l));
+}
+
+static unsigned warnings;
+static char last_warning[512];
+
+static void on_warning(unsigned line, unsigned column, const char *msg,
+		       void *arg)
+{
+	(void)line;
+	(void)column;
+	(void)arg;
+	warnings++;
+	snprintf(last_warning, sizeof(last_warning), "%s", msg);
+}
+
+static const char doc_a[] =
+	"<conference-info xmlns='urn:ietf:params:xml:ns:conference-info' "
+	"entity='sip:a@example.com' state='full' version='0'>"
+	"<conference-description><subject>A</subject>"
+	"</conference-description>"
+	"<users><user entity='sip:alice@example.com'>"
+	"<display-text>Alice</display-text></user></users>"
+	"</conference-info>";
+
+static const char doc_a2[] =
+	"<conference-info xmlns='urn:ietf:params:xml:ns:conference-info' "
+	"entity='sip:a@example.com' state='full' version='0'>"
+	"<users><user entity='sip:bob@example.com'/></users>"
+	"</conference-info>";
+
+static const char doc_b[] =
+	"<conference-info xmlns='urn:ietf:params:xml:ns:conference-info' "
+	"entity='sip:b@example.com' state='full' version='0'/>";
+
+struct fixture {
+	char path[64];
+};
+
+static int setup(void **st)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	int fd;
+
+	assert_non_null(f);
+	strcpy(f->path, "/tmp/confinfo-store-XXXXXX");
+	fd = mkstemp(f->path);
+	assert_true(fd >= 0);
+	close(fd);
+	/* An empty file is a valid new SQLite database. */
+	*st = f;
+	return 0;
+}
+
+static int teardown(void **st)
+{
+	struct fixture *f = *st;
+	char side[96];
+
+	unlink(f->path);
+	snprintf(side, sizeof(side), "%s-wal", f->path);
+	unlink(side);
+	snprintf(side, sizeof(side), "%s-shm", f->path);
+	unlink(side);
+	free(f);
+	return 0;
+}
+
+static void test_roundtrip_and_reopen(void **st)
+{
+	struct fixture *f = *st;
+	struct confinfo_store *s = NULL;
+	struct confinfo_conf *a = tu_decode_str(doc_a);
+	struct confinfo_conf *b = tu_decode_str(doc_b);
+	struct loaded l = {0};
+
+	assert_int_equal(confinfo_store_open(&s, f->path, NULL), 0);
+	assert_int_equal(confinfo_store_put(s, "b", b, "publish", NULL), 0);
+	assert_int_equal(confinfo_store_put(s, "a", a, "dir", NULL), 0);
+	confinfo_store_close(s);
+
+	s = NULL;
+	assert_int_equal(confinfo_store_open(&s, f->path, NULL), 0);
+	assert_int_equal(confinfo_store_load(s, collect, &l, NULL), 0);
+	assert_int_equal(l.count, 2);
+	/* Name order, whatever the insertion order. */
+	assert_string_equal(l.name[0], "a");
+	assert_string_equal(l.source[0], "dir");
+	assert_true(confinfo_conf_equal(l.state[0], a));
+	assert_string_equal(l.name[1], "b");
+	assert_string_equal(l.source[1], "publish");
+	assert_true(confinfo_conf_equal(l.state[1], b));
+	loaded_free(&l);
+	confinfo_store_close(s);
+	confinfo_conf_free(a);
+	confinfo_conf_free(b);
+}
+
+static void test_update_and_remove(void **st)
+{
+	struct fixture *f = *st;
+	struct confinfo_store *s = NULL;
+	struct confinfo_conf *a = tu_decode_str(doc_a);
+	struct confinfo_conf *a2 = tu_decode_str(doc_a2);
+	struct loaded l = {0};
+
+	assert_int_equal(confinfo_store_open(&s, f->path, NULL), 0);
+	assert_int_equal(confinfo_store_put(s, "a", a, "dir", NULL), 0);
+	assert_int_equal(confinfo_store_put(s, "a", a2, "publish", NULL), 0);
+	assert_int_equal(confinfo_store_load(s, collect, &l, NULL), 0);
+	assert_int_equal(l.count, 1);
+	assert_string_equal(l.source[0], "publish");
+	assert_true(confinfo_conf_equal(l.state[0], a2));
+	assert_false(confinfo_conf_equal(l.state[0], a));
+	loaded_free(&l);
+
+	assert_int_equal(confinfo_store_remove(s, "a", NULL), 0);
+	/* Removing what is not there is not an error. */
+	assert_int_equal(confinfo_store_remove(s, "a", NULL), 0);
+	assert_int_equal(confinfo_store_load(s, collect, &l, NULL), 0);
+	assert_int_equal(l.count, 0);
+	confinfo_store_close(s);
+	confinfo_conf_free(a);
+	confinfo_conf_free(a2);
+}
+
+/* Write straight into the database behind the store's back. */
+static void db_exec(const char *path, const char *sql)
+{
+	sqlite3 *db = NULL;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static void test_damaged_row_skipped(void **st)
+{
+	struct fixture *f = *st;
+	struct confinfo_store *s = NULL;
+	struct confinfo_conf *a = tu_decode_str(doc_a);
+	struct confinfo_diag diag;
+	struct loaded l = {0};
+
+	assert_int_equal(confinfo_store_open(&s, f->path, NULL), 0);
+	assert_int_equal(confinfo_store_put(s, "a", a, "dir", NULL), 0);
+	confinfo_store_close(s);
+	db_exec(f->path, "INSERT INTO conference VALUES('broken', 'dir', "
+			 "'<conference-info', 0)");
+
+	s = NULL;
+	memset(&diag, 0, sizeof(diag));
+	diag.warnh = on_warning;
+	warnings = 0;
+	assert_int_equal(confinfo_store_open(&s, f->path, &diag), 0);
+	assert_int_equal(confinfo_store_load(s, collect, &l, &diag), 0);
+	assert_int_equal(l.count, 1);
+	assert_string_equal(l.name[0], "a");
+	assert_int_equal(warnings, 1);
+	assert_non_null(strstr(last_warning, "broken"));
+	loaded_free(&l);
+	confinfo_store_close(s);
+	confinfo_conf_free(a);
+}
+
+static void test_callback_error_stops(void **st)
+{
+	struct fixture *f = *st;
+	struct confinfo_store *s = NULL;
+	struct confinfo_conf *a = tu_decode_str(doc_a);
+	struct loaded l = {0};
+
+	assert_int_equal(confinfo_store_open(&s, f->path, NULL), 0);
+	assert_int_equal(confinfo_store_put(s, "a", a, "dir", NULL), 0);
+	assert_int_equal(confinfo_store_put(s, "b", a, "dir", NULL), 0);
+	l.fail_with = ENOSPC;
+	assert_int_equal(confinfo_store_load(s, collect, &l, NULL), ENOSPC);
+	assert_int_equal(l.count, 0);
+	confinfo_store_close(s);
+	confinfo_conf_free(a);
+}
+
+static void test_newer_schema_refused(void **st)
+{
+	struct fixture *f = *st;
+	struct confinfo_store *s = NULL;
+	struct confinfo_diag diag;
+
+	db_exec(f->path, "PRAGMA user_version = 99");
+	memset(&diag, 0, sizeof(diag));
+	assert_int_equal(confinfo_store_open(&s, f->path, &diag), EPROTO);
+	assert_null(s);
+	assert_non_null(strstr(diag.message, "99"));
+}
+
+static void test_not_a_database(void **st)
+{
+	struct fixture *f = *st;
+	struct confinfo_store *s = NULL;
+	struct confinfo_diag diag;
+	FILE *fp = fopen(f->path, "w");
+
+	assert_non_null(fp);
+	fputs("this is not an SQLite database, but it is long enough to "
+	      "have a header that SQLite checks ..........................",
+	      fp);
+	fclose(fp);
+	memset(&diag, 0, sizeof(diag));
+	assert_int_equal(confinfo_store_open(&s, f->path, &diag), EIO);
+	assert_null(s);
+	assert_non_null(strstr(diag.message, "state store"));
+}
+
+static void test_bad_arguments(void **st)
+{
+	struct fixture *f = *st;
+	struct confinfo_store *s = NULL;
+	struct confinfo_conf *a = tu_decode_str(doc_a);
+
+	assert_int_equal(confinfo_store_open(NULL, f->path, NULL), EINVAL);
+	assert_int_equal(confinfo_store_open(&s, NULL, NULL), EINVAL);
+	assert_int_equal(confinfo_store_open(&s, f->path, NULL), 0);
+	assert_int_equal(confinfo_store_put(s, NULL, a, "dir", NULL), EINVAL);
+	assert_int_equal(confinfo_store_put(s, "a", NULL, "dir", NULL),
+			 EINVAL);
+	assert_int_equal(confinfo_store_put(s, "a", a, NULL, NULL), EINVAL);
+	assert_int_equal(confinfo_store_load(s, NULL, NULL, NULL), EINVAL);
+	confinfo_store_close(s);
+	confinfo_store_close(NULL);
+	confinfo_conf_free(a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_roundtrip_and_reopen,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_update_and_remove, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_damaged_row_skipped,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_callback_error_stops,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_newer_schema_refused,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_not_a_database, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_bad_arguments, setup,
+						teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,561 @@
+/*
+ * confinfo focus: serve the conference documents of a directory (and what
+ * mixers PUBLISH) to SIP subscribers, as an RFC 4575 notifier.
+ *
+ * The work is done by the notifier library (notifier.h); this command
+ * wires it to a directory, a state store, the terminal and the signals.
+ * Signals arrive through a signalfd watched by the event loop, so the
+ * shutdown (final NOTIFYs with reason "deactivated") runs as ordinary
+ * loop code, never inside a signal handler.
+ *
+ * Log lines go to standard output, one per subscription event, as
+ * `EVENT key=value...`; errors go to standard error.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <re.h>
+
+#include "commands.h"
+#include "confinfo/notifier.h"
+#include "confinfo/store.h"
+#include "util.h"
+
+#define CMD "focus"
+/* After SIGINT/SIGTERM, how long final NOTIFYs may take. */
+#define SHUTDOWN_GRACE_MS 5000
+#define MAX_LISTEN        16
+#define MAX_ALLOW         1024
+
+static const char focus_usage[] =
+	"usage: confinfo focus --conferences DIR [--listen SPEC]...\n"
+	"                      [--domain D] [--chat-room TEMPLATE]\n"
+	"                      [--state FILE] [--auth FILE] [--allow URI]...\n"
+	"                      [--publisher URI]...\n"
+	"                      [--min-interval SECONDS] [options]\n"
+	"\n"
+	"Serve the conference documents of DIR (one NAME.xml per\n"
+	"conference, watched for changes) to SIP subscribers of\n"
+	"sip:NAME@DOMAIN (RFC 4575): a full NOTIFY after every SUBSCRIBE\n"
+	"or refresh, partial NOTIFYs after changes, at most one per\n"
+	"subscriber per --min-interval.\n"
+	"\n"
+	"Options:\n"
+	"  -c, --conferences DIR    directory of NAME.xml documents\n"
+	"  -l, --listen SPEC        udp:ADDR:PORT, tcp:ADDR:PORT or\n"
+	"                           tls:ADDR:PORT (repeatable; default\n"
+	"                           udp and tcp on 127.0.0.1:5060)\n"
+	"  -d, --domain D           the focus's domain [localhost]\n"
+	"  -r, --chat-room TEMPLATE add a grouptextchat service URI to\n"
+	"                           conferences without one; {name} and\n"
+	"                           {domain} are replaced\n"
+	"  -s, --state FILE         keep the served states in SQLite FILE\n"
+	"                           and serve them again after a restart\n"
+	"  -a, --allow URI          only these subscribers (repeatable);\n"
+	"                           others get 403\n"
+	"  -A, --auth FILE          require SIP digest authentication;\n"
+	"                           FILE has user:realm:HA1 lines\n"
+	"                           (htdigest), realm = --domain\n"
+	"  -p, --publisher URI      who may PUBLISH conference state\n"
+	"                           (repeatable; '*': anyone) [nobody]\n"
+	"  -i, --min-interval SECS  rate window per subscriber [5]\n"
+	"      --expires-min S      shorter Expires get 423 [60]\n"
+	"      --expires-max S      longer Expires are capped [7200]\n"
+	"      --max-subs N         subscriptions in total [100000]\n"
+	"      --max-subs-per-conf N  per conference [20000]\n"
+	"      --tls-cert FILE      PEM key and certificate for tls:\n"
+	"  -q, --quiet              do not log every NOTIFY\n"
+	"  -h, --help               print this help and exit\n"
+	"\n"
+	"Log lines on standard output: subscribe, refresh, unsubscribe,\n"
+	"reject, notify, terminated, failed, publish, conference, ready.\n"
+	"Exit status: 0 after SIGINT/SIGTERM, 1 failure, 2 usage error.\n";
+
+enum {
+	OPT_EXPIRES_MIN = 256,
+	OPT_EXPIRES_MAX,
+	OPT_MAX_SUBS,
+	OPT_MAX_SUBS_CONF,
+	OPT_TLS_CERT,
+};
+
+struct focus {
+	struct confinfo_notifier *n;
+	struct confinfo_dirsrc *dir;
+	struct confinfo_store *store;
+	struct tmr grace;
+	int sigfd;
+	bool quiet;
+	bool stopping;
+};
+
+/* ------------------------------------------------------------------ */
+/* Log lines. */
+
+static void put_kv(const char *key, const char *value)
+{
+	if (!value)
+		return;
+	printf(" %s=", key);
+	tool_fputs_safe(stdout, value);
+}
+
+static const char *sub_event_name(const struct confinfo_notifier_log *ev)
+{
+	switch (ev->type) {
+	case CONFINFO_NOTIFIER_SUBSCRIBED:
+		return ev->reason ? ev->reason : "subscribe"; /* "fetch" */
+	case CONFINFO_NOTIFIER_REFRESHED:
+		return ev->reason ? ev->reason : "refresh"; /* "unsubscribe" */
+	case CONFINFO_NOTIFIER_REJECTED:
+		return "reject";
+	case CONFINFO_NOTIFIER_NOTIFIED:
+		return "notify";
+	case CONFINFO_NOTIFIER_TERMINATED:
+		return "terminated";
+	case CONFINFO_NOTIFIER_FAILED:
+		return "failed";
+	case CONFINFO_NOTIFIER_PUBLISHED:
+		return "publish";
+	default:
+		return "conference";
+	}
+}
+
+static void log_handler(const struct confinfo_notifier_log *ev, void *arg)
+{
+	struct focus *f = arg;
+
+	if (ev->type == CONFINFO_NOTIFIER_NOTIFIED && f->quiet)
+		return;
+	fputs(sub_event_name(ev), stdout);
+	put_kv("conf", ev->conf);
+	if (ev->type == CONFINFO_NOTIFIER_CONF) {
+		put_kv("what", ev->reason);
+		if (ev->count)
+			printf(" subscribers=%u ms=%u", ev->count,
+			       ev->elapsed_ms);
+		goto out;
+	}
+	put_kv("peer", ev->peer);
+	put_kv("call-id", ev->callid);
+	put_kv("transport", ev->transport);
+	switch (ev->type) {
+	case CONFINFO_NOTIFIER_SUBSCRIBED:
+	case CONFINFO_NOTIFIER_REFRESHED:
+		printf(" expires=%u", ev->expires);
+		break;
+	case CONFINFO_NOTIFIER_NOTIFIED:
+		printf(" version=%u body=%s code=%u", ev->version,
+		       ev->full ? "full" : "partial", ev->scode);
+		put_kv("note", ev->reason);
+		break;
+	case CONFINFO_NOTIFIER_TERMINATED:
+	case CONFINFO_NOTIFIER_FAILED:
+	case CONFINFO_NOTIFIER_REJECTED:
+	case CONFINFO_NOTIFIER_PUBLISHED:
+		put_kv("etag", ev->etag);
+		if (ev->scode)
+			printf(" code=%u", ev->scode);
+		printf(" reason=\"");
+		tool_fputs_safe(stdout, ev->reason ? ev->reason : "");
+		putchar('"');
+		break;
+	default:
+		break;
+	}
+out:
+	putchar('\n');
+	fflush(stdout);
+}
+
+static void dir_error(const char *file, unsigned line, unsigned column,
+		      const char *msg, void *arg)
+{
+	(void)arg;
+	tool_report(file, line, column, false, msg);
+}
+
+/* ------------------------------------------------------------------ */
+/* Persistence. */
+
+static void change_handler(const char *name, const struct confinfo_conf *state,
+			   const char *source, void *arg)
+{
+	struct focus *f = arg;
+	struct confinfo_diag diag;
+	int err;
+
+	if (!f->store)
+		return;
+	memset(&diag, 0, sizeof(diag));
+	if (state)
+		err = confinfo_store_put(f->store, name, state, source, &diag);
+	else
+		err = confinfo_store_remove(f->store, name, &diag);
+	if (err)
+		fprintf(stderr, "confinfo " CMD ": %s\n",
+			diag.message[0] ? diag.message : strerror(err));
+}
+
+static int load_one(const char *name, struct confinfo_conf *state,
+		    const char *source, void *arg)
+{
+	struct focus *f = arg;
+	int err;
+
+	err = confinfo_notifier_set_conf(f->n, name, state, source);
+	confinfo_conf_free(state);
+	if (err)
+		fprintf(stderr,
+			"confinfo " CMD ": stored conference %s not served: "
+			"%s\n",
+			name, strerror(err));
+	return err == ENOMEM ? err : 0;
+}
+
+static void store_warning(unsigned line, unsigned column, const char *msg,
+			  void *arg)
+{
+	(void)line;
+	(void)column;
+	(void)arg;
+	fprintf(stderr, "confinfo " CMD ": warning: %s\n", msg);
+}
+
+/* ------------------------------------------------------------------ */
+/* Shutdown. */
+
+static void stop_now(void *arg)
+{
+	(void)arg;
+	re_cancel();
+}
+
+static void shutdown_done(void *arg)
+{
+	struct focus *f = arg;
+
+	tmr_cancel(&f->grace);
+	re_cancel();
+}
+
+static void signal_handler(int flags, void *arg)
+{
+	struct focus *f = arg;
+	struct signalfd_siginfo si;
+	(void)flags;
+
+	while (read(f->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (f->stopping) {
+			re_cancel(); /* second signal: do not wait */
+			return;
+		}
+		f->stopping = true;
+		printf("shutdown signal=%u subscriptions=%zu\n", si.ssi_signo,
+		       confinfo_notifier_sub_count(f->n));
+		fflush(stdout);
+		tmr_start(&f->grace, SHUTDOWN_GRACE_MS, stop_now, f);
+		confinfo_notifier_shutdown(f->n, shutdown_done, f);
+	}
+}
+
+static int signals_open(struct focus *f)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	if (sigprocmask(SIG_BLOCK, &set, NULL))
+		return errno;
+	f->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (f->sigfd < 0)
+		return errno;
+	return fd_listen(f->sigfd, FD_READ, signal_handler, f);
+}
+
+/* Every TCP or TLS subscriber may hold a connection: use what the system
+ * allows rather than libre's default of 1024 descriptors. */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur > 1024)
+		(void)fd_setsize(rl.rlim_cur > 1048576 ? 1048576
+						       : (int)rl.rlim_cur);
+}
+
+/* ------------------------------------------------------------------ */
+/* Options. */
+
+static bool parse_u32(const char *s, uint32_t max, uint32_t *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || *s == '-' || v > max)
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+static bool parse_interval(const char *s, uint32_t *ms)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !(v >= 0.0) || v > 3600.0)
+		return false;
+	*ms = (uint32_t)(v * 1000.0 + 0.5);
+	return true;
+}
+
+struct focus_opts {
+	const char *conferences;
+	const char *state;
+	const char *listen[MAX_LISTEN];
+	size_t listen_count;
+	const char *allow[MAX_ALLOW];
+	size_t allow_count;
+	const char *publishers[MAX_ALLOW];
+	size_t publisher_count;
+	struct confinfo_notifier_config cfg;
+	bool quiet;
+};
+
+static int parse_opts(int argc, char **argv, struct focus_opts *o)
+{
+	static const struct option longopts[] = {
+		{"conferences", required_argument, NULL, 'c'},
+		{"listen", required_argument, NULL, 'l'},
+		{"domain", required_argument, NULL, 'd'},
+		{"chat-room", required_argument, NULL, 'r'},
+		{"state", required_argument, NULL, 's'},
+		{"allow", required_argument, NULL, 'a'},
+		{"publisher", required_argument, NULL, 'p'},
+		{"auth", required_argument, NULL, 'A'},
+		{"min-interval", required_argument, NULL, 'i'},
+		{"expires-min", required_argument, NULL, OPT_EXPIRES_MIN},
+		{"expires-max", required_argument, NULL, OPT_EXPIRES_MAX},
+		{"max-subs", required_argument, NULL, OPT_MAX_SUBS},
+		{"max-subs-per-conf", required_argument, NULL,
+		 OPT_MAX_SUBS_CONF},
+		{"tls-cert", required_argument, NULL, OPT_TLS_CERT},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	uint32_t v;
+	int c;
+
+	confinfo_notifier_config_default(&o->cfg);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "c:l:d:r:s:a:p:A:i:qh", longopts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			o->conferences = optarg;
+			break;
+		case 'l':
+			if (o->listen_count == MAX_LISTEN)
+				return tool_usage_error(CMD, "too many --listen");
+			o->listen[o->listen_count++] = optarg;
+			break;
+		case 'd':
+			o->cfg.domain = optarg;
+			break;
+		case 'r':
+			o->cfg.chat_room = optarg;
+			break;
+		case 's':
+			o->state = optarg;
+			break;
+		case 'a':
+			if (o->allow_count == MAX_ALLOW)
+				return tool_usage_error(CMD, "too many --allow");
+			o->allow[o->allow_count++] = optarg;
+			break;
+		case 'A':
+			o->cfg.auth_file = optarg;
+			break;
+		case 'p':
+			if (o->publisher_count == MAX_ALLOW)
+				return tool_usage_error(CMD,
+							"too many --publisher");
+			o->publishers[o->publisher_count++] = optarg;
+			break;
+		case 'i':
+			if (!parse_interval(optarg, &o->cfg.min_interval_ms))
+				return tool_usage_error(
+					CMD, "--min-interval: '%s' is not a "
+					     "number of seconds in 0..3600",
+					optarg);
+			break;
+		case OPT_EXPIRES_MIN:
+		case OPT_EXPIRES_MAX:
+		case OPT_MAX_SUBS:
+		case OPT_MAX_SUBS_CONF:
+			if (!parse_u32(optarg, UINT32_MAX, &v) || !v)
+				return tool_usage_error(
+					CMD, "'%s' is not a positive number",
+					optarg);
+			if (c == OPT_EXPIRES_MIN)
+				o->cfg.expires_min = v;
+			else if (c == OPT_EXPIRES_MAX)
+				o->cfg.expires_max = v;
+			else if (c == OPT_MAX_SUBS)
+				o->cfg.max_subs = v;
+			else
+				o->cfg.max_subs_per_conf = v;
+			break;
+		case OPT_TLS_CERT:
+			o->cfg.tls_cert = optarg;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'h':
+			fputs(focus_usage, stdout);
+			return -1;
+		default:
+			return tool_usage_error(CMD, "unknown option");
+		}
+	}
+	if (optind < argc)
+		return tool_usage_error(CMD, "unexpected argument '%s'",
+					argv[optind]);
+	if (!o->conferences)
+		return tool_usage_error(CMD, "--conferences DIR is required");
+	/* The default must not break the min <= default <= max rule when
+	 * only one bound was given. */
+	if (o->cfg.expires_default > o->cfg.expires_max)
+		o->cfg.expires_default = o->cfg.expires_max;
+	if (o->cfg.expires_default < o->cfg.expires_min)
+		o->cfg.expires_default = o->cfg.expires_min;
+	if (!o->listen_count) {
+		o->listen[o->listen_count++] = "udp:127.0.0.1:5060";
+		o->listen[o->listen_count++] = "tcp:127.0.0.1:5060";
+	}
+	o->cfg.allow = o->allow;
+	o->cfg.allow_count = o->allow_count;
+	o->cfg.publishers = o->publishers;
+	o->cfg.publisher_count = o->publisher_count;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+
+static int focus_setup(struct focus *f, struct focus_opts *o)
+{
+	struct confinfo_diag diag;
+	int err;
+
+	memset(&diag, 0, sizeof(diag));
+	o->cfg.logh = log_handler;
+	o->cfg.log_arg = f;
+	o->cfg.changeh = change_handler;
+	o->cfg.change_arg = f;
+	err = confinfo_notifier_alloc(&f->n, &o->cfg, &diag);
+	if (err) {
+		fprintf(stderr, "confinfo " CMD ": %s\n",
+			diag.message[0] ? diag.message : strerror(err));
+		return err;
+	}
+	if (o->state) {
+		diag.warnh = store_warning;
+		err = confinfo_store_open(&f->store, o->state, &diag);
+		if (!err)
+			err = confinfo_store_load(f->store, load_one, f, &diag);
+		if (err) {
+			fprintf(stderr, "confinfo " CMD ": %s: %s\n", o->state,
+				diag.message[0] ? diag.message
+						: strerror(err));
+			return err;
+		}
+	}
+	err = confinfo_dirsrc_open(&f->dir, f->n, o->conferences, dir_error,
+				   f);
+	if (err) {
+		fprintf(stderr, "confinfo " CMD ": %s: %s\n", o->conferences,
+			strerror(err));
+		return err;
+	}
+	for (size_t i = 0; i < o->listen_count; i++) {
+		memset(&diag, 0, sizeof(diag));
+		err = confinfo_notifier_listen(f->n, o->listen[i], &diag);
+		if (err) {
+			fprintf(stderr, "confinfo " CMD ": %s\n",
+				diag.message[0] ? diag.message
+						: strerror(err));
+			return err;
+		}
+		printf("listen %s\n", o->listen[i]);
+	}
+	err = signals_open(f);
+	if (err)
+		fprintf(stderr, "confinfo " CMD ": signals: %s\n",
+			strerror(err));
+	return err;
+}
+
+int cmd_focus(int argc, char **argv)
+{
+	struct focus_opts o;
+	struct focus f;
+	int err, status = 1;
+
+	memset(&o, 0, sizeof(o));
+	memset(&f, 0, sizeof(f));
+	f.sigfd = -1;
+	err = parse_opts(argc, argv, &o);
+	if (err)
+		return err < 0 ? 0 : err;
+	f.quiet = o.quiet;
+	err = libre_init();
+	if (err) {
+		fprintf(stderr, "confinfo " CMD ": libre: %s\n", strerror(err));
+		return 1;
+	}
+	tmr_init(&f.grace);
+	raise_fd_limit();
+	if (focus_setup(&f, &o))
+		goto out;
+	printf("ready\n");
+	fflush(stdout);
+	err = re_main(NULL);
+	status = err ? 1 : 0;
+	if (err)
+		fprintf(stderr, "confinfo " CMD ": event loop: %s\n",
+			strerror(err));
+out:
+	tmr_cancel(&f.grace);
+	if (f.sigfd >= 0) {
+		fd_close(f.sigfd);
+		close(f.sigfd);
+	}
+	confinfo_dirsrc_close(f.dir);
+	confinfo_notifier_free(f.n);
+	confinfo_store_close(f.store);
+	libre_close();
+	if (!status && !tool_stdout_ok(CMD))
+		status = 1;
+	return status;
+}

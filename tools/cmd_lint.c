@@ -1,0 +1,95 @@
+/*
+ * confinfo lint: check documents the way a subscriber would decode them.
+ */
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "commands.h"
+#include "confinfo/chat.h"
+#include "confinfo/xml.h"
+#include "util.h"
+
+static const char lint_usage[] =
+    "usage: confinfo lint [--strict] FILE...\n"
+    "\n"
+    "Check conference-info documents (RFC 4575): well-formed XML, valid\n"
+    "against the schema, within the size and count limits, versions,\n"
+    "enumerations and keys correct. Also warns about documents that are\n"
+    "legal but suspicious (a partial document relying on the default\n"
+    "state, a chat room purpose spelled 'groupertextchat').\n"
+    "Messages go to stderr as FILE:LINE:COL: message; nothing is printed\n"
+    "for a clean file. A FILE of '-' reads standard input.\n"
+    "\n"
+    "Options:\n"
+    "  -s, --strict  count warnings as errors\n"
+    "  -h, --help    print this help and exit\n"
+    "\n"
+    "Exit status: 0 every FILE is valid, 1 at least one is not,\n"
+    "2 usage error.\n";
+
+/* Lint one file; true if it passes. */
+static bool lint_one(const char *path, bool strict)
+{
+	struct confinfo_chat_room *rooms = NULL;
+	struct confinfo_conf *conf = NULL;
+	struct tool_doc doc;
+	size_t count = 0;
+	bool ok = false;
+	int err;
+
+	tool_doc_init(&doc, path);
+	if (tool_doc_load(&doc, &conf))
+		goto out;
+	/* Listing the rooms is what reports a misspelled purpose. */
+	err = confinfo_chat_rooms(conf, &rooms, &count, &doc.diag);
+	if (err) {
+		tool_doc_fail(&doc, err);
+		goto out;
+	}
+	if (strict && doc.diag.warnings) {
+		char msg[64];
+
+		snprintf(msg, sizeof(msg), "%u warning%s (--strict)",
+			 doc.diag.warnings, doc.diag.warnings == 1 ? "" : "s");
+		tool_report(doc.name, 0, 0, false, msg);
+		goto out;
+	}
+	ok = true;
+out:
+	free(rooms);
+	confinfo_conf_free(conf);
+	return ok;
+}
+
+int cmd_lint(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"strict", no_argument, NULL, 's'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	bool strict = false, all_ok = true;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "sh", opts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			strict = true;
+			break;
+		case 'h':
+			fputs(lint_usage, stdout);
+			return tool_stdout_ok("lint") ? 0 : 1;
+		default:
+			return tool_usage_hint("lint");
+		}
+	}
+	if (optind >= argc)
+		return tool_usage_error("lint", "no FILE given");
+	if (!tool_stdin_once("lint", argc - optind, argv + optind))
+		return EXIT_USAGE;
+	for (int i = optind; i < argc; i++)
+		all_ok &= lint_one(argv[i], strict);
+	return all_ok ? 0 : 1;
+}

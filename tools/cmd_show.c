@@ -1,0 +1,333 @@
+/*
+ * confinfo show: a readable summary of one document, or its JSON view.
+ *
+ * The text layout is for people (see confinfo(1)); scripts use --json,
+ * whose keys are documented and stable. Every string of the document goes
+ * through tool_fputs_safe(): a display-text is written by whoever sent the
+ * NOTIFY and must not be able to drive the terminal.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "commands.h"
+#include "confinfo/chat.h"
+#include "json.h"
+#include "util.h"
+
+static const char show_usage[] =
+    "usage: confinfo show [--json] FILE\n"
+    "\n"
+    "Summarise a conference-info document: entity, state and version,\n"
+    "subject, conference state, URIs with their purposes, chat rooms\n"
+    "(RFC 7106), users with their endpoints, statuses and media, and\n"
+    "sidebars. A FILE of '-' reads standard input.\n"
+    "\n"
+    "Options:\n"
+    "  -j, --json  print the JSON view instead (keys in confinfo(1))\n"
+    "  -h, --help  print this help and exit\n"
+    "\n"
+    "Exit status: 0 shown, 1 invalid document, 2 usage error.\n";
+
+/* What the command line asked for; passed to every printer. */
+struct show_opts {
+	bool json;
+};
+
+static void put_text(FILE *out, const char *label, const char *value)
+{
+	if (!value)
+		return;
+	fprintf(out, "  %s: ", label);
+	tool_fputs_safe(out, value);
+	fputc('\n', out);
+}
+
+/* ` "display text"` after a key, when there is one. */
+static void put_display(FILE *out, const char *display_text)
+{
+	if (!display_text)
+		return;
+	fputs(" \"", out);
+	tool_fputs_safe(out, display_text);
+	fputc('"', out);
+}
+
+static const char *bool_text(enum confinfo_bool b)
+{
+	switch (b) {
+	case CONFINFO_BOOL_TRUE:
+		return "yes";
+	case CONFINFO_BOOL_FALSE:
+		return "no";
+	default:
+		return "unknown";
+	}
+}
+
+static void show_header(FILE *out, const struct confinfo_conf *conf)
+{
+	const struct confinfo_description *d = conf->description;
+	const struct confinfo_conf_state *cs = conf->conf_state;
+
+	fputs("conference ", out);
+	tool_fputs_safe(out, conf->entity);
+	fprintf(out, "\n  state: %s%s\n",
+		confinfo_state_str(confinfo_state_effective(conf->state)),
+		conf->state == CONFINFO_STATE_UNSET ? " (by default)" : "");
+	if (conf->version.set)
+		fprintf(out, "  version: %u\n", (unsigned)conf->version.value);
+	else
+		fputs("  version: none\n", out);
+	if (d) {
+		put_text(out, "subject", d->subject);
+		put_text(out, "display text", d->display_text);
+		put_text(out, "free text", d->free_text);
+		if (d->maximum_user_count.set)
+			fprintf(out, "  maximum users: %u\n",
+				(unsigned)d->maximum_user_count.value);
+	}
+	if (cs) {
+		fputs("  user count: ", out);
+		if (cs->user_count.set)
+			fprintf(out, "%u", (unsigned)cs->user_count.value);
+		else
+			fputs("unknown", out);
+		fprintf(out, ", active: %s, locked: %s\n",
+			bool_text(cs->active), bool_text(cs->locked));
+	}
+}
+
+static void show_uris(FILE *out, const char *title,
+		      const struct confinfo_uris *uris)
+{
+	size_t n = uris ? uris->entries.count : 0;
+
+	fprintf(out, "%s:%s\n", title, n ? "" : " none");
+	for (size_t i = 0; i < n; i++) {
+		const struct confinfo_uri_entry *e = uris->entries.items[i];
+
+		fputs("  ", out);
+		tool_fputs_safe(out, e->uri);
+		if (e->purpose) {
+			fputs(" [", out);
+			tool_fputs_safe(out, e->purpose);
+			fputc(']', out);
+		}
+		put_display(out, e->display_text);
+		fputc('\n', out);
+	}
+}
+
+/*
+ * One chat room. The full URI is always shown (RFC 7106 section 6 asks
+ * clients to), with where it was listed and a misspelled purpose.
+ */
+static void show_room(FILE *out, const struct show_opts *opts,
+		      const struct confinfo_chat_room *room)
+{
+	(void)opts;
+	fputs("  ", out);
+	tool_fputs_safe(out, room->entry->uri);
+	put_display(out, room->entry->display_text);
+	if (room->in_conf_uris)
+		fputs(" (listed in conf-uris)", out);
+	if (room->misspelled)
+		fputs(" (purpose spelled '" CONFINFO_CHAT_PURPOSE_MISSPELLED
+		      "')",
+		      out);
+	fputc('\n', out);
+}
+
+static int show_rooms(FILE *out, const struct show_opts *opts,
+		      const struct confinfo_conf *conf,
+		      struct confinfo_diag *diag)
+{
+	struct confinfo_chat_room *rooms = NULL;
+	size_t count = 0;
+	int err;
+
+	err = confinfo_chat_rooms(conf, &rooms, &count, diag);
+	if (err)
+		return err;
+	fprintf(out, "chat rooms:%s\n", count ? "" : " none");
+	for (size_t i = 0; i < count; i++)
+		show_room(out, opts, &rooms[i]);
+	free(rooms);
+	return 0;
+}
+
+static void show_media(FILE *out, const struct confinfo_media *m)
+{
+	const char *status = confinfo_media_status_str(m->status);
+
+	fputs("      media ", out);
+	tool_fputs_safe(out, m->id);
+	fputs(":", out);
+	if (m->type) {
+		fputc(' ', out);
+		tool_fputs_safe(out, m->type);
+	}
+	if (m->label) {
+		fputs(" label ", out);
+		tool_fputs_safe(out, m->label);
+	}
+	if (status)
+		fprintf(out, " %s", status);
+	put_display(out, m->display_text);
+	fputc('\n', out);
+}
+
+static void show_endpoint(FILE *out, const struct confinfo_endpoint *ep)
+{
+	const char *status = confinfo_endpoint_status_str(ep->status);
+	const char *join = confinfo_joining_method_str(ep->joining_method);
+	const char *disc =
+	    confinfo_disconnection_method_str(ep->disconnection_method);
+
+	fputs("    endpoint ", out);
+	tool_fputs_safe(out, ep->entity);
+	put_display(out, ep->display_text);
+	if (ep->state != CONFINFO_STATE_UNSET &&
+	    ep->state != CONFINFO_STATE_FULL)
+		fprintf(out, " (%s)", confinfo_state_str(ep->state));
+	fprintf(out, ": %s", status ? status : "status unknown");
+	if (join)
+		fprintf(out, ", joining: %s", join);
+	if (disc)
+		fprintf(out, ", disconnection: %s", disc);
+	fputc('\n', out);
+	for (size_t i = 0; i < ep->media.count; i++)
+		show_media(out, ep->media.items[i]);
+}
+
+static void show_user(FILE *out, const struct confinfo_user *u)
+{
+	fputs("  ", out);
+	tool_fputs_safe(out, u->entity);
+	put_display(out, u->display_text);
+	if (u->state != CONFINFO_STATE_UNSET && u->state != CONFINFO_STATE_FULL)
+		fprintf(out, " (%s)", confinfo_state_str(u->state));
+	if (u->roles && u->roles->count) {
+		fputs(" roles:", out);
+		for (size_t i = 0; i < u->roles->count; i++) {
+			fputc(i ? ',' : ' ', out);
+			tool_fputs_safe(out, u->roles->entries[i]);
+		}
+	}
+	fputc('\n', out);
+	for (size_t i = 0; i < u->endpoints.count; i++)
+		show_endpoint(out, u->endpoints.items[i]);
+}
+
+static void show_users(FILE *out, const struct confinfo_users *users)
+{
+	size_t n = users ? users->users.count : 0;
+
+	fprintf(out, "users (%zu", n);
+	if (users && users->state != CONFINFO_STATE_UNSET &&
+	    users->state != CONFINFO_STATE_FULL)
+		fprintf(out, ", %s", confinfo_state_str(users->state));
+	fputs("):\n", out);
+	for (size_t i = 0; i < n; i++)
+		show_user(out, users->users.items[i]);
+}
+
+static void show_sidebars(FILE *out, const struct confinfo_conf *conf)
+{
+	const struct confinfo_sidebars_by_val *sbv = conf->sidebars_by_val;
+	size_t n = sbv ? sbv->entries.count : 0;
+
+	show_uris(out, "sidebars by reference", conf->sidebars_by_ref);
+	fprintf(out, "sidebars by value:%s\n", n ? "" : " none");
+	for (size_t i = 0; i < n; i++) {
+		const struct confinfo_conf *sb = sbv->entries.items[i];
+		size_t users = sb->users ? sb->users->users.count : 0;
+
+		fputs("  ", out);
+		tool_fputs_safe(out, sb->entity);
+		fprintf(out, " (%s, %zu user%s)",
+			confinfo_state_str(confinfo_state_effective(sb->state)),
+			users, users == 1 ? "" : "s");
+		fputc('\n', out);
+	}
+}
+
+static int show_text(FILE *out, const struct show_opts *opts,
+		     const struct confinfo_conf *conf,
+		     struct confinfo_diag *diag)
+{
+	const struct confinfo_description *d = conf->description;
+	int err;
+
+	show_header(out, conf);
+	show_uris(out, "conf-uris", d ? d->conf_uris : NULL);
+	show_uris(out, "service-uris", d ? d->service_uris : NULL);
+	err = show_rooms(out, opts, conf, diag);
+	if (err)
+		return err;
+	show_users(out, conf->users);
+	show_sidebars(out, conf);
+	return 0;
+}
+
+static int show_json(FILE *out, const struct confinfo_conf *conf,
+		     struct confinfo_diag *diag)
+{
+	json_t *obj = NULL;
+	int err;
+
+	err = tool_json_conf(&obj, conf, diag, NULL, NULL);
+	if (err)
+		return err;
+	err = tool_json_print(out, obj);
+	json_decref(obj);
+	return err;
+}
+
+int cmd_show(int argc, char **argv)
+{
+	static const struct option long_opts[] = {
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct show_opts opts = {0};
+	struct confinfo_conf *conf = NULL;
+	struct tool_doc doc;
+	int c, err, status = 1;
+
+	while ((c = getopt_long(argc, argv, "jh", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			opts.json = true;
+			break;
+		case 'h':
+			fputs(show_usage, stdout);
+			return tool_stdout_ok("show") ? 0 : 1;
+		default:
+			return tool_usage_hint("show");
+		}
+	}
+	if (argc - optind != 1)
+		return tool_usage_error("show", "expected exactly one FILE");
+
+	tool_doc_init(&doc, argv[optind]);
+	if (tool_doc_load(&doc, &conf))
+		goto out;
+	if (opts.json)
+		err = show_json(stdout, conf, &doc.diag);
+	else
+		err = show_text(stdout, &opts, conf, &doc.diag);
+	if (err) {
+		tool_doc_fail(&doc, err);
+		goto out;
+	}
+	if (tool_stdout_ok("show"))
+		status = 0;
+out:
+	confinfo_conf_free(conf);
+	return status;
+}

@@ -1,0 +1,485 @@
+/*
+ * confinfo watch: subscribe to a conference (RFC 4575) and follow it.
+ *
+ * The subscriber library (subscriber.h) does the SIP and keeps the state
+ * exact; this command shows it: a roster when the first full state
+ * arrives, then one line per change, or with --json one object per line
+ * (flushed at once, for pipes). Subscription events (refreshes, discarded
+ * or unusable NOTIFYs, terminations) go to standard error in text mode and
+ * into the JSON stream otherwise.
+ *
+ * Ctrl-C (SIGINT) or SIGTERM unsubscribes (Expires: 0) and exits; a
+ * second one exits at once.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Not libre's umbrella re.h: its re_json.h clashes with jansson's enums.
+ * re_types.h comes first, the others need it. */
+#include <re_types.h>
+
+#include <re_main.h>
+
+#include "commands.h"
+#include "confinfo/subscriber.h"
+#include "confinfo/xml.h"
+#include "util.h"
+#include "watch.h"
+#include "watch_sip.h"
+
+/* Exit statuses beyond the common ones (commands.h). */
+#define EXIT_FAILED 1 /* subscription refused, failed, or ended by error */
+
+#define CLOSE_TIMEOUT_MS 3000
+#define AUTH_LINE_MAX    1024
+
+static const char watch_usage[] =
+    "usage: confinfo watch [OPTIONS] CONFERENCE-URI\n"
+    "\n"
+    "Subscribe to a conference (RFC 4575 event package over SIP) and\n"
+    "follow it: print the roster, then one line per change (joined, left,\n"
+    "muted, unmuted, role changed, chat room added or removed). Chat rooms\n"
+    "(RFC 7106) are shown with their full URI and verdicts whenever they\n"
+    "change. Ctrl-C unsubscribes and exits.\n"
+    "\n"
+    "Options:\n"
+    "  -f, --from URI            From URI [sip:anonymous@anonymous.invalid]\n"
+    "  -t, --transport T         udp, tcp or tls [the URI's, else udp]\n"
+    "  -p, --proxy URI           send the SUBSCRIBE through this proxy\n"
+    "  -l, --local ADDR          local address [the one routing to the "
+    "target]\n"
+    "  -e, --expires SECONDS     subscription duration to ask for [3600]\n"
+    "  -a, --auth USER:PASSWORD  digest credentials (visible in ps: prefer\n"
+    "                            --auth-file)\n"
+    "      --auth-file FILE      read USER:PASSWORD from FILE's first line\n"
+    "  -1, --once                print the first full state, unsubscribe, "
+    "exit\n"
+    "  -j, --json                one JSON object per line: a snapshot after\n"
+    "                            each applied NOTIFY, one event per change\n"
+    "      --save FILE           write the state as XML to FILE after each\n"
+    "                            applied NOTIFY (atomically)\n"
+    "      --open-with CMD       hand chat rooms to CMD (run with the room "
+    "URI\n"
+    "                            as its last argument, never through a "
+    "shell):\n"
+    "                            automatically when the verdict is auto, "
+    "after\n"
+    "                            asking on the terminal when it is ask\n"
+    "      --prompt-interval S   at most one room prompt per S seconds [10]\n"
+    "  Room policy options (as for 'confinfo room'):\n" WATCH_ROOM_POLICY_USAGE
+    "  -h, --help                print this help and exit\n"
+    "\n"
+    "Exit status: 0 ended cleanly (Ctrl-C, --once, conference ended),\n"
+    "1 subscription refused or failed, 2 usage error.\n";
+
+struct watch {
+	struct watch_out out;
+	struct watch_rooms *rooms;
+	struct confinfo_subscriber *sub;
+	struct confinfo_conf *prev; /* the state last shown */
+	const char *uri;
+	const char *save;
+	bool once;
+	bool closing;
+	int status;
+};
+
+static struct watch *the_watch; /* for the signal handler */
+
+static int save_state(const char *path, const struct confinfo_conf *state)
+{
+	char tmp[PATH_MAX];
+	char *xml = NULL;
+	size_t len;
+	FILE *f;
+	int err;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
+		return ENAMETOOLONG;
+	err = confinfo_xml_encode(&xml, &len, state);
+	if (err)
+		return err;
+	f = fopen(tmp, "w");
+	if (!f) {
+		err = errno;
+		goto out;
+	}
+	if (fwrite(xml, 1, len, f) != len)
+		err = EIO;
+	if (fclose(f) && !err)
+		err = errno ? errno : EIO;
+	if (!err && rename(tmp, path))
+		err = errno;
+	if (err)
+		remove(tmp);
+out:
+	free(xml);
+	return err;
+}
+
+static void stop(struct watch *w)
+{
+	if (w->closing)
+		return;
+	w->closing = true;
+	confinfo_subscriber_close(w->sub, CLOSE_TIMEOUT_MS);
+}
+
+static void on_state(struct watch *w,
+		     const struct confinfo_subscriber_event *ev)
+{
+	struct confinfo_conf *copy = NULL;
+
+	if (!w->prev)
+		watch_out_roster(&w->out, ev->state);
+	else
+		watch_out_changes(&w->out, w->prev, ev->state);
+	watch_rooms_update(w->rooms, ev->state);
+	if (w->out.json)
+		watch_out_snapshot(&w->out, ev->state, ev->version, ev->full);
+	if (w->save) {
+		int err = save_state(w->save, ev->state);
+
+		if (err)
+			fprintf(stderr, "confinfo watch: --save %s: %s\n",
+				w->save, strerror(err));
+	}
+	if (confinfo_conf_clone(&copy, ev->state) == 0) {
+		confinfo_conf_free(w->prev);
+		w->prev = copy;
+	}
+	if (w->out.failed || (w->once && ev->full))
+		stop(w);
+}
+
+static void event_handler(const struct confinfo_subscriber_event *ev, void *arg)
+{
+	struct watch *w = arg;
+
+	switch (ev->type) {
+	case CONFINFO_SUBSCRIBER_STATE:
+		on_state(w, ev);
+		return;
+	case CONFINFO_SUBSCRIBER_CLOSED:
+		watch_out_event(&w->out, ev, w->uri);
+		/* The conference ending is a normal end of a watch. */
+		w->status = ev->err && !(ev->reason &&
+					 !strcmp(ev->reason, "noresource"))
+				? EXIT_FAILED
+				: 0;
+		re_cancel();
+		return;
+	case CONFINFO_SUBSCRIBER_DISCARDED:
+		/* A full state of the version shown is what every refresh
+		 * brings back: not worth a line for people. */
+		if (!w->out.json && ev->full && w->prev &&
+		    w->prev->version.value == ev->version)
+			return;
+		watch_out_event(&w->out, ev, w->uri);
+		return;
+	default:
+		watch_out_event(&w->out, ev, w->uri);
+		return;
+	}
+}
+
+static void signal_handler(int sig)
+{
+	struct watch *w = the_watch;
+
+	(void)sig;
+	if (!w || w->closing) {
+		re_cancel();
+		return;
+	}
+	stop(w);
+}
+
+/* USER:PASSWORD from the first line of @p path into @p buf. */
+static int read_auth_file(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "r");
+	size_t len;
+
+	if (!f)
+		return errno;
+	if (!fgets(buf, (int)size, f)) {
+		fclose(f);
+		return EINVAL;
+	}
+	fclose(f);
+	len = strcspn(buf, "\r\n");
+	if (buf[len] == '\0' && len == size - 1)
+		return EMSGSIZE; /* no end of line within the limit */
+	buf[len] = '\0';
+	return 0;
+}
+
+static int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *vp)
+{
+	char *end;
+	unsigned long v;
+
+	if (!*s || *s == '-' || *s == '+')
+		return EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return EINVAL;
+	*vp = (uint32_t)v;
+	return 0;
+}
+
+enum {
+	OPT_AUTH_FILE = 256,
+	OPT_SAVE,
+	OPT_OPEN_WITH,
+	OPT_PROMPT_INTERVAL,
+};
+
+struct watch_cli {
+	struct confinfo_subscriber_params p;
+	const char *transport;
+	const char *proxy;
+	const char *local;
+	const char *auth;
+	const char *auth_file;
+	struct watch_room_opts room;
+	char auth_buf[AUTH_LINE_MAX];
+};
+
+static int parse_args(struct watch *w, struct watch_cli *cli, int argc,
+		      char **argv)
+{
+	static const struct option base_opts[] = {
+	    {"from", required_argument, NULL, 'f'},
+	    {"transport", required_argument, NULL, 't'},
+	    {"proxy", required_argument, NULL, 'p'},
+	    {"local", required_argument, NULL, 'l'},
+	    {"expires", required_argument, NULL, 'e'},
+	    {"auth", required_argument, NULL, 'a'},
+	    {"auth-file", required_argument, NULL, OPT_AUTH_FILE},
+	    {"once", no_argument, NULL, '1'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"save", required_argument, NULL, OPT_SAVE},
+	    {"open-with", required_argument, NULL, OPT_OPEN_WITH},
+	    {"prompt-interval", required_argument, NULL, OPT_PROMPT_INTERVAL},
+	    {"help", no_argument, NULL, 'h'},
+	};
+	struct option opts[sizeof(base_opts) / sizeof(base_opts[0]) +
+			   WATCH_ROOM_POLICY_MAX + 1];
+	size_t nbase = sizeof(base_opts) / sizeof(base_opts[0]), n;
+	uint32_t v;
+	int c;
+
+	memcpy(opts, base_opts, sizeof(base_opts));
+	n = watch_room_policy_options(opts + nbase, WATCH_ROOM_POLICY_MAX);
+	memset(&opts[nbase + n], 0, sizeof(opts[0]));
+
+	while ((c = getopt_long(argc, argv, "f:t:p:l:e:a:1jh", opts, NULL)) !=
+	       -1) {
+		switch (c) {
+		case 'f':
+			cli->p.from = optarg;
+			break;
+		case 't':
+			if (strcmp(optarg, "udp") && strcmp(optarg, "tcp") &&
+			    strcmp(optarg, "tls"))
+				return tool_usage_error(
+				    "watch",
+				    "--transport: udp, tcp or tls, not "
+				    "'%s'",
+				    optarg);
+			cli->transport = optarg;
+			break;
+		case 'p':
+			cli->proxy = optarg;
+			break;
+		case 'l':
+			cli->local = optarg;
+			break;
+		case 'e':
+			if (parse_u32(optarg, 1, 86400 * 7, &v))
+				return tool_usage_error(
+				    "watch",
+				    "--expires: seconds from 1 to 604800, not "
+				    "'%s'",
+				    optarg);
+			cli->p.expires = v;
+			break;
+		case 'a':
+			cli->auth = optarg;
+			break;
+		case OPT_AUTH_FILE:
+			cli->auth_file = optarg;
+			break;
+		case '1':
+			w->once = true;
+			break;
+		case 'j':
+			w->out.json = true;
+			break;
+		case OPT_SAVE:
+			w->save = optarg;
+			break;
+		case OPT_OPEN_WITH:
+			if (!*optarg)
+				return tool_usage_error(
+				    "watch", "--open-with needs a command");
+			cli->room.open_with = optarg;
+			break;
+		case OPT_PROMPT_INTERVAL:
+			if (parse_u32(optarg, 0, 86400, &v))
+				return tool_usage_error(
+				    "watch",
+				    "--prompt-interval: seconds, not '%s'",
+				    optarg);
+			cli->room.prompt_interval = v;
+			break;
+		case 'h':
+			fputs(watch_usage, stdout);
+			return tool_stdout_ok("watch") ? 0 : 1;
+		case '?':
+			return tool_usage_hint("watch");
+		default: {
+			int st = watch_room_policy_arg(&cli->room, c, optarg);
+
+			if (st)
+				return st;
+			break;
+		}
+		}
+	}
+	if (optind + 1 != argc)
+		return tool_usage_error(
+		    "watch", optind >= argc ? "missing CONFERENCE-URI"
+					    : "one CONFERENCE-URI only");
+	w->uri = argv[optind];
+	if (cli->auth && cli->auth_file)
+		return tool_usage_error("watch",
+					"--auth and --auth-file exclude each "
+					"other");
+	if (cli->auth_file) {
+		int err = read_auth_file(cli->auth_file, cli->auth_buf,
+					 sizeof(cli->auth_buf));
+
+		if (err) {
+			fprintf(stderr, "confinfo watch: --auth-file %s: %s\n",
+				cli->auth_file, strerror(err));
+			return EXIT_USAGE;
+		}
+		cli->auth = cli->auth_buf;
+	} else if (cli->auth) {
+		snprintf(cli->auth_buf, sizeof(cli->auth_buf), "%s", cli->auth);
+		cli->auth = cli->auth_buf;
+	}
+	if (cli->auth) {
+		char *colon = strchr(cli->auth_buf, ':');
+
+		if (!colon || colon == cli->auth_buf)
+			return tool_usage_error("watch", "credentials must be "
+							 "USER:PASSWORD");
+		*colon = '\0';
+		cli->p.auth_user = cli->auth_buf;
+		cli->p.auth_password = colon + 1;
+	}
+	return -1;
+}
+
+static int run(struct watch *w, struct watch_cli *cli)
+{
+	struct confinfo_subscriber_sock *sock = NULL;
+	struct watch_sip_route route;
+	struct watch_sip ws;
+	int err;
+
+	if (watch_sip_route(&route, w->uri, cli->proxy, cli->transport))
+		return tool_usage_error("watch", "%s", route.error);
+	cli->p.uri = w->uri;
+	cli->p.request_uri = route.request_uri;
+	cli->p.route = route.route[0] ? route.route : NULL;
+	if (!cli->p.from)
+		cli->p.from = "sip:anonymous@anonymous.invalid";
+	cli->p.eventh = event_handler;
+	cli->p.arg = w;
+	cli->room.conf_uri = w->uri;
+
+	err = libre_init();
+	if (err) {
+		fprintf(stderr, "confinfo watch: libre: %s\n", strerror(err));
+		return EXIT_FAILED;
+	}
+	err = watch_rooms_alloc(&w->rooms, &cli->room, &w->out);
+	if (err) {
+		fprintf(stderr, "confinfo watch: %s\n", strerror(err));
+		w->status = EXIT_FAILED;
+		goto out;
+	}
+	err = watch_sip_open(&ws, cli->local, route.target,
+			     "confinfo/" CONFINFO_VERSION_STRING);
+	if (err) {
+		fprintf(stderr, "confinfo watch: %s\n", ws.error);
+		w->status = EXIT_FAILED;
+		goto out;
+	}
+	err = confinfo_subscriber_sock_alloc(&sock, ws.sip);
+	if (!err)
+		err = confinfo_subscriber_alloc(&w->sub, sock, &cli->p);
+	if (err) {
+		fprintf(stderr, "confinfo watch: cannot subscribe to %s: %s\n",
+			w->uri, strerror(err));
+		w->status = EXIT_FAILED;
+	} else {
+		w->status = EXIT_FAILED; /* until CLOSED says otherwise */
+		the_watch = w;
+		(void)re_main(signal_handler);
+		the_watch = NULL;
+	}
+	confinfo_subscriber_free(w->sub);
+	w->sub = NULL;
+	confinfo_subscriber_sock_free(sock);
+	watch_sip_close(&ws);
+out:
+	watch_rooms_free(w->rooms);
+	w->rooms = NULL;
+	libre_close();
+	return w->status;
+}
+
+int cmd_watch(int argc, char **argv)
+{
+	struct watch w;
+	struct watch_cli cli;
+	int status;
+
+	memset(&w, 0, sizeof(w));
+	memset(&cli, 0, sizeof(cli));
+	w.out.f = stdout;
+	w.out.err = stderr;
+	cli.room.prompt_interval = 10;
+	cli.room.prompt_timeout = 60;
+	if (watch_room_policy_init(&cli.room)) {
+		fprintf(stderr, "confinfo watch: %s\n", strerror(ENOMEM));
+		return EXIT_FAILED;
+	}
+
+	status = parse_args(&w, &cli, argc, argv);
+	if (status >= 0)
+		goto out;
+	/* A reader closing the pipe must not kill us before we unsubscribe:
+	 * writes then fail with EPIPE, which stops the watch cleanly. */
+	signal(SIGPIPE, SIG_IGN);
+	status = run(&w, &cli);
+	if (status == 0 && !tool_stdout_ok("watch"))
+		status = EXIT_FAILED;
+out:
+	confinfo_conf_free(w.prev);
+	watch_room_policy_reset(&cli.room);
+	memset(cli.auth_buf, 0, sizeof(cli.auth_buf));
+	return status;
+}

@@ -1,0 +1,291 @@
+/*
+ * Reading, decoding and reporting for the subcommands (see util.h).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "confinfo/xml.h"
+#include "util.h"
+
+/* First allocation for an input; doubled up to the cap. */
+#define READ_CHUNK 16384
+
+static void print_warning(unsigned line, unsigned column, const char *msg,
+			  void *arg)
+{
+	tool_report(arg, line, column, true, msg);
+}
+
+void tool_diag_init(struct confinfo_diag *diag, const char *name)
+{
+	memset(diag, 0, sizeof(*diag));
+	diag->warnh = print_warning;
+	/* The callback only reads it; the cast drops const for void *. */
+	diag->warn_arg = (void *)(uintptr_t)name;
+}
+
+void tool_doc_init(struct tool_doc *doc, const char *path)
+{
+	doc->path = path;
+	doc->name = strcmp(path, "-") ? path : "<stdin>";
+	tool_diag_init(&doc->diag, doc->name);
+}
+
+/*
+ * Read all of @p f into a malloc'd buffer, refusing more than @p max bytes.
+ * The buffer grows geometrically but never beyond max + 1, the one byte
+ * that proves the input is too long: a multi-gigabyte file or an endless
+ * pipe costs at most the cap.
+ */
+static int read_capped(FILE *f, size_t max, char **bufp, size_t *lenp)
+{
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	int err = 0;
+
+	for (;;) {
+		size_t n;
+
+		if (len > max) {
+			err = EMSGSIZE;
+			goto out;
+		}
+		if (len == cap) {
+			size_t ncap = cap ? cap * 2 : READ_CHUNK;
+			char *nbuf;
+
+			if (ncap > max + 1 || ncap < cap)
+				ncap = max + 1;
+			nbuf = realloc(buf, ncap);
+			if (!nbuf) {
+				err = ENOMEM;
+				goto out;
+			}
+			buf = nbuf;
+			cap = ncap;
+		}
+		n = fread(buf + len, 1, cap - len, f);
+		len += n;
+		if (n == 0) {
+			if (ferror(f))
+				err = errno ? errno : EIO;
+			break;
+		}
+	}
+out:
+	if (err) {
+		free(buf);
+		return err;
+	}
+	*bufp = buf;
+	*lenp = len;
+	return 0;
+}
+
+int tool_doc_load(struct tool_doc *doc, struct confinfo_conf **confp)
+{
+	struct confinfo_xml_limits lim;
+	struct confinfo_conf *conf = NULL;
+	FILE *f = stdin;
+	char *buf = NULL;
+	size_t len = 0;
+	int err;
+
+	confinfo_xml_limits_default(&lim);
+	if (strcmp(doc->path, "-")) {
+		f = fopen(doc->path, "rb");
+		if (!f) {
+			err = errno;
+			tool_report(doc->name, 0, 0, false, strerror(err));
+			return err;
+		}
+	}
+	errno = 0;
+	err = read_capped(f, lim.max_body, &buf, &len);
+	if (f != stdin)
+		fclose(f);
+	if (err == EMSGSIZE) {
+		char msg[96];
+
+		snprintf(msg, sizeof(msg),
+			 "larger than %zu bytes, the size limit of a document",
+			 lim.max_body);
+		tool_report(doc->name, 0, 0, false, msg);
+		goto out;
+	}
+	if (err) {
+		tool_report(doc->name, 0, 0, false, strerror(err));
+		goto out;
+	}
+	confinfo_diag_reset(&doc->diag);
+	/* An empty file leaves buf NULL; the decoder wants a pointer. */
+	err = confinfo_xml_decode(&conf, buf ? buf : "", len, &lim, &doc->diag);
+	if (err) {
+		tool_doc_fail(doc, err);
+		goto out;
+	}
+	*confp = conf;
+out:
+	free(buf);
+	return err;
+}
+
+void tool_doc_fail(struct tool_doc *doc, int err)
+{
+	const struct confinfo_diag *d = &doc->diag;
+
+	tool_report(doc->name, d->line, d->column, false,
+		    d->message[0] ? d->message : strerror(err));
+	confinfo_diag_reset(&doc->diag);
+}
+
+bool tool_require_full(const struct tool_doc *doc,
+		       const struct confinfo_conf *conf)
+{
+	enum confinfo_state s = confinfo_state_effective(conf->state);
+	char msg[96];
+
+	if (s == CONFINFO_STATE_FULL)
+		return true;
+	snprintf(msg, sizeof(msg), "not a full state (the document is %s)",
+		 confinfo_state_str(s));
+	tool_report(doc->name, 0, 0, false, msg);
+	return false;
+}
+
+void tool_report(const char *name, unsigned line, unsigned column, bool warning,
+		 const char *msg)
+{
+	tool_fputs_safe(stderr, name);
+	if (line) {
+		fprintf(stderr, ":%u", line);
+		if (column)
+			fprintf(stderr, ":%u", column);
+	}
+	fputs(warning ? ": warning: " : ": ", stderr);
+	tool_fputs_safe(stderr, msg);
+	fputc('\n', stderr);
+}
+
+bool tool_stdin_once(const char *cmd, int count, char **paths)
+{
+	int seen = 0;
+
+	for (int i = 0; i < count; i++)
+		seen += !strcmp(paths[i], "-");
+	if (seen <= 1)
+		return true;
+	tool_usage_error(cmd, "standard input ('-') can be read only once");
+	return false;
+}
+
+int tool_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "confinfo %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return tool_usage_hint(cmd);
+}
+
+int tool_usage_hint(const char *cmd)
+{
+	fprintf(stderr, "Try 'confinfo %s --help' for more information.\n",
+		cmd);
+	return EXIT_USAGE;
+}
+
+/*
+ * Length of the well-formed UTF-8 sequence at @p s and its code point, or
+ * 0 if the bytes there are not one (overlong, surrogate, truncated, ...).
+ */
+static size_t utf8_seq(const unsigned char *s, uint32_t *cpp)
+{
+	uint32_t cp, min;
+	size_t n;
+
+	if (s[0] < 0x80) {
+		*cpp = s[0];
+		return 1;
+	}
+	if ((s[0] & 0xe0) == 0xc0) {
+		cp = s[0] & 0x1f;
+		n = 2;
+		min = 0x80;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		cp = s[0] & 0x0f;
+		n = 3;
+		min = 0x800;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		cp = s[0] & 0x07;
+		n = 4;
+		min = 0x10000;
+	} else {
+		return 0;
+	}
+	/* The NUL terminator is not a continuation byte, so this stops at
+	 * the end of the string. */
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	*cpp = cp;
+	return n;
+}
+
+/* Code points that change how the text around them is displayed. */
+static bool cp_is_format(uint32_t cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) ||     /* C1 controls         */
+	       cp == 0x061c ||                   /* arabic letter mark  */
+	       cp == 0x200e || cp == 0x200f ||   /* LRM, RLM            */
+	       (cp >= 0x2028 && cp <= 0x202e) || /* separators, embeds  */
+	       (cp >= 0x2066 && cp <= 0x2069);   /* isolates            */
+}
+
+void tool_fputs_safe(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (!s) {
+		fputc('-', f);
+		return;
+	}
+	while (*p) {
+		uint32_t cp;
+		size_t n = utf8_seq(p, &cp);
+
+		if (n == 0) {
+			fprintf(f, "\\x%02x", *p);
+			n = 1;
+		} else if (cp == '\\') {
+			fputs("\\\\", f);
+		} else if (cp < 0x20 || cp == 0x7f) {
+			fprintf(f, "\\x%02x", (unsigned)cp);
+		} else if (cp_is_format(cp)) {
+			fprintf(f, "\\u%04x", (unsigned)cp);
+		} else {
+			fwrite(p, 1, n, f);
+		}
+		p += n;
+	}
+}
+
+bool tool_stdout_ok(const char *cmd)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return true;
+	fprintf(stderr, "confinfo %s: write error: %s\n", cmd,
+		strerror(errno ? errno : EIO));
+	return false;
+}

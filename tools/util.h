@@ -1,0 +1,108 @@
+/*
+ * Helpers shared by the offline subcommands: reading a FILE argument,
+ * decoding it with diagnostics in the `FILE:LINE:COL: message` form that
+ * editors and CI annotators understand, and printing text that came from a
+ * document without letting it drive the terminal.
+ *
+ * Everything printed here goes to stderr unless a FILE * says otherwise.
+ */
+#ifndef CONFINFO_TOOLS_UTIL_H
+#define CONFINFO_TOOLS_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "confinfo/diag.h"
+#include "confinfo/model.h"
+
+/*
+ * One input document of a command: the FILE argument, the name used in
+ * messages ("<stdin>" for "-"), and the diagnostics of everything done with
+ * it (decode, merge, chat room listing). Its warning callback prints
+ * `NAME:LINE:COL: warning: message` at once, so warnings appear in input
+ * order even when a later step fails. Initialise with tool_doc_init().
+ */
+struct tool_doc {
+	const char *path;
+	const char *name;
+	struct confinfo_diag diag;
+};
+
+/* Set up @p doc for the FILE argument @p path ("-" is standard input). */
+void tool_doc_init(struct tool_doc *doc, const char *path);
+
+/*
+ * Zero @p diag and make it print warnings as `NAME[:LINE[:COL]]: warning:
+ * message`. @p name must outlive the diag (argv strings and literals do).
+ */
+void tool_diag_init(struct confinfo_diag *diag, const char *name);
+
+/*
+ * Read and decode @p doc. On failure the reason has been printed as
+ * `NAME:LINE:COL: message` (or `NAME: message` when no position applies)
+ * and the errno is returned; *confp is written only on success and then
+ * owned by the caller (confinfo_conf_free()). The input is capped at the
+ * decoder's default body limit (confinfo_xml_limits_default()) while it is
+ * read, so a huge file or an endless pipe costs at most that much memory.
+ */
+int tool_doc_load(struct tool_doc *doc, struct confinfo_conf **confp);
+
+/*
+ * Print the failure recorded in @p doc->diag (its message, or
+ * strerror(@p err) when the library left none) as `NAME[:LINE[:COL]]: msg`,
+ * then clear it so that the diag can serve the next step.
+ */
+void tool_doc_fail(struct tool_doc *doc, int err);
+
+/*
+ * True if @p conf (decoded from @p doc) is a full state, the only kind
+ * that can be a base or a side of a diff; otherwise say so and return
+ * false.
+ */
+bool tool_require_full(const struct tool_doc *doc,
+		       const struct confinfo_conf *conf);
+
+/*
+ * Print `NAME[:LINE[:COL]]: [warning: ]MESSAGE` on stderr, escaping the
+ * message (it may quote the document). @p line 0 leaves out the position.
+ */
+void tool_report(const char *name, unsigned line, unsigned column, bool warning,
+		 const char *msg);
+
+/*
+ * Refuse a command line that names standard input more than once (the
+ * second read would see an empty stream and fail confusingly). Prints the
+ * usage error and returns false in that case.
+ */
+bool tool_stdin_once(const char *cmd, int count, char **paths);
+
+/*
+ * Print `confinfo CMD: MESSAGE` and the hint to run --help on stderr, and
+ * return EXIT_USAGE, for `return tool_usage_error(...)`.
+ */
+int tool_usage_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/*
+ * After getopt_long() has complained about an option (it prints the
+ * reason itself), add the hint to run --help and return EXIT_USAGE.
+ */
+int tool_usage_hint(const char *cmd);
+
+/*
+ * Write @p s to @p f, escaping what a terminal would interpret: C0 and C1
+ * control characters, DEL, and the Unicode bidirectional formatting
+ * characters (which can make a URI read differently from what it is).
+ * Escapes look like `\x1b` and `\u202e`. NULL prints as "-".
+ */
+void tool_fputs_safe(FILE *f, const char *s);
+
+/*
+ * Flush standard output and check that everything was written; on failure
+ * print `confinfo CMD: write error: ...` and return false. Commands call it
+ * before returning success, so that `confinfo show x >/dev/full` fails.
+ */
+bool tool_stdout_ok(const char *cmd);
+
+#endif

@@ -1,0 +1,104 @@
+/*
+ * confinfo watch, split by job:
+ *   cmd_watch.c    options, the SIP stack, the event loop, signals
+ *   watch_out.c    what is printed: roster, one line (or JSON object) per
+ *                  change, subscription events
+ *   watch_rooms.c  chat rooms: verdicts, --open-with, the terminal prompt
+ */
+#ifndef CONFINFO_TOOLS_WATCH_H
+#define CONFINFO_TOOLS_WATCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "confinfo/model.h"
+#include "confinfo/subscriber.h"
+
+/* ------------------------------------------------------------------ */
+/* Output (watch_out.c). */
+
+struct watch_out {
+	FILE *f;   /* standard output: roster, changes, JSON lines   */
+	FILE *err; /* standard error: subscription events in text mode */
+	bool json;
+	bool failed; /* a write to f failed (EPIPE, ENOSPC): stop      */
+};
+
+/* Print one JSON object as a line and flush it (so that a pipe reader sees
+ * it at once). Takes the reference of @p obj. */
+void watch_json_line(struct watch_out *out, json_t *obj);
+
+/* The first state of the session: a readable roster, or a JSON snapshot. */
+void watch_out_roster(struct watch_out *out, const struct confinfo_conf *state);
+
+/* One line (or JSON event) per change between @p old and @p new (users
+ * joined, left, muted, unmuted, roles changed). */
+void watch_out_changes(struct watch_out *out, const struct confinfo_conf *old,
+		       const struct confinfo_conf *new_state);
+
+/* The JSON snapshot of @p state after an applied NOTIFY. */
+void watch_out_snapshot(struct watch_out *out,
+			const struct confinfo_conf *state, uint32_t version,
+			bool full);
+
+/* A subscription event other than STATE. */
+void watch_out_event(struct watch_out *out,
+		     const struct confinfo_subscriber_event *ev,
+		     const char *uri);
+
+/* ------------------------------------------------------------------ */
+/* Chat rooms (watch_rooms.c). */
+
+/* The room policy options shared with `confinfo room`, and --open-with. */
+struct confinfo_chat_policy;
+struct watch_room_opts {
+	const char *open_with; /* CMD, NULL: none                    */
+	const char *conf_uri;  /* the URI subscribed to              */
+	struct confinfo_chat_policy *policy; /* owned                    */
+	unsigned prompt_interval; /* seconds between two prompts        */
+	unsigned prompt_timeout;  /* seconds before a prompt means no   */
+};
+
+/* The policy options (watch_verdict.c): their help text, how many there
+ * are, their getopt entries (codes from 300), and their parser. */
+#define WATCH_ROOM_POLICY_MAX 5
+#define WATCH_ROOM_POLICY_USAGE                                                \
+	"      --related=MODE        related chat domains: off, list, "        \
+	"subdomain,\n"                                                         \
+	"                            psl [off]\n"                              \
+	"      --relate C=D          conference domain C relates to chat "     \
+	"domain D\n"                                                           \
+	"                            (repeatable; implies --related=list)\n"   \
+	"      --auto-join=MODE      join without asking: never, "             \
+	"same-domain,\n"                                                       \
+	"                            related [never]\n"                        \
+	"      --require-name-match  auto-join only when the room name is "    \
+	"the\n"                                                                \
+	"                            conference name\n"                        \
+	"      --max-auto-join-users N  never auto-join from a larger "        \
+	"conference\n"                                                         \
+	"                            [100]\n"
+
+struct option;
+/* Create the default policy in @p o. 0 or ENOMEM. */
+int watch_room_policy_init(struct watch_room_opts *o);
+size_t watch_room_policy_options(struct option *opts, size_t max);
+/* Apply option @p c: 0, or EXIT_USAGE after printing why. */
+int watch_room_policy_arg(struct watch_room_opts *o, int c, const char *arg);
+void watch_room_policy_reset(struct watch_room_opts *o);
+
+struct watch_rooms;
+
+int watch_rooms_alloc(struct watch_rooms **wrp, const struct watch_room_opts *o,
+		      struct watch_out *out);
+void watch_rooms_free(struct watch_rooms *wr);
+
+/* The advertised rooms of @p state; when they differ from last time, show
+ * each with its full URI and verdicts, and act on --open-with. */
+void watch_rooms_update(struct watch_rooms *wr,
+			const struct confinfo_conf *state);
+
+#endif

@@ -1,0 +1,454 @@
+/*
+ * What confinfo watch prints. Text mode: a roster for the first state, then
+ * one line per change on standard output, subscription events on standard
+ * error. JSON mode: everything on standard output, one object per line,
+ * flushed as soon as it is written so that `confinfo watch --json | jq`
+ * follows live.
+ *
+ * A change is computed by comparing the state shown last with the new one,
+ * user by user (users are keyed by entity, RFC 4575 section 4.5):
+ * - present: listed, and not every one of its endpoints disconnected (a
+ *   focus may keep departed users listed as disconnected);
+ * - muted: some endpoint still in the conference has status
+ *   muted-via-focus, or an audio stream that is recvonly or inactive;
+ * - roles: the <roles> entries, in order.
+ * Every string from the document goes through tool_fputs_safe(): it was
+ * written by whoever sent the NOTIFY.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "json.h"
+#include "util.h"
+#include "watch.h"
+
+void watch_json_line(struct watch_out *out, json_t *obj)
+{
+	if (!obj) {
+		out->failed = true;
+		return;
+	}
+	if (json_dumpf(obj, out->f, JSON_COMPACT | JSON_PRESERVE_ORDER) ||
+	    fputc('\n', out->f) == EOF || fflush(out->f))
+		out->failed = true;
+	json_decref(obj);
+}
+
+static void text_flush(struct watch_out *out)
+{
+	if (fflush(out->f) || ferror(out->f))
+		out->failed = true;
+}
+
+static bool endpoint_gone(const struct confinfo_endpoint *ep)
+{
+	return ep->status == CONFINFO_EP_STATUS_DISCONNECTED;
+}
+
+static bool user_present(const struct confinfo_user *u)
+{
+	size_t i;
+
+	if (!u)
+		return false;
+	if (u->endpoints.count == 0)
+		return true;
+	for (i = 0; i < u->endpoints.count; i++) {
+		if (!endpoint_gone(u->endpoints.items[i]))
+			return true;
+	}
+	return false;
+}
+
+static bool user_muted(const struct confinfo_user *u)
+{
+	size_t i, j;
+
+	for (i = 0; u && i < u->endpoints.count; i++) {
+		const struct confinfo_endpoint *ep = u->endpoints.items[i];
+
+		if (endpoint_gone(ep))
+			continue;
+		if (ep->status == CONFINFO_EP_STATUS_MUTED_VIA_FOCUS)
+			return true;
+		for (j = 0; j < ep->media.count; j++) {
+			const struct confinfo_media *m = ep->media.items[j];
+
+			if (m->type && !strcmp(m->type, "audio") &&
+			    (m->status == CONFINFO_MEDIA_STATUS_RECVONLY ||
+			     m->status == CONFINFO_MEDIA_STATUS_INACTIVE))
+				return true;
+		}
+	}
+	return false;
+}
+
+static bool roles_equal(const struct confinfo_roles *a,
+			const struct confinfo_roles *b)
+{
+	size_t na = a ? a->count : 0, nb = b ? b->count : 0, i;
+
+	if (na != nb)
+		return false;
+	for (i = 0; i < na; i++) {
+		if (strcmp(a->entries[i], b->entries[i]))
+			return false;
+	}
+	return true;
+}
+
+static void put_roles(FILE *f, const struct confinfo_roles *r)
+{
+	size_t i;
+
+	if (!r || !r->count) {
+		fputs("none", f);
+		return;
+	}
+	for (i = 0; i < r->count; i++) {
+		if (i)
+			fputs(", ", f);
+		tool_fputs_safe(f, r->entries[i]);
+	}
+}
+
+static json_t *roles_json(const struct confinfo_roles *r)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; a && r && i < r->count; i++) {
+		if (json_array_append_new(a, json_string(r->entries[i]))) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+/* `Alice <sip:alice@example.com>`, or the bare entity. */
+static void put_user(FILE *f, const struct confinfo_user *u)
+{
+	if (u->display_text) {
+		tool_fputs_safe(f, u->display_text);
+		fputs(" <", f);
+		tool_fputs_safe(f, u->entity);
+		fputc('>', f);
+	} else {
+		tool_fputs_safe(f, u->entity);
+	}
+}
+
+static json_t *user_event(const char *event, const struct confinfo_user *u)
+{
+	json_t *o = json_object();
+	int bad = 0;
+
+	bad |= json_object_set_new(o, "event", json_string(event));
+	bad |= json_object_set_new(o, "user", json_string(u->entity));
+	bad |= json_object_set_new(
+	    o, "display_text",
+	    u->display_text ? json_string(u->display_text) : json_null());
+	if (bad) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static void user_line(struct watch_out *out, const char *event,
+		      const struct confinfo_user *u)
+{
+	if (out->json) {
+		watch_json_line(out, user_event(event, u));
+		return;
+	}
+	fprintf(out->f, "%s: ", event);
+	put_user(out->f, u);
+	fputc('\n', out->f);
+}
+
+static void role_line(struct watch_out *out, const struct confinfo_user *old,
+		      const struct confinfo_user *u)
+{
+	if (out->json) {
+		json_t *o = user_event("role_changed", u);
+
+		if (o &&
+		    (json_object_set_new(o, "old", roles_json(old->roles)) ||
+		     json_object_set_new(o, "new", roles_json(u->roles)))) {
+			json_decref(o);
+			o = NULL;
+		}
+		watch_json_line(out, o);
+		return;
+	}
+	fputs("role changed: ", out->f);
+	put_user(out->f, u);
+	fputs(": ", out->f);
+	put_roles(out->f, old->roles);
+	fputs(" -> ", out->f);
+	put_roles(out->f, u->roles);
+	fputc('\n', out->f);
+}
+
+static const struct confinfo_list *user_list(const struct confinfo_conf *c)
+{
+	return c && c->users ? &c->users->users : NULL;
+}
+
+void watch_out_changes(struct watch_out *out, const struct confinfo_conf *old,
+		       const struct confinfo_conf *new_state)
+{
+	const struct confinfo_list *ol = user_list(old);
+	const struct confinfo_list *nl = user_list(new_state);
+	size_t i;
+
+	/* Departures first, in the old order, then the rest in the new
+	 * order: the output reads like what happened. */
+	for (i = 0; ol && i < ol->count; i++) {
+		const struct confinfo_user *ou = ol->items[i];
+		const struct confinfo_user *nu =
+		    nl ? confinfo_list_find(nl, ou->entity) : NULL;
+
+		if (user_present(ou) && !user_present(nu))
+			user_line(out, "left", ou);
+	}
+	for (i = 0; nl && i < nl->count; i++) {
+		const struct confinfo_user *nu = nl->items[i];
+		const struct confinfo_user *ou =
+		    ol ? confinfo_list_find(ol, nu->entity) : NULL;
+
+		if (!user_present(nu))
+			continue;
+		if (!user_present(ou)) {
+			user_line(out, "joined", nu);
+			if (user_muted(nu))
+				user_line(out, "muted", nu);
+			continue;
+		}
+		if (!user_muted(ou) && user_muted(nu))
+			user_line(out, "muted", nu);
+		else if (user_muted(ou) && !user_muted(nu))
+			user_line(out, "unmuted", nu);
+		if (!roles_equal(ou->roles, nu->roles))
+			role_line(out, ou, nu);
+	}
+	if (new_state && new_state->state == CONFINFO_STATE_DELETED) {
+		if (out->json) {
+			json_t *o = json_object();
+
+			if (o && json_object_set_new(o, "event",
+						     json_string("deleted"))) {
+				json_decref(o);
+				o = NULL;
+			}
+			watch_json_line(out, o);
+		} else {
+			fputs("conference deleted\n", out->f);
+		}
+	}
+	if (!out->json)
+		text_flush(out);
+}
+
+void watch_out_roster(struct watch_out *out, const struct confinfo_conf *state)
+{
+	const struct confinfo_list *ul = user_list(state);
+	const struct confinfo_description *d = state->description;
+	size_t i, present = 0;
+	FILE *f = out->f;
+
+	if (out->json)
+		return; /* the snapshot that follows is the roster */
+	for (i = 0; ul && i < ul->count; i++)
+		present += user_present(ul->items[i]);
+	fputs("conference ", f);
+	tool_fputs_safe(f, state->entity);
+	if (d && d->display_text) {
+		fputs(" \"", f);
+		tool_fputs_safe(f, d->display_text);
+		fputc('"', f);
+	}
+	fprintf(f, " (version %u)\n", (unsigned)state->version.value);
+	if (state->state == CONFINFO_STATE_DELETED) {
+		fputs("conference deleted\n", f);
+		text_flush(out);
+		return;
+	}
+	if (d && d->subject) {
+		fputs("  subject: ", f);
+		tool_fputs_safe(f, d->subject);
+		fputc('\n', f);
+	}
+	fprintf(f, "  %zu user%s:\n", present, present == 1 ? "" : "s");
+	for (i = 0; ul && i < ul->count; i++) {
+		const struct confinfo_user *u = ul->items[i];
+
+		if (!user_present(u))
+			continue;
+		fputs("    ", f);
+		put_user(f, u);
+		if (u->roles && u->roles->count) {
+			fputs(" [", f);
+			put_roles(f, u->roles);
+			fputc(']', f);
+		}
+		if (user_muted(u))
+			fputs(" (muted)", f);
+		fputc('\n', f);
+	}
+	text_flush(out);
+}
+
+void watch_out_snapshot(struct watch_out *out,
+			const struct confinfo_conf *state, uint32_t version,
+			bool full)
+{
+	json_t *o = json_object(), *view = NULL;
+	int bad = 0;
+
+	if (!o || tool_json_conf(&view, state, NULL, NULL, NULL)) {
+		json_decref(o);
+		out->failed = true;
+		return;
+	}
+	bad |= json_object_set_new(o, "event", json_string("state"));
+	bad |= json_object_set_new(o, "version", json_integer(version));
+	bad |= json_object_set_new(o, "full", json_boolean(full));
+	bad |= json_object_set_new(o, "conference", view);
+	if (bad) {
+		json_decref(o);
+		o = NULL;
+	}
+	watch_json_line(out, o);
+}
+
+static const char *event_name(enum confinfo_subscriber_event_type t)
+{
+	switch (t) {
+	case CONFINFO_SUBSCRIBER_SUBSCRIBED:
+		return "subscribed";
+	case CONFINFO_SUBSCRIBER_STATE:
+		return "state";
+	case CONFINFO_SUBSCRIBER_DISCARDED:
+		return "discarded";
+	case CONFINFO_SUBSCRIBER_RESYNC:
+		return "resync";
+	case CONFINFO_SUBSCRIBER_ENTITY_MISMATCH:
+		return "entity_mismatch";
+	case CONFINFO_SUBSCRIBER_WARNING:
+		return "warning";
+	case CONFINFO_SUBSCRIBER_TERMINATED:
+		return "terminated";
+	case CONFINFO_SUBSCRIBER_CLOSED:
+		return "closed";
+	}
+	return "unknown";
+}
+
+static void event_json(struct watch_out *out,
+		       const struct confinfo_subscriber_event *ev,
+		       const char *uri)
+{
+	json_t *o = json_object();
+	int bad = 0;
+
+	bad |=
+	    json_object_set_new(o, "event", json_string(event_name(ev->type)));
+	bad |= json_object_set_new(o, "message", json_string(ev->message));
+	switch (ev->type) {
+	case CONFINFO_SUBSCRIBER_SUBSCRIBED:
+		bad |= json_object_set_new(o, "expires",
+					   json_integer(ev->expires));
+		break;
+	case CONFINFO_SUBSCRIBER_DISCARDED:
+		bad |= json_object_set_new(o, "version",
+					   json_integer(ev->version));
+		break;
+	case CONFINFO_SUBSCRIBER_RESYNC:
+		bad |= json_object_set_new(
+		    o, "retry_ms", json_integer((json_int_t)ev->retry_ms));
+		break;
+	case CONFINFO_SUBSCRIBER_ENTITY_MISMATCH:
+		bad |=
+		    json_object_set_new(o, "entity", json_string(ev->entity));
+		bad |= json_object_set_new(o, "subscribed", json_string(uri));
+		break;
+	case CONFINFO_SUBSCRIBER_TERMINATED:
+		bad |=
+		    json_object_set_new(o, "reason", json_string(ev->reason));
+		bad |= json_object_set_new(
+		    o, "retry_ms", json_integer((json_int_t)ev->retry_ms));
+		break;
+	case CONFINFO_SUBSCRIBER_CLOSED:
+		bad |= json_object_set_new(o, "reason",
+					   ev->reason ? json_string(ev->reason)
+						      : json_null());
+		bad |= json_object_set_new(o, "error", json_boolean(ev->err));
+		bad |=
+		    json_object_set_new(o, "status", json_integer(ev->scode));
+		break;
+	default:
+		break;
+	}
+	if (bad) {
+		json_decref(o);
+		o = NULL;
+	}
+	watch_json_line(out, o);
+}
+
+void watch_out_event(struct watch_out *out,
+		     const struct confinfo_subscriber_event *ev,
+		     const char *uri)
+{
+	FILE *f = out->err;
+
+	if (out->json) {
+		event_json(out, ev, uri);
+		return;
+	}
+	fputs("confinfo watch: ", f);
+	switch (ev->type) {
+	case CONFINFO_SUBSCRIBER_SUBSCRIBED:
+		fprintf(f, "%s (expires %u s)\n", ev->message,
+			(unsigned)ev->expires);
+		break;
+	case CONFINFO_SUBSCRIBER_DISCARDED:
+		fprintf(f,
+			"NOTIFY version %u discarded: ", (unsigned)ev->version);
+		tool_fputs_safe(f, ev->message);
+		fputc('\n', f);
+		break;
+	case CONFINFO_SUBSCRIBER_RESYNC:
+		tool_fputs_safe(f, ev->message);
+		fprintf(f,
+			": state kept, asking for the full state (in %llu "
+			"ms)\n",
+			(unsigned long long)ev->retry_ms);
+		break;
+	case CONFINFO_SUBSCRIBER_ENTITY_MISMATCH:
+		fputs("warning: the document's entity '", f);
+		tool_fputs_safe(f, ev->entity);
+		fputs("' is not the subscribed URI '", f);
+		tool_fputs_safe(f, uri);
+		fputs("'\n", f);
+		break;
+	case CONFINFO_SUBSCRIBER_WARNING:
+		fputs("warning: ", f);
+		tool_fputs_safe(f, ev->message);
+		fputc('\n', f);
+		break;
+	case CONFINFO_SUBSCRIBER_TERMINATED:
+		tool_fputs_safe(f, ev->message);
+		fprintf(f, ": subscribing again in %llu ms\n",
+			(unsigned long long)ev->retry_ms);
+		break;
+	default:
+		tool_fputs_safe(f, ev->message);
+		fputc('\n', f);
+		break;
+	}
+	fflush(f);
+}

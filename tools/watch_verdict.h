@@ -1,0 +1,39 @@
+/*
+ * Chat room verdicts for confinfo watch (watch_verdict.c): the room policy
+ * options shared with `confinfo room`, and the display of every room with
+ * its verdict from the chat module (chat.h).
+ */
+#ifndef CONFINFO_TOOLS_WATCH_VERDICT_H
+#define CONFINFO_TOOLS_WATCH_VERDICT_H
+
+#include <stddef.h>
+
+#include "confinfo/chat.h"
+#include "watch.h"
+
+enum watch_decision {
+	WATCH_DECISION_NEVER = 0,
+	WATCH_DECISION_ASK,
+	WATCH_DECISION_AUTO,
+};
+
+struct watch_verdict;
+
+/* Parse the conference URI of @p o for the checks. ENOMEM only: an
+ * unparsable conference URI makes every room `never` (with the reason). */
+int watch_verdict_alloc(struct watch_verdict **vp,
+			const struct watch_room_opts *o);
+void watch_verdict_free(struct watch_verdict *v);
+
+/* Show @p count rooms of @p state with their verdicts. */
+void watch_verdict_show(struct watch_verdict *v, struct watch_out *out,
+			const struct confinfo_conf *state,
+			const struct confinfo_chat_room *rooms, size_t count);
+
+/* The join decision for one room (never when it cannot be checked). */
+enum watch_decision
+watch_verdict_decision(struct watch_verdict *v,
+		       const struct confinfo_conf *state,
+		       const struct confinfo_chat_room *room);
+
+#endif
