@@ -35,48 +35,48 @@
 #define MAX_ALLOW         1024
 
 static const char focus_usage[] =
-	"usage: confinfo focus --conferences DIR [--listen SPEC]...\n"
-	"                      [--domain D] [--chat-room TEMPLATE]\n"
-	"                      [--state FILE] [--auth FILE] [--allow URI]...\n"
-	"                      [--publisher URI]...\n"
-	"                      [--min-interval SECONDS] [options]\n"
-	"\n"
-	"Serve the conference documents of DIR (one NAME.xml per\n"
-	"conference, watched for changes) to SIP subscribers of\n"
-	"sip:NAME@DOMAIN (RFC 4575): a full NOTIFY after every SUBSCRIBE\n"
-	"or refresh, partial NOTIFYs after changes, at most one per\n"
-	"subscriber per --min-interval.\n"
-	"\n"
-	"Options:\n"
-	"  -c, --conferences DIR    directory of NAME.xml documents\n"
-	"  -l, --listen SPEC        udp:ADDR:PORT, tcp:ADDR:PORT or\n"
-	"                           tls:ADDR:PORT (repeatable; default\n"
-	"                           udp and tcp on 127.0.0.1:5060)\n"
-	"  -d, --domain D           the focus's domain [localhost]\n"
-	"  -r, --chat-room TEMPLATE add a grouptextchat service URI to\n"
-	"                           conferences without one; {name} and\n"
-	"                           {domain} are replaced\n"
-	"  -s, --state FILE         keep the served states in SQLite FILE\n"
-	"                           and serve them again after a restart\n"
-	"  -a, --allow URI          only these subscribers (repeatable);\n"
-	"                           others get 403\n"
-	"  -A, --auth FILE          require SIP digest authentication;\n"
-	"                           FILE has user:realm:HA1 lines\n"
-	"                           (htdigest), realm = --domain\n"
-	"  -p, --publisher URI      who may PUBLISH conference state\n"
-	"                           (repeatable; '*': anyone) [nobody]\n"
-	"  -i, --min-interval SECS  rate window per subscriber [5]\n"
-	"      --expires-min S      shorter Expires get 423 [60]\n"
-	"      --expires-max S      longer Expires are capped [7200]\n"
-	"      --max-subs N         subscriptions in total [100000]\n"
-	"      --max-subs-per-conf N  per conference [20000]\n"
-	"      --tls-cert FILE      PEM key and certificate for tls:\n"
-	"  -q, --quiet              do not log every NOTIFY\n"
-	"  -h, --help               print this help and exit\n"
-	"\n"
-	"Log lines on standard output: subscribe, refresh, unsubscribe,\n"
-	"reject, notify, terminated, failed, publish, conference, ready.\n"
-	"Exit status: 0 after SIGINT/SIGTERM, 1 failure, 2 usage error.\n";
+    "usage: confinfo focus --conferences DIR [--listen SPEC]...\n"
+    "                      [--domain D] [--chat-room TEMPLATE]\n"
+    "                      [--state FILE] [--auth FILE] [--allow URI]...\n"
+    "                      [--publisher URI]...\n"
+    "                      [--min-interval SECONDS] [options]\n"
+    "\n"
+    "Serve the conference documents of DIR (one NAME.xml per\n"
+    "conference, watched for changes) to SIP subscribers of\n"
+    "sip:NAME@DOMAIN (RFC 4575): a full NOTIFY after every SUBSCRIBE\n"
+    "or refresh, partial NOTIFYs after changes, at most one per\n"
+    "subscriber per --min-interval.\n"
+    "\n"
+    "Options:\n"
+    "  -c, --conferences DIR    directory of NAME.xml documents\n"
+    "  -l, --listen SPEC        udp:ADDR:PORT, tcp:ADDR:PORT or\n"
+    "                           tls:ADDR:PORT (repeatable; default\n"
+    "                           udp and tcp on 127.0.0.1:5060)\n"
+    "  -d, --domain D           the focus's domain [localhost]\n"
+    "  -r, --chat-room TEMPLATE add a grouptextchat service URI to\n"
+    "                           conferences without one; {name} and\n"
+    "                           {domain} are replaced\n"
+    "  -s, --state FILE         keep the served states in SQLite FILE\n"
+    "                           and serve them again after a restart\n"
+    "  -a, --allow URI          only these subscribers (repeatable);\n"
+    "                           others get 403\n"
+    "  -A, --auth FILE          require SIP digest authentication;\n"
+    "                           FILE has user:realm:HA1 lines\n"
+    "                           (htdigest), realm = --domain\n"
+    "  -p, --publisher URI      who may PUBLISH conference state\n"
+    "                           (repeatable; '*': anyone) [nobody]\n"
+    "  -i, --min-interval SECS  rate window per subscriber [5]\n"
+    "      --expires-min S      shorter Expires get 423 [60]\n"
+    "      --expires-max S      longer Expires are capped [7200]\n"
+    "      --max-subs N         subscriptions in total [100000]\n"
+    "      --max-subs-per-conf N  per conference [20000]\n"
+    "      --tls-cert FILE      PEM key and certificate for tls:\n"
+    "  -q, --quiet              do not log every NOTIFY\n"
+    "  -h, --help               print this help and exit\n"
+    "\n"
+    "Log lines on standard output: subscribe, refresh, unsubscribe,\n"
+    "reject, notify, terminated, failed, publish, conference, ready.\n"
+    "Exit status: 0 after SIGINT/SIGTERM, 1 failure, 2 usage error.\n";
 
 enum {
 	OPT_EXPIRES_MIN = 256,
@@ -344,24 +344,23 @@ struct focus_opts {
 static int parse_opts(int argc, char **argv, struct focus_opts *o)
 {
 	static const struct option longopts[] = {
-		{"conferences", required_argument, NULL, 'c'},
-		{"listen", required_argument, NULL, 'l'},
-		{"domain", required_argument, NULL, 'd'},
-		{"chat-room", required_argument, NULL, 'r'},
-		{"state", required_argument, NULL, 's'},
-		{"allow", required_argument, NULL, 'a'},
-		{"publisher", required_argument, NULL, 'p'},
-		{"auth", required_argument, NULL, 'A'},
-		{"min-interval", required_argument, NULL, 'i'},
-		{"expires-min", required_argument, NULL, OPT_EXPIRES_MIN},
-		{"expires-max", required_argument, NULL, OPT_EXPIRES_MAX},
-		{"max-subs", required_argument, NULL, OPT_MAX_SUBS},
-		{"max-subs-per-conf", required_argument, NULL,
-		 OPT_MAX_SUBS_CONF},
-		{"tls-cert", required_argument, NULL, OPT_TLS_CERT},
-		{"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"conferences", required_argument, NULL, 'c'},
+	    {"listen", required_argument, NULL, 'l'},
+	    {"domain", required_argument, NULL, 'd'},
+	    {"chat-room", required_argument, NULL, 'r'},
+	    {"state", required_argument, NULL, 's'},
+	    {"allow", required_argument, NULL, 'a'},
+	    {"publisher", required_argument, NULL, 'p'},
+	    {"auth", required_argument, NULL, 'A'},
+	    {"min-interval", required_argument, NULL, 'i'},
+	    {"expires-min", required_argument, NULL, OPT_EXPIRES_MIN},
+	    {"expires-max", required_argument, NULL, OPT_EXPIRES_MAX},
+	    {"max-subs", required_argument, NULL, OPT_MAX_SUBS},
+	    {"max-subs-per-conf", required_argument, NULL, OPT_MAX_SUBS_CONF},
+	    {"tls-cert", required_argument, NULL, OPT_TLS_CERT},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	uint32_t v;
 	int c;
@@ -376,7 +375,8 @@ static int parse_opts(int argc, char **argv, struct focus_opts *o)
 			break;
 		case 'l':
 			if (o->listen_count == MAX_LISTEN)
-				return tool_usage_error(CMD, "too many --listen");
+				return tool_usage_error(CMD,
+							"too many --listen");
 			o->listen[o->listen_count++] = optarg;
 			break;
 		case 'd':
@@ -390,7 +390,8 @@ static int parse_opts(int argc, char **argv, struct focus_opts *o)
 			break;
 		case 'a':
 			if (o->allow_count == MAX_ALLOW)
-				return tool_usage_error(CMD, "too many --allow");
+				return tool_usage_error(CMD,
+							"too many --allow");
 			o->allow[o->allow_count++] = optarg;
 			break;
 		case 'A':
@@ -405,9 +406,10 @@ static int parse_opts(int argc, char **argv, struct focus_opts *o)
 		case 'i':
 			if (!parse_interval(optarg, &o->cfg.min_interval_ms))
 				return tool_usage_error(
-					CMD, "--min-interval: '%s' is not a "
-					     "number of seconds in 0..3600",
-					optarg);
+				    CMD,
+				    "--min-interval: '%s' is not a "
+				    "number of seconds in 0..3600",
+				    optarg);
 			break;
 		case OPT_EXPIRES_MIN:
 		case OPT_EXPIRES_MAX:
@@ -415,8 +417,8 @@ static int parse_opts(int argc, char **argv, struct focus_opts *o)
 		case OPT_MAX_SUBS_CONF:
 			if (!parse_u32(optarg, UINT32_MAX, &v) || !v)
 				return tool_usage_error(
-					CMD, "'%s' is not a positive number",
-					optarg);
+				    CMD, "'%s' is not a positive number",
+				    optarg);
 			if (c == OPT_EXPIRES_MIN)
 				o->cfg.expires_min = v;
 			else if (c == OPT_EXPIRES_MAX)
@@ -486,13 +488,11 @@ static int focus_setup(struct focus *f, struct focus_opts *o)
 			err = confinfo_store_load(f->store, load_one, f, &diag);
 		if (err) {
 			fprintf(stderr, "confinfo " CMD ": %s: %s\n", o->state,
-				diag.message[0] ? diag.message
-						: strerror(err));
+				diag.message[0] ? diag.message : strerror(err));
 			return err;
 		}
 	}
-	err = confinfo_dirsrc_open(&f->dir, f->n, o->conferences, dir_error,
-				   f);
+	err = confinfo_dirsrc_open(&f->dir, f->n, o->conferences, dir_error, f);
 	if (err) {
 		fprintf(stderr, "confinfo " CMD ": %s: %s\n", o->conferences,
 			strerror(err));
@@ -503,8 +503,7 @@ static int focus_setup(struct focus *f, struct focus_opts *o)
 		err = confinfo_notifier_listen(f->n, o->listen[i], &diag);
 		if (err) {
 			fprintf(stderr, "confinfo " CMD ": %s\n",
-				diag.message[0] ? diag.message
-						: strerror(err));
+				diag.message[0] ? diag.message : strerror(err));
 			return err;
 		}
 		printf("listen %s\n", o->listen[i]);

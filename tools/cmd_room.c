@@ -20,24 +20,9 @@
 #include "confinfo/chat.h"
 #include "confinfo/uri.h"
 #include "json.h"
+#include "room_policy.h"
 #include "util.h"
-
-static const char policy_help[] =
-    "Policy options:\n"
-    "  --related=off|list|subdomain|psl\n"
-    "                      which domains count as related to the\n"
-    "                      conference's (default off)\n"
-    "  --relate CONF-DOMAIN=CHAT-DOMAIN\n"
-    "                      a related pair (repeatable; implies\n"
-    "                      --related=list)\n"
-    "  --auto-join=never|same-domain|related\n"
-    "                      when a room may be joined without asking\n"
-    "                      (default never)\n"
-    "  --require-name-match  automatic joins also need the room name to\n"
-    "                      match the conference name\n"
-    "  --max-auto-join-users N\n"
-    "                      largest conference (users) to join from\n"
-    "                      automatically (default 100)\n";
+#include "verdict.h"
 
 static const char room_usage[] =
     "usage: confinfo room [OPTIONS] CONFERENCE-URI ROOM-URI\n"
@@ -51,10 +36,8 @@ static const char room_usage[] =
     "  -j, --json          print one JSON object (keys in confinfo(1))\n"
     "  --users N           the conference's user count (default 0)\n"
     "  -h, --help          print this help and exit\n"
-    "\n";
-
-static const char room_exit[] =
-    "\nExit status: 0 valid room, 1 invalid room, 2 usage error or\n"
+    "\n" ROOM_POLICY_HELP "\n"
+    "Exit status: 0 valid room, 1 invalid room, 2 usage error or\n"
     "invalid conference URI.\n";
 
 static const char rooms_usage[] =
@@ -71,248 +54,21 @@ static const char rooms_usage[] =
     "  -c, --conference URI  the subscribed conference URI (required)\n"
     "  -j, --json          print one JSON object (keys in confinfo(1))\n"
     "  -h, --help          print this help and exit\n"
-    "\n";
-
-static const char rooms_exit[] =
-    "\nExit status: 0 every room valid, 1 invalid document or at least\n"
+    "\n" ROOM_POLICY_HELP "\n"
+    "Exit status: 0 every room valid, 1 invalid document or at least\n"
     "one invalid room, 2 usage error or invalid conference URI.\n";
 
 enum {
-	OPT_RELATED = 256,
-	OPT_RELATE,
-	OPT_AUTO_JOIN,
-	OPT_REQUIRE_NAME,
-	OPT_MAX_USERS,
-	OPT_USERS,
+	OPT_USERS = 256,
 };
 
 /* What the command line asked for. */
 struct room_opts {
-	const char *cmd;
 	bool json;
-	struct confinfo_chat_policy *policy;
-	int related; /* -1 until --related is given */
-	bool relate_given;
-	uint32_t users;
-	const char *conference;
+	struct room_policy policy;
+	uint32_t users;         /* room: --users                     */
+	const char *conference; /* rooms: --conference               */
 };
-
-static bool parse_u32(const char *s, uint32_t *vp)
-{
-	unsigned long long v = 0;
-
-	if (!*s)
-		return false;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return false;
-		v = v * 10 + (unsigned)(*s - '0');
-		if (v > UINT32_MAX)
-			return false;
-	}
-	*vp = (uint32_t)v;
-	return true;
-}
-
-static int relate_add(struct room_opts *o, const char *arg)
-{
-	struct confinfo_diag d = {0};
-	const char *eq = strchr(arg, '=');
-	char *conf;
-	int err;
-
-	if (!eq || eq == arg || !eq[1])
-		return tool_usage_error(
-		    o->cmd, "--relate wants CONF-DOMAIN=CHAT-DOMAIN");
-	conf = strndup(arg, (size_t)(eq - arg));
-	if (!conf)
-		return tool_usage_error(o->cmd, "out of memory");
-	err = confinfo_chat_policy_add_related(o->policy, conf, eq + 1, &d);
-	free(conf);
-	if (err)
-		return tool_usage_error(o->cmd, "--relate: %s",
-					d.message[0] ? d.message
-						     : strerror(err));
-	o->relate_given = true;
-	return 0;
-}
-
-/* One policy option; EXIT_USAGE (after printing why) or 0. */
-static int policy_option(struct room_opts *o, int c, const char *arg)
-{
-	static const char *const related[] = {"off", "list", "subdomain",
-					      "psl"};
-	static const char *const autos[] = {"never", "same-domain", "related"};
-	uint32_t n;
-
-	switch (c) {
-	case OPT_RELATED:
-		for (int i = 0; i < 4; i++) {
-			if (!strcmp(arg, related[i])) {
-				o->related = i;
-				return 0;
-			}
-		}
-		return tool_usage_error(o->cmd, "--related: unknown mode '%s'",
-					arg);
-	case OPT_RELATE:
-		return relate_add(o, arg);
-	case OPT_AUTO_JOIN:
-		for (int i = 0; i < 3; i++) {
-			if (!strcmp(arg, autos[i]))
-				return confinfo_chat_policy_set_auto_join(
-					   o->policy,
-					   (enum confinfo_chat_auto_join)i)
-					   ? EXIT_USAGE
-					   : 0;
-		}
-		return tool_usage_error(o->cmd,
-					"--auto-join: unknown mode '%s'", arg);
-	case OPT_REQUIRE_NAME:
-		confinfo_chat_policy_set_require_name_match(o->policy, true);
-		return 0;
-	case OPT_MAX_USERS:
-		if (!parse_u32(arg, &n))
-			return tool_usage_error(
-			    o->cmd, "--max-auto-join-users: not a number: '%s'",
-			    arg);
-		confinfo_chat_policy_set_max_auto_join_users(o->policy, n);
-		return 0;
-	default:
-		return tool_usage_hint(o->cmd);
-	}
-}
-
-/* After the options: --relate implies list, and contradicts other modes. */
-static int policy_finish(struct room_opts *o)
-{
-	int mode = o->related;
-
-	if (mode < 0)
-		mode = o->relate_given ? CONFINFO_CHAT_RELATED_LIST
-				       : CONFINFO_CHAT_RELATED_OFF;
-	if (o->relate_given && mode != CONFINFO_CHAT_RELATED_LIST)
-		return tool_usage_error(o->cmd,
-					"--relate needs --related=list");
-	confinfo_chat_policy_set_related(o->policy,
-					 (enum confinfo_chat_related_mode)mode);
-	return 0;
-}
-
-static json_t *jstr_or_null(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
-/* The verdict keys, in the documented order, added to @p o. */
-static int verdict_json(json_t *o, const struct confinfo_chat_verdict *v)
-{
-	json_t *w = json_array();
-	int bad = !w;
-
-	bad |= json_object_set_new(o, "valid", json_boolean(v->valid));
-	bad |= json_object_set_new(o, "error", jstr_or_null(v->error));
-	bad |= json_object_set_new(
-	    o, "scheme", jstr_or_null(confinfo_uri_scheme_str(v->scheme)));
-	bad |= json_object_set_new(o, "host", jstr_or_null(v->host));
-	bad |= json_object_set_new(o, "host_unicode",
-				   jstr_or_null(v->host_unicode));
-	bad |= json_object_set_new(
-	    o, "port", v->port < 0 ? json_null() : json_integer(v->port));
-	bad |= json_object_set_new(o, "room", jstr_or_null(v->room_display));
-	bad |=
-	    json_object_set_new(o, "same_domain", json_boolean(v->same_domain));
-	bad |=
-	    json_object_set_new(o, "name_match", json_boolean(v->name_match));
-	bad |= json_object_set_new(o, "related", json_boolean(v->related));
-	bad |= json_object_set_new(o, "secure", json_boolean(v->secure));
-	bad |= json_object_set_new(
-	    o, "join", json_string(confinfo_chat_join_str(v->join)));
-	for (size_t i = 0; w && i < v->warning_count; i++)
-		bad |= json_array_append_new(w, json_string(v->warnings[i]));
-	bad |= json_object_set_new(o, "warnings", w);
-	return bad ? ENOMEM : 0;
-}
-
-static const char *yes_no(bool b)
-{
-	return b ? "yes" : "no";
-}
-
-/* The readable summary; @p indent prefixes every line. */
-static void verdict_text(FILE *out, const char *indent,
-			 const struct confinfo_chat_verdict *v)
-{
-	fprintf(out, "%sroom URI:     ", indent);
-	tool_fputs_safe(out, v->uri_display);
-	fputc('\n', out);
-	if (!v->valid) {
-		fprintf(out, "%svalid:        no: ", indent);
-		tool_fputs_safe(out, v->error);
-		fprintf(out, "\n%sjoin:         never\n", indent);
-	} else {
-		fprintf(out, "%svalid:        yes\n", indent);
-		fprintf(out, "%sscheme:       %s (%s)\n", indent,
-			confinfo_uri_scheme_str(v->scheme),
-			v->secure ? "secure transport"
-				  : "transport not secured");
-		fprintf(out, "%shost:         ", indent);
-		if (!v->host) {
-			fputs("(none)", out);
-		} else {
-			tool_fputs_safe(out, v->host_unicode);
-			if (strcmp(v->host, v->host_unicode)) {
-				fputs(" (A-label ", out);
-				tool_fputs_safe(out, v->host);
-				fputc(')', out);
-			}
-		}
-		if (v->port >= 0)
-			fprintf(out, " port %d", v->port);
-		fprintf(out, "\n%sroom name:    ", indent);
-		tool_fputs_safe(out,
-				v->room_display ? v->room_display : "(none)");
-		fprintf(out, "\n%ssame domain:  %s\n", indent,
-			yes_no(v->same_domain));
-		fprintf(out, "%sname match:   %s\n", indent,
-			yes_no(v->name_match));
-		fprintf(out, "%srelated:      %s\n", indent,
-			yes_no(v->related));
-		fprintf(out, "%sjoin:         %s\n", indent,
-			confinfo_chat_join_str(v->join));
-	}
-	for (size_t i = 0; i < v->warning_count; i++) {
-		fprintf(out, "%swarning:      ", indent);
-		tool_fputs_safe(out, v->warnings[i]);
-		fputc('\n', out);
-	}
-}
-
-/* Options common to both commands. */
-#define POLICY_LONG_OPTS                                                       \
-	{"related", required_argument, NULL, OPT_RELATED},                     \
-	    {"relate", required_argument, NULL, OPT_RELATE},                   \
-	    {"auto-join", required_argument, NULL, OPT_AUTO_JOIN},             \
-	    {"require-name-match", no_argument, NULL, OPT_REQUIRE_NAME},       \
-	    {"max-auto-join-users", required_argument, NULL, OPT_MAX_USERS},   \
-	    {"json", no_argument, NULL, 'j'},                                  \
-	{                                                                      \
-		"help", no_argument, NULL, 'h'                                 \
-	}
-
-static int conference_parse(const struct room_opts *o, const char *s,
-			    struct confinfo_uri **up)
-{
-	struct confinfo_diag d = {0};
-	int err = confinfo_chat_conference_parse(up, s, strlen(s), &d);
-
-	if (!err)
-		return 0;
-	fprintf(stderr, "confinfo %s: invalid conference URI: ", o->cmd);
-	tool_fputs_safe(stderr, d.message[0] ? d.message : strerror(err));
-	fputc('\n', stderr);
-	return EXIT_USAGE;
-}
 
 static int room_run(struct room_opts *o, const char *conf_s, const char *room_s)
 {
@@ -321,12 +77,12 @@ static int room_run(struct room_opts *o, const char *conf_s, const char *room_s)
 	json_t *obj = NULL;
 	int status, err;
 
-	status = conference_parse(o, conf_s, &conf);
+	status = room_policy_conference("room", conf_s, &conf);
 	if (status)
 		return status;
 	status = 1;
-	err = confinfo_chat_check(&v, conf, room_s, strlen(room_s), o->policy,
-				  o->users);
+	err = confinfo_chat_check(&v, conf, room_s, strlen(room_s),
+				  o->policy.chat, o->users);
 	if (err) {
 		fprintf(stderr, "confinfo room: %s\n", strerror(err));
 		goto out;
@@ -354,47 +110,41 @@ out:
 int cmd_room(int argc, char **argv)
 {
 	static const struct option long_opts[] = {
-	    POLICY_LONG_OPTS,
+	    ROOM_POLICY_LONG_OPTIONS,
 	    {"users", required_argument, NULL, OPT_USERS},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct room_opts o = {.cmd = "room", .related = -1};
-	int c, status = EXIT_USAGE;
+	struct room_opts o = {.policy = ROOM_POLICY_INIT("room")};
+	int c, status = 0;
 
-	if (confinfo_chat_policy_alloc(&o.policy)) {
-		fprintf(stderr, "confinfo room: %s\n", strerror(ENOMEM));
-		return 1;
-	}
-	while ((c = getopt_long(argc, argv, "jh", long_opts, NULL)) != -1) {
+	while (!status &&
+	       (c = getopt_long(argc, argv, "jh", long_opts, NULL)) != -1) {
 		if (c == 'j') {
 			o.json = true;
 		} else if (c == 'h') {
 			fputs(room_usage, stdout);
-			fputs(policy_help, stdout);
-			fputs(room_exit, stdout);
 			status = tool_stdout_ok("room") ? 0 : 1;
 			goto out;
 		} else if (c == OPT_USERS) {
-			if (!parse_u32(optarg, &o.users)) {
-				tool_usage_error("room",
-						 "--users: not a number: '%s'",
-						 optarg);
-				goto out;
-			}
-		} else if (policy_option(&o, c, optarg)) {
-			goto out;
+			if (!room_policy_parse_count(optarg, &o.users))
+				status = tool_usage_error(
+				    "room", "--users: not a number: '%s'",
+				    optarg);
+		} else {
+			status = room_policy_option(&o.policy, c, optarg);
 		}
 	}
-	if (argc - optind != 2) {
-		tool_usage_error("room",
-				 "expected CONFERENCE-URI and ROOM-URI");
-		goto out;
-	}
-	if (policy_finish(&o))
-		goto out;
-	status = room_run(&o, argv[optind], argv[optind + 1]);
+	if (!status && argc - optind != 2)
+		status = tool_usage_error(
+		    "room", "expected CONFERENCE-URI and ROOM-URI");
+	if (!status)
+		status = room_policy_finish(&o.policy);
+	if (!status)
+		status = room_run(&o, argv[optind], argv[optind + 1]);
 out:
-	confinfo_chat_policy_free(o.policy);
+	room_policy_reset(&o.policy);
 	return status;
 }
 
@@ -402,50 +152,29 @@ out:
  * confinfo rooms
  * ------------------------------------------------------------------- */
 
-/* State shared with the per-room JSON hook. */
-struct rooms_run {
-	const struct room_opts *o;
-	const struct confinfo_uri *conf;
-	uint32_t users;
-	bool all_valid;
-};
-
-static int rooms_json_hook(json_t *obj, const struct confinfo_chat_room *room,
-			   void *arg)
+static int rooms_json(struct verdict_doc *vd)
 {
-	struct rooms_run *r = arg;
-	struct confinfo_chat_verdict *v = NULL;
-	int err;
-
-	err =
-	    confinfo_chat_check_room(&v, r->conf, room, r->o->policy, r->users);
-	if (err)
-		return err;
-	r->all_valid = r->all_valid && v->valid;
-	err = verdict_json(obj, v);
-	confinfo_chat_verdict_free(v);
-	return err;
-}
-
-static int rooms_json(struct rooms_run *r, const struct confinfo_conf *doc,
-		      bool entity_ok, struct confinfo_diag *diag)
-{
+	const struct confinfo_conf *doc = vd->conf;
 	json_t *obj = json_object(), *view = NULL, *rooms;
 	int bad = !obj, err;
 
 	/* The document's own view builds the room objects (uri,
 	 * display_text, purpose_spelling, in_conf_uris); the hook adds the
 	 * verdict keys to each. */
-	err = tool_json_conf(&view, doc, diag, rooms_json_hook, r);
+	err = tool_json_conf(&view, doc, &vd->doc.diag, verdict_json_room,
+			     &vd->check);
 	if (err)
 		goto out;
 	rooms = json_object_get(view, "chat_rooms");
+	bad |= json_object_set_new(obj, "conference",
+				   json_string(vd->conference->text));
+	bad |= json_object_set_new(obj, "entity",
+				   doc->entity ? json_string(doc->entity)
+					       : json_null());
+	bad |= json_object_set_new(obj, "entity_matches",
+				   json_boolean(vd->entity_matches));
 	bad |=
-	    json_object_set_new(obj, "conference", json_string(r->conf->text));
-	bad |= json_object_set_new(obj, "entity", jstr_or_null(doc->entity));
-	bad |=
-	    json_object_set_new(obj, "entity_matches", json_boolean(entity_ok));
-	bad |= json_object_set_new(obj, "users", json_integer(r->users));
+	    json_object_set_new(obj, "users", json_integer(vd->check.users));
 	bad |= json_object_set(obj, "rooms", rooms ? rooms : json_array());
 	if (bad) {
 		err = ENOMEM;
@@ -458,38 +187,29 @@ out:
 	return err;
 }
 
-static int rooms_text(struct rooms_run *r, const struct confinfo_conf *doc,
-		      bool entity_ok, struct confinfo_diag *diag)
+static int rooms_text(struct verdict_doc *vd)
 {
 	struct confinfo_chat_room *rooms = NULL;
 	size_t count = 0;
 	int err;
 
-	err = confinfo_chat_rooms(doc, &rooms, &count, diag);
+	err = confinfo_chat_rooms(vd->conf, &rooms, &count, &vd->doc.diag);
 	if (err)
 		return err;
 	fputs("conference:   ", stdout);
-	tool_fputs_safe(stdout, r->conf->text);
+	tool_fputs_safe(stdout, vd->conference->text);
 	fputs("\nentity:       ", stdout);
-	tool_fputs_safe(stdout, doc->entity);
+	tool_fputs_safe(stdout, vd->conf->entity);
 	fprintf(stdout, "%s\nusers:        %lu\nchat rooms:   %zu\n",
-		entity_ok ? "" : " (differs from the conference URI!)",
-		(unsigned long)r->users, count);
-	for (size_t i = 0; i < count && !err; i++) {
+		vd->entity_matches ? "" : " (differs from the conference URI!)",
+		(unsigned long)vd->check.users, count);
+	for (size_t i = 0; i < count; i++) {
 		struct confinfo_chat_verdict *v = NULL;
 
-		err = confinfo_chat_check_room(&v, r->conf, &rooms[i],
-					       r->o->policy, r->users);
+		err = verdict_check_room(&vd->check, &rooms[i], &v);
 		if (err)
 			break;
-		r->all_valid = r->all_valid && v->valid;
-		fprintf(stdout, "\nroom %zu:\n", i + 1);
-		if (rooms[i].entry->display_text) {
-			fputs("  display text: ", stdout);
-			tool_fputs_safe(stdout, rooms[i].entry->display_text);
-			fputc('\n', stdout);
-		}
-		verdict_text(stdout, "  ", v);
+		verdict_room_text(stdout, i + 1, &rooms[i], v);
 		confinfo_chat_verdict_free(v);
 	}
 	free(rooms);
@@ -498,78 +218,61 @@ static int rooms_text(struct rooms_run *r, const struct confinfo_conf *doc,
 
 static int rooms_run(struct room_opts *o, const char *path)
 {
-	struct confinfo_uri *conf = NULL;
-	struct confinfo_conf *doc = NULL;
-	struct rooms_run r = {.o = o, .all_valid = true};
-	struct tool_doc d;
-	bool entity_ok;
+	struct verdict_doc vd;
 	int status, err;
 
-	status = conference_parse(o, o->conference, &conf);
+	status = verdict_doc_load(&vd, "rooms", o->conference, o->policy.chat,
+				  path);
 	if (status)
-		return status;
-	status = 1;
-	tool_doc_init(&d, path);
-	if (tool_doc_load(&d, &doc))
 		goto out;
-	r.conf = conf;
-	r.users = confinfo_chat_user_count(doc);
-	entity_ok = confinfo_chat_entity_matches(doc, conf, &d.diag);
-	err = o->json ? rooms_json(&r, doc, entity_ok, &d.diag)
-		      : rooms_text(&r, doc, entity_ok, &d.diag);
+	err = o->json ? rooms_json(&vd) : rooms_text(&vd);
 	if (err) {
-		tool_doc_fail(&d, err);
-		goto out;
+		tool_doc_fail(&vd.doc, err);
+		status = 1;
+	} else if (!tool_stdout_ok("rooms") || !vd.check.all_valid) {
+		status = 1;
 	}
-	if (tool_stdout_ok("rooms") && r.all_valid)
-		status = 0;
 out:
-	confinfo_conf_free(doc);
-	confinfo_uri_free(conf);
+	verdict_doc_reset(&vd);
 	return status;
 }
 
 int cmd_rooms(int argc, char **argv)
 {
 	static const struct option long_opts[] = {
-	    POLICY_LONG_OPTS,
+	    ROOM_POLICY_LONG_OPTIONS,
 	    {"conference", required_argument, NULL, 'c'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	struct room_opts o = {.cmd = "rooms", .related = -1};
-	int c, status = EXIT_USAGE;
+	struct room_opts o = {.policy = ROOM_POLICY_INIT("rooms")};
+	int c, status = 0;
 
-	if (confinfo_chat_policy_alloc(&o.policy)) {
-		fprintf(stderr, "confinfo rooms: %s\n", strerror(ENOMEM));
-		return 1;
-	}
-	while ((c = getopt_long(argc, argv, "jhc:", long_opts, NULL)) != -1) {
+	while (!status &&
+	       (c = getopt_long(argc, argv, "jhc:", long_opts, NULL)) != -1) {
 		if (c == 'j') {
 			o.json = true;
 		} else if (c == 'c') {
 			o.conference = optarg;
 		} else if (c == 'h') {
 			fputs(rooms_usage, stdout);
-			fputs(policy_help, stdout);
-			fputs(rooms_exit, stdout);
 			status = tool_stdout_ok("rooms") ? 0 : 1;
 			goto out;
-		} else if (policy_option(&o, c, optarg)) {
-			goto out;
+		} else {
+			status = room_policy_option(&o.policy, c, optarg);
 		}
 	}
-	if (!o.conference) {
-		tool_usage_error("rooms", "--conference URI is required");
-		goto out;
-	}
-	if (argc - optind != 1) {
-		tool_usage_error("rooms", "expected exactly one FILE");
-		goto out;
-	}
-	if (policy_finish(&o))
-		goto out;
-	status = rooms_run(&o, argv[optind]);
+	if (!status && !o.conference)
+		status =
+		    tool_usage_error("rooms", "--conference URI is required");
+	if (!status && argc - optind != 1)
+		status = tool_usage_error("rooms", "expected exactly one FILE");
+	if (!status)
+		status = room_policy_finish(&o.policy);
+	if (!status)
+		status = rooms_run(&o, argv[optind]);
 out:
-	confinfo_chat_policy_free(o.policy);
+	room_policy_reset(&o.policy);
 	return status;
 }

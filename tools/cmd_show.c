@@ -11,29 +11,46 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "commands.h"
 #include "confinfo/chat.h"
 #include "json.h"
+#include "room_policy.h"
 #include "util.h"
+#include "verdict.h"
 
 static const char show_usage[] =
-    "usage: confinfo show [--json] FILE\n"
+    "usage: confinfo show [--json] [--conference URI] [POLICY] FILE\n"
     "\n"
     "Summarise a conference-info document: entity, state and version,\n"
     "subject, conference state, URIs with their purposes, chat rooms\n"
     "(RFC 7106), users with their endpoints, statuses and media, and\n"
     "sidebars. A FILE of '-' reads standard input.\n"
     "\n"
-    "Options:\n"
-    "  -j, --json  print the JSON view instead (keys in confinfo(1))\n"
-    "  -h, --help  print this help and exit\n"
+    "With --conference, every chat room is marked with its verdict (as\n"
+    "by 'confinfo rooms'), checked against URI, the sip/sips URI you\n"
+    "subscribed to; a warning says so when the document's entity\n"
+    "differs from it. The policy options apply to those verdicts.\n"
     "\n"
-    "Exit status: 0 shown, 1 invalid document, 2 usage error.\n";
+    "Options:\n"
+    "  -j, --json          print the JSON view instead (keys in\n"
+    "                      confinfo(1))\n"
+    "  -c, --conference URI  check the chat rooms against URI\n"
+    "  -h, --help          print this help and exit\n"
+    "\n" ROOM_POLICY_HELP "\n"
+    "Exit status: 0 shown (invalid rooms included), 1 invalid document,\n"
+    "2 usage error or invalid conference URI.\n";
 
 /* What the command line asked for; passed to every printer. */
 struct show_opts {
 	bool json;
+	const char *conference; /* --conference as given, or NULL    */
+	struct room_policy policy;
+	/* With --conference: what the rooms are checked against (the
+	 * conference is parsed and the user count taken from the
+	 * document before anything is printed). */
+	struct verdict_check check;
 };
 
 static void put_text(FILE *out, const char *label, const char *value)
@@ -123,12 +140,15 @@ static void show_uris(FILE *out, const char *title,
 
 /*
  * One chat room. The full URI is always shown (RFC 7106 section 6 asks
- * clients to), with where it was listed and a misspelled purpose.
+ * clients to), with where it was listed and a misspelled purpose; with
+ * --conference, its verdict below it.
  */
-static void show_room(FILE *out, const struct show_opts *opts,
-		      const struct confinfo_chat_room *room)
+static int show_room(FILE *out, struct show_opts *opts,
+		     const struct confinfo_chat_room *room)
 {
-	(void)opts;
+	struct confinfo_chat_verdict *v = NULL;
+	int err;
+
 	fputs("  ", out);
 	tool_fputs_safe(out, room->entry->uri);
 	put_display(out, room->entry->display_text);
@@ -139,9 +159,17 @@ static void show_room(FILE *out, const struct show_opts *opts,
 		      "')",
 		      out);
 	fputc('\n', out);
+	if (!opts->conference)
+		return 0;
+	err = verdict_check_room(&opts->check, room, &v);
+	if (err)
+		return err;
+	verdict_text(out, "    ", v);
+	confinfo_chat_verdict_free(v);
+	return 0;
 }
 
-static int show_rooms(FILE *out, const struct show_opts *opts,
+static int show_rooms(FILE *out, struct show_opts *opts,
 		      const struct confinfo_conf *conf,
 		      struct confinfo_diag *diag)
 {
@@ -153,10 +181,10 @@ static int show_rooms(FILE *out, const struct show_opts *opts,
 	if (err)
 		return err;
 	fprintf(out, "chat rooms:%s\n", count ? "" : " none");
-	for (size_t i = 0; i < count; i++)
-		show_room(out, opts, &rooms[i]);
+	for (size_t i = 0; i < count && !err; i++)
+		err = show_room(out, opts, &rooms[i]);
 	free(rooms);
-	return 0;
+	return err;
 }
 
 static void show_media(FILE *out, const struct confinfo_media *m)
@@ -255,7 +283,7 @@ static void show_sidebars(FILE *out, const struct confinfo_conf *conf)
 	}
 }
 
-static int show_text(FILE *out, const struct show_opts *opts,
+static int show_text(FILE *out, struct show_opts *opts,
 		     const struct confinfo_conf *conf,
 		     struct confinfo_diag *diag)
 {
@@ -273,13 +301,18 @@ static int show_text(FILE *out, const struct show_opts *opts,
 	return 0;
 }
 
-static int show_json(FILE *out, const struct confinfo_conf *conf,
+static int show_json(FILE *out, struct show_opts *opts,
+		     const struct confinfo_conf *conf,
 		     struct confinfo_diag *diag)
 {
 	json_t *obj = NULL;
 	int err;
 
-	err = tool_json_conf(&obj, conf, diag, NULL, NULL);
+	/* With --conference each chat_rooms element gets the verdict keys
+	 * after its own, as in `rooms --json`. */
+	err = tool_json_conf(&obj, conf, diag,
+			     opts->conference ? verdict_json_room : NULL,
+			     &opts->check);
 	if (err)
 		return err;
 	err = tool_json_print(out, obj);
@@ -287,47 +320,72 @@ static int show_json(FILE *out, const struct confinfo_conf *conf,
 	return err;
 }
 
+static int show_doc(struct show_opts *opts, const char *path)
+{
+	struct verdict_doc vd;
+	int status, err;
+
+	status = verdict_doc_load(&vd, "show", opts->conference,
+				  opts->policy.chat, path);
+	if (status)
+		goto out;
+	opts->check = vd.check;
+	if (opts->json)
+		err = show_json(stdout, opts, vd.conf, &vd.doc.diag);
+	else
+		err = show_text(stdout, opts, vd.conf, &vd.doc.diag);
+	if (err) {
+		tool_doc_fail(&vd.doc, err);
+		status = 1;
+	} else if (!tool_stdout_ok("show")) {
+		status = 1;
+	}
+out:
+	verdict_doc_reset(&vd);
+	return status;
+}
+
 int cmd_show(int argc, char **argv)
 {
 	static const struct option long_opts[] = {
 	    {"json", no_argument, NULL, 'j'},
+	    {"conference", required_argument, NULL, 'c'},
 	    {"help", no_argument, NULL, 'h'},
+	    ROOM_POLICY_LONG_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
-	struct show_opts opts = {0};
-	struct confinfo_conf *conf = NULL;
-	struct tool_doc doc;
-	int c, err, status = 1;
+	struct show_opts opts = {.policy = ROOM_POLICY_INIT("show")};
+	int c, status = 0;
 
-	while ((c = getopt_long(argc, argv, "jh", long_opts, NULL)) != -1) {
+	while (!status &&
+	       (c = getopt_long(argc, argv, "jc:h", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			opts.json = true;
 			break;
+		case 'c':
+			opts.conference = optarg;
+			break;
 		case 'h':
 			fputs(show_usage, stdout);
-			return tool_stdout_ok("show") ? 0 : 1;
+			status = tool_stdout_ok("show") ? 0 : 1;
+			goto out;
 		default:
-			return tool_usage_hint("show");
+			status = room_policy_option(&opts.policy, c, optarg);
 		}
 	}
-	if (argc - optind != 1)
-		return tool_usage_error("show", "expected exactly one FILE");
-
-	tool_doc_init(&doc, argv[optind]);
-	if (tool_doc_load(&doc, &conf))
-		goto out;
-	if (opts.json)
-		err = show_json(stdout, conf, &doc.diag);
-	else
-		err = show_text(stdout, &opts, conf, &doc.diag);
-	if (err) {
-		tool_doc_fail(&doc, err);
-		goto out;
-	}
-	if (tool_stdout_ok("show"))
-		status = 0;
+	if (!status && argc - optind != 1)
+		status = tool_usage_error("show", "expected exactly one FILE");
+	/* Policy options without --conference would be ignored: the user
+	 * would believe rooms were checked under them. */
+	if (!status && opts.policy.given && !opts.conference)
+		status = tool_usage_error(
+		    "show", "the policy options need --conference");
+	if (!status)
+		status = room_policy_finish(&opts.policy);
+	if (!status)
+		status = show_doc(&opts, argv[optind]);
 out:
-	confinfo_conf_free(conf);
+	room_policy_reset(&opts.policy);
 	return status;
 }

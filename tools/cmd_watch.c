@@ -28,6 +28,7 @@
 #include "commands.h"
 #include "confinfo/subscriber.h"
 #include "confinfo/xml.h"
+#include "room_policy.h"
 #include "util.h"
 #include "watch.h"
 #include "watch_sip.h"
@@ -71,9 +72,8 @@ static const char watch_usage[] =
     "after\n"
     "                            asking on the terminal when it is ask\n"
     "      --prompt-interval S   at most one room prompt per S seconds [10]\n"
-    "  Room policy options (as for 'confinfo room'):\n" WATCH_ROOM_POLICY_USAGE
     "  -h, --help                print this help and exit\n"
-    "\n"
+    "\n" ROOM_POLICY_HELP "\n"
     "Exit status: 0 ended cleanly (Ctrl-C, --once, conference ended),\n"
     "1 subscription refused or failed, 2 usage error.\n";
 
@@ -250,13 +250,14 @@ struct watch_cli {
 	const char *auth;
 	const char *auth_file;
 	struct watch_room_opts room;
+	struct room_policy policy; /* room.policy points into it */
 	char auth_buf[AUTH_LINE_MAX];
 };
 
 static int parse_args(struct watch *w, struct watch_cli *cli, int argc,
 		      char **argv)
 {
-	static const struct option base_opts[] = {
+	static const struct option opts[] = {
 	    {"from", required_argument, NULL, 'f'},
 	    {"transport", required_argument, NULL, 't'},
 	    {"proxy", required_argument, NULL, 'p'},
@@ -270,16 +271,11 @@ static int parse_args(struct watch *w, struct watch_cli *cli, int argc,
 	    {"open-with", required_argument, NULL, OPT_OPEN_WITH},
 	    {"prompt-interval", required_argument, NULL, OPT_PROMPT_INTERVAL},
 	    {"help", no_argument, NULL, 'h'},
+	    ROOM_POLICY_LONG_OPTIONS,
+	    {NULL, 0, NULL, 0},
 	};
-	struct option opts[sizeof(base_opts) / sizeof(base_opts[0]) +
-			   WATCH_ROOM_POLICY_MAX + 1];
-	size_t nbase = sizeof(base_opts) / sizeof(base_opts[0]), n;
 	uint32_t v;
-	int c;
-
-	memcpy(opts, base_opts, sizeof(base_opts));
-	n = watch_room_policy_options(opts + nbase, WATCH_ROOM_POLICY_MAX);
-	memset(&opts[nbase + n], 0, sizeof(opts[0]));
+	int c, st;
 
 	while ((c = getopt_long(argc, argv, "f:t:p:l:e:a:1jh", opts, NULL)) !=
 	       -1) {
@@ -344,17 +340,18 @@ static int parse_args(struct watch *w, struct watch_cli *cli, int argc,
 		case 'h':
 			fputs(watch_usage, stdout);
 			return tool_stdout_ok("watch") ? 0 : 1;
-		case '?':
-			return tool_usage_hint("watch");
-		default: {
-			int st = watch_room_policy_arg(&cli->room, c, optarg);
-
+		default:
+			/* Also getopt's '?': a usage error with the hint. */
+			st = room_policy_option(&cli->policy, c, optarg);
 			if (st)
 				return st;
 			break;
 		}
-		}
 	}
+	st = room_policy_finish(&cli->policy);
+	if (st)
+		return st;
+	cli->room.policy = cli->policy.chat;
 	if (optind + 1 != argc)
 		return tool_usage_error(
 		    "watch", optind >= argc ? "missing CONFERENCE-URI"
@@ -463,10 +460,7 @@ int cmd_watch(int argc, char **argv)
 	w.out.err = stderr;
 	cli.room.prompt_interval = 10;
 	cli.room.prompt_timeout = 60;
-	if (watch_room_policy_init(&cli.room)) {
-		fprintf(stderr, "confinfo watch: %s\n", strerror(ENOMEM));
-		return EXIT_FAILED;
-	}
+	cli.policy = (struct room_policy)ROOM_POLICY_INIT("watch");
 
 	status = parse_args(&w, &cli, argc, argv);
 	if (status >= 0)
@@ -479,7 +473,7 @@ int cmd_watch(int argc, char **argv)
 		status = EXIT_FAILED;
 out:
 	confinfo_conf_free(w.prev);
-	watch_room_policy_reset(&cli.room);
+	room_policy_reset(&cli.policy);
 	memset(cli.auth_buf, 0, sizeof(cli.auth_buf));
 	return status;
 }

@@ -32,7 +32,10 @@ static void usage(FILE *f)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-6s %s\n", commands[i].name,
 			commands[i].summary);
-	fprintf(f, "\nRun 'confinfo COMMAND --help' for the options of one "
+	fprintf(f, "\nA FILE argument of '-' reads standard input. Exit status:"
+		   " 0 success,\n1 invalid input or failure, 2 usage error;"
+		   " some commands add more.\n"
+		   "Run 'confinfo COMMAND --help' for the options of one "
 		   "command; see confinfo(1).\n");
 }
 

@@ -52,43 +52,19 @@ void watch_out_event(struct watch_out *out,
 /* ------------------------------------------------------------------ */
 /* Chat rooms (watch_rooms.c). */
 
-/* The room policy options shared with `confinfo room`, and --open-with. */
+/* What the command line says about chat rooms: --open-with, the URI
+ * subscribed to, and the policy built by the shared policy options
+ * (room_policy.h). */
 struct confinfo_chat_policy;
 struct watch_room_opts {
 	const char *open_with; /* CMD, NULL: none                    */
 	const char *conf_uri;  /* the URI subscribed to              */
-	struct confinfo_chat_policy *policy; /* owned                    */
+	/* Borrowed from the command line's struct room_policy, which
+	 * outlives the watch. */
+	const struct confinfo_chat_policy *policy;
 	unsigned prompt_interval; /* seconds between two prompts        */
 	unsigned prompt_timeout;  /* seconds before a prompt means no   */
 };
-
-/* The policy options (watch_verdict.c): their help text, how many there
- * are, their getopt entries (codes from 300), and their parser. */
-#define WATCH_ROOM_POLICY_MAX 5
-#define WATCH_ROOM_POLICY_USAGE                                                \
-	"      --related=MODE        related chat domains: off, list, "        \
-	"subdomain,\n"                                                         \
-	"                            psl [off]\n"                              \
-	"      --relate C=D          conference domain C relates to chat "     \
-	"domain D\n"                                                           \
-	"                            (repeatable; implies --related=list)\n"   \
-	"      --auto-join=MODE      join without asking: never, "             \
-	"same-domain,\n"                                                       \
-	"                            related [never]\n"                        \
-	"      --require-name-match  auto-join only when the room name is "    \
-	"the\n"                                                                \
-	"                            conference name\n"                        \
-	"      --max-auto-join-users N  never auto-join from a larger "        \
-	"conference\n"                                                         \
-	"                            [100]\n"
-
-struct option;
-/* Create the default policy in @p o. 0 or ENOMEM. */
-int watch_room_policy_init(struct watch_room_opts *o);
-size_t watch_room_policy_options(struct option *opts, size_t max);
-/* Apply option @p c: 0, or EXIT_USAGE after printing why. */
-int watch_room_policy_arg(struct watch_room_opts *o, int c, const char *arg);
-void watch_room_policy_reset(struct watch_room_opts *o);
 
 struct watch_rooms;
 

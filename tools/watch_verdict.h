@@ -1,7 +1,8 @@
 /*
- * Chat room verdicts for confinfo watch (watch_verdict.c): the room policy
- * options shared with `confinfo room`, and the display of every room with
- * its verdict from the chat module (chat.h).
+ * Chat room verdicts for confinfo watch (watch_verdict.c): every room shown
+ * with its verdict from the chat module (chat.h), laid out by verdict.h as
+ * `confinfo rooms` does, and the join decision that --open-with acts on.
+ * The policy comes from the shared options (room_policy.h).
  */
 #ifndef CONFINFO_TOOLS_WATCH_VERDICT_H
 #define CONFINFO_TOOLS_WATCH_VERDICT_H

@@ -50,6 +50,22 @@ wait_for() { # FILE REGEX SECONDS
 
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 
+# Heap bytes in use in process $1 (malloc_stats() called through gdb,
+# printed on the focus's stderr $2), or nothing without gdb. Exact where
+# RSS is not: malloc keeps freed transaction memory and reuses it.
+heap_bytes() {
+	command -v gdb >/dev/null || return 0
+	local before
+	before=$(grep -c 'in use bytes' "$2")
+	gdb -p "$1" -batch -ex 'call (void)malloc_stats()' >/dev/null 2>&1
+	for _ in $(seq 20); do
+		[ "$(grep -c 'in use bytes' "$2")" -gt "$before" ] && break
+		sleep 0.05
+	done
+	# The last "in use bytes" line is the total including mmap.
+	grep 'in use bytes' "$2" | tail -n 1 | awk '{ print $NF }'
+}
+
 conf_doc() { # conf_doc USERS...
 	printf '<conference-info xmlns="urn:ietf:params:xml:ns:conference-info" entity="sip:bench@example.com" state="full" version="1">\n<conference-description><subject>bench</subject></conference-description>\n<users>\n'
 	for u in "$@"; do
@@ -113,6 +129,7 @@ for tp in u1 t1; do
 		echo "# warning: sipp reported failures (see $WORK/setup1-$tp.out)"
 	sleep 6
 	rss0=$(rss_kb "$FOCUS_PID")
+	heap0=$(heap_bytes "$FOCUS_PID" "$WORK/setup-$tp.err")
 	cpu0=$(awk '{ print $14 + $15 }' "/proc/$FOCUS_PID/stat")
 	t0=$(date +%s.%N)
 	sipp_run bench_setup.xml "$tp" "$SETUP_CALLS" 20000 "$limit" "setup-$tp" ||
@@ -121,13 +138,18 @@ for tp in u1 t1; do
 	cpu1=$(awk '{ print $14 + $15 }' "/proc/$FOCUS_PID/stat")
 	sleep 6
 	rss1=$(rss_kb "$FOCUS_PID")
+	heap1=$(heap_bytes "$FOCUS_PID" "$WORK/setup-$tp.err")
 	subs=$(grep -c '^subscribe ' "$WORK/setup-$tp.log")
 	failed=$(failed_calls "$WORK/setup-$tp.out")
 	awk -v n="$SETUP_CALLS" -v a="$t0" -v b="$t1" -v tp="$name" -v f="${failed:-?}" \
 		-v c="$(( cpu1 - cpu0 ))" -v hz="$(getconf CLK_TCK)" \
 		'BEGIN { printf "setup_rate_%s %.0f subscriptions/s (%d calls in %.2f s, %s failed; focus CPU %.0f us/subscription)\n", tp, n / (b - a), n, b - a, f, c / hz * 1e6 / n }'
+	if [ -n "$heap0" ] && [ -n "$heap1" ]; then
+		awk -v h0="$heap0" -v h1="$heap1" -v n="$SETUP_CALLS" -v tp="$name" -v s="$subs" \
+			'BEGIN { printf "idle_memory_%s %.0f bytes/subscription (heap in use %d -> %d bytes over %d subscriptions; %d held)\n", tp, (h1 - h0) / n, h0, h1, n, s }'
+	fi
 	awk -v r0="$rss0" -v r1="$rss1" -v n="$SETUP_CALLS" -v tp="$name" -v s="$subs" \
-		'BEGIN { printf "idle_memory_%s %.0f bytes/subscription (RSS %d -> %d kB over %d subscriptions; %d held)\n", tp, (r1 - r0) * 1024 / n, r0, r1, n, s }'
+		'BEGIN { printf "idle_rss_%s %.0f bytes/subscription (RSS %d -> %d kB over %d subscriptions; %d held)\n", tp, (r1 - r0) * 1024 / n, r0, r1, n, s }'
 	stop_focus
 done
 

@@ -20,7 +20,8 @@ extern "C" {
 /**
  * Compute the partial document from @p old_state to @p new_state.
  *
- * @param docp       on success receives a new partial document (owned by
+ * @param docp       on success receives a new document, partial unless a
+ *                   change needs a full one (see below) (owned by
  *                   the caller, confinfo_conf_free()); it carries
  *                   version = old version + 1 and the entity of @p new_state
  * @param old_state  a full state with a version below UINT32_MAX
@@ -32,8 +33,22 @@ extern "C" {
  * When nothing differs the document has no children: still a valid
  * notification (a version bump), which callers may choose not to send.
  * Atomic elements that changed are sent whole; keyed lists are sent as
- * partial with only the changed items; an item is sent partial when that
- * is smaller than sending it full.
+ * partial with only the changed items (removed ones as `deleted` stubs,
+ * new ones full); a changed item is sent partial or full, whichever is
+ * smaller. Every users, user, endpoint and sidebars element of the result
+ * carries an explicit state.
+ *
+ * Some changes cannot be said by a partial document, and then the
+ * smallest enclosing element that can say them is sent full:
+ * - a root-level atomic element (conference-description, host-info,
+ *   conference-state), root foreign content or sidebars-by-ref removed:
+ *   the whole document is full (still version old + 1);
+ * - a field of a user removed: that user is full;
+ * - a field of an endpoint or one of its media removed: that endpoint is
+ *   full;
+ * - a uri entry removed from a list with a state: that list is full;
+ * - rows reordered in a way merge cannot reproduce (merge keeps known rows
+ *   in place and appends new ones): the list, or its parent, is full.
  */
 int confinfo_diff(struct confinfo_conf **docp,
 		  const struct confinfo_conf *old_state,

@@ -70,19 +70,19 @@ enum confinfo_notifier_event {
  */
 struct confinfo_notifier_log {
 	enum confinfo_notifier_event type;
-	const char *conf;   /**< conference name                        */
-	const char *peer;   /**< the subscriber's (publisher's) From URI */
-	const char *callid; /**< Call-ID of the subscription dialog     */
+	const char *conf;      /**< conference name                        */
+	const char *peer;      /**< the subscriber's (publisher's) From URI */
+	const char *callid;    /**< Call-ID of the subscription dialog     */
 	const char *transport; /**< "UDP", "TCP", "TLS"                 */
-	uint16_t scode;     /**< status code sent or received           */
-	uint32_t version;   /**< NOTIFY version                         */
-	bool full;          /**< NOTIFY carried full state              */
-	uint32_t expires;   /**< granted expiry, seconds                */
-	const char *reason; /**< termination reason, rejection text, or
-			     *   for CONF "added", "changed", "removed",
-			     *   for PUBLISHED "initial", "modify",
-			     *   "refresh", "remove", "expired"          */
-	const char *etag;   /**< PUBLISHED: the entity tag now valid    */
+	uint16_t scode;        /**< status code sent or received           */
+	uint32_t version;      /**< NOTIFY version                         */
+	bool full;             /**< NOTIFY carried full state              */
+	uint32_t expires;      /**< granted expiry, seconds                */
+	const char *reason;    /**< termination reason, rejection text, or
+				*   for CONF "added", "changed", "removed",
+				*   for PUBLISHED "initial", "modify",
+				*   "refresh", "remove", "expired"          */
+	const char *etag;      /**< PUBLISHED: the entity tag now valid    */
 	/** CONF "delivered": every subscriber of the conference has
 	 *  acknowledged a NOTIFY carrying the latest change; @c count
 	 *  subscribers, @c elapsed_ms after the change arrived. */

@@ -81,6 +81,5 @@ bool ci_allowed(const struct confinfo_notifier *n, const struct sip_msg *msg)
 bool ci_may_publish(const struct confinfo_notifier *n,
 		    const struct sip_msg *msg)
 {
-	return n->publish_any ||
-	       listed(n->publishers, n->publisher_count, msg);
+	return n->publish_any || listed(n->publishers, n->publisher_count, msg);
 }

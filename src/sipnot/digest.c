@@ -125,8 +125,8 @@ int ci_auth_load(struct confinfo_notifier *n, const char *path,
 			err = parse_line(n, line, lineno, path, diag);
 	}
 	if (!err && ferror(f))
-		err = confinfo_diag_fail(diag, EIO, 0, 0, "%s: read error",
-					 path);
+		err =
+		    confinfo_diag_fail(diag, EIO, 0, 0, "%s: read error", path);
 	fclose(f);
 	if (!err && !n->cred_count)
 		err = confinfo_diag_fail(diag, EINVAL, 0, 0,
@@ -144,8 +144,8 @@ void ci_auth_free(struct confinfo_notifier *n)
 	n->cred_count = n->cred_cap = 0;
 }
 
-static void nonce_make(const struct confinfo_notifier *n, uint32_t t,
-		       char *out, size_t size)
+static void nonce_make(const struct confinfo_notifier *n, uint32_t t, char *out,
+		       size_t size)
 {
 	uint8_t mac[MAC_BYTES];
 	char ts[9];
@@ -157,7 +157,8 @@ static void nonce_make(const struct confinfo_notifier *n, uint32_t t,
 }
 
 /* 0 valid, ETIMEDOUT stale (ours but old), EINVAL not ours. */
-static int nonce_check(const struct confinfo_notifier *n, const struct pl *nonce)
+static int nonce_check(const struct confinfo_notifier *n,
+		       const struct pl *nonce)
 {
 	char expect[8 + 2 * MAC_BYTES + 1], ts[9];
 	uint32_t t;

@@ -23,8 +23,8 @@
 
 #define SUFFIX     ".xml"
 #define SUFFIX_LEN 4
-#define WATCH_MASK                                                         \
-	(IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM |       \
+#define WATCH_MASK                                                             \
+	(IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE | IN_MOVED_FROM |            \
 	 IN_DELETE_SELF | IN_MOVE_SELF)
 
 struct confinfo_dirsrc {
@@ -35,12 +35,12 @@ struct confinfo_dirsrc {
 	void *arg;
 };
 
-static void report(struct confinfo_dirsrc *d, const char *file,
-		   unsigned line, unsigned col, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+static void report(struct confinfo_dirsrc *d, const char *file, unsigned line,
+		   unsigned col, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 
-static void report(struct confinfo_dirsrc *d, const char *file,
-		   unsigned line, unsigned col, const char *fmt, ...)
+static void report(struct confinfo_dirsrc *d, const char *file, unsigned line,
+		   unsigned col, const char *fmt, ...)
 {
 	char msg[CONFINFO_DIAG_MSG_SIZE + 64];
 	va_list ap;
@@ -69,8 +69,8 @@ static bool entry_name(const char *fname, char *name, size_t size)
 	return true;
 }
 
-static int read_file(struct confinfo_dirsrc *d, const char *path,
-		     char **bufp, size_t *lenp)
+static int read_file(struct confinfo_dirsrc *d, const char *path, char **bufp,
+		     size_t *lenp)
 {
 	size_t max = d->n->cfg.max_body, len = 0;
 	struct stat st;
@@ -136,8 +136,18 @@ static void load(struct confinfo_dirsrc *d, const char *fname)
 	size_t len = 0;
 	int err;
 
-	if (!entry_name(fname, name, sizeof(name)))
+	if (!entry_name(fname, name, sizeof(name))) {
+		size_t flen = strlen(fname);
+
+		/* A document nobody can subscribe to: say so. */
+		if (fname[0] != '.' && flen > SUFFIX_LEN &&
+		    !strcmp(fname + flen - SUFFIX_LEN, SUFFIX))
+			report(d, fname, 0, 0,
+			       "ignored: the name is not a conference name "
+			       "(letters, digits, -._~+, at most %d bytes)",
+			       CONFINFO_NOTIFIER_NAME_MAX);
 		return;
+	}
 	if (snprintf(path, sizeof(path), "%s/%s", d->dir, fname) >=
 	    (int)sizeof(path))
 		return;
@@ -246,7 +256,8 @@ static void prune(struct confinfo_dirsrc *d)
 static void inotify_handler(int flags, void *arg)
 {
 	struct confinfo_dirsrc *d = arg;
-	char buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
+	char buf[16384]
+	    __attribute__((aligned(__alignof__(struct inotify_event))));
 	bool rescan = false;
 	(void)flags;
 

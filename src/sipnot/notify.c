@@ -87,8 +87,7 @@ static int print_substate(struct re_printf *pf, const struct ci_sub *sub)
  * @p body: whether to carry state at all (final NOTIFYs may not).
  * Returns 0 and sets *sentp false when there was nothing to send.
  */
-static int send_notify(struct ci_sub *sub, bool full, bool body,
-		       bool *sentp)
+static int send_notify(struct ci_sub *sub, bool full, bool body, bool *sentp)
 {
 	struct ci_snap *cur = sub->conf->snap;
 	const char *xml = NULL;
@@ -120,16 +119,15 @@ static int send_notify(struct ci_sub *sub, bool full, bool body,
 		}
 	}
 	if (xml)
-		err = sip_drequestf(&sub->req, sub->n->sip, true, "NOTIFY",
-				    sub->dlg, 0, NULL, send_contact,
-				    notify_resp, sub,
-				    "Event: %H\r\n"
-				    "Subscription-State: %H\r\n"
-				    "Content-Type: " CI_CTYPE "\r\n"
-				    "Content-Length: %zu\r\n\r\n"
-				    "%b",
-				    print_event, sub, print_substate, sub, len,
-				    xml, len);
+		err = sip_drequestf(
+		    &sub->req, sub->n->sip, true, "NOTIFY", sub->dlg, 0, NULL,
+		    send_contact, notify_resp, sub,
+		    "Event: %H\r\n"
+		    "Subscription-State: %H\r\n"
+		    "Content-Type: " CI_CTYPE "\r\n"
+		    "Content-Length: %zu\r\n\r\n"
+		    "%b",
+		    print_event, sub, print_substate, sub, len, xml, len);
 	else
 		err = sip_drequestf(&sub->req, sub->n->sip, true, "NOTIFY",
 				    sub->dlg, 0, NULL, send_contact,
@@ -187,8 +185,7 @@ void ci_sub_kick(struct ci_sub *sub)
 		sub->need_full = false;
 		ci_sched_cancel(&n->sched, &sub->window);
 		err = send_notify(sub, true, true, &sent);
-	}
-	else if (sub->conf->snap && sub->sent != sub->conf->snap) {
+	} else if (sub->conf->snap && sub->sent != sub->conf->snap) {
 		uint64_t due = sub->last_sent + n->cfg.min_interval_ms;
 
 		if (tmr_jiffies() < due) {
@@ -199,11 +196,12 @@ void ci_sub_kick(struct ci_sub *sub)
 		}
 		/* Nothing held (a NOTIFY failed softly): resend in full. */
 		err = send_notify(sub, !sub->sent, true, &sent);
-	}
-	else {
+	} else {
 		return;
 	}
-	if (err)
+	if (err == EOVERFLOW) /* 2^32 NOTIFYs: start again on a new dialog */
+		ci_sub_terminate(sub, CI_REASON_DEACTIVATED);
+	else if (err)
 		fail(sub, 0, strerror(err));
 }
 
@@ -269,8 +267,7 @@ static void notify_resp(int err, const struct sip_msg *msg, void *arg)
 			conf->fanout = false;
 			ci_log_delivered(conf);
 		}
-	}
-	else {
+	} else {
 		/* Not fatal (RFC 5057), but the subscriber may not hold
 		 * what we sent: the next NOTIFY carries full state. */
 		sub->sent = mem_deref(sub->sent);

@@ -75,8 +75,7 @@ static void reply(struct confinfo_notifier *n, const struct sip_msg *msg,
 	ci_log_pub(n, msg, conf, scode, reason, NULL);
 }
 
-static int parse_expires(const struct sip_msg *msg, uint32_t dfl,
-			 uint32_t *ep)
+static int parse_expires(const struct sip_msg *msg, uint32_t dfl, uint32_t *ep)
 {
 	uint64_t v = 0;
 
@@ -218,8 +217,8 @@ static void publish(struct confinfo_notifier *n, const struct sip_msg *msg,
 		if (err) {
 			ci_free(fresh);
 			if (err == ENOSPC)
-				reply(n, msg, name, 503,
-				      "Too Many Conferences", NULL);
+				reply(n, msg, name, 503, "Too Many Conferences",
+				      NULL);
 			else
 				reply(n, msg, name, 500, strerror(err), NULL);
 			return;
@@ -235,19 +234,20 @@ static void publish(struct confinfo_notifier *n, const struct sip_msg *msg,
 	new_etag(n, pub);
 	pub_schedule(n, pub, expires);
 	reply_ok(n, msg, name, pub, expires,
-		 !ifmatch ? "initial" : body ? "modify" : "refresh");
+		 !ifmatch ? "initial"
+		 : body   ? "modify"
+			  : "refresh");
 }
 
-bool ci_publish_handler(struct confinfo_notifier *n,
-			const struct sip_msg *msg)
+bool ci_publish_handler(struct confinfo_notifier *n, const struct sip_msg *msg)
 {
 	char name[CONFINFO_NOTIFIER_NAME_MAX + 1];
 	struct sipevent_event ev;
 	const struct sip_hdr *hdr;
 
 	if (n->shutting_down) {
-		(void)ci_reply(n, msg, 503, "Shutting Down", "Retry-After: %u\r\n",
-			       n->cfg.retry_after);
+		(void)ci_reply(n, msg, 503, "Shutting Down",
+			       "Retry-After: %u\r\n", n->cfg.retry_after);
 		return true;
 	}
 	hdr = sip_msg_hdr(msg, SIP_HDR_EVENT);

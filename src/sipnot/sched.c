@@ -142,8 +142,7 @@ int ci_sched_start(struct ci_sched *s, struct ci_sched_ent *e, uint64_t due,
 			sift_up(s, i);
 		else
 			sift_down(s, i);
-	}
-	else {
+	} else {
 		e->due = due;
 		s->heap[s->count] = e;
 		sift_up(s, s->count++);

@@ -92,11 +92,12 @@ struct ci_sub {
 	struct ci_snap *sent;    /* what the subscriber has; NULL: unknown */
 	char *peer;              /* From URI, for logs and authorization */
 	char *event_id;          /* Event `id` parameter, NULL if none */
+	char *rtag;              /* the subscriber's From tag */
 	uint64_t expires_at;     /* tmr_jiffies() ms */
 	uint64_t last_sent;      /* when the last NOTIFY went out */
 	struct ci_sched_ent expiry;
 	struct ci_sched_ent window;
-	uint32_t version; /* of the last NOTIFY sent, 0 before the first */
+	uint32_t version;    /* of the last NOTIFY sent, 0 before the first */
 	uint64_t ltag;       /* our tag (To of the 200), for resending it */
 	uint32_t first_cseq; /* CSeq of the initial SUBSCRIBE */
 	uint32_t ok_cseq;    /* CSeq of the last SUBSCRIBE answered 200 */
@@ -156,13 +157,13 @@ struct confinfo_notifier {
 /* notifier.c */
 struct ci_conf *ci_conf_find(const struct confinfo_notifier *n,
 			     const struct pl *name);
-void ci_log_sub(struct confinfo_notifier *n,
-		enum confinfo_notifier_event type, const struct ci_sub *sub,
-		uint16_t scode, const char *reason);
-void ci_log_msg(struct confinfo_notifier *n,
-		enum confinfo_notifier_event type, const struct sip_msg *msg,
-		uint16_t scode, const char *reason);
+void ci_log_sub(struct confinfo_notifier *n, enum confinfo_notifier_event type,
+		const struct ci_sub *sub, uint16_t scode, const char *reason);
+void ci_log_msg(struct confinfo_notifier *n, enum confinfo_notifier_event type,
+		const struct sip_msg *msg, uint16_t scode, const char *reason);
 void ci_log_delivered(struct ci_conf *conf);
+void ci_log_conf(struct confinfo_notifier *n, const char *name,
+		 const char *what);
 void ci_log_pub(struct confinfo_notifier *n, const struct sip_msg *msg,
 		const char *conf, uint16_t scode, const char *reason,
 		const char *etag);
@@ -214,8 +215,7 @@ void ci_auth_challenge(struct confinfo_notifier *n, const struct sip_msg *msg,
 bool ci_authenticate(struct confinfo_notifier *n, const struct sip_msg *msg);
 
 /* publish.c */
-bool ci_publish_handler(struct confinfo_notifier *n,
-			const struct sip_msg *msg);
+bool ci_publish_handler(struct confinfo_notifier *n, const struct sip_msg *msg);
 void ci_pub_free(struct confinfo_notifier *n, struct ci_pub *pub);
 /* A conference restored with source "publish" but no publication (after
  * a restart): give it one nobody knows the tag of, with the default

@@ -110,8 +110,7 @@ static bool accept_ok(const struct sip_msg *msg)
 
 /* Expires: absent gives the default; digits only; huge values saturate
  * (they get capped anyway). */
-static int parse_expires(const struct sip_msg *msg, uint32_t dfl,
-			 uint32_t *ep)
+static int parse_expires(const struct sip_msg *msg, uint32_t dfl, uint32_t *ep)
 {
 	struct pl pl = pl_trim_ws(msg->expires);
 	uint64_t v = 0;
@@ -288,6 +287,7 @@ static void sub_destructor(void *arg)
 	mem_deref(sub->sent);
 	mem_deref(sub->conf);
 	ci_free(sub->peer);
+	ci_free(sub->rtag);
 	ci_free(sub->event_id);
 }
 
@@ -305,7 +305,8 @@ static int sub_alloc(struct ci_sub **subp, struct confinfo_notifier *n,
 	sub->conf = mem_ref(conf);
 	sub->tp = msg->tp;
 	sub->peer = ci_strndup(msg->from.auri.p, msg->from.auri.l);
-	if (!sub->peer)
+	sub->rtag = ci_strndup(msg->from.tag.p, msg->from.tag.l);
+	if (!sub->peer || !sub->rtag)
 		goto out;
 	if (pl_isset(&ev->id)) {
 		sub->event_id = ci_strndup(ev->id.p, ev->id.l);
@@ -337,8 +338,11 @@ static bool initial_cmp(struct le *le, void *arg)
 	const struct ci_sub *sub = le->data;
 	const struct sip_msg *msg = arg;
 
+	/* libre's sip_dialog_cmp_half() compares our tag, which an initial
+	 * request does not carry: compare Call-ID and the From tag. */
 	return sub->first_cseq == msg->cseq.num &&
-	       sip_dialog_cmp_half(sub->dlg, msg);
+	       !pl_strcmp(&msg->from.tag, sub->rtag) &&
+	       !pl_strcmp(&msg->callid, sip_dialog_callid(sub->dlg));
 }
 
 static void subscribe_new(struct confinfo_notifier *n,

@@ -20,13 +20,12 @@
 /* Bumped on every incompatible change of the tables below. */
 #define SCHEMA_VERSION 1
 
-static const char schema_sql[] =
-	"CREATE TABLE IF NOT EXISTS conference ("
-	" name TEXT PRIMARY KEY NOT NULL,"
-	" source TEXT NOT NULL,"
-	" state TEXT NOT NULL,"
-	" updated INTEGER NOT NULL"
-	");";
+static const char schema_sql[] = "CREATE TABLE IF NOT EXISTS conference ("
+				 " name TEXT PRIMARY KEY NOT NULL,"
+				 " source TEXT NOT NULL,"
+				 " state TEXT NOT NULL,"
+				 " updated INTEGER NOT NULL"
+				 ");";
 
 struct confinfo_store {
 	sqlite3 *db;
@@ -37,8 +36,8 @@ struct confinfo_store {
 static int db_fail(struct confinfo_store *s, struct confinfo_diag *diag,
 		   const char *what)
 {
-	return confinfo_diag_fail(diag, EIO, 0, 0, "state store: %s: %s",
-				  what, sqlite3_errmsg(s->db));
+	return confinfo_diag_fail(diag, EIO, 0, 0, "state store: %s: %s", what,
+				  sqlite3_errmsg(s->db));
 }
 
 static int check_schema(struct confinfo_store *s, struct confinfo_diag *diag)
@@ -46,8 +45,8 @@ static int check_schema(struct confinfo_store *s, struct confinfo_diag *diag)
 	sqlite3_stmt *st = NULL;
 	int version = -1, err = 0;
 
-	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st,
-			       NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) !=
+	    SQLITE_OK)
 		return db_fail(s, diag, "reading the schema version");
 	if (sqlite3_step(st) == SQLITE_ROW)
 		version = sqlite3_column_int(st, 0);
@@ -60,8 +59,8 @@ static int check_schema(struct confinfo_store *s, struct confinfo_diag *diag)
 	if (sqlite3_exec(s->db, schema_sql, NULL, NULL, NULL) != SQLITE_OK)
 		return db_fail(s, diag, "creating the tables");
 	if (version < SCHEMA_VERSION &&
-	    sqlite3_exec(s->db, "PRAGMA user_version = 1", NULL, NULL,
-			 NULL) != SQLITE_OK)
+	    sqlite3_exec(s->db, "PRAGMA user_version = 1", NULL, NULL, NULL) !=
+		SQLITE_OK)
 		return db_fail(s, diag, "writing the schema version");
 	return err;
 }
@@ -79,7 +78,7 @@ int confinfo_store_open(struct confinfo_store **sp, const char *path,
 		return ENOMEM;
 	if (sqlite3_open_v2(path, &s->db,
 			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-				    SQLITE_OPEN_NOMUTEX,
+				SQLITE_OPEN_NOMUTEX,
 			    NULL) != SQLITE_OK) {
 		if (!s->db) {
 			err = ENOMEM;

@@ -1,23 +1,35 @@
 /*
  * Decoding application/conference-info+xml: parser set-up, the SAX2
- * driver, failures and limits. The schema itself is in decode_elems.c,
- * foreign content in decode_ext.c, simple-type values in decode_value.c.
+ * driver, failures and limits. The schema itself is in decode_elems.c
+ * (start of an element) and decode_end.c (end of one), names in
+ * decode_names.c, foreign content in decode_ext.c, simple-type values in
+ * decode_value.c, the encoding check and the input reader in
+ * decode_input.c.
  *
  * The input comes from the network, so libxml2 is configured to do as
  * little as possible on its own:
  * - No DTD ever: the DOCTYPE callback stops the parser before the internal
  *   subset is read, so no entity is ever declared, let alone expanded or
  *   loaded (no XML_PARSE_NOENT, no XML_PARSE_DTDLOAD, XML_PARSE_NONET).
- * - No transcoding: the XML declaration is checked here, before libxml2
+ * - No transcoding: the XML declaration is checked first, before libxml2
  *   sees it, and only UTF-8 passes; XML_PARSE_IGNORE_ENC then keeps
  *   libxml2 from switching encodings, so every byte is decoded (and
  *   validated) as UTF-8.
  * - libxml2's own errors go to our handler (per parser, plus the
  *   thread's global handler for errors raised without a parser), never to
  *   stderr, and become the diagnostics of the call.
+ * - libxml2 2.9's weak spots are fenced off: start tags stuffed with
+ *   attributes (its duplicate check is quadratic) are refused before it
+ *   reads them (check_runs(), DEC_MAX_ATTRS), and its own depth and
+ *   length limits stay on (never XML_PARSE_HUGE).
+ *
+ * Thread safety: decodes may run in parallel threads, but libxml2 2.9
+ * wants xmlInitParser() called once from the main thread before that; we
+ * call it on every decode, which is enough in a single-threaded program.
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -42,6 +54,10 @@ typedef xmlError dec_xml_error;
 #define DEFAULT_MAX_ENTRIES   10000
 #define DEFAULT_MAX_STRING    (8 * 1024)
 #define DEFAULT_MAX_EXT       (64 * 1024)
+
+/* Attributes of one element, in any namespace. No element of the schema
+ * needs more than three of its own; this leaves room for foreign ones. */
+#define DEC_MAX_ATTRS 256
 
 void confinfo_xml_limits_default(struct confinfo_xml_limits *lim)
 {
@@ -92,6 +108,17 @@ static int vrecord(struct dec *d, int err, unsigned line, unsigned col,
 	d->err = err;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	confinfo_diag_fail(d->diag, err, line, col, "%s", msg);
+	return err;
+}
+
+int dec_record(struct dec *d, int err, unsigned line, unsigned col,
+	       const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vrecord(d, err, line, col, fmt, ap);
+	va_end(ap);
 	return err;
 }
 
@@ -266,116 +293,6 @@ int dec_text_reserve(struct dec *d, size_t size)
 }
 
 /* ---------------------------------------------------------------------
- * What comes before libxml2: the encoding.
- * ------------------------------------------------------------------- */
-
-static bool is_xml_space(unsigned char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-/* Line and column of byte @p off, for errors found before parsing. */
-static void offset_pos(const unsigned char *p, size_t off, unsigned *line,
-		       unsigned *col)
-{
-	*line = 1;
-	*col = 1;
-	for (size_t i = 0; i < off; i++) {
-		if (p[i] == '\n') {
-			(*line)++;
-			*col = 1;
-		} else if ((p[i] & 0xC0) != 0x80) {
-			(*col)++;
-		}
-	}
-}
-
-static bool is_utf8_name(const unsigned char *s, size_t len)
-{
-	static const char want[] = "utf-8";
-
-	if (len != sizeof(want) - 1)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = s[i];
-
-		if (c >= 'A' && c <= 'Z')
-			c = (unsigned char)(c - 'A' + 'a');
-		if (c != (unsigned char)want[i])
-			return false;
-	}
-	return true;
-}
-
-/*
- * Refuse anything but UTF-8 before libxml2 starts: byte order marks of
- * UTF-16/32, their BOM-less forms (a NUL among the first bytes, which XML
- * never allows), EBCDIC, and an XML declaration naming another encoding.
- * The declaration is read with a deliberately small grammar: if it is
- * malformed we say nothing and let libxml2 report the syntax error, since
- * with XML_PARSE_IGNORE_ENC the bytes are UTF-8-checked regardless.
- */
-static int check_encoding(struct dec *d, const unsigned char *p, size_t len)
-{
-	unsigned line, col;
-	size_t i = 0, k, name, name_len, val;
-	unsigned char q;
-
-	if (len >= 2 &&
-	    ((p[0] == 0xFE && p[1] == 0xFF) || (p[0] == 0xFF && p[1] == 0xFE)))
-		return dec_fail(d, EPROTO, 1, 1,
-				"UTF-16/UTF-32 byte order mark: only UTF-8 "
-				"is accepted");
-	if (len >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
-		i = 3;
-	for (k = i; k < len && k < i + 4; k++)
-		if (!p[k])
-			return dec_fail(d, EPROTO, 1, 1,
-					"NUL byte at the start (UTF-16 or "
-					"UTF-32?): only UTF-8 is accepted");
-	if (len - i >= 4 && !memcmp(p + i, "\x4C\x6F\xA7\x94", 4))
-		return dec_fail(d, EPROTO, 1, 1,
-				"EBCDIC input: only UTF-8 is accepted");
-	if (len - i < 6 || memcmp(p + i, "<?xml", 5) || !is_xml_space(p[i + 5]))
-		return 0;
-	for (k = i + 5;;) {
-		while (k < len && is_xml_space(p[k]))
-			k++;
-		name = k;
-		while (k < len && p[k] >= 'a' && p[k] <= 'z')
-			k++;
-		name_len = k - name;
-		if (!name_len)
-			return 0; /* "?>" or a syntax error */
-		while (k < len && is_xml_space(p[k]))
-			k++;
-		if (k >= len || p[k] != '=')
-			return 0;
-		k++;
-		while (k < len && is_xml_space(p[k]))
-			k++;
-		if (k >= len || (p[k] != '"' && p[k] != '\''))
-			return 0;
-		q = p[k++];
-		val = k;
-		while (k < len && p[k] != q && p[k] != '<' && p[k] != '>')
-			k++;
-		if (k >= len || p[k] != q)
-			return 0;
-		if (name_len == 8 && !memcmp(p + name, "encoding", 8) &&
-		    !is_utf8_name(p + val, k - val)) {
-			offset_pos(p, val, &line, &col);
-			return dec_fail(d, EPROTO, line, col,
-					"encoding \"%.*s\" refused: only "
-					"UTF-8 is accepted",
-					(int)(k - val < 40 ? k - val : 40),
-					(const char *)p + val);
-		}
-		k++;
-	}
-}
-
-/* ---------------------------------------------------------------------
  * SAX2 callbacks.
  * ------------------------------------------------------------------- */
 
@@ -394,6 +311,14 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
 		dec_fail_tag(d, EBADMSG,
 			     "<%s> nested too deep: the limit is %u levels",
 			     local, d->lim.max_depth);
+		return;
+	}
+	/* Bounds libxml2's quadratic duplicate-attribute check for all the
+	 * tags after this one (see check_runs() for the first). */
+	if (nb_attrs > DEC_MAX_ATTRS) {
+		dec_fail_tag(d, EBADMSG,
+			     "<%s> has %d attributes: the limit is %d", local,
+			     nb_attrs, DEC_MAX_ATTRS);
 		return;
 	}
 	if (d->cap.dst)
@@ -617,26 +542,6 @@ static void quiet(void *ctx, const char *msg, ...)
  * The entry point.
  * ------------------------------------------------------------------- */
 
-/* The document as libxml2 reads it: in chunks, copied out of the
- * caller's buffer (which need not be NUL-terminated). */
-struct reader {
-	const char *p;
-	size_t left;
-};
-
-static int read_chunk(void *ctx, char *buf, int len)
-{
-	struct reader *r = ctx;
-	size_t n = len > 0 ? (size_t)len : 0;
-
-	if (n > r->left)
-		n = r->left;
-	memcpy(buf, r->p, n);
-	r->p += n;
-	r->left -= n;
-	return (int)n;
-}
-
 /*
  * The parser context is assembled from its parts rather than with
  * xmlCreateMemoryParserCtxt() or xmlCreateIOParserCtxt(): in libxml2 2.9
@@ -644,7 +549,7 @@ static int read_chunk(void *ctx, char *buf, int len)
  * and here every error path is ours to get right. Reading through a
  * callback also spares libxml2 a copy of the whole document up front.
  */
-static int new_context(struct dec *d, struct reader *r)
+static int new_context(struct dec *d, struct dec_reader *r)
 {
 	xmlParserInputBufferPtr in;
 	xmlParserInputPtr stream;
@@ -652,7 +557,7 @@ static int new_context(struct dec *d, struct reader *r)
 	d->ctxt = xmlNewParserCtxt();
 	if (!d->ctxt || !d->ctxt->sax)
 		return dec_nomem(d);
-	in = xmlParserInputBufferCreateIO(read_chunk, NULL, r,
+	in = xmlParserInputBufferCreateIO(dec_read_chunk, NULL, r,
 					  XML_CHAR_ENCODING_NONE);
 	if (!in)
 		return dec_nomem(d);
@@ -668,7 +573,11 @@ static int new_context(struct dec *d, struct reader *r)
 
 static int parse(struct dec *d, const char *buf, size_t len)
 {
-	struct reader r = {buf, len};
+	struct dec_reader r = {d, buf, buf, len, 0, 0};
+
+	r.max_run = d->lim.max_string + d->lim.max_ext + 4096;
+	if (r.max_run < d->lim.max_string) /* overflow: no limit */
+		r.max_run = SIZE_MAX;
 
 	if (new_context(d, &r))
 		return d->err;
@@ -694,8 +603,16 @@ static void release(struct dec *d)
 		ci_free(d->frames);
 	ci_free(d->text);
 	dec_capture_release(d);
-	if (d->ctxt)
+	if (d->ctxt) {
+		/* libxml2 builds a document of its own to hold entity
+		 * declarations it parses with SAX disabled (after a fatal
+		 * error, our DOCTYPE callback does not run); it is the
+		 * caller's to free. */
+		if (d->ctxt->myDoc)
+			xmlFreeDoc(d->ctxt->myDoc);
+		d->ctxt->myDoc = NULL;
 		xmlFreeParserCtxt(d->ctxt);
+	}
 	d->ctxt = NULL;
 }
 
@@ -728,7 +645,7 @@ int confinfo_xml_decode(struct confinfo_conf **confp, const char *buf,
 	if (!len)
 		return confinfo_diag_fail(diag, EBADMSG, 0, 0,
 					  "empty document");
-	err = check_encoding(&d, (const unsigned char *)buf, len);
+	err = dec_check_encoding(&d, (const unsigned char *)buf, len);
 	if (err)
 		return err;
 

@@ -17,6 +17,7 @@
 
 #include "model/alloc.h"
 #include "xml/decode_int.h"
+#include "xml/encode.h" /* CI_ENC_MAX_SIDEBAR_NESTING */
 
 #define REPEAT   0x80u
 #define SLOT_ANY (0x7Fu | REPEAT)
@@ -533,18 +534,19 @@ static int foreign_start(struct dec *d, struct dec_frame *f,
 {
 	char desc[112];
 
-	dec_describe(f, desc, sizeof(desc));
 	/* xs:any ##other: another namespace, and not "no namespace". */
 	if (!st->uri)
 		return dec_fail_tag(d, EBADMSG,
 				    "element <%s> in no namespace not allowed "
 				    "in %s",
-				    st->local, desc);
+				    st->local,
+				    dec_describe(f, desc, sizeof(desc)));
 	if (!kinds[f->kind].any)
 		return dec_fail_tag(d, EBADMSG,
 				    "foreign element <%s> (namespace %.80s) "
 				    "not allowed in %s",
-				    st->local, st->uri, desc);
+				    st->local, st->uri,
+				    dec_describe(f, desc, sizeof(desc)));
 	if (f->kind == K_CALLINFO && ((struct confinfo_call_info *)f->obj)->sip)
 		return dec_fail_tag(d, EBADMSG,
 				    "<call-info> holds either <sip> or foreign "
@@ -633,7 +635,7 @@ static const struct rule rules[K_LEAF][E_COUNT] =
 		[E_DISPLAY_TEXT] = LEAF(1, L_STR, user, display_text),
 		[E_ASSOCIATED_AORS] = SUB(2, K_URIS, user, associated_aors),
 		[E_ROLES] = SUB(3, K_ROLES, user, roles),
-		[E_LANGUAGES] = LEAF(4, L_COLLAPSE, user, languages),
+		[E_LANGUAGES] = LEAF(4, L_LANGUAGES, user, languages),
 		[E_CASCADED_FOCUS] = LEAF(5, L_COLLAPSE, user, cascaded_focus),
 		[E_ENDPOINT] = KEYED(6, K_ENDPOINT, user, endpoints),
 	    },
@@ -673,7 +675,7 @@ static const struct rule rules[K_LEAF][E_COUNT] =
 	    },
 	[K_EXEC] =
 	    {
-		[E_WHEN] = LEAF(1, L_COLLAPSE, exec, when),
+		[E_WHEN] = LEAF(1, L_DATETIME, exec, when),
 		[E_REASON] = LEAF(2, L_STR, exec, reason),
 		[E_BY] = LEAF(3, L_COLLAPSE, exec, by),
 	    },
@@ -730,6 +732,17 @@ static int open_sub(struct dec *d, struct dec_frame *f, const struct rule *r,
 	return open_elem(d, st, (enum dec_kind)r->arg, obj, NULL);
 }
 
+/* Sidebars nest whole conferences. The encoder bounds that nesting (its
+ * recursion), so a document deeper than it can write is refused here. */
+static bool too_nested(const struct dec *d)
+{
+	unsigned confs = 0;
+
+	for (unsigned i = 0; i < d->nframes; i++)
+		confs += d->frames[i].kind == K_CONF;
+	return confs > CI_ENC_MAX_SIDEBAR_NESTING;
+}
+
 static int child_start(struct dec *d, struct dec_frame *f,
 		       const struct dec_start *st, enum dec_elem e)
 {
@@ -741,6 +754,11 @@ static int child_start(struct dec *d, struct dec_frame *f,
 		return open_leaf(d, f, r->slot, st, (enum dec_leaf)r->arg,
 				 field);
 	case W_SUB:
+		if (e == E_SIDEBARS_BY_VAL && too_nested(d))
+			return dec_fail_tag(d, EBADMSG,
+					    "<sidebars-by-val> nested more "
+					    "than %d deep",
+					    CI_ENC_MAX_SIDEBAR_NESTING);
 		if (e == E_SIP &&
 		    ((struct confinfo_call_info *)f->obj)->ext.elem_count)
 			return dec_fail_tag(d, EBADMSG,

@@ -104,10 +104,12 @@ enum dec_kind {
 
 /* What the text of a K_LEAF element becomes. */
 enum dec_leaf {
-	L_STR,      /* xs:string, kept as written            -> char *   */
-	L_COLLAPSE, /* anyURI, dateTime, lists: XML whitespace collapsed */
-	L_U32,      /* xs:unsignedInt             -> struct confinfo_u32 */
-	L_BOOL,     /* xs:boolean                    -> enum confinfo_bool */
+	L_STR,       /* xs:string, kept as written            -> char *   */
+	L_COLLAPSE,  /* anyURI, keywords: XML whitespace collapsed        */
+	L_DATETIME,  /* xs:dateTime, collapsed, then checked              */
+	L_LANGUAGES, /* list of xs:language, collapsed, then checked     */
+	L_U32,       /* xs:unsignedInt             -> struct confinfo_u32 */
+	L_BOOL,      /* xs:boolean                    -> enum confinfo_bool */
 	L_EP_STATUS,
 	L_JOINING,
 	L_DISCONNECTION,
@@ -192,6 +194,10 @@ struct dec {
 };
 
 /* decode.c: failures, positions, shared buffers. */
+/* Record the first failure (and stop libxml2, for dec_fail*: only from
+ * SAX callbacks). */
+int dec_record(struct dec *d, int err, unsigned line, unsigned col,
+	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 int dec_fail(struct dec *d, int err, unsigned line, unsigned col,
 	     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 int dec_fail_tag(struct dec *d, int err, const char *fmt, ...)
@@ -212,6 +218,24 @@ static inline bool dec_is_ours(const struct dec *d, const xmlChar *uri)
 	 * test almost always decides; strcmp covers any other origin. */
 	return uri && (uri == d->ns || !strcmp((const char *)uri, CONFINFO_NS));
 }
+
+/* decode_input.c: before and beside libxml2. */
+
+/* The document as libxml2 reads it: in chunks, copied out of the
+ * caller's buffer (which need not be NUL-terminated). */
+struct dec_reader {
+	struct dec *d;
+	const char *doc;
+	const char *p;
+	size_t left;
+	size_t last_lt; /* offset of the last '<' handed over */
+	size_t max_run; /* bytes allowed without a '<' */
+};
+
+/* Refuse (EPROTO) anything but UTF-8, before libxml2 sees the input. */
+int dec_check_encoding(struct dec *d, const unsigned char *p, size_t len);
+/* The xmlInputReadCallback over a struct dec_reader. */
+int dec_read_chunk(void *ctx, char *buf, int len);
 
 /* decode_names.c: which of our elements a local name is (E_UNKNOWN if
  * none). */

@@ -31,6 +31,13 @@ size_t dec_collapse(char *s, size_t len)
 {
 	size_t i = 0, n = 0;
 
+	/* Most values (URIs, dates) hold no whitespace at all: one cheap
+	 * pass, and nothing to move. */
+	while (i < len && (unsigned char)s[i] > ' ')
+		i++;
+	if (i == len)
+		return len;
+	i = 0;
 	while (i < len && is_space((unsigned char)s[i]))
 		i++;
 	while (i < len) {
@@ -126,6 +133,11 @@ static size_t decode_into(char *dst, const xmlChar *v, size_t len)
 	const xmlChar *end = v + len;
 	size_t n = 0;
 
+	if (!memchr(v, '&', len)) {
+		memcpy(dst, v, len);
+		dst[len] = '\0';
+		return len;
+	}
 	while (v < end) {
 		if (*v == '&' && at_amp38(v, end)) {
 			dst[n++] = '&';

@@ -267,4 +267,38 @@ json_assert "$TMP/r.json" "d['rooms'] == []"
 run 0 "$BIN" rooms --conference sip:team@example.com - <$C/rooms-none.xml
 expect_out '^chat rooms: +0$'
 
+# --- The policy options are shared with rooms, show and watch: the same
+# parser, the same messages, the same strictness.
+for cmd in room rooms show watch; do
+	run 0 "$BIN" $cmd --help
+	expect_out '^Chat room policy options:$'
+	expect_out '^  --max-auto-join-users N$'
+done
+for bad in '+5' ' 5' '' '-1' '5x'; do
+	run 2 "$BIN" room --max-auto-join-users "$bad" $CONF xmpp:dev@example.com
+	grep -qxF -- "confinfo room: --max-auto-join-users: not a number: '$bad'" \
+		"$ERR" || { show_io; fail "--max-auto-join-users '$bad'"; }
+done
+run 2 "$BIN" rooms --auto-join=always --conference $CONF $C/rooms-none.xml
+expect_err "^confinfo rooms: --auto-join: unknown mode 'always' \(never, same-domain or related\)$"
+run 2 "$BIN" room --relate =chat.example.net $CONF xmpp:dev@example.com
+expect_err "^confinfo room: --relate wants CONF-DOMAIN=CHAT-DOMAIN"
+run 2 "$BIN" watch --related=psl --relate a.com=b.com sip:dev@a.com
+expect_err '^confinfo watch: --relate needs --related=list$'
+run 2 "$BIN" watch --max-auto-join-users +5 sip:dev@example.com
+expect_err "^confinfo watch: --max-auto-join-users: not a number: '\+5'$"
+# --relate alone selects the list; --related=list with it is the same.
+room_json 0 --related=list --relate example.com=chat.example.net $CONF \
+	'xmpp:dev@chat.example.net'
+json_assert "$TMP/v.json" "d['related'] is True"
+
+# The readable rooms list: a header per room, its display text, then the
+# verdict with the full URI first.
+run 1 "$BIN" rooms --conference sip:dev-sprint@conference.example.com \
+	$C/rooms-mixed.xml
+grep -A2 -x 'room 1:' "$OUT" | tr '\n' '|' |
+	grep -qxF 'room 1:|  display text: Sprint chat|  room URI:     xmpp:dev-sprint@conference.example.com|' ||
+	{ show_io; fail "rooms: room 1 is not laid out as documented"; }
+expect_out '^  valid: +no: unsupported scheme '
+
 echo "room: ok"

@@ -129,6 +129,135 @@ run 0 "$BIN" show --json $V/terminal-escapes.xml
 json_assert "$OUT" "d['subject'] == 'evil\x9b31m subject'" \
 	"d['users'][0]['display_text'] == 'txt.\u202eexe'"
 
+# --- --conference: every chat room marked with its verdict, checked
+# against the subscribed URI; without it nothing changes (above).
+C=vectors/chat
+KEYS="['valid', 'error', 'scheme', 'host', 'host_unicode', 'port', 'room',
+ 'same_domain', 'name_match', 'related', 'secure', 'join', 'warnings']"
+ROOM_KEYS="['uri', 'display_text', 'purpose_spelling', 'in_conf_uris']"
+
+# expect_verdict ROOM-LINE VERDICT-LINE...: the room line of the text is
+# followed, within its verdict (the lines indented by four), by each
+# VERDICT-LINE, exactly.
+expect_verdict() {
+	local room=$1
+	shift
+	awk -v room="$room" '
+		$0 == room { on = 1; print "FOUND"; next }
+		on && /^    / { print; next }
+		on { exit }' "$OUT" >"$TMP/verdict"
+	grep -qx FOUND "$TMP/verdict" || { show_io; fail "no room line '$room'"; }
+	for want in "$@"; do
+		grep -qxF -- "$want" "$TMP/verdict" ||
+			{ show_io; fail "room '$room': no line '$want'"; }
+	done
+}
+
+run 0 "$BIN" show --auto-join=same-domain --conference sip:team@example.com \
+	$C/rooms-valid.xml
+expect_no_err
+expect_out '^conference sip:team@example\.com$'
+expect_verdict '  xmpp:team@example.com?join' \
+	'    room URI:     xmpp:team@example.com?join' \
+	'    valid:        yes' '    same domain:  yes' '    name match:   yes' \
+	'    join:         auto'
+# The full URI comes first, right after the room line.
+grep -A1 -xF '  xmpp:team@muc.example.com' "$OUT" | tail -n 1 |
+	grep -qxF '    room URI:     xmpp:team@muc.example.com' ||
+	{ show_io; fail "the verdict does not start with the full room URI"; }
+expect_verdict '  xmpp:team@muc.example.com' '    same domain:  no' \
+	'    related:      no' '    join:         ask'
+expect_verdict '  xmpp:team@bücher.example' \
+	'    host:         bücher.example (A-label xn--bcher-kva.example)'
+# The rest of the summary is still there.
+expect_out '^users \(3\):$'
+
+# The policy reaches the verdicts.
+run 0 "$BIN" show --related=subdomain --auto-join=related \
+	-c sip:team@example.com $C/rooms-valid.xml
+expect_verdict '  xmpp:team@muc.example.com' '    related:      yes' \
+	'    join:         auto'
+
+# Hostile rooms are marked and never joined automatically, even where the
+# policy joins the conference's own rooms at once; they do not make `show`
+# fail.
+SPRINT=sip:dev-sprint@conference.example.com
+run 0 "$BIN" show --auto-join=same-domain --max-auto-join-users 1000 \
+	--conference $SPRINT $C/rooms-mixed.xml
+expect_err "purpose spelled 'groupertextchat'"
+expect_verdict '  xmpp:dev-sprint@conference.example.com "Sprint chat"' \
+	'    same domain:  yes' '    join:         auto'
+expect_verdict '  tel:+15551234' \
+	"    valid:        no: unsupported scheme 'tel' at offset 0" \
+	'    join:         never'
+expect_verdict '  xmpp:dev-sprint@conference.example.com\u202emoc.live' \
+	'    room URI:     xmpp:dev-sprint@conference.example.com%E2%80%AEmoc.live' \
+	'    join:         never'
+expect_verdict "  xmpp:attack@evil.example.com (purpose spelled 'groupertextchat')" \
+	'    same domain:  no' '    name match:   no' '    join:         ask'
+expect_verdict '  sip:dev-sprint@conference.example.com;maddr=evil.example.net' \
+	'    same domain:  no' '    join:         ask'
+if LC_ALL=C grep -q $'\xe2\x80\xae' "$OUT"; then
+	fail "a bidi control reached the terminal"
+fi
+
+# JSON: the view's keys unchanged; each chat room has its own keys, then
+# the verdict's, exactly as `rooms --json` gives them.
+run 0 "$BIN" show --json --conference $SPRINT $C/rooms-mixed.xml
+cp "$OUT" "$TMP/show-conf.json"
+run 0 "$BIN" show --json $C/rooms-mixed.xml
+cp "$OUT" "$TMP/show-plain.json"
+run 1 "$BIN" rooms --json --conference $SPRINT $C/rooms-mixed.xml
+cp "$OUT" "$TMP/rooms.json"
+python3 - "$TMP/show-conf.json" "$TMP/show-plain.json" "$TMP/rooms.json" <<PY ||
+import json, sys
+conf, plain, rooms = (json.load(open(p)) for p in sys.argv[1:])
+assert list(conf) == list(plain)
+assert {k: v for k, v in conf.items() if k != 'chat_rooms'} == \
+       {k: v for k, v in plain.items() if k != 'chat_rooms'}
+assert len(conf['chat_rooms']) == 7
+for r, p in zip(conf['chat_rooms'], plain['chat_rooms']):
+    assert list(r)[:4] == $ROOM_KEYS and list(r)[4:] == $KEYS, list(r)
+    assert {k: r[k] for k in p} == p
+    assert list(p) == $ROOM_KEYS
+assert conf['chat_rooms'] == rooms['rooms']
+assert [r['valid'] for r in conf['chat_rooms']] == \
+       [True, True, True, True, False, False, True]
+assert conf['chat_rooms'][4]['join'] == 'never'
+assert conf['chat_rooms'][0]['same_domain'] and conf['chat_rooms'][0]['join'] == 'ask'
+PY
+	fail "show --json --conference does not match rooms --json"
+
+# A document whose entity is not the subscribed URI: a warning, and the
+# rooms are checked against the subscribed URI all the same.
+run 0 "$BIN" show --json --conference sip:team@evil.example.net \
+	$C/rooms-valid.xml
+expect_err "^$C/rooms-valid\.xml: warning: .*differs from the subscribed URI"
+expect_err_lines 1
+json_assert "$OUT" "d['entity'] == 'sip:team@example.com'" \
+	"len(d['chat_rooms']) == 3" \
+	"not any(r['same_domain'] for r in d['chat_rooms'])"
+run 0 "$BIN" show --conference sip:team@example.com $C/rooms-valid.xml
+expect_no_err
+
+# Usage errors: an invalid conference URI (before the document is read),
+# a bad policy option, policy options that nothing would use.
+run 2 "$BIN" show --conference tel:+15551234 $C/rooms-valid.xml
+expect_err '^confinfo show: invalid conference URI: '
+expect_no_out
+run 2 "$BIN" show --conference 'sip:team@evil.net@example.com' \
+	$C/does-not-exist.xml
+expect_err 'invalid conference URI'
+run 2 "$BIN" show --conference sip:team@example.com --related=everything \
+	$C/rooms-valid.xml
+expect_err "unknown mode 'everything'"
+run 2 "$BIN" show --related=psl --relate a.com=b.com -c sip:team@a.com \
+	$C/rooms-valid.xml
+expect_err 'needs --related=list'
+run 2 "$BIN" show --auto-join=related $C/rooms-valid.xml
+expect_err 'the policy options need --conference'
+expect_no_out
+
 # --- Errors.
 run 1 "$BIN" show $V/bad-mismatch.xml
 expect_no_out

@@ -34,6 +34,8 @@ for tp in u1 t1; do
 	grep -Eq '^notify conf=conf1 .* version=2 body=full code=200' "$log" ||
 		fail "$tp: refresh full NOTIFY v2 not logged"
 	grep -Eq '^unsubscribe conf=conf1' "$log" || fail "$tp: unsubscribe not logged"
+	grep -Eq '^conference conf=conf1 what=delivered subscribers=1 ms=[0-9]+$' "$log" ||
+		fail "$tp: delivery of the change not logged"
 	[ "$(count_lines "$log" '^notify ')" -eq 3 ] ||
 		fail "$tp: expected 3 acknowledged NOTIFYs before the final one"
 

@@ -30,7 +30,10 @@ log="$WORK/focus.log"
 UPORT=$(free_port)
 TPORT=$(free_port)
 slog="$WORK/sofia.log"
-(cd "$WORK" && exec "$SOFIA_SUB" --target "sip:conf1@127.0.0.1:$PORT;transport=tls" \
+# Under ASan, Sofia-SIP's TLS transport leaks its OpenSSL context at exit
+# (not ours to fix): leak checking is off for this helper only.
+(cd "$WORK" && ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+	exec "$SOFIA_SUB" --target "sip:conf1@127.0.0.1:$PORT;transport=tls" \
 	--bind "sip:127.0.0.1:$UPORT" --tls-bind "sips:127.0.0.1:$TPORT" \
 	--tls-dir "$WORK/sofia" \
 	--contact "<sip:sofia@127.0.0.1:$TPORT;transport=tls>" \

@@ -98,8 +98,8 @@ static void on_notify(struct app *a, const sip_t *sip)
 	err = confinfo_xml_decode(&doc, sip->sip_payload->pl_data,
 				  sip->sip_payload->pl_len, NULL, &diag);
 	if (err) {
-		printf("notify undecodable %u:%u: %s\n", diag.line,
-		       diag.column, diag.message);
+		printf("notify undecodable %u:%u: %s\n", diag.line, diag.column,
+		       diag.message);
 		shutdown_app(a, 1);
 		return;
 	}
@@ -209,15 +209,15 @@ static void timeout_cb(su_root_magic_t *magic, su_timer_t *t,
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"target", required_argument, NULL, 't'},
-		{"bind", required_argument, NULL, 'b'},
-		{"out", required_argument, NULL, 'o'},
-		{"until-version", required_argument, NULL, 'u'},
-		{"timeout", required_argument, NULL, 'T'},
-		{"tls-bind", required_argument, NULL, 'B'},
-		{"tls-dir", required_argument, NULL, 'D'},
-		{"contact", required_argument, NULL, 'C'},
-		{NULL, 0, NULL, 0},
+	    {"target", required_argument, NULL, 't'},
+	    {"bind", required_argument, NULL, 'b'},
+	    {"out", required_argument, NULL, 'o'},
+	    {"until-version", required_argument, NULL, 'u'},
+	    {"timeout", required_argument, NULL, 'T'},
+	    {"tls-bind", required_argument, NULL, 'B'},
+	    {"tls-dir", required_argument, NULL, 'D'},
+	    {"contact", required_argument, NULL, 'C'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *target = NULL, *bind = NULL, *tls_bind = NULL;
 	const char *tls_dir = NULL, *contact = NULL;
@@ -266,8 +266,7 @@ int main(int argc, char **argv)
 	a.root = su_root_create(NULL);
 	if (!a.root)
 		return 1;
-	a.nua = nua_create(a.root, event_cb, (nua_magic_t *)&a,
-			   NUTAG_URL(bind),
+	a.nua = nua_create(a.root, event_cb, (nua_magic_t *)&a, NUTAG_URL(bind),
 			   TAG_IF(tls_bind, NUTAG_SIPS_URL(tls_bind)),
 			   TAG_IF(tls_dir, NUTAG_CERTIFICATE_DIR(tls_dir)),
 			   TAG_END());
@@ -275,9 +274,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sofia_sub: cannot bind %s\n", bind);
 		return 1;
 	}
-	a.nh = nua_handle(a.nua, NULL, SIPTAG_TO_STR(target),
-			  SIPTAG_FROM_STR("<sip:sofia@example.com>"),
-			  TAG_END());
+	a.nh =
+	    nua_handle(a.nua, NULL, SIPTAG_TO_STR(target),
+		       SIPTAG_FROM_STR("<sip:sofia@example.com>"), TAG_END());
 	nua_subscribe(a.nh, NUTAG_URL(target), SIPTAG_EVENT_STR("conference"),
 		      SIPTAG_ACCEPT_STR("application/conference-info+xml"),
 		      SIPTAG_EXPIRES_STR("600"),

@@ -646,6 +646,63 @@ static void test_values(void **state)
 	confinfo_conf_free(c);
 }
 
+/* xs:dateTime and xs:language lists are checked (what the encoder would
+ * refuse to write is refused on reading); sidebars nest up to 8 deep. */
+static void test_typed_strings(void **state)
+{
+	static const char *const good_when[] = {
+	    "2005-03-04T20:00:00Z", " 2024-02-29T23:59:59.5+14:00 ",
+	    "-0044-03-15T12:00:00", "2000-01-01T24:00:00-05:30"};
+	static const char *const bad_when[] = {
+	    "2005-03-04",           "2023-02-29T00:00:00Z",
+	    "2005-03-04T25:00:00Z", "0000-01-01T00:00:00Z",
+	    "2005-3-4T20:00:00Z",   ""};
+	struct confinfo_conf *c;
+	char xml[1024];
+	size_t n = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(good_when) / sizeof(good_when[0]); i++) {
+		snprintf(xml, sizeof(xml),
+			 DT_ROOT "<users><user entity=\"u\"><languages> en "
+				 "fr-CA  x-klingon </languages><endpoint "
+				 "entity=\"e\"><referred><when>%s</when>"
+				 "</referred></endpoint></user></users>" DT_END,
+			 good_when[i]);
+		c = dt_must_decode(xml, NULL);
+		assert_string_equal(confinfo_conf_user(c, "u")->languages,
+				    "en fr-CA x-klingon");
+		confinfo_conf_free(c);
+	}
+	for (size_t i = 0; i < sizeof(bad_when) / sizeof(bad_when[0]); i++) {
+		snprintf(xml, sizeof(xml),
+			 DT_ROOT "<users><user entity=\"u\"><endpoint "
+				 "entity=\"e\"><referred><when>%s</when>"
+				 "</referred></endpoint></user></users>" DT_END,
+			 bad_when[i]);
+		dt_must_fail(xml, NULL, EBADMSG);
+	}
+	dt_must_fail(DT_ROOT "<users><user entity=\"u\"><languages>"
+			     "toolonglang</languages></user></users>" DT_END,
+		     NULL, EBADMSG);
+
+	/* Eight conferences nested in the root: the most the encoder
+	 * writes. */
+	n += (size_t)snprintf(xml + n, sizeof(xml) - n, "%s", DT_ROOT);
+	for (int i = 0; i < 8; i++)
+		n += (size_t)snprintf(xml + n, sizeof(xml) - n,
+				      "<sidebars-by-val><entry entity=\"s%d\">",
+				      i);
+	for (int i = 0; i < 8; i++)
+		n += (size_t)snprintf(xml + n, sizeof(xml) - n,
+				      "</entry></sidebars-by-val>");
+	n += (size_t)snprintf(xml + n, sizeof(xml) - n, "%s", DT_END);
+	assert_true(n < sizeof(xml));
+	c = dt_must_decode(xml, NULL);
+	free(tu_encode(c));
+	confinfo_conf_free(c);
+}
+
 /* xs:string is kept as written; anyURI, dateTime and lists collapse. */
 static void test_whitespace(void **state)
 {
@@ -851,6 +908,7 @@ int main(void)
 	    cmocka_unit_test(test_vectors_schema_valid),
 	    cmocka_unit_test(test_values),
 	    cmocka_unit_test(test_whitespace),
+	    cmocka_unit_test(test_typed_strings),
 	    cmocka_unit_test(test_encodings_accepted),
 	    cmocka_unit_test(test_foreign),
 	    cmocka_unit_test(test_fragments_standalone),

@@ -33,12 +33,17 @@ static const struct reject hostile[] = {
     {"xxe-file.xml", EPROTO, 2, "DOCTYPE", {0}},
     {"external-dtd.xml", EPROTO, 2, "DOCTYPE", {0}},
     {"parameter-entities.xml", EPROTO, 2, "DOCTYPE", {0}},
+    /* A fatal error first: libxml2 then reads the DTD itself, callbacks
+     * off; nothing may be expanded, loaded or leaked. */
+    {"doctype-after-error.xml", EBADMSG, 1, "not well-formed", {0}},
     {"undeclared-entity.xml", EBADMSG, 5, "'xxe'", {0}},
     {"deep-nesting.xml", EBADMSG, 4, "too deep", {0}},
     {"huge-attribute.xml", EBADMSG, 5, "attribute entity", {0}},
     {"huge-text.xml", EBADMSG, 5, "<subject>", {0}},
     {"too-many-users.xml", EBADMSG, 10, "5 users", {.max_users = 5}},
     {"foreign-flood.xml", EBADMSG, 66, "foreign content", {0}},
+    {"attribute-flood.xml", EBADMSG, 6, "without markup", {0}},
+    {"many-attributes.xml", EBADMSG, 4, "300 attributes", {0}},
     {"malformed-utf8.xml", EBADMSG, 5, "UTF-8", {0}},
     {"overlong-utf8.xml", EBADMSG, 2, "UTF-8", {0}},
     {"utf16-declared.xml", EPROTO, 1, "\"UTF-16\"", {0}},
@@ -84,6 +89,9 @@ static const struct reject invalid[] = {
     {"bad-boolean.xml", EBADMSG, 5, "<active> \"yes\"", {0}},
     {"bad-user-count.xml", EBADMSG, 5, "<user-count> \"-5\"", {0}},
     {"bad-maximum-user-count.xml", EBADMSG, 5, "\"many\"", {0}},
+    {"bad-datetime.xml", EBADMSG, 8, "not an xs:dateTime", {0}},
+    {"bad-language.xml", EBADMSG, 6, "\"en_US x!\"", {0}},
+    {"sidebars-too-deep.xml", EBADMSG, 20, "nested more than 8", {0}},
     {"partial-in-full.xml", EBADMSG, 5, "state=\"partial\" on <user", {0}},
     {"deleted-in-full.xml", EBADMSG, 6, "state=\"deleted\" on <endpoint", {0}},
     {"partial-under-full-root.xml",
@@ -356,6 +364,34 @@ static void test_limits(void **state)
 	    big);
 	boundary(b.s, &lim.max_string, 100, &lim, "attribute entity");
 
+	/* Runs without markup: bounded by max_string + max_ext + 4 KiB;
+	 * text as long as max_string allows passes however it is written. */
+	lim.max_string = 100;
+	lim.max_ext = 100;
+	b.n = 0;
+	add(&b, DT_ROOT "<!-- %04000d -->" DT_END, 0);
+	c = NULL;
+	assert_int_equal(dt_decode_mem(b.s, b.n, &lim, NULL, &c), 0);
+	confinfo_conf_free(c);
+	b.n = 0;
+	add(&b, DT_ROOT "<!-- %04400d -->" DT_END, 0);
+	diag = dt_must_fail(b.s, &lim, EBADMSG);
+	assert_non_null(strstr(diag.message, "4296 bytes without markup"));
+	assert_int_equal(diag.line, 1);
+	lim.max_string = 0;
+	lim.max_ext = 0;
+	b.n = 0;
+	add(&b, DT_ROOT "<conference-description><subject>");
+	for (int i = 0; i < 2000; i++)
+		add(&b, "&amp;");
+	add(&b, "</subject></conference-description>" DT_END);
+	lim.max_string = 2000;
+	c = NULL;
+	assert_int_equal(dt_decode_mem(b.s, b.n, &lim, NULL, &c), 0);
+	assert_int_equal(strlen(c->description->subject), 2000);
+	confinfo_conf_free(c);
+	lim.max_string = 0;
+
 	/* Foreign XML: the fragment is 22 bytes, the attribute 1+5+1+1. */
 	boundary(DT_ROOT "<x:e xmlns:x=\"urn:x\"/>" DT_END, &lim.max_ext, 22,
 		 &lim, "foreign content");
@@ -363,6 +399,31 @@ static void test_limits(void **state)
 		 "conference-info\" xmlns:x=\"urn:x\" x:a=\"1\" "
 		 "entity=\"sip:conf@example.com\" version=\"1\"/>",
 		 &lim.max_ext, 8, &lim, "foreign content");
+}
+
+/* Far into a document, after libxml2 has discarded what it read, the
+ * line and column of a problem are still exact. */
+static void test_position_far(void **state)
+{
+	static char doc[200000];
+	struct confinfo_diag diag;
+	size_t n = 0;
+
+	(void)state;
+	n += (size_t)snprintf(doc + n, sizeof(doc) - n, "%s\n<users>\n",
+			      DT_ROOT);
+	for (int i = 0; i < 3000; i++)
+		n += (size_t)snprintf(
+		    doc + n, sizeof(doc) - n,
+		    "  <user entity=\"sip:u%d@example.com\"/>\n", i);
+	n += (size_t)snprintf(doc + n, sizeof(doc) - n,
+			      "   <user entity=\"sip:u7@example.com\"/>\n"
+			      "</users>" DT_END);
+	assert_true(n < sizeof(doc) - 1);
+	diag = dt_must_fail(doc, NULL, EBADMSG);
+	assert_non_null(strstr(diag.message, "duplicate <user"));
+	assert_int_equal(diag.line, 3003);
+	assert_int_equal(diag.column, 4);
 }
 
 /* ---------------------------------------------------------------------
@@ -486,6 +547,7 @@ int main(void)
 	    cmocka_unit_test(test_invalid_vectors),
 	    cmocka_unit_test(test_every_vector_listed),
 	    cmocka_unit_test(test_limits),
+	    cmocka_unit_test(test_position_far),
 	    cmocka_unit_test(test_arguments),
 	    cmocka_unit_test(test_truncations),
 	    cmocka_unit_test(test_libxml2_quiet),

@@ -65,23 +65,23 @@ static void on_warning(unsigned line, unsigned column, const char *msg,
 }
 
 static const char doc_a[] =
-	"<conference-info xmlns='urn:ietf:params:xml:ns:conference-info' "
-	"entity='sip:a@example.com' state='full' version='0'>"
-	"<conference-description><subject>A</subject>"
-	"</conference-description>"
-	"<users><user entity='sip:alice@example.com'>"
-	"<display-text>Alice</display-text></user></users>"
-	"</conference-info>";
+    "<conference-info xmlns='urn:ietf:params:xml:ns:conference-info' "
+    "entity='sip:a@example.com' state='full' version='0'>"
+    "<conference-description><subject>A</subject>"
+    "</conference-description>"
+    "<users><user entity='sip:alice@example.com'>"
+    "<display-text>Alice</display-text></user></users>"
+    "</conference-info>";
 
 static const char doc_a2[] =
-	"<conference-info xmlns='urn:ietf:params:xml:ns:conference-info' "
-	"entity='sip:a@example.com' state='full' version='0'>"
-	"<users><user entity='sip:bob@example.com'/></users>"
-	"</conference-info>";
+    "<conference-info xmlns='urn:ietf:params:xml:ns:conference-info' "
+    "entity='sip:a@example.com' state='full' version='0'>"
+    "<users><user entity='sip:bob@example.com'/></users>"
+    "</conference-info>";
 
 static const char doc_b[] =
-	"<conference-info xmlns='urn:ietf:params:xml:ns:conference-info' "
-	"entity='sip:b@example.com' state='full' version='0'/>";
+    "<conference-info xmlns='urn:ietf:params:xml:ns:conference-info' "
+    "entity='sip:b@example.com' state='full' version='0'/>";
 
 struct fixture {
 	char path[64];
@@ -271,8 +271,7 @@ static void test_bad_arguments(void **st)
 	assert_int_equal(confinfo_store_open(&s, NULL, NULL), EINVAL);
 	assert_int_equal(confinfo_store_open(&s, f->path, NULL), 0);
 	assert_int_equal(confinfo_store_put(s, NULL, a, "dir", NULL), EINVAL);
-	assert_int_equal(confinfo_store_put(s, "a", NULL, "dir", NULL),
-			 EINVAL);
+	assert_int_equal(confinfo_store_put(s, "a", NULL, "dir", NULL), EINVAL);
 	assert_int_equal(confinfo_store_put(s, "a", a, NULL, NULL), EINVAL);
 	assert_int_equal(confinfo_store_load(s, NULL, NULL, NULL), EINVAL);
 	confinfo_store_close(s);
@@ -283,20 +282,20 @@ static void test_bad_arguments(void **st)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_roundtrip_and_reopen,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_update_and_remove, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_damaged_row_skipped,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_callback_error_stops,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_newer_schema_refused,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_not_a_database, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_bad_arguments, setup,
-						teardown),
+	    cmocka_unit_test_setup_teardown(test_roundtrip_and_reopen, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_update_and_remove, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_damaged_row_skipped, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_callback_error_stops, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_not_a_database, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_bad_arguments, setup,
+					    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,339 @@
+/*
+ * The table of served conferences and the path every new state takes:
+ * normalise (full, version 0), add the chat room of the template,
+ * compare with what is served, snapshot, notify the subscribers.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "confinfo/chat.h"
+#include "model/alloc.h"
+#include "sipnot.h"
+
+static void snap_destructor(void *arg)
+{
+	struct ci_snap *snap = arg;
+
+	confinfo_conf_free(snap->state);
+}
+
+static void conf_destructor(void *arg)
+{
+	struct ci_conf *conf = arg;
+
+	hash_unlink(&conf->he);
+	ci_cache_flush(&conf->cache);
+	if (conf->pub)
+		ci_pub_free(conf->n, conf->pub);
+	mem_deref(conf->snap);
+	ci_free(conf->name);
+	ci_free(conf->source);
+}
+
+static bool conf_cmp(struct le *le, void *arg)
+{
+	const struct ci_conf *conf = le->data;
+	const struct pl *name = arg;
+
+	return !pl_strcmp(name, conf->name);
+}
+
+struct ci_conf *ci_conf_find(const struct confinfo_notifier *n,
+			     const struct pl *name)
+{
+	struct le *le;
+
+	le = hash_lookup(n->confs, hash_joaat_pl(name), conf_cmp, (void *)name);
+	return le ? le->data : NULL;
+}
+
+static struct ci_conf *conf_find_str(const struct confinfo_notifier *n,
+				     const char *name)
+{
+	struct pl pl;
+
+	pl_set_str(&pl, name);
+	return ci_conf_find(n, &pl);
+}
+
+/* Expand the chat room template for conference @p name. */
+static int chat_room_uri(const struct confinfo_notifier *n, const char *name,
+			 char **urip)
+{
+	const char *t = n->chat_room;
+	struct mbuf *mb = mbuf_alloc(128);
+	int err = 0;
+
+	if (!mb)
+		return ENOMEM;
+	while (*t && !err) {
+		if (!strncmp(t, "{name}", 6)) {
+			err = mbuf_write_str(mb, name);
+			t += 6;
+		} else if (!strncmp(t, "{domain}", 8)) {
+			err = mbuf_write_str(mb, n->domain);
+			t += 8;
+		} else {
+			err = mbuf_write_u8(mb, (uint8_t)*t++);
+		}
+	}
+	if (!err) {
+		*urip = ci_strndup((const char *)mb->buf, mb->end);
+		if (!*urip)
+			err = ENOMEM;
+	}
+	mem_deref(mb);
+	return err;
+}
+
+/* RFC 7106: advertise the template's room unless the conference already
+ * advertises one (in either spelling, in either list). */
+static int add_chat_room(const struct confinfo_notifier *n, const char *name,
+			 struct confinfo_conf *state)
+{
+	struct confinfo_chat_room *rooms = NULL;
+	struct confinfo_uri_entry *entry = NULL;
+	struct confinfo_description *d;
+	size_t count = 0;
+	char *uri = NULL;
+	int err;
+
+	err = confinfo_chat_rooms(state, &rooms, &count, NULL);
+	free(rooms);
+	if (err || count)
+		return err;
+	err = chat_room_uri(n, name, &uri);
+	if (err)
+		return err;
+	if (!state->description) {
+		state->description = confinfo_description_new();
+		if (!state->description) {
+			err = ENOMEM;
+			goto out;
+		}
+	}
+	d = state->description;
+	if (!d->service_uris) {
+		d->service_uris = confinfo_uris_new();
+		if (!d->service_uris) {
+			err = ENOMEM;
+			goto out;
+		}
+	}
+	/* The same URI listed for another purpose: the document's word
+	 * stands, nothing is added. */
+	if (confinfo_list_find(&d->service_uris->entries, uri))
+		goto out;
+	entry = confinfo_uri_entry_new();
+	if (!entry) {
+		err = ENOMEM;
+		goto out;
+	}
+	entry->uri = uri;
+	uri = NULL;
+	err = confinfo_str_set(&entry->purpose, CONFINFO_CHAT_PURPOSE);
+	if (err)
+		goto out;
+	err = confinfo_list_append(&d->service_uris->entries, entry);
+	if (!err)
+		entry = NULL;
+out:
+	confinfo_uri_entry_free(entry);
+	ci_free(uri);
+	return err;
+}
+
+static int conf_new(struct confinfo_notifier *n, const char *name,
+		    struct ci_conf **confp)
+{
+	struct ci_conf *conf;
+
+	if (n->nconfs >= n->cfg.max_confs)
+		return ENOSPC;
+	conf = mem_zalloc(sizeof(*conf), conf_destructor);
+	if (!conf)
+		return ENOMEM;
+	conf->n = n;
+	conf->name = ci_strdup(name);
+	if (!conf->name) {
+		mem_deref(conf);
+		return ENOMEM;
+	}
+	hash_append(n->confs, hash_joaat_str(name), &conf->he, conf);
+	n->nconfs++;
+	*confp = conf;
+	return 0;
+}
+
+static int set_source(struct ci_conf *conf, const char *source)
+{
+	char *s;
+
+	if (conf->source && !strcmp(conf->source, source))
+		return 0;
+	s = ci_strdup(source);
+	if (!s)
+		return ENOMEM;
+	ci_free(conf->source);
+	conf->source = s;
+	return 0;
+}
+
+int ci_conf_apply(struct confinfo_notifier *n, const char *name,
+		  const struct confinfo_conf *state, const char *source,
+		  struct ci_conf **confp)
+{
+	struct confinfo_conf *copy = NULL;
+	struct ci_snap *snap = NULL;
+	struct ci_conf *conf;
+	bool created = false, changed, src_changed;
+	int err;
+
+	if (!n || !name || !state || !ci_name_valid(name, strlen(name)) ||
+	    confinfo_state_effective(state->state) != CONFINFO_STATE_FULL)
+		return EINVAL;
+	if (!source)
+		source = "api";
+	err = confinfo_conf_clone(&copy, state);
+	if (err)
+		return err;
+	copy->state = CONFINFO_STATE_FULL;
+	copy->version.set = true;
+	copy->version.value = 0;
+	if (n->chat_room) {
+		err = add_chat_room(n, name, copy);
+		if (err)
+			goto out;
+	}
+	conf = conf_find_str(n, name);
+	if (!conf) {
+		err = conf_new(n, name, &conf);
+		if (err)
+			goto out;
+		created = true;
+	}
+	changed = !conf->snap || !confinfo_conf_equal(conf->snap->state, copy);
+	if (changed) {
+		snap = mem_zalloc(sizeof(*snap), snap_destructor);
+		if (!snap) {
+			err = ENOMEM;
+			goto fail;
+		}
+	}
+	src_changed = !conf->source || strcmp(conf->source, source);
+	err = set_source(conf, source);
+	if (err)
+		goto fail;
+	if (changed) {
+		snap->state = copy;
+		copy = NULL;
+		snap->seq = ++n->snap_seq;
+		conf->changed_at = tmr_jiffies();
+		conf->acked = 0;
+		conf->fanout = !created && conf->nsubs > 0;
+		mem_deref(conf->snap);
+		conf->snap = snap;
+		snap = NULL;
+		ci_cache_flush(&conf->cache);
+	}
+	if (n->cfg.changeh && (changed || src_changed))
+		n->cfg.changeh(name, conf->snap->state, conf->source,
+			       n->cfg.change_arg);
+	if (changed) {
+		ci_log_conf(n, name, created ? "added" : "changed");
+		for (struct le *le = conf->subs.head; le;) {
+			struct ci_sub *sub = le->data;
+
+			le = le->next;
+			ci_sub_kick(sub);
+		}
+	}
+	if (strcmp(conf->source, "publish") && conf->pub) {
+		/* Another source took over: the publication no longer owns
+		 * the state, its expiry must not remove it. */
+		ci_pub_free(n, conf->pub);
+		conf->pub = NULL;
+	}
+	if (!conf->pub && !strcmp(conf->source, "publish") && !confp)
+		ci_pub_adopt(n, conf);
+	if (confp)
+		*confp = conf;
+	goto out;
+fail:
+	if (created) {
+		n->nconfs--;
+		mem_deref(conf);
+	}
+out:
+	mem_deref(snap);
+	confinfo_conf_free(copy);
+	return err;
+}
+
+int confinfo_notifier_set_conf(struct confinfo_notifier *n, const char *name,
+			       const struct confinfo_conf *state,
+			       const char *source)
+{
+	return ci_conf_apply(n, name, state, source, NULL);
+}
+
+int confinfo_notifier_remove_conf(struct confinfo_notifier *n, const char *name)
+{
+	struct ci_conf *conf;
+
+	if (!n || !name)
+		return EINVAL;
+	conf = conf_find_str(n, name);
+	if (!conf)
+		return ENOENT;
+	hash_unlink(&conf->he);
+	n->nconfs--;
+	conf->snap = mem_deref(conf->snap);
+	ci_cache_flush(&conf->cache);
+	if (conf->pub) {
+		ci_pub_free(n, conf->pub);
+		conf->pub = NULL;
+	}
+	if (n->cfg.changeh)
+		n->cfg.changeh(conf->name, NULL, conf->source,
+			       n->cfg.change_arg);
+	ci_log_conf(n, conf->name, "removed");
+	/* Subscriptions hold references: the conference lives until the
+	 * last final NOTIFY is answered. */
+	for (struct le *le = conf->subs.head; le;) {
+		struct ci_sub *sub = le->data;
+
+		le = le->next;
+		ci_sub_terminate(sub, CI_REASON_NORESOURCE);
+	}
+	mem_deref(conf);
+	return 0;
+}
+
+const struct confinfo_conf *
+confinfo_notifier_conf(const struct confinfo_notifier *n, const char *name)
+{
+	struct ci_conf *conf;
+
+	if (!n || !name)
+		return NULL;
+	conf = conf_find_str(n, name);
+	return conf && conf->snap ? conf->snap->state : NULL;
+}
+
+const char *confinfo_notifier_conf_source(const struct confinfo_notifier *n,
+					  const char *name)
+{
+	struct ci_conf *conf;
+
+	if (!n || !name)
+		return NULL;
+	conf = conf_find_str(n, name);
+	return conf ? conf->source : NULL;
+}
+
+size_t confinfo_notifier_sub_count(const struct confinfo_notifier *n)
+{
+	return n ? n->nsubs : 0;
+}

@@ -1,0 +1,383 @@
+/*
+ * The notifier without the network: its deadline heap (sipnot/sched.c)
+ * against libre's loop, the conference table (normalisation, chat room
+ * template, change callback, limits) and configuration errors. The SIP
+ * behaviour is tested against real peers in tests/interop/focus_*.sh.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <re.h>
+
+#include "confinfo/chat.h"
+#include "confinfo/notifier.h"
+#include "sipnot/sched.h"
+#include "testutil.h"
+
+/* ------------------------------------------------------------------ */
+/* The deadline heap. */
+
+#define ENTRIES 300
+
+struct fired {
+	struct ci_sched sched;
+	struct ci_sched_ent ent[ENTRIES];
+	uint64_t due[ENTRIES];
+	bool cancelled[ENTRIES];
+	unsigned hits[ENTRIES];
+	uint64_t last_due;
+	unsigned count, expected;
+	bool out_of_order, early;
+};
+
+static struct fired *F;
+
+static void on_fire(void *arg)
+{
+	size_t i = (size_t)(uintptr_t)arg;
+
+	F->hits[i]++;
+	if (F->due[i] < F->last_due)
+		F->out_of_order = true;
+	if (tmr_jiffies() < F->due[i])
+		F->early = true;
+	F->last_due = F->due[i];
+	if (++F->count == F->expected)
+		re_cancel();
+}
+
+static void watchdog(void *arg)
+{
+	(void)arg;
+	re_cancel();
+}
+
+static void test_sched_order(void **state)
+{
+	struct tmr guard;
+	uint64_t now;
+	unsigned seed = 12345;
+	(void)state;
+
+	assert_int_equal(libre_init(), 0);
+	F = calloc(1, sizeof(*F));
+	assert_non_null(F);
+	ci_sched_init(&F->sched);
+	now = tmr_jiffies();
+	for (size_t i = 0; i < ENTRIES; i++) {
+		seed = seed * 1103515245u + 12345u;
+		F->due[i] = now + 5 + (seed >> 16) % 200;
+		assert_int_equal(ci_sched_start(&F->sched, &F->ent[i],
+						F->due[i], on_fire,
+						(void *)(uintptr_t)i),
+				 0);
+	}
+	/* Move some (earlier and later), cancel others. */
+	for (size_t i = 0; i < ENTRIES; i += 5) {
+		F->due[i] = now + 1 + (i * 7) % 250;
+		assert_int_equal(ci_sched_start(&F->sched, &F->ent[i],
+						F->due[i], on_fire,
+						(void *)(uintptr_t)i),
+				 0);
+	}
+	for (size_t i = 3; i < ENTRIES; i += 7) {
+		ci_sched_cancel(&F->sched, &F->ent[i]);
+		ci_sched_cancel(&F->sched, &F->ent[i]); /* twice is fine */
+		F->cancelled[i] = true;
+	}
+	for (size_t i = 0; i < ENTRIES; i++)
+		F->expected += !F->cancelled[i];
+	tmr_init(&guard);
+	tmr_start(&guard, 5000, watchdog, NULL);
+	(void)re_main(NULL);
+	tmr_cancel(&guard);
+
+	assert_int_equal(F->count, F->expected);
+	assert_false(F->out_of_order);
+	assert_false(F->early);
+	for (size_t i = 0; i < ENTRIES; i++) {
+		assert_int_equal(F->hits[i], F->cancelled[i] ? 0 : 1);
+		assert_false(ci_sched_pending(&F->ent[i]));
+	}
+	ci_sched_close(&F->sched);
+	free(F);
+	F = NULL;
+	libre_close();
+}
+
+/* ------------------------------------------------------------------ */
+/* The conference table. */
+
+struct changes {
+	unsigned count;
+	char name[64];
+	char source[32];
+	bool removed;
+};
+
+static void on_change(const char *name, const struct confinfo_conf *state,
+		      const char *source, void *arg)
+{
+	struct changes *c = arg;
+
+	c->count++;
+	snprintf(c->name, sizeof(c->name), "%s", name);
+	snprintf(c->source, sizeof(c->source), "%s", source);
+	c->removed = !state;
+}
+
+static const char doc_plain[] =
+    "<conference-info xmlns='urn:ietf:params:xml:ns:conference-info' "
+    "entity='sip:conf1@example.com' version='9'>"
+    "<users><user entity='sip:alice@example.com'/></users>"
+    "</conference-info>";
+
+static const char doc_room[] =
+    "<conference-info xmlns='urn:ietf:params:xml:ns:conference-info' "
+    "entity='sip:conf2@example.com' state='full' version='1'>"
+    "<conference-description><service-uris><entry>"
+    "<uri>xmpp:own@rooms.example.org?join</uri>"
+    "<purpose>grouptextchat</purpose></entry></service-uris>"
+    "</conference-description></conference-info>";
+
+static const char doc_partial[] =
+    "<conference-info xmlns='urn:ietf:params:xml:ns:conference-info' "
+    "entity='sip:conf1@example.com' state='partial' version='2'/>";
+
+static struct confinfo_notifier *new_notifier(struct changes *c,
+					      size_t max_confs)
+{
+	struct confinfo_notifier_config cfg;
+	struct confinfo_notifier *n = NULL;
+
+	confinfo_notifier_config_default(&cfg);
+	cfg.domain = "example.com";
+	cfg.chat_room = "xmpp:{name}@conference.{domain}?join";
+	cfg.changeh = on_change;
+	cfg.change_arg = c;
+	if (max_confs)
+		cfg.max_confs = max_confs;
+	assert_int_equal(confinfo_notifier_alloc(&n, &cfg, NULL), 0);
+	return n;
+}
+
+static void test_chat_room_template(void **state)
+{
+	struct changes c = {0};
+	struct confinfo_notifier *n;
+	struct confinfo_conf *plain = tu_decode_str(doc_plain);
+	struct confinfo_conf *room = tu_decode_str(doc_room);
+	const struct confinfo_conf *served;
+	struct confinfo_chat_room *rooms = NULL;
+	size_t count = 0;
+	(void)state;
+
+	assert_int_equal(libre_init(), 0);
+	n = new_notifier(&c, 0);
+	assert_int_equal(confinfo_notifier_set_conf(n, "conf1", plain, NULL),
+			 0);
+	served = confinfo_notifier_conf(n, "conf1");
+	assert_non_null(served);
+	/* Versions are per subscription: the served state has 0. */
+	assert_true(served->version.set);
+	assert_int_equal(served->version.value, 0);
+	assert_int_equal(served->state, CONFINFO_STATE_FULL);
+	assert_int_equal(confinfo_chat_rooms(served, &rooms, &count, NULL), 0);
+	assert_int_equal(count, 1);
+	assert_string_equal(rooms[0].entry->uri,
+			    "xmpp:conf1@conference.example.com?join");
+	assert_string_equal(rooms[0].entry->purpose, CONFINFO_CHAT_PURPOSE);
+	free(rooms);
+	assert_string_equal(confinfo_notifier_conf_source(n, "conf1"), "api");
+
+	/* A conference with its own room keeps it, and only it. */
+	assert_int_equal(confinfo_notifier_set_conf(n, "conf2", room, "dir"),
+			 0);
+	served = confinfo_notifier_conf(n, "conf2");
+	rooms = NULL;
+	assert_int_equal(confinfo_chat_rooms(served, &rooms, &count, NULL), 0);
+	assert_int_equal(count, 1);
+	assert_string_equal(rooms[0].entry->uri,
+			    "xmpp:own@rooms.example.org?join");
+	free(rooms);
+
+	confinfo_notifier_free(n);
+	confinfo_conf_free(plain);
+	confinfo_conf_free(room);
+	libre_close();
+}
+
+static void test_changes_and_removal(void **state)
+{
+	struct changes c = {0};
+	struct confinfo_notifier *n;
+	struct confinfo_conf *plain = tu_decode_str(doc_plain);
+	struct confinfo_conf *room = tu_decode_str(doc_room);
+	(void)state;
+
+	assert_int_equal(libre_init(), 0);
+	n = new_notifier(&c, 2);
+	assert_int_equal(confinfo_notifier_set_conf(n, "conf1", plain, "dir"),
+			 0);
+	assert_int_equal(c.count, 1);
+	assert_string_equal(c.name, "conf1");
+	assert_string_equal(c.source, "dir");
+	/* The same content again (another version number): no change. */
+	plain->version.value = 77;
+	assert_int_equal(confinfo_notifier_set_conf(n, "conf1", plain, "dir"),
+			 0);
+	assert_int_equal(c.count, 1);
+	/* The same content from another source: recorded. */
+	assert_int_equal(
+	    confinfo_notifier_set_conf(n, "conf1", plain, "publish"), 0);
+	assert_int_equal(c.count, 2);
+	assert_string_equal(c.source, "publish");
+	/* The cap on conferences. */
+	assert_int_equal(confinfo_notifier_set_conf(n, "conf2", room, NULL), 0);
+	assert_int_equal(confinfo_notifier_set_conf(n, "conf3", room, NULL),
+			 ENOSPC);
+	assert_null(confinfo_notifier_conf(n, "conf3"));
+	/* Removal. */
+	assert_int_equal(confinfo_notifier_remove_conf(n, "conf1"), 0);
+	assert_true(c.removed);
+	assert_null(confinfo_notifier_conf(n, "conf1"));
+	assert_int_equal(confinfo_notifier_remove_conf(n, "conf1"), ENOENT);
+	assert_int_equal(confinfo_notifier_set_conf(n, "conf3", room, NULL), 0);
+	assert_int_equal(confinfo_notifier_sub_count(n), 0);
+	confinfo_notifier_free(n);
+	confinfo_conf_free(plain);
+	confinfo_conf_free(room);
+	libre_close();
+}
+
+static void test_bad_conferences(void **state)
+{
+	struct changes c = {0};
+	struct confinfo_notifier *n;
+	struct confinfo_conf *plain = tu_decode_str(doc_plain);
+	struct confinfo_conf *partial = tu_decode_str(doc_partial);
+	char longname[CONFINFO_NOTIFIER_NAME_MAX + 2];
+	static const char *const bad[] = {"",    ".hidden",     "a/b",
+					  "a b", "caf\xc3\xa9", "x;y"};
+	(void)state;
+
+	assert_int_equal(libre_init(), 0);
+	n = new_notifier(&c, 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(
+		    confinfo_notifier_set_conf(n, bad[i], plain, NULL), EINVAL);
+	memset(longname, 'a', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	assert_int_equal(confinfo_notifier_set_conf(n, longname, plain, NULL),
+			 EINVAL);
+	longname[sizeof(longname) - 2] = '\0'; /* exactly the maximum */
+	assert_int_equal(confinfo_notifier_set_conf(n, longname, plain, NULL),
+			 0);
+	assert_int_equal(
+	    confinfo_notifier_set_conf(n, "ok-name_1.2~+", plain, NULL), 0);
+	/* A partial document is not a state. */
+	assert_int_equal(confinfo_notifier_set_conf(n, "conf1", partial, NULL),
+			 EINVAL);
+	assert_int_equal(confinfo_notifier_set_conf(n, "conf1", NULL, NULL),
+			 EINVAL);
+	assert_int_equal(c.count, 2);
+	confinfo_notifier_free(n);
+	confinfo_conf_free(plain);
+	confinfo_conf_free(partial);
+	libre_close();
+}
+
+/* ------------------------------------------------------------------ */
+/* Configuration errors. */
+
+static int alloc_with(struct confinfo_notifier_config *cfg,
+		      struct confinfo_diag *diag)
+{
+	struct confinfo_notifier *n = NULL;
+	int err;
+
+	memset(diag, 0, sizeof(*diag));
+	err = confinfo_notifier_alloc(&n, cfg, diag);
+	confinfo_notifier_free(n);
+	return err;
+}
+
+static void test_config_errors(void **state)
+{
+	struct confinfo_notifier_config cfg;
+	struct confinfo_notifier *n = NULL;
+	struct confinfo_diag diag;
+	static const char *const allow[] = {"sip:alice@example.com",
+					    "not a uri"};
+	char path[] = "/tmp/confinfo-auth-XXXXXX";
+	FILE *f;
+	int fd;
+	(void)state;
+
+	assert_int_equal(libre_init(), 0);
+	confinfo_notifier_config_default(&cfg);
+	cfg.expires_min = 4000; /* above the default 3600 */
+	assert_int_equal(alloc_with(&cfg, &diag), EINVAL);
+	assert_non_null(strstr(diag.message, "expiry"));
+
+	confinfo_notifier_config_default(&cfg);
+	cfg.allow = allow;
+	cfg.allow_count = 2;
+	assert_int_equal(alloc_with(&cfg, &diag), EINVAL);
+	assert_non_null(strstr(diag.message, "not a uri"));
+
+	confinfo_notifier_config_default(&cfg);
+	cfg.chat_room = "{name}@conference";
+	assert_int_equal(alloc_with(&cfg, &diag), EINVAL);
+	assert_non_null(strstr(diag.message, "scheme"));
+
+	confinfo_notifier_config_default(&cfg);
+	cfg.auth_file = "/nonexistent/confinfo-users";
+	assert_int_equal(alloc_with(&cfg, &diag), ENOENT);
+
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fputs("# users\nalice:localhost:0123456789abcdef0123456789abcdef\n"
+	      "bob:localhost:0123\n",
+	      f);
+	fclose(f);
+	confinfo_notifier_config_default(&cfg);
+	cfg.auth_file = path;
+	assert_int_equal(alloc_with(&cfg, &diag), EINVAL);
+	assert_int_equal(diag.line, 3);
+	assert_non_null(strstr(diag.message, "HA1"));
+	unlink(path);
+
+	confinfo_notifier_config_default(&cfg);
+	assert_int_equal(confinfo_notifier_alloc(&n, &cfg, NULL), 0);
+	memset(&diag, 0, sizeof(diag));
+	assert_int_equal(
+	    confinfo_notifier_listen(n, "sctp:127.0.0.1:5060", &diag), EINVAL);
+	memset(&diag, 0, sizeof(diag));
+	assert_int_equal(confinfo_notifier_listen(n, "udp:nowhere", &diag),
+			 EINVAL);
+	memset(&diag, 0, sizeof(diag));
+	assert_int_equal(
+	    confinfo_notifier_listen(n, "tls:127.0.0.1:5061", &diag), EINVAL);
+	assert_non_null(strstr(diag.message, "certificate"));
+	confinfo_notifier_free(n);
+	libre_close();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_sched_order),
+	    cmocka_unit_test(test_chat_room_template),
+	    cmocka_unit_test(test_changes_and_removal),
+	    cmocka_unit_test(test_bad_conferences),
+	    cmocka_unit_test(test_config_errors),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
