@@ -63,6 +63,29 @@ void confinfo_xml_limits_default(struct confinfo_xml_limits *lim);
  *
  * Decoding checks what a single document can be checked for. Whether a
  * partial document fits a state is merge's business (merge.h).
+ *
+ * Lexical rules, where the schema leaves a choice:
+ * - version, user-count and maximum-user-count: ASCII digits only, with
+ *   surrounding XML whitespace; no sign (XML Schema 1.0 section 3.3.22),
+ *   at most 4294967295;
+ * - enumerations match exactly (no whitespace); anyURI values (entity
+ *   keys included), dateTime and the two list types are whitespace
+ *   collapsed; other strings are kept as written;
+ * - `when` must be an xs:dateTime and `languages` xs:language tokens, so
+ *   that everything decoded can be encoded again;
+ * - a deleted element's children are dropped with a warning; a partial
+ *   state inside an element without a state attribute of its own (such as
+ *   conf-uris in the atomic conference-description) is refused;
+ * - attributes on text-only elements, elements in no namespace, and
+ *   unprefixed or RFC 4575-namespace attributes not in the schema are
+ *   refused; comments and processing instructions are not kept;
+ * - besides the limits above, an element may carry at most 256
+ *   attributes (libxml2 checks duplicates in quadratic time), and text
+ *   without markup may not run longer than max_string + max_ext + 4 KiB;
+ *   sidebars-by-val nest at most 8 deep.
+ *
+ * Thread safety: decoding different documents in parallel is safe once
+ * xmlInitParser() has been called from the main thread.
  */
 int confinfo_xml_decode(struct confinfo_conf **confp, const char *buf,
 			size_t len, const struct confinfo_xml_limits *lim,

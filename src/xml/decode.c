@@ -11,6 +11,9 @@
  * - No DTD ever: the DOCTYPE callback stops the parser before the internal
  *   subset is read, so no entity is ever declared, let alone expanded or
  *   loaded (no XML_PARSE_NOENT, no XML_PARSE_DTDLOAD, XML_PARSE_NONET).
+ *   After an earlier fatal error libxml2 may still read a DTD on its own,
+ *   callbacks off; then entity references resolve to nothing (getEntity
+ *   answers NULL) and the reader feeds it no more input.
  * - No transcoding: the XML declaration is checked first, before libxml2
  *   sees it, and only UTF-8 passes; XML_PARSE_IGNORE_ENC then keeps
  *   libxml2 from switching encodings, so every byte is decoded (and

@@ -17,7 +17,7 @@
 
 #include "model/alloc.h"
 #include "xml/decode_int.h"
-#include "xml/encode.h" /* CI_ENC_MAX_SIDEBAR_NESTING */
+#include "xml/encode.h" /* CI_XML_MAX_SIDEBAR_NESTING */
 
 #define REPEAT   0x80u
 #define SLOT_ANY (0x7Fu | REPEAT)
@@ -740,7 +740,7 @@ static bool too_nested(const struct dec *d)
 
 	for (unsigned i = 0; i < d->nframes; i++)
 		confs += d->frames[i].kind == K_CONF;
-	return confs > CI_ENC_MAX_SIDEBAR_NESTING;
+	return confs > CI_XML_MAX_SIDEBAR_NESTING;
 }
 
 static int child_start(struct dec *d, struct dec_frame *f,
@@ -758,7 +758,7 @@ static int child_start(struct dec *d, struct dec_frame *f,
 			return dec_fail_tag(d, EBADMSG,
 					    "<sidebars-by-val> nested more "
 					    "than %d deep",
-					    CI_ENC_MAX_SIDEBAR_NESTING);
+					    CI_XML_MAX_SIDEBAR_NESTING);
 		if (e == E_SIP &&
 		    ((struct confinfo_call_info *)f->obj)->ext.elem_count)
 			return dec_fail_tag(d, EBADMSG,

@@ -6,10 +6,10 @@
 
 #include "model/alloc.h"
 #include "xml/decode_int.h"
-/* The lexical checks the encoder applies (ci_enc_datetime_ok(),
- * ci_enc_languages_ok()): what one refuses to write, the other refuses
+/* The lexical checks the encoder applies (ci_xml_datetime_ok(),
+ * ci_xml_languages_ok()): what one refuses to write, the other refuses
  * to read. */
-#include "xml/encode.h"
+#include "xml/lexical.h"
 
 static int invalid(struct dec *d, const struct dec_frame *f, const char *s,
 		   size_t n, const char *what)
@@ -64,13 +64,13 @@ static int end_leaf(struct dec *d, const struct dec_frame *f)
 	case L_DATETIME:
 		n = dec_collapse(s, n);
 		s[n] = '\0';
-		if (!ci_enc_datetime_ok(s))
+		if (!ci_xml_datetime_ok(s))
 			return invalid(d, f, s, n, "not an xs:dateTime");
 		return set_str(d, f->obj, s, n);
 	case L_LANGUAGES:
 		n = dec_collapse(s, n);
 		s[n] = '\0';
-		if (!ci_enc_languages_ok(s))
+		if (!ci_xml_languages_ok(s))
 			return invalid(d, f, s, n,
 				       "not a list of xs:language tags");
 		return set_str(d, f->obj, s, n);

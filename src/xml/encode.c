@@ -56,7 +56,7 @@ void ci_enc_exec(struct ci_enc *e, const char *open, size_t on,
 	if (!x)
 		return;
 	/* xs:dateTime: a malformed one would make the document invalid. */
-	if (x->when && !ci_enc_datetime_ok(x->when))
+	if (x->when && !ci_xml_datetime_ok(x->when))
 		ci_buf_fail(&e->b, EINVAL);
 	ci_buf_put(&e->b, open, on);
 	ci_enc_ext_attrs(e, &x->ext);
@@ -248,7 +248,7 @@ static void enc_sidebars_by_val(struct ci_enc *e,
 
 	if (!sv)
 		return;
-	if (nesting >= CI_ENC_MAX_SIDEBAR_NESTING) {
+	if (nesting >= CI_XML_MAX_SIDEBAR_NESTING) {
 		ci_buf_fail(&e->b, EINVAL);
 		return;
 	}

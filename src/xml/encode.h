@@ -12,12 +12,8 @@
 
 #include "confinfo/model.h"
 #include "xml/buf.h"
+#include "xml/lexical.h"
 
-/* Nesting of sidebars-by-val entries (each a whole conference) that the
- * encoder follows before giving up with EINVAL: it bounds the recursion,
- * and a deeper document would be refused by the decoder's depth limit
- * anyway. */
-#define CI_ENC_MAX_SIDEBAR_NESTING 8
 
 struct ci_enc {
 	struct ci_buf b;
@@ -149,10 +145,5 @@ static inline void ci_enc_no_ext_elems(struct ci_enc *e,
 		ci_buf_fail(&e->b, EINVAL);
 }
 
-/* encode_check.c: lexical checks of the typed values the schema
- * constrains beyond "a string". */
-bool ci_enc_ncname_ok(const char *s);
-bool ci_enc_datetime_ok(const char *s);
-bool ci_enc_languages_ok(const char *s);
 
 #endif

@@ -34,7 +34,7 @@ struct pfx {
 /* Could @p p be bound to a namespace on this element by a declaration? */
 static bool prefix_usable(const char *p)
 {
-	return p && ci_enc_ncname_ok(p) && strcmp(p, "xml") != 0 &&
+	return p && ci_xml_ncname_ok(p) && strcmp(p, "xml") != 0 &&
 	       strcmp(p, "xmlns") != 0;
 }
 
@@ -90,7 +90,7 @@ static bool attr_ok(const struct confinfo_ext *ext, size_t i)
 	if (!a->ns || !a->ns[0] || strcmp(a->ns, CONFINFO_NS) == 0 ||
 	    strcmp(a->ns, XMLNS_NS) == 0)
 		return false;
-	if (!a->value || !ci_enc_ncname_ok(a->name))
+	if (!a->value || !ci_xml_ncname_ok(a->name))
 		return false;
 	/* Two attributes with one expanded name: not namespace-well-formed. */
 	for (j = 0; j < i; j++)

@@ -147,7 +147,7 @@ static void enc_user(struct ci_enc *e, const struct confinfo_user *u,
 	enc_roles(e, u->roles);
 	if (u->languages) {
 		/* xs:list of xs:language */
-		if (!ci_enc_languages_ok(u->languages))
+		if (!ci_xml_languages_ok(u->languages))
 			ci_buf_fail(&e->b, EINVAL);
 		CI_ENC_LEAF(e, "languages", u->languages);
 	}

@@ -217,7 +217,7 @@ static void test_sidebar_nesting_limit(void **state)
 	int i;
 
 	(void)state;
-	for (i = 0; i < CI_ENC_MAX_SIDEBAR_NESTING; i++) {
+	for (i = 0; i < CI_XML_MAX_SIDEBAR_NESTING; i++) {
 		at->sidebars_by_val = NEW(sidebars_by_val);
 		sb = et_conf("sip:sb@example.com", 0);
 		APPEND(at->sidebars_by_val->entries, sb);

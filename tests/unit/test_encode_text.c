@@ -219,13 +219,13 @@ static void test_typed_value_checks(void **state)
 		confinfo_conf_free(c);
 	}
 	for (i = 0; i < sizeof(bad_when) / sizeof(*bad_when); i++)
-		assert_false(ci_enc_datetime_ok(bad_when[i]));
+		assert_false(ci_xml_datetime_ok(bad_when[i]));
 	for (i = 0; i < sizeof(bad_lang) / sizeof(*bad_lang); i++)
-		assert_false(ci_enc_languages_ok(bad_lang[i]));
-	assert_true(ci_enc_ncname_ok("\xc3\xa9t\xc3\xa9-1.x"));
-	assert_false(ci_enc_ncname_ok("-a"));
-	assert_false(ci_enc_ncname_ok("a:b"));
-	assert_false(ci_enc_ncname_ok(""));
+		assert_false(ci_xml_languages_ok(bad_lang[i]));
+	assert_true(ci_xml_ncname_ok("\xc3\xa9t\xc3\xa9-1.x"));
+	assert_false(ci_xml_ncname_ok("-a"));
+	assert_false(ci_xml_ncname_ok("a:b"));
+	assert_false(ci_xml_ncname_ok(""));
 }
 
 static int group_teardown(void **state)

@@ -1,5 +1,5 @@
 /*
- * Encoder, lexical checks of typed values.
+ * Lexical checks of typed values, for the decoder and the encoder.
  *
  * The model keeps typed values as the strings a document held, but a
  * program may put anything there. Writing a value the schema's type
@@ -13,7 +13,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "xml/encode.h"
+#include "xml/buf.h" /* ci_utf8_xml_char() */
+#include "xml/lexical.h"
 
 /* XML 1.0 fifth edition, productions [4] and [4a], without ':' (an NCName
  * of Namespaces in XML). libxml2 applies these by default. */
@@ -35,7 +36,7 @@ static bool name_char(uint32_t c)
 	       (c >= 0x300 && c <= 0x36F) || (c >= 0x203F && c <= 0x2040);
 }
 
-bool ci_enc_ncname_ok(const char *s)
+bool ci_xml_ncname_ok(const char *s)
 {
 	uint32_t c;
 	size_t n;
@@ -87,7 +88,7 @@ static int days_in_month(unsigned year_mod400, int month)
  * years); 24:00:00 is allowed for the end of a day; offsets are at most
  * 14:00.
  */
-bool ci_enc_datetime_ok(const char *s)
+bool ci_xml_datetime_ok(const char *s)
 {
 	const char *p = s, *y;
 	unsigned ymod = 0;
@@ -148,7 +149,7 @@ static bool is_list_space(char c)
  * A whitespace-separated list (possibly empty) of xs:language, whose
  * pattern is [a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*.
  */
-bool ci_enc_languages_ok(const char *s)
+bool ci_xml_languages_ok(const char *s)
 {
 	const char *p = s;
 	size_t n;
