@@ -7,8 +7,9 @@
 # build-fuzz/fuzz beside this script's repository; build it with
 #   CC=clang cmake -S . -B build-fuzz -DCONFINFO_FUZZ=ON -DBUILD_TESTING=OFF \
 #         -DCONFINFO_BENCH=OFF && cmake --build build-fuzz -j2).
-# This script builds nothing. Each target fuzz_NAME starts from a copy of
-# fuzz/seeds/NAME/ (the seeds themselves are never modified) and uses
+# This script builds nothing. Each target fuzz_NAME starts from seeds made
+# from tests/vectors by update-seeds.sh, fuzz/seeds/NAME/ and the earlier
+# reproducers fuzz/crashes/NAME-* (none of them is modified), and uses
 # fuzz/NAME.dict when there is one. Crash, leak, timeout and OOM
 # reproducers are saved in $CONFINFO_FUZZ_ARTIFACTS (default
 # fuzz/crashes/) as NAME-crash-<sha1> etc.; reproduce one with
@@ -46,16 +47,25 @@ trap 'rm -rf "$work"' EXIT
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 
+# Seeds: generated from tests/vectors (decode, merge), committed ones
+# (fuzz/seeds/NAME, e.g. uri), and every earlier finding of the target as a
+# regression input.
+CONFINFO_SEEDS_OUT=$work/generated bash "$here/update-seeds.sh" >/dev/null
+
 failed=()
 for bin in "${targets[@]}"; do
 	target=$(basename "$bin")
 	name=${target#fuzz_}
 	corpus=$work/$name
 	mkdir -p "$corpus"
-	if [ -d "$here/seeds/$name" ]; then
-		cp -R "$here/seeds/$name/." "$corpus/"
-	else
-		echo "$0: warning: no seeds in fuzz/seeds/$name" >&2
+	for dir in "$work/generated/$name" "$here/seeds/$name"; do
+		[ -d "$dir" ] && cp -R "$dir/." "$corpus/"
+	done
+	for f in "$here/crashes/$name"-*; do
+		cp "$f" "$corpus/"
+	done
+	if [ -z "$(ls -A "$corpus")" ]; then
+		echo "$0: warning: no seeds for $target" >&2
 	fi
 	args=(-max_total_time="$seconds" -timeout=25 -rss_limit_mb=2048
 		-print_final_stats=1 -artifact_prefix="$artifacts/$name-")
