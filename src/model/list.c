@@ -196,18 +196,34 @@ long confinfo_list_pos(const struct confinfo_list *list, const char *key)
 
 int confinfo_list_append(struct confinfo_list *list, void *item)
 {
+	const char *key;
+	uint32_t h;
+	struct slot *s;
 	int err;
 
 	if (!list || !item || !confinfo_item_key(item))
 		return EINVAL;
-	if (confinfo_list_find(list, confinfo_item_key(item)))
-		return EEXIST;
+	key = confinfo_item_key(item);
+	/* Reserve first so that the index cannot be rebuilt between the
+	 * duplicate probe and the insert: one probe does both jobs (this is
+	 * the decoder's hot path for every user, endpoint and media). */
 	err = confinfo_list_reserve(list, 1);
 	if (err)
 		return err;
+	if (!list->index) {
+		if (scan_pos(list, key) >= 0)
+			return EEXIST;
+		list->items[list->count++] = item;
+		return 0;
+	}
+	h = key_hash(key);
+	s = index_lookup(list->index, key, h);
+	if (s->item)
+		return EEXIST;
+	s->hash = h;
+	s->item = item;
+	list->index->used++;
 	list->items[list->count++] = item;
-	if (list->index)
-		index_put(list->index, item);
 	return 0;
 }
 
