@@ -109,6 +109,7 @@ static int vrecord(struct dec *d, int err, unsigned line, unsigned col,
 	if (d->err)
 		return d->err;
 	d->err = err;
+	d->text_mode = TM_IGNORE;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	confinfo_diag_fail(d->diag, err, line, col, "%s", msg);
 	return err;
@@ -242,39 +243,29 @@ void dec_tag_pos(const struct dec *d, unsigned *line, unsigned *col)
  * The frame stack and the text buffer.
  * ------------------------------------------------------------------- */
 
-struct dec_frame *dec_push(struct dec *d, enum dec_kind kind,
-			   const xmlChar *name, void *obj)
+/* dec_push() when the stack is full: grow it, then push. */
+struct dec_frame *dec_push_grow(struct dec *d, enum dec_kind kind,
+				const xmlChar *name, void *obj)
 {
-	struct dec_frame *f;
+	unsigned cap = d->frames_cap * 2;
+	struct dec_frame *frames;
 
-	if (d->nframes == d->frames_cap) {
-		unsigned cap = d->frames_cap * 2;
-		struct dec_frame *frames;
-
-		/* The first frames live inside struct dec: most documents
-		 * never need the heap for them. */
-		if (d->frames == d->inline_frames) {
-			frames = ci_malloc(cap * sizeof(*frames));
-			if (frames)
-				memcpy(frames, d->frames,
-				       d->nframes * sizeof(*frames));
-		} else {
-			frames = ci_realloc(d->frames, cap * sizeof(*frames));
-		}
-		if (!frames) {
-			dec_nomem(d);
-			return NULL;
-		}
-		d->frames = frames;
-		d->frames_cap = cap;
+	/* The first frames live inside struct dec: most documents never
+	 * need the heap for them. */
+	if (d->frames == d->inline_frames) {
+		frames = ci_malloc(cap * sizeof(*frames));
+		if (frames)
+			memcpy(frames, d->frames, d->nframes * sizeof(*frames));
+	} else {
+		frames = ci_realloc(d->frames, cap * sizeof(*frames));
 	}
-	f = &d->frames[d->nframes++];
-	memset(f, 0, sizeof(*f));
-	f->kind = (unsigned char)kind;
-	f->name = name;
-	f->obj = obj;
-	f->state = CONFINFO_STATE_FULL;
-	return f;
+	if (!frames) {
+		dec_nomem(d);
+		return NULL;
+	}
+	d->frames = frames;
+	d->frames_cap = cap;
+	return dec_push(d, kind, name, obj);
 }
 
 int dec_text_reserve(struct dec *d, size_t size)
@@ -341,49 +332,75 @@ static void on_end(void *ctx, const xmlChar *local, const xmlChar *prefix,
 	if (d->err)
 		return;
 	d->depth--;
-	if (d->cap.dst)
-		dec_capture_end(d, local, prefix);
-	else if (d->skip)
-		d->skip--;
-	else
+	if (d->cap.dst) {
+		if (!dec_capture_end(d, local, prefix) && !d->cap.dst)
+			d->text_mode = TM_BLANK; /* back in our element */
+	} else if (d->skip) {
+		if (!--d->skip)
+			d->text_mode = TM_BLANK; /* back in the deleted one */
+	} else {
 		dec_elem_end(d);
+	}
 }
 
-static void on_chars(void *ctx, const xmlChar *s, int len)
+/* on_chars() beyond its two common cases. Out of line, so that the
+ * common cases need no stack frame. */
+__attribute__((noinline)) static void chars_slow(struct dec *d,
+						 const xmlChar *s, int len)
 {
-	struct dec *d = ctx;
-	const struct dec_frame *f;
-
 	if (d->err || len <= 0)
 		return;
-	if (d->cap.dst) {
+	switch ((enum dec_text)d->text_mode) {
+	case TM_IGNORE:
+		return;
+	case TM_CAPTURE:
 		dec_capture_text(d, s, (size_t)len);
 		return;
-	}
-	if (d->skip || !d->nframes)
+	case TM_BLANK:
+		dec_fail_here(d, EBADMSG,
+			      "text not allowed in <%s>: its content is "
+			      "elements only",
+			      d->frames[d->nframes - 1].name);
 		return;
-	f = &d->frames[d->nframes - 1];
-	if (f->kind != K_LEAF) {
-		/* The common case: indentation between elements. */
-		if (!dec_is_space(s, (size_t)len))
-			dec_fail_here(d, EBADMSG,
-				      "text not allowed in <%s>: its content "
-				      "is elements only",
-				      f->name);
-		return;
+	case TM_TEXT:
+		break;
 	}
 	/* Checked as the text grows: never hold more than the limit. */
 	if ((size_t)len > d->lim.max_string - d->text_len) {
 		dec_fail_here(d, EBADMSG,
 			      "text of <%s> longer than the limit of %zu bytes",
-			      f->name, d->lim.max_string);
+			      d->frames[d->nframes - 1].name,
+			      d->lim.max_string);
 		return;
 	}
-	if (d->text_len + (size_t)len >= d->text_cap &&
-	    dec_text_reserve(d, d->text_len + (size_t)len + 1))
+	if (dec_text_reserve(d, d->text_len + (size_t)len + 1))
 		return;
 	memcpy(d->text + d->text_len, s, (size_t)len);
 	d->text_len += (size_t)len;
+}
+
+/*
+ * Text. The mode says what it is where it occurs (no failure is ever
+ * pending in TM_BLANK or TM_TEXT: recording one sets TM_IGNORE). The two
+ * common cases are handled here, everything else in chars_slow():
+ * indentation in a complex element (blank, so nothing to do), and the
+ * value of a leaf that fits the text buffer and the string limit.
+ */
+static void on_chars(void *ctx, const xmlChar *s, int len)
+{
+	struct dec *d = ctx;
+	size_t n = len > 0 ? (size_t)len : 0;
+
+	if (d->text_mode == TM_BLANK && dec_is_space(s, n))
+		return;
+	if (d->text_mode == TM_TEXT && n &&
+	    n <= d->lim.max_string - d->text_len &&
+	    d->text_len + n < d->text_cap) {
+		memcpy(d->text + d->text_len, s, n);
+		d->text_len += n;
+		return;
+	}
+	chars_slow(d, s, len);
 }
 
 /* Everything DTD-related: refused. With the DOCTYPE callback stopping the
@@ -496,6 +513,7 @@ static void on_xml_error(void *ctx, dec_xml_error *e)
 	}
 	if (d->err)
 		return;
+	d->text_mode = TM_IGNORE;
 	/* No xmlStopParser() here: libxml2 may still be inside the routine
 	 * that raised the error. Fatal errors disable the SAX callbacks by
 	 * themselves, and ours ignore everything once d->err is set. */
@@ -592,6 +610,8 @@ static int parse(struct dec *d, const char *buf, size_t len)
 	d->ns = xmlDictLookup(d->ctxt->dict, BAD_CAST CONFINFO_NS, -1);
 	if (!d->ns)
 		return dec_nomem(d);
+	if (dec_names_init(d))
+		return d->err;
 	xmlParseDocument(d->ctxt);
 	if (!d->err && (!d->done || !d->ctxt->wellFormed))
 		dec_fail_here(d, EBADMSG, "not a complete XML document");

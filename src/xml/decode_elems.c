@@ -22,9 +22,6 @@
 #define REPEAT   0x80u
 #define SLOT_ANY (0x7Fu | REPEAT)
 
-/* The unprefixed attributes of our elements (attributeFormDefault is
- * unqualified, so they are in no namespace). */
-enum { A_ENTITY, A_STATE, A_VERSION, A_LABEL, A_ID, A_COUNT };
 #define BIT(a) (1u << (a))
 
 static const char *const attr_names[A_COUNT] = {"entity", "state", "version",
@@ -265,33 +262,6 @@ static int count(struct dec *d, enum dec_kind kind, const xmlChar *name)
 	return 0;
 }
 
-/* Which of our attributes @p name is (A_COUNT: none). */
-static unsigned attr_lookup(const xmlChar *name)
-{
-	unsigned k;
-
-	switch (name[0]) {
-	case 'e':
-		k = A_ENTITY;
-		break;
-	case 's':
-		k = A_STATE;
-		break;
-	case 'v':
-		k = A_VERSION;
-		break;
-	case 'l':
-		k = A_LABEL;
-		break;
-	case 'i':
-		k = A_ID;
-		break;
-	default:
-		return A_COUNT;
-	}
-	return strcmp((const char *)name, attr_names[k]) ? A_COUNT : k;
-}
-
 static int scan_attrs(struct dec *d, const struct dec_start *st,
 		      unsigned allowed, struct confinfo_ext *ext,
 		      struct attrs *av)
@@ -314,7 +284,7 @@ static int scan_attrs(struct dec *d, const struct dec_start *st,
 				return d->err;
 			continue;
 		}
-		k = attr_lookup(a[0]);
+		k = dec_attr_of(d, a[0]);
 		if (!(allowed & BIT(k)))
 			k = A_COUNT;
 		if (k == A_COUNT)
@@ -553,6 +523,7 @@ static int foreign_start(struct dec *d, struct dec_frame *f,
 				    "elements, not both");
 	if (order(d, f, SLOT_ANY, st->local))
 		return d->err;
+	d->text_mode = TM_CAPTURE;
 	return dec_capture_begin(d, ext_of((enum dec_kind)f->kind, f->obj), st);
 }
 
@@ -816,6 +787,7 @@ int dec_elem_start(struct dec *d, const struct dec_start *st)
 				     dec_describe(f, desc, sizeof(desc)));
 		f->warned = true;
 		d->skip = 1;
+		d->text_mode = TM_IGNORE;
 		return 0;
 	}
 	if (!dec_is_ours(d, st->uri))

@@ -51,7 +51,9 @@ static int end_leaf(struct dec *d, const struct dec_frame *f)
 	size_t n = d->text_len;
 	char *s;
 
-	if (dec_text_reserve(d, n + 1))
+	/* Room for the NUL: on_chars() keeps one spare byte, so this only
+	 * allocates for a leaf whose text is the first and empty. */
+	if (n >= d->text_cap && dec_text_reserve(d, n + 1))
 		return d->err;
 	s = d->text;
 	s[n] = '\0';
@@ -147,8 +149,6 @@ static int end_elem(struct dec *d, const struct dec_frame *f)
 	bool deleted = f->state == CONFINFO_STATE_DELETED;
 
 	switch ((enum dec_kind)f->kind) {
-	case K_LEAF:
-		return end_leaf(d, f);
 	case K_URIS:
 		/* entry+ in the schema; a deleted list keeps none (its
 		 * children are ignored), which section 4.4 asks for. */
@@ -193,10 +193,14 @@ static int end_elem(struct dec *d, const struct dec_frame *f)
 
 int dec_elem_end(struct dec *d)
 {
+	const struct dec_frame *f;
+
 	if (!d->nframes)
 		return 0;
-	if (end_elem(d, &d->frames[d->nframes - 1]))
+	f = &d->frames[d->nframes - 1];
+	if (f->kind == K_LEAF ? end_leaf(d, f) : end_elem(d, f))
 		return d->err;
-	d->nframes--;
+	/* Every parent is a complex element: blanks only, again. */
+	d->text_mode = --d->nframes ? TM_BLANK : TM_IGNORE;
 	return 0;
 }

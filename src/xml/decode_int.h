@@ -160,12 +160,26 @@ struct dec_capture {
 };
 
 #define DEC_INLINE_FRAMES 16
-#define DEC_NAME_CACHE    64 /* a power of two */
+#define DEC_NAME_SLOTS    128 /* a power of two, > 2 * E_COUNT */
 
-/* A local name libxml2 handed us, and which element of ours it names. */
+/* The unprefixed attributes of our elements (attributeFormDefault is
+ * unqualified, so they are in no namespace). */
+enum dec_attr { A_ENTITY, A_STATE, A_VERSION, A_LABEL, A_ID, A_COUNT };
+
+/* What a text event means where it occurs, kept up to date as elements
+ * open and close so that on_chars() (which runs for every run of
+ * indentation) decides with one test. */
+enum dec_text {
+	TM_IGNORE,  /* outside the root, or inside a skipped subtree */
+	TM_BLANK,   /* in a complex element: whitespace only */
+	TM_TEXT,    /* in a K_LEAF element: accumulated as its value */
+	TM_CAPTURE, /* in a foreign subtree: copied into the fragment */
+};
+
+/* One of our element names as interned in the parser's dictionary. */
 struct dec_name {
-	const xmlChar *name;
-	unsigned char elem; /* enum dec_elem */
+	const xmlChar *name; /* NULL: empty slot */
+	unsigned char elem;  /* enum dec_elem */
 };
 
 struct dec {
@@ -175,6 +189,7 @@ struct dec {
 	struct confinfo_diag *diag;
 	int err;   /* first failure; once set, every event is ignored */
 	bool done; /* the root element has been closed */
+	unsigned char text_mode; /* enum dec_text */
 	struct confinfo_conf *conf;
 	/* A uri-type entry is keyed by its <uri> child, so it joins its list
 	 * only once that is read; until then it is held here. Entries do not
@@ -190,7 +205,12 @@ struct dec {
 	size_t ext_bytes;                        /* foreign XML kept */
 	struct dec_capture cap;
 	struct dec_frame inline_frames[DEC_INLINE_FRAMES];
-	struct dec_name names[DEC_NAME_CACHE];
+	/* Our element and attribute names, interned in ctxt->dict before
+	 * parsing: libxml2 hands local names over as pointers into that
+	 * dictionary, so a name is recognised by its address (an open
+	 * addressing table for elements; five pointers for attributes). */
+	struct dec_name names[DEC_NAME_SLOTS];
+	const xmlChar *attr_names[A_COUNT];
 };
 
 /* decode.c: failures, positions, shared buffers. */
@@ -208,9 +228,27 @@ int dec_nomem(struct dec *d);
 void dec_warn_tag(struct dec *d, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void dec_tag_pos(const struct dec *d, unsigned *line, unsigned *col);
-struct dec_frame *dec_push(struct dec *d, enum dec_kind kind,
-			   const xmlChar *name, void *obj);
+struct dec_frame *dec_push_grow(struct dec *d, enum dec_kind kind,
+				const xmlChar *name, void *obj);
 int dec_text_reserve(struct dec *d, size_t size);
+
+/* Push the frame of an element that opens (NULL on ENOMEM, recorded).
+ * Inline: it runs for every element; growing is out of line. */
+static inline struct dec_frame *dec_push(struct dec *d, enum dec_kind kind,
+					 const xmlChar *name, void *obj)
+{
+	struct dec_frame *f;
+
+	if (d->nframes == d->frames_cap)
+		return dec_push_grow(d, kind, name, obj);
+	f = &d->frames[d->nframes++];
+	*f = (struct dec_frame){.obj = obj,
+				.name = name,
+				.kind = (unsigned char)kind,
+				.state = CONFINFO_STATE_FULL};
+	d->text_mode = kind == K_LEAF ? TM_TEXT : TM_BLANK;
+	return f;
+}
 
 static inline bool dec_is_ours(const struct dec *d, const xmlChar *uri)
 {
@@ -237,9 +275,46 @@ int dec_check_encoding(struct dec *d, const unsigned char *p, size_t len);
 /* The xmlInputReadCallback over a struct dec_reader. */
 int dec_read_chunk(void *ctx, char *buf, int len);
 
-/* decode_names.c: which of our elements a local name is (E_UNKNOWN if
- * none). */
-enum dec_elem dec_elem_of(struct dec *d, const xmlChar *name);
+/* decode_names.c: our names. */
+/* Intern our element and attribute names in d->ctxt->dict (ENOMEM). */
+int dec_names_init(struct dec *d);
+/* Which of our elements @p name is, by its text (E_UNKNOWN if none). */
+enum dec_elem dec_elem_lookup(const xmlChar *name);
+/* Which of our attributes @p name is, by its text (A_COUNT if none). */
+enum dec_attr dec_attr_lookup(const xmlChar *name);
+
+static inline size_t dec_name_slot(const xmlChar *name)
+{
+	uint64_t h = (uint64_t)(uintptr_t)name * UINT64_C(0x9E3779B97F4A7C15);
+
+	return (size_t)(h >> 57) & (DEC_NAME_SLOTS - 1);
+}
+
+/* Which of our elements a local name is (E_UNKNOWN if none). By address
+ * first; a name not found that way (not from the dictionary, or not ours)
+ * is looked up by its text, so the answer never depends on interning. */
+static inline enum dec_elem dec_elem_of(const struct dec *d,
+					const xmlChar *name)
+{
+	for (size_t i = dec_name_slot(name);;
+	     i = (i + 1) & (DEC_NAME_SLOTS - 1)) {
+		if (d->names[i].name == name)
+			return (enum dec_elem)d->names[i].elem;
+		if (!d->names[i].name)
+			return dec_elem_lookup(name);
+	}
+}
+
+/* Which of our attributes a local name is (A_COUNT if none), the same
+ * way. */
+static inline enum dec_attr dec_attr_of(const struct dec *d,
+					const xmlChar *name)
+{
+	for (unsigned k = 0; k < A_COUNT; k++)
+		if (d->attr_names[k] == name)
+			return (enum dec_attr)k;
+	return dec_attr_lookup(name);
+}
 
 /* decode_elems.c: the schema, at the start of an element. */
 int dec_elem_start(struct dec *d, const struct dec_start *st);
@@ -250,17 +325,37 @@ const char *dec_describe(const struct dec_frame *f, char *buf, size_t size);
 /* decode_end.c: the schema, at the end of an element. */
 int dec_elem_end(struct dec *d);
 
-/* True if @p s is XML whitespace only. Inline: it runs for every
- * whitespace run between elements. */
+/* True if @p s is XML whitespace only (byte by byte: the reference). */
+bool dec_is_space_bytes(const xmlChar *s, size_t len);
+
+/* True if @p s is XML whitespace only. Inline: it runs for every run of
+ * indentation between elements, which is nearly always a newline and a
+ * few spaces: that shape is recognised with two (overlapping) word
+ * compares; anything else is tested byte by byte. */
 static inline bool dec_is_space(const xmlChar *s, size_t len)
 {
-	const uint64_t ws =
-	    (1ull << ' ') | (1ull << '\t') | (1ull << '\n') | (1ull << '\r');
+	const uint64_t sp8 = 0x2020202020202020ull;
+	const uint32_t sp4 = 0x20202020u;
+	size_t n = len - 1; /* the spaces after the newline */
 
-	for (size_t i = 0; i < len; i++)
-		if (s[i] > ' ' || !(ws >> s[i] & 1))
-			return false;
-	return true;
+	if (len >= 5 && len <= 17 && s[0] == '\n') {
+		if (n >= 8) {
+			uint64_t a, b;
+
+			memcpy(&a, s + 1, 8);
+			memcpy(&b, s + len - 8, 8);
+			if (a == sp8 && b == sp8)
+				return true;
+		} else {
+			uint32_t a, b;
+
+			memcpy(&a, s + 1, 4);
+			memcpy(&b, s + len - 4, 4);
+			if (a == sp4 && b == sp4)
+				return true;
+		}
+	}
+	return dec_is_space_bytes(s, len);
 }
 
 /* decode_value.c: lexical spaces of the simple types. */

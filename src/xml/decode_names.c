@@ -1,10 +1,11 @@
 /*
- * Element names of the RFC 4575 schema: which one a local name is.
+ * Element and attribute names of the RFC 4575 schema: which one a local
+ * name is.
  */
 #include <stdint.h>
 #include <string.h>
 
-#include "xml/decode_int.h"
+#include "xml/decode_int.h" /* libxml/parser.h: xmlDictLookup() */
 
 static const char *const elem_names[E_COUNT] = {[E_UNKNOWN] = "",
 #define X(id, name) [E_##id] = name,
@@ -12,9 +13,12 @@ static const char *const elem_names[E_COUNT] = {[E_UNKNOWN] = "",
 #undef X
 };
 
+static const char *const attr_names[A_COUNT] = {"entity", "state", "version",
+						"label", "id"};
+
 /* Names are first told apart by length, so at most six comparisons run,
  * most of them decided by the first byte. */
-static enum dec_elem lookup(const xmlChar *name)
+enum dec_elem dec_elem_lookup(const xmlChar *name)
 {
 	const char *s = (const char *)name;
 	size_t len = strlen(s);
@@ -111,21 +115,43 @@ static enum dec_elem lookup(const xmlChar *name)
 	return E_UNKNOWN;
 }
 
-/*
- * libxml2 interns element names in its dictionary, so a name comes back as
- * the same pointer every time it occurs in a document: remember, per
- * pointer, which element it is, and compare strings only the first time.
- * The cache lives in struct dec, zeroed for every document, since another
- * document's dictionary may reuse an address for another name.
- */
-enum dec_elem dec_elem_of(struct dec *d, const xmlChar *name)
+enum dec_attr dec_attr_lookup(const xmlChar *name)
 {
-	uint64_t h = (uint64_t)(uintptr_t)name * UINT64_C(0x9E3779B97F4A7C15);
-	struct dec_name *c = &d->names[h >> 58 & (DEC_NAME_CACHE - 1)];
+	for (unsigned k = 0; k < A_COUNT; k++)
+		if (!strcmp((const char *)name, attr_names[k]))
+			return (enum dec_attr)k;
+	return A_COUNT;
+}
 
-	if (c->name != name) {
-		c->name = name;
-		c->elem = (unsigned char)lookup(name);
+/*
+ * libxml2 interns every local name it parses in the context's dictionary
+ * (xmlParseQName() returns dictionary strings), so once our names are in
+ * it too, each occurrence of one of them in the document arrives as the
+ * very pointer stored here, and dec_elem_of() / dec_attr_of() compare
+ * addresses instead of strings. Done per document: another context's
+ * dictionary may reuse an address for another name.
+ */
+int dec_names_init(struct dec *d)
+{
+	memset(d->names, 0, sizeof(d->names));
+	for (unsigned e = 1; e < E_COUNT; e++) {
+		const xmlChar *p =
+		    xmlDictLookup(d->ctxt->dict, BAD_CAST elem_names[e], -1);
+		size_t i;
+
+		if (!p)
+			return dec_nomem(d);
+		i = dec_name_slot(p);
+		while (d->names[i].name)
+			i = (i + 1) & (DEC_NAME_SLOTS - 1);
+		d->names[i].name = p;
+		d->names[i].elem = (unsigned char)e;
 	}
-	return (enum dec_elem)c->elem;
+	for (unsigned k = 0; k < A_COUNT; k++) {
+		d->attr_names[k] =
+		    xmlDictLookup(d->ctxt->dict, BAD_CAST attr_names[k], -1);
+		if (!d->attr_names[k])
+			return dec_nomem(d);
+	}
+	return 0;
 }

@@ -53,6 +53,14 @@ size_t dec_collapse(char *s, size_t len)
 	return n;
 }
 
+bool dec_is_space_bytes(const xmlChar *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (!is_space(s[i]))
+			return false;
+	return true;
+}
+
 /* Trim the XML whitespace around [*s, *s + *len). */
 static void trim(const char **s, size_t *len)
 {

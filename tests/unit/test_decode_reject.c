@@ -426,6 +426,40 @@ static void test_position_far(void **state)
 	assert_int_equal(diag.column, 4);
 }
 
+/* Indentation between elements is recognised by a fast path (a newline
+ * and a run of spaces, compared a word at a time): a non-blank byte hidden
+ * at any position of such a run must still be refused, and blank runs of
+ * every length accepted. */
+static void test_hidden_text_in_indentation(void **state)
+{
+	char doc[512], run[32];
+
+	(void)state;
+	for (size_t len = 1; len <= 20; len++) {
+		struct confinfo_conf *c = NULL;
+		struct confinfo_diag diag = {0};
+
+		memset(run, ' ', len);
+		run[0] = '\n';
+		run[len] = '\0';
+		snprintf(doc, sizeof(doc), "%s<users>%s</users>" DT_END,
+			 DT_ROOT, run);
+		assert_int_equal(dt_decode_mem(doc, strlen(doc), NULL, &diag,
+					       &c),
+				 0);
+		confinfo_conf_free(c);
+		for (size_t pos = 1; pos < len; pos++) {
+			run[pos] = 'x';
+			snprintf(doc, sizeof(doc), "%s<users>%s</users>" DT_END,
+				 DT_ROOT, run);
+			diag = dt_must_fail(doc, NULL, EBADMSG);
+			assert_non_null(strstr(diag.message,
+					       "text not allowed"));
+			run[pos] = ' ';
+		}
+	}
+}
+
 /* ---------------------------------------------------------------------
  * Arguments, truncation, quietness.
  * ------------------------------------------------------------------- */
@@ -548,6 +582,7 @@ int main(void)
 	    cmocka_unit_test(test_every_vector_listed),
 	    cmocka_unit_test(test_limits),
 	    cmocka_unit_test(test_position_far),
+	    cmocka_unit_test(test_hidden_text_in_indentation),
 	    cmocka_unit_test(test_arguments),
 	    cmocka_unit_test(test_truncations),
 	    cmocka_unit_test(test_libxml2_quiet),
