@@ -20,6 +20,7 @@
 #include "confinfo/chat.h"
 #include "confinfo/uri.h"
 #include "json.h"
+#include "room_doc.h"
 #include "room_policy.h"
 #include "util.h"
 #include "verdict.h"
@@ -62,12 +63,11 @@ enum {
 	OPT_USERS = 256,
 };
 
-/* What the command line asked for. */
+/* What the command line of `room` asked for. */
 struct room_opts {
 	bool json;
 	struct room_policy policy;
-	uint32_t users;         /* room: --users                     */
-	const char *conference; /* rooms: --conference               */
+	uint32_t users;
 };
 
 static int room_run(struct room_opts *o, const char *conf_s, const char *room_s)
@@ -152,7 +152,7 @@ out:
  * confinfo rooms
  * ------------------------------------------------------------------- */
 
-static int rooms_json(struct verdict_doc *vd)
+static int rooms_json(struct room_doc *vd)
 {
 	const struct confinfo_conf *doc = vd->conf;
 	json_t *obj = json_object(), *view = NULL, *rooms;
@@ -173,8 +173,7 @@ static int rooms_json(struct verdict_doc *vd)
 					       : json_null());
 	bad |= json_object_set_new(obj, "entity_matches",
 				   json_boolean(vd->entity_matches));
-	bad |=
-	    json_object_set_new(obj, "users", json_integer(vd->check.users));
+	bad |= json_object_set_new(obj, "users", json_integer(vd->check.users));
 	bad |= json_object_set(obj, "rooms", rooms ? rooms : json_array());
 	if (bad) {
 		err = ENOMEM;
@@ -187,7 +186,7 @@ out:
 	return err;
 }
 
-static int rooms_text(struct verdict_doc *vd)
+static int rooms_text(struct room_doc *vd)
 {
 	struct confinfo_chat_room *rooms = NULL;
 	size_t count = 0;
@@ -216,63 +215,14 @@ static int rooms_text(struct verdict_doc *vd)
 	return err;
 }
 
-static int rooms_run(struct room_opts *o, const char *path)
+/* The rooms of the document, in JSON or as text. */
+static int rooms_print(struct room_doc *rd)
 {
-	struct verdict_doc vd;
-	int status, err;
-
-	status = verdict_doc_load(&vd, "rooms", o->conference, o->policy.chat,
-				  path);
-	if (status)
-		goto out;
-	err = o->json ? rooms_json(&vd) : rooms_text(&vd);
-	if (err) {
-		tool_doc_fail(&vd.doc, err);
-		status = 1;
-	} else if (!tool_stdout_ok("rooms") || !vd.check.all_valid) {
-		status = 1;
-	}
-out:
-	verdict_doc_reset(&vd);
-	return status;
+	return rd->json ? rooms_json(rd) : rooms_text(rd);
 }
 
 int cmd_rooms(int argc, char **argv)
 {
-	static const struct option long_opts[] = {
-	    ROOM_POLICY_LONG_OPTIONS,
-	    {"conference", required_argument, NULL, 'c'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
-	struct room_opts o = {.policy = ROOM_POLICY_INIT("rooms")};
-	int c, status = 0;
-
-	while (!status &&
-	       (c = getopt_long(argc, argv, "jhc:", long_opts, NULL)) != -1) {
-		if (c == 'j') {
-			o.json = true;
-		} else if (c == 'c') {
-			o.conference = optarg;
-		} else if (c == 'h') {
-			fputs(rooms_usage, stdout);
-			status = tool_stdout_ok("rooms") ? 0 : 1;
-			goto out;
-		} else {
-			status = room_policy_option(&o.policy, c, optarg);
-		}
-	}
-	if (!status && !o.conference)
-		status =
-		    tool_usage_error("rooms", "--conference URI is required");
-	if (!status && argc - optind != 1)
-		status = tool_usage_error("rooms", "expected exactly one FILE");
-	if (!status)
-		status = room_policy_finish(&o.policy);
-	if (!status)
-		status = rooms_run(&o, argv[optind]);
-out:
-	room_policy_reset(&o.policy);
-	return status;
+	return room_doc_main("rooms", rooms_usage, true, rooms_print, argc,
+			     argv);
 }

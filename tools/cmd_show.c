@@ -6,16 +6,14 @@
  * through tool_fputs_safe(): a display-text is written by whoever sent the
  * NOTIFY and must not be able to drive the terminal.
  */
-#include <errno.h>
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "commands.h"
 #include "confinfo/chat.h"
 #include "json.h"
+#include "room_doc.h"
 #include "room_policy.h"
 #include "util.h"
 #include "verdict.h"
@@ -41,17 +39,6 @@ static const char show_usage[] =
     "\n" ROOM_POLICY_HELP "\n"
     "Exit status: 0 shown (invalid rooms included), 1 invalid document,\n"
     "2 usage error or invalid conference URI.\n";
-
-/* What the command line asked for; passed to every printer. */
-struct show_opts {
-	bool json;
-	const char *conference; /* --conference as given, or NULL    */
-	struct room_policy policy;
-	/* With --conference: what the rooms are checked against (the
-	 * conference is parsed and the user count taken from the
-	 * document before anything is printed). */
-	struct verdict_check check;
-};
 
 static void put_text(FILE *out, const char *label, const char *value)
 {
@@ -143,7 +130,7 @@ static void show_uris(FILE *out, const char *title,
  * clients to), with where it was listed and a misspelled purpose; with
  * --conference, its verdict below it.
  */
-static int show_room(FILE *out, struct show_opts *opts,
+static int show_room(FILE *out, struct verdict_check *check,
 		     const struct confinfo_chat_room *room)
 {
 	struct confinfo_chat_verdict *v = NULL;
@@ -159,9 +146,9 @@ static int show_room(FILE *out, struct show_opts *opts,
 		      "')",
 		      out);
 	fputc('\n', out);
-	if (!opts->conference)
+	if (!check)
 		return 0;
-	err = verdict_check_room(&opts->check, room, &v);
+	err = verdict_check_room(check, room, &v);
 	if (err)
 		return err;
 	verdict_text(out, "    ", v);
@@ -169,7 +156,7 @@ static int show_room(FILE *out, struct show_opts *opts,
 	return 0;
 }
 
-static int show_rooms(FILE *out, struct show_opts *opts,
+static int show_rooms(FILE *out, struct verdict_check *check,
 		      const struct confinfo_conf *conf,
 		      struct confinfo_diag *diag)
 {
@@ -182,7 +169,7 @@ static int show_rooms(FILE *out, struct show_opts *opts,
 		return err;
 	fprintf(out, "chat rooms:%s\n", count ? "" : " none");
 	for (size_t i = 0; i < count && !err; i++)
-		err = show_room(out, opts, &rooms[i]);
+		err = show_room(out, check, &rooms[i]);
 	free(rooms);
 	return err;
 }
@@ -283,7 +270,7 @@ static void show_sidebars(FILE *out, const struct confinfo_conf *conf)
 	}
 }
 
-static int show_text(FILE *out, struct show_opts *opts,
+static int show_text(FILE *out, struct verdict_check *check,
 		     const struct confinfo_conf *conf,
 		     struct confinfo_diag *diag)
 {
@@ -293,7 +280,7 @@ static int show_text(FILE *out, struct show_opts *opts,
 	show_header(out, conf);
 	show_uris(out, "conf-uris", d ? d->conf_uris : NULL);
 	show_uris(out, "service-uris", d ? d->service_uris : NULL);
-	err = show_rooms(out, opts, conf, diag);
+	err = show_rooms(out, check, conf, diag);
 	if (err)
 		return err;
 	show_users(out, conf->users);
@@ -301,7 +288,7 @@ static int show_text(FILE *out, struct show_opts *opts,
 	return 0;
 }
 
-static int show_json(FILE *out, struct show_opts *opts,
+static int show_json(FILE *out, struct verdict_check *check,
 		     const struct confinfo_conf *conf,
 		     struct confinfo_diag *diag)
 {
@@ -310,9 +297,8 @@ static int show_json(FILE *out, struct show_opts *opts,
 
 	/* With --conference each chat_rooms element gets the verdict keys
 	 * after its own, as in `rooms --json`. */
-	err = tool_json_conf(&obj, conf, diag,
-			     opts->conference ? verdict_json_room : NULL,
-			     &opts->check);
+	err = tool_json_conf(&obj, conf, diag, check ? verdict_json_room : NULL,
+			     check);
 	if (err)
 		return err;
 	err = tool_json_print(out, obj);
@@ -320,72 +306,17 @@ static int show_json(FILE *out, struct show_opts *opts,
 	return err;
 }
 
-static int show_doc(struct show_opts *opts, const char *path)
+/* The document, its rooms marked with their verdicts when they were
+ * checked. An invalid room is marked, not a failure of `show`. */
+static int show_print(struct room_doc *rd)
 {
-	struct verdict_doc vd;
-	int status, err;
+	struct verdict_check *check = rd->conference ? &rd->check : NULL;
 
-	status = verdict_doc_load(&vd, "show", opts->conference,
-				  opts->policy.chat, path);
-	if (status)
-		goto out;
-	opts->check = vd.check;
-	if (opts->json)
-		err = show_json(stdout, opts, vd.conf, &vd.doc.diag);
-	else
-		err = show_text(stdout, opts, vd.conf, &vd.doc.diag);
-	if (err) {
-		tool_doc_fail(&vd.doc, err);
-		status = 1;
-	} else if (!tool_stdout_ok("show")) {
-		status = 1;
-	}
-out:
-	verdict_doc_reset(&vd);
-	return status;
+	return rd->json ? show_json(stdout, check, rd->conf, &rd->doc.diag)
+			: show_text(stdout, check, rd->conf, &rd->doc.diag);
 }
 
 int cmd_show(int argc, char **argv)
 {
-	static const struct option long_opts[] = {
-	    {"json", no_argument, NULL, 'j'},
-	    {"conference", required_argument, NULL, 'c'},
-	    {"help", no_argument, NULL, 'h'},
-	    ROOM_POLICY_LONG_OPTIONS,
-	    {NULL, 0, NULL, 0},
-	};
-	struct show_opts opts = {.policy = ROOM_POLICY_INIT("show")};
-	int c, status = 0;
-
-	while (!status &&
-	       (c = getopt_long(argc, argv, "jc:h", long_opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			opts.json = true;
-			break;
-		case 'c':
-			opts.conference = optarg;
-			break;
-		case 'h':
-			fputs(show_usage, stdout);
-			status = tool_stdout_ok("show") ? 0 : 1;
-			goto out;
-		default:
-			status = room_policy_option(&opts.policy, c, optarg);
-		}
-	}
-	if (!status && argc - optind != 1)
-		status = tool_usage_error("show", "expected exactly one FILE");
-	/* Policy options without --conference would be ignored: the user
-	 * would believe rooms were checked under them. */
-	if (!status && opts.policy.given && !opts.conference)
-		status = tool_usage_error(
-		    "show", "the policy options need --conference");
-	if (!status)
-		status = room_policy_finish(&opts.policy);
-	if (!status)
-		status = show_doc(&opts, argv[optind]);
-out:
-	room_policy_reset(&opts.policy);
-	return status;
+	return room_doc_main("show", show_usage, false, show_print, argc, argv);
 }

@@ -62,13 +62,27 @@ bool room_policy_parse_count(const char *s, uint32_t *np)
 	return true;
 }
 
-/* The index of @p arg in @p words, or -1. */
-static int word_index(const char *const *words, size_t count, const char *arg)
+/*
+ * The index of @p arg among the @p count @p words of @p option; -1 once
+ * `OPTION: unknown mode 'ARG' (a, b or c)` and the hint are printed.
+ */
+static int mode_arg(const struct room_policy *rp, const char *option,
+		    const char *const *words, size_t count, const char *arg)
 {
 	for (size_t i = 0; i < count; i++) {
 		if (!strcmp(arg, words[i]))
 			return (int)i;
 	}
+	fprintf(stderr, "confinfo %s: %s: unknown mode '%s' (", rp->cmd, option,
+		arg);
+	for (size_t i = 0; i < count; i++)
+		fprintf(stderr, "%s%s",
+			!i              ? ""
+			: i + 1 < count ? ", "
+					: " or ",
+			words[i]);
+	fputs(")\n", stderr);
+	tool_usage_hint(rp->cmd);
 	return -1;
 }
 
@@ -112,13 +126,10 @@ int room_policy_option(struct room_policy *rp, int c, const char *arg)
 	rp->given = true;
 	switch (c) {
 	case ROOM_POLICY_OPT_RELATED:
-		i = word_index(related_modes, COUNT_OF(related_modes), arg);
+		i = mode_arg(rp, "--related", related_modes,
+			     COUNT_OF(related_modes), arg);
 		if (i < 0)
-			return tool_usage_error(
-			    rp->cmd,
-			    "--related: unknown mode '%s' (off, list, "
-			    "subdomain or psl)",
-			    arg);
+			return EXIT_USAGE;
 		/* Applied by room_policy_finish(), which needs to know
 		 * whether --relate came with another mode. */
 		rp->related = i;
@@ -126,13 +137,10 @@ int room_policy_option(struct room_policy *rp, int c, const char *arg)
 	case ROOM_POLICY_OPT_RELATE:
 		return relate_add(rp, arg);
 	case ROOM_POLICY_OPT_AUTO_JOIN:
-		i = word_index(auto_join_modes, COUNT_OF(auto_join_modes), arg);
+		i = mode_arg(rp, "--auto-join", auto_join_modes,
+			     COUNT_OF(auto_join_modes), arg);
 		if (i < 0)
-			return tool_usage_error(
-			    rp->cmd,
-			    "--auto-join: unknown mode '%s' (never, "
-			    "same-domain or related)",
-			    arg);
+			return EXIT_USAGE;
 		if (confinfo_chat_policy_set_auto_join(
 			rp->chat, (enum confinfo_chat_auto_join)i))
 			return tool_usage_error(rp->cmd, "--auto-join %s: %s",

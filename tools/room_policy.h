@@ -1,9 +1,9 @@
 /*
  * The chat room policy options (room_policy.c), one implementation for
  * every command that checks chat rooms: `room`, `rooms`, `show
- * --conference` and `watch`. They fill a confinfo_chat_policy (chat.h);
- * the texts, messages and exit codes are documented once, in confinfo(1),
- * section "Chat room policy options".
+ * --conference` and `watch`. They fill a confinfo_chat_policy (chat.h)
+ * and are documented once, in confinfo(1), section "Chat room policy
+ * options".
  *
  * Use:
  *   struct room_policy rp = ROOM_POLICY_INIT("rooms");
@@ -83,13 +83,12 @@ struct room_policy {
 
 /*
  * The initialiser of a struct room_policy with the library's defaults;
- * @p cmd (a literal) names the command in messages. Nothing is allocated
+ * @p cmd_name (a literal) names the command in messages. Nothing is allocated
  * yet, so that starting a command cannot fail.
  */
-#define ROOM_POLICY_INIT(cmd_name)                                             \
-	{                                                                      \
-		.cmd = (cmd_name), .related = -1                               \
-	}
+/* clang-format off */
+#define ROOM_POLICY_INIT(cmd_name) {.cmd = (cmd_name), .related = -1}
+/* clang-format on */
 
 /* Release what @p rp owns (safe at any step, and twice). */
 void room_policy_reset(struct room_policy *rp);

@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <string.h>
 
-#include "room_policy.h"
 #include "util.h"
 #include "verdict.h"
 
@@ -154,40 +153,4 @@ int verdict_json_room(json_t *obj, const struct confinfo_chat_room *room,
 	err = verdict_json(obj, v);
 	confinfo_chat_verdict_free(v);
 	return err;
-}
-
-int verdict_doc_load(struct verdict_doc *vd, const char *cmd,
-		     const char *conference,
-		     const struct confinfo_chat_policy *policy,
-		     const char *path)
-{
-	int status;
-
-	memset(vd, 0, sizeof(*vd));
-	tool_doc_init(&vd->doc, path);
-	if (conference) {
-		status = room_policy_conference(cmd, conference,
-						&vd->conference);
-		if (status)
-			return status;
-	}
-	if (tool_doc_load(&vd->doc, &vd->conf))
-		return 1;
-	if (vd->conference) {
-		vd->check.conference = vd->conference;
-		vd->check.policy = policy;
-		vd->check.users = confinfo_chat_user_count(vd->conf);
-		vd->check.all_valid = true;
-		vd->entity_matches = confinfo_chat_entity_matches(
-		    vd->conf, vd->conference, &vd->doc.diag);
-	}
-	return 0;
-}
-
-void verdict_doc_reset(struct verdict_doc *vd)
-{
-	confinfo_conf_free(vd->conf);
-	vd->conf = NULL;
-	confinfo_uri_free(vd->conference);
-	vd->conference = NULL;
 }

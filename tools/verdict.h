@@ -18,7 +18,6 @@
 
 #include "confinfo/chat.h"
 #include "confinfo/uri.h"
-#include "util.h"
 
 /*
  * Add the verdict keys to @p obj, after those it has, in this order:
@@ -71,35 +70,5 @@ int verdict_check_room(struct verdict_check *c,
  */
 int verdict_json_room(json_t *obj, const struct confinfo_chat_room *room,
 		      void *arg);
-
-/*
- * A document whose chat rooms are checked against the conference URI
- * given on the command line (`rooms`, `show --conference`).
- */
-struct verdict_doc {
-	struct tool_doc doc;             /* the FILE, its name, its diag    */
-	struct confinfo_conf *conf;      /* owned; NULL until loaded        */
-	struct confinfo_uri *conference; /* owned; NULL: rooms not checked  */
-	struct verdict_check check;      /* for conf, when conference       */
-	bool entity_matches; /* conf's entity is the conference URI         */
-};
-
-/*
- * Parse @p conference (NULL for none) first, so that a bad URI is a usage
- * error of @p cmd whatever the document; then load @p path ("-": standard
- * input) and, with a conference, set up vd->check with @p policy and the
- * document's user count, and compare the document's entity with the
- * conference (a mismatch is a warning, printed at once: the rooms are
- * still checked against the conference). Returns 0; or, the reason
- * printed, EXIT_USAGE (invalid conference URI) or 1 (unreadable or invalid
- * document). verdict_doc_reset() it in every case.
- */
-int verdict_doc_load(struct verdict_doc *vd, const char *cmd,
-		     const char *conference,
-		     const struct confinfo_chat_policy *policy,
-		     const char *path);
-
-/* Release what @p vd owns. */
-void verdict_doc_reset(struct verdict_doc *vd);
 
 #endif

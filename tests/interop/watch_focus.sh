@@ -76,6 +76,10 @@ for tp in udp tcp tls; do
 	WPID[$tp]=$BG_PID
 done
 wait_for 15 all_converged || fail "the full state did not reach every watcher"
+# The text watcher must have its full state too before the changes, or
+# it would print them as part of its first roster, not as change lines.
+wait_for 15 grep -q '^conference ' "$TMP/text.out" ||
+	fail "the text watcher did not print the roster"
 
 # A burst of changes, without waiting in between.
 edit 's#<status>muted-via-focus</status>#<status>connected</status>#; s#<status>recvonly</status>#<status>sendrecv</status>#'

@@ -1,0 +1,122 @@
+/*
+ * `rooms` and `show`: one document, its chat rooms checked against the
+ * URI given with --conference (see room_doc.h). The rooms are checked
+ * against that URI, never against the document's own entity: a forged
+ * NOTIFY controls the entity too (docs/chat-rooms.md section 1).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "room_doc.h"
+#include "room_policy.h"
+
+/* The command line. */
+struct room_doc_args {
+	bool json;
+	const char *conference; /* NULL when not given           */
+	const char *path;       /* FILE ("-": standard input)    */
+	struct room_policy policy;
+};
+
+/* -1 to run the command; otherwise its exit status (the reason said). */
+static int args_parse(struct room_doc_args *a, const char *usage,
+		      bool need_conference, int argc, char **argv)
+{
+	static const struct option long_opts[] = {
+	    {"json", no_argument, NULL, 'j'},
+	    {"conference", required_argument, NULL, 'c'},
+	    {"help", no_argument, NULL, 'h'},
+	    ROOM_POLICY_LONG_OPTIONS,
+	    {NULL, 0, NULL, 0},
+	};
+	const char *cmd = a->policy.cmd;
+	int c, status = 0;
+
+	while (!status &&
+	       (c = getopt_long(argc, argv, "jc:h", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			a->json = true;
+			break;
+		case 'c':
+			a->conference = optarg;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return tool_stdout_ok(cmd) ? 0 : 1;
+		default:
+			status = room_policy_option(&a->policy, c, optarg);
+		}
+	}
+	if (status)
+		return status;
+	if (need_conference && !a->conference)
+		return tool_usage_error(cmd, "--conference URI is required");
+	if (!a->conference && a->policy.given)
+		return tool_usage_error(cmd,
+					"the policy options need --conference");
+	if (argc - optind != 1)
+		return tool_usage_error(cmd, "expected exactly one FILE");
+	a->path = argv[optind];
+	status = room_policy_finish(&a->policy);
+	return status ? status : -1;
+}
+
+/* 0; or, the reason said, EXIT_USAGE (conference URI) or 1 (document). */
+static int load(struct room_doc *rd, const struct room_doc_args *a)
+{
+	int status;
+
+	rd->json = a->json;
+	tool_doc_init(&rd->doc, a->path);
+	if (a->conference) {
+		status = room_policy_conference(a->policy.cmd, a->conference,
+						&rd->conference);
+		if (status)
+			return status;
+	}
+	if (tool_doc_load(&rd->doc, &rd->conf))
+		return 1;
+	if (!rd->conference)
+		return 0;
+	rd->check.conference = rd->conference;
+	rd->check.policy = a->policy.chat;
+	rd->check.users = confinfo_chat_user_count(rd->conf);
+	rd->check.all_valid = true;
+	/* A mismatch is a warning, printed at once through the diag. */
+	rd->entity_matches = confinfo_chat_entity_matches(
+	    rd->conf, rd->conference, &rd->doc.diag);
+	return 0;
+}
+
+int room_doc_main(const char *cmd, const char *usage, bool rooms_command,
+		  room_doc_print_h *print, int argc, char **argv)
+{
+	struct room_doc_args a = {.policy = ROOM_POLICY_INIT(cmd)};
+	struct room_doc rd;
+	int status, err;
+
+	memset(&rd, 0, sizeof(rd));
+	status = args_parse(&a, usage, rooms_command, argc, argv);
+	if (status >= 0)
+		goto out;
+	status = load(&rd, &a);
+	if (status)
+		goto out;
+	err = print(&rd);
+	if (err) {
+		tool_doc_fail(&rd.doc, err);
+		status = 1;
+	} else if (!tool_stdout_ok(cmd)) {
+		status = 1;
+	} else if (rooms_command && !rd.check.all_valid) {
+		status = 1;
+	}
+out:
+	confinfo_conf_free(rd.conf);
+	confinfo_uri_free(rd.conference);
+	room_policy_reset(&a.policy);
+	return status;
+}
