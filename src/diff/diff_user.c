@@ -124,74 +124,43 @@ int diff_list(struct confinfo_list *out, bool *fullp,
 
 /* ------------------------------------------------------------------ */
 
-/* <media> and uri entries have no state: a changed one is sent whole. */
-static int media_diff(void **outp, const void *o, const void *n)
-{
-	struct confinfo_media *m = NULL;
-	int err = 0;
+/*
+ * <media> and uri entries have no state: a changed one is sent whole, and
+ * they cannot be removed from a partial parent (no deleted stub). One
+ * macro makes the typed adapters of both.
+ */
+#define ATOMIC_ITEM_OPS(T)                                                     \
+	static int T##_diff(void **outp, const void *o, const void *n)         \
+	{                                                                      \
+		struct confinfo_##T *x = NULL;                                 \
+		int err = 0;                                                   \
+		if (!confinfo_##T##_equal(o, n))                               \
+			err = confinfo_##T##_clone(&x, n);                     \
+		if (!err)                                                      \
+			*outp = x;                                             \
+		return err;                                                    \
+	}                                                                      \
+	static int T##_copy(void **outp, const void *n)                        \
+	{                                                                      \
+		struct confinfo_##T *x = NULL;                                 \
+		int err = confinfo_##T##_clone(&x, n);                         \
+		if (!err)                                                      \
+			*outp = x;                                             \
+		return err;                                                    \
+	}                                                                      \
+	static void T##_release(void *p)                                       \
+	{                                                                      \
+		confinfo_##T##_free(p);                                        \
+	}                                                                      \
+	static const struct diff_item_ops T##_ops = {                          \
+		.diff = T##_diff,                                              \
+		.clone = T##_copy,                                             \
+		.deleted = NULL,                                               \
+		.free = T##_release,                                           \
+	}
 
-	if (!confinfo_media_equal(o, n))
-		err = confinfo_media_clone(&m, n);
-	if (!err)
-		*outp = m;
-	return err;
-}
-
-static int media_clone(void **outp, const void *n)
-{
-	struct confinfo_media *m = NULL;
-	int err = confinfo_media_clone(&m, n);
-
-	if (!err)
-		*outp = m;
-	return err;
-}
-
-static void media_free(void *p)
-{
-	confinfo_media_free(p);
-}
-
-static const struct diff_item_ops media_ops = {
-    .diff = media_diff,
-    .clone = media_clone,
-    .deleted = NULL,
-    .free = media_free,
-};
-
-static int entry_diff(void **outp, const void *o, const void *n)
-{
-	struct confinfo_uri_entry *e = NULL;
-	int err = 0;
-
-	if (!confinfo_uri_entry_equal(o, n))
-		err = confinfo_uri_entry_clone(&e, n);
-	if (!err)
-		*outp = e;
-	return err;
-}
-
-static int entry_clone(void **outp, const void *n)
-{
-	struct confinfo_uri_entry *e = NULL;
-	int err = confinfo_uri_entry_clone(&e, n);
-
-	if (!err)
-		*outp = e;
-	return err;
-}
-
-static void entry_free(void *p)
-{
-	confinfo_uri_entry_free(p);
-}
-
-static const struct diff_item_ops entry_ops = {
-    .diff = entry_diff,
-    .clone = entry_clone,
-    .deleted = NULL,
-    .free = entry_free,
-};
+ATOMIC_ITEM_OPS(media);
+ATOMIC_ITEM_OPS(uri_entry);
 
 int diff_uris(struct confinfo_uris **outp, const struct confinfo_uris *o,
 	      const struct confinfo_uris *n)
@@ -209,7 +178,7 @@ int diff_uris(struct confinfo_uris **outp, const struct confinfo_uris *o,
 		return ENOMEM;
 	p->state = CONFINFO_STATE_PARTIAL;
 	err =
-	    diff_list(&p->entries, &full, &o->entries, &n->entries, &entry_ops);
+	    diff_list(&p->entries, &full, &o->entries, &n->entries, &uri_entry_ops);
 	if (!err)
 		err = diff_ext(&p->ext, &full, &o->ext, &n->ext);
 	/* uris-type needs an entry: a change of foreign content alone is

@@ -97,6 +97,22 @@ static inline bool uri_pct_at(const char *s, size_t len, size_t off)
 	       uri_is_hex((unsigned char)s[off + 2]);
 }
 
+/* Advance from @p i over characters of class @p cls and percent escapes;
+ * returns where the run ends. */
+static inline size_t uri_scan(const struct uri_ctx *c, size_t i,
+			      bool (*cls)(int))
+{
+	while (i < c->len) {
+		if (uri_pct_at(c->s, c->len, i))
+			i += 3;
+		else if (cls((unsigned char)c->s[i]))
+			i++;
+		else
+			break;
+	}
+	return i;
+}
+
 /*
  * Percent-decode @p len bytes at @p s into a new length-counted string
  * (ci_malloc'd, NUL-terminated after len). Escapes are assumed well formed

@@ -50,19 +50,6 @@ static bool header_char(int ch)
 	       ch == '?' || ch == ':' || ch == '+' || ch == '$';
 }
 
-/* Advance over characters of @p cls and escapes; returns the end. */
-static size_t scan(const struct uri_ctx *c, size_t i, bool (*cls)(int))
-{
-	while (i < c->len) {
-		if (uri_pct_at(c->s, c->len, i))
-			i += 3;
-		else if (cls((unsigned char)c->s[i]))
-			i++;
-		else
-			break;
-	}
-	return i;
-}
 
 /* Case-insensitive comparison of decoded bytes with a lower-case word. */
 static bool word_eq(const struct confinfo_bytes *b, const char *word)
@@ -106,13 +93,13 @@ static int param_parse(struct uri_ctx *c, struct sip_params *seen, size_t i,
 	size_t nstart = i + 1, nend, vstart = 0, vend = 0;
 	int err;
 
-	nend = scan(c, nstart, param_char);
+	nend = uri_scan(c, nstart, param_char);
 	if (nend == nstart)
 		return uri_fail(c, CONFINFO_URI_E_PARAM, i,
 				"empty URI parameter name");
 	if (nend < c->len && c->s[nend] == '=') {
 		vstart = nend + 1;
-		vend = scan(c, vstart, param_char);
+		vend = uri_scan(c, vstart, param_char);
 		if (vend == vstart)
 			return uri_fail(c, CONFINFO_URI_E_PARAM, nend,
 					"empty URI parameter value");
@@ -176,14 +163,14 @@ static int headers_parse(struct uri_ctx *c, size_t i)
 		struct confinfo_bytes name = {0};
 		int err;
 
-		nend = scan(c, nstart, header_char);
+		nend = uri_scan(c, nstart, header_char);
 		if (nend == nstart)
 			return uri_fail(c, CONFINFO_URI_E_PARAM, i,
 					"empty URI header name");
 		if (nend == c->len || c->s[nend] != '=')
 			return uri_fail(c, CONFINFO_URI_E_PARAM, nend,
 					"URI header without '='");
-		vend = scan(c, nend + 1, header_char);
+		vend = uri_scan(c, nend + 1, header_char);
 		if (vend < c->len && c->s[vend] != '&')
 			return uri_fail(c, CONFINFO_URI_E_CHAR, vend,
 					"character '%c' not allowed in a URI "
@@ -211,13 +198,13 @@ static int headers_parse(struct uri_ctx *c, size_t i)
 
 static int userinfo_parse(struct uri_ctx *c, size_t off, size_t *hostp)
 {
-	size_t user_end = scan(c, off, user_char), i = user_end;
+	size_t user_end = uri_scan(c, off, user_char), i = user_end;
 	bool password = false;
 	const char *at;
 
 	if (i < c->len && c->s[i] == ':') {
 		password = true;
-		i = scan(c, i + 1, password_char);
+		i = uri_scan(c, i + 1, password_char);
 	}
 	if (i < c->len && c->s[i] == '@') {
 		if (user_end == off)

@@ -41,18 +41,6 @@ static bool query_char(int ch)
 	return uri_is_unreserved(ch) || ch >= 0x80;
 }
 
-static size_t scan(const struct uri_ctx *c, size_t i, bool (*cls)(int))
-{
-	while (i < c->len) {
-		if (uri_pct_at(c->s, c->len, i))
-			i += 3;
-		else if (cls((unsigned char)c->s[i]))
-			i++;
-		else
-			break;
-	}
-	return i;
-}
 
 /* RFC 7622 section 3.3.1: characters a localpart may never hold, even
  * percent-encoded (PRECIS would allow them). */
@@ -141,7 +129,7 @@ static int resource_parse(struct uri_ctx *c, size_t off, size_t end)
 /* "?" querytype *( ";" key "=" value ): only "join" is acted on. */
 static int query_parse(struct uri_ctx *c, size_t i, size_t *endp)
 {
-	size_t tstart = i + 1, tend = scan(c, tstart, query_char);
+	size_t tstart = i + 1, tend = uri_scan(c, tstart, query_char);
 	struct confinfo_bytes type = {0};
 	bool join;
 	int err;
@@ -158,12 +146,12 @@ static int query_parse(struct uri_ctx *c, size_t i, size_t *endp)
 	c->u->has_join_query = true;
 	i = tend;
 	while (i < c->len && c->s[i] == ';') {
-		size_t kend = scan(c, i + 1, query_char);
+		size_t kend = uri_scan(c, i + 1, query_char);
 
 		if (kend == c->len || c->s[kend] != '=')
 			return uri_fail(c, CONFINFO_URI_E_QUERY, kend,
 					"xmpp query pair without '='");
-		i = scan(c, kend + 1, query_char);
+		i = uri_scan(c, kend + 1, query_char);
 	}
 	*endp = i;
 	return 0;
@@ -173,7 +161,7 @@ static int query_parse(struct uri_ctx *c, size_t i, size_t *endp)
 static int authority_parse(struct uri_ctx *c, size_t off, size_t end)
 {
 	struct confinfo_host account = {0};
-	size_t nend = scan(c, off, node_char);
+	size_t nend = uri_scan(c, off, node_char);
 	char d[16];
 	int err;
 
@@ -214,7 +202,7 @@ int uri_parse_xmpp(struct uri_ctx *c, size_t off)
 		i = aend + 1;
 	}
 	/* [ inodeid "@" ] ihost */
-	nend = scan(c, i, node_char);
+	nend = uri_scan(c, i, node_char);
 	h = i;
 	if (nend < c->len && c->s[nend] == '@') {
 		err = localpart_parse(c, i, nend);
@@ -239,7 +227,7 @@ int uri_parse_xmpp(struct uri_ctx *c, size_t off)
 		return err;
 	i = hend;
 	if (i < c->len && c->s[i] == '/') {
-		size_t rend = scan(c, i + 1, res_char);
+		size_t rend = uri_scan(c, i + 1, res_char);
 
 		err = resource_parse(c, i + 1, rend);
 		if (err)
