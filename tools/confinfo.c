@@ -14,14 +14,14 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{"lint", cmd_lint, "check conference-info documents"},
-	{"show", cmd_show, "summarise a conference-info document"},
-	{"apply", cmd_apply, "apply notifications to a full state"},
-	{"diff", cmd_diff, "the partial notification between two states"},
-	{"room", cmd_room, "check one chat room URI against a conference"},
-	{"rooms", cmd_rooms, "list and check the chat rooms of a document"},
-	{"focus", cmd_focus, "serve conference state over SIP"},
-	{"watch", cmd_watch, "subscribe to a conference and follow it"},
+    {"lint", cmd_lint, "check conference-info documents"},
+    {"show", cmd_show, "summarise a conference-info document"},
+    {"apply", cmd_apply, "apply notifications to a full state"},
+    {"diff", cmd_diff, "the partial notification between two states"},
+    {"room", cmd_room, "check one chat room URI against a conference"},
+    {"rooms", cmd_rooms, "list and check the chat rooms of a document"},
+    {"focus", cmd_focus, "serve conference state over SIP"},
+    {"watch", cmd_watch, "subscribe to a conference and follow it"},
 };
 
 static void usage(FILE *f)

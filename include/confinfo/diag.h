@@ -40,9 +40,9 @@ typedef void(confinfo_warn_h)(unsigned line, unsigned column, const char *msg,
  * wherever a function takes one means "I do not need details".
  */
 struct confinfo_diag {
-	int err;          /**< errno of the failure, 0 when none           */
-	unsigned line;    /**< 1-based line of the failure, 0 if not input */
-	unsigned column;  /**< 1-based column, 0 if not input              */
+	int err;         /**< errno of the failure, 0 when none           */
+	unsigned line;   /**< 1-based line of the failure, 0 if not input */
+	unsigned column; /**< 1-based column, 0 if not input              */
 	char message[CONFINFO_DIAG_MSG_SIZE]; /**< failure text, "" if none */
 	confinfo_warn_h *warnh; /**< optional warning callback            */
 	void *warn_arg;         /**< passed to warnh                      */
@@ -56,12 +56,12 @@ struct confinfo_diag {
  */
 int confinfo_diag_fail(struct confinfo_diag *diag, int err, unsigned line,
 		       unsigned column, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
+    __attribute__((format(printf, 5, 6)));
 
 /** Report a warning through @p diag's callback, if any, and count it. */
 void confinfo_diag_warn(struct confinfo_diag *diag, unsigned line,
 			unsigned column, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 /** Clear a previous failure, keeping the warning callback. */
 void confinfo_diag_reset(struct confinfo_diag *diag);

@@ -127,7 +127,8 @@ enum confinfo_media_status confinfo_media_status_parse(const char *s,
 						       size_t len);
 
 /** What a state attribute means: UNSET is FULL (RFC 4575 section 4.4). */
-static inline enum confinfo_state confinfo_state_effective(enum confinfo_state s)
+static inline enum confinfo_state
+confinfo_state_effective(enum confinfo_state s)
 {
 	return s == CONFINFO_STATE_UNSET ? CONFINFO_STATE_FULL : s;
 }
@@ -235,7 +236,7 @@ void confinfo_list_reset(struct confinfo_list *list);
 
 /** execution-type: referred, joining-info, disconnection-info, modified. */
 struct confinfo_exec {
-	char *when;   /**< xs:dateTime, kept as written */
+	char *when; /**< xs:dateTime, kept as written */
 	char *reason;
 	char *by;
 	struct confinfo_ext ext;
@@ -406,7 +407,7 @@ struct confinfo_sidebars_by_val {
  * FULL) and lists in order.
  * ------------------------------------------------------------------- */
 
-#define CONFINFO_MODEL_DECLARE(T)                                          \
+#define CONFINFO_MODEL_DECLARE(T)                                              \
 	struct confinfo_##T *confinfo_##T##_new(void);                         \
 	void confinfo_##T##_free(struct confinfo_##T *p);                      \
 	int confinfo_##T##_clone(struct confinfo_##T **dstp,                   \

@@ -20,8 +20,8 @@ static void collect(const struct confinfo_uris *uris, bool in_conf_uris,
 
 		if (!e->purpose)
 			continue;
-		misspelled = !strcmp(e->purpose,
-				     CONFINFO_CHAT_PURPOSE_MISSPELLED);
+		misspelled =
+		    !strcmp(e->purpose, CONFINFO_CHAT_PURPOSE_MISSPELLED);
 		if (!misspelled && strcmp(e->purpose, CONFINFO_CHAT_PURPOSE))
 			continue;
 		if (misspelled)

@@ -153,10 +153,10 @@ int diff_list(struct confinfo_list *out, bool *fullp,
 		confinfo_##T##_free(p);                                        \
 	}                                                                      \
 	static const struct diff_item_ops T##_ops = {                          \
-		.diff = T##_diff,                                              \
-		.clone = T##_copy,                                             \
-		.deleted = NULL,                                               \
-		.free = T##_release,                                           \
+	    .diff = T##_diff,                                                  \
+	    .clone = T##_copy,                                                 \
+	    .deleted = NULL,                                                   \
+	    .free = T##_release,                                               \
 	}
 
 ATOMIC_ITEM_OPS(media);
@@ -177,8 +177,8 @@ int diff_uris(struct confinfo_uris **outp, const struct confinfo_uris *o,
 	if (!p)
 		return ENOMEM;
 	p->state = CONFINFO_STATE_PARTIAL;
-	err =
-	    diff_list(&p->entries, &full, &o->entries, &n->entries, &uri_entry_ops);
+	err = diff_list(&p->entries, &full, &o->entries, &n->entries,
+			&uri_entry_ops);
 	if (!err)
 		err = diff_ext(&p->ext, &full, &o->ext, &n->ext);
 	/* uris-type needs an entry: a change of foreign content alone is

@@ -3,8 +3,8 @@
 
 #include "model/alloc.h"
 
-static unsigned long fail_at;  /* 0: never fail */
-static unsigned long counter;  /* allocations since the last fail_at() */
+static unsigned long fail_at; /* 0: never fail */
+static unsigned long counter; /* allocations since the last fail_at() */
 static int failed;
 
 /* Returns nonzero when this allocation must fail. */

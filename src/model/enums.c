@@ -8,16 +8,14 @@
 
 static const char *const states[] = {NULL, "full", "partial", "deleted"};
 static const char *const ep_statuses[] = {
-	NULL,	     "pending",		"dialing-out",
-	"dialing-in",	     "alerting",	"on-hold",
-	"connected",	     "muted-via-focus", "disconnecting",
-	"disconnected"};
+    NULL,      "pending",   "dialing-out",     "dialing-in",    "alerting",
+    "on-hold", "connected", "muted-via-focus", "disconnecting", "disconnected"};
 static const char *const joining_methods[] = {NULL, "dialed-in", "dialed-out",
-					       "focus-owner"};
+					      "focus-owner"};
 static const char *const disconnection_methods[] = {NULL, "departed", "booted",
-						     "failed", "busy"};
+						    "failed", "busy"};
 static const char *const media_statuses[] = {NULL, "recvonly", "sendonly",
-					      "sendrecv", "inactive"};
+					     "sendrecv", "inactive"};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -72,27 +70,27 @@ enum confinfo_state confinfo_state_parse(const char *s, size_t len)
 enum confinfo_endpoint_status confinfo_endpoint_status_parse(const char *s,
 							     size_t len)
 {
-	return (enum confinfo_endpoint_status)parse(
-		ep_statuses, COUNT(ep_statuses), s, len);
+	return (enum confinfo_endpoint_status)parse(ep_statuses,
+						    COUNT(ep_statuses), s, len);
 }
 
 enum confinfo_joining_method confinfo_joining_method_parse(const char *s,
 							   size_t len)
 {
 	return (enum confinfo_joining_method)parse(
-		joining_methods, COUNT(joining_methods), s, len);
+	    joining_methods, COUNT(joining_methods), s, len);
 }
 
 enum confinfo_disconnection_method
 confinfo_disconnection_method_parse(const char *s, size_t len)
 {
 	return (enum confinfo_disconnection_method)parse(
-		disconnection_methods, COUNT(disconnection_methods), s, len);
+	    disconnection_methods, COUNT(disconnection_methods), s, len);
 }
 
 enum confinfo_media_status confinfo_media_status_parse(const char *s,
 						       size_t len)
 {
-	return (enum confinfo_media_status)parse(
-		media_statuses, COUNT(media_statuses), s, len);
+	return (enum confinfo_media_status)parse(media_statuses,
+						 COUNT(media_statuses), s, len);
 }

@@ -48,8 +48,7 @@ nomem:
 	return ENOMEM;
 }
 
-int confinfo_ext_add_elem(struct confinfo_ext *ext, const char *xml,
-			  size_t len)
+int confinfo_ext_add_elem(struct confinfo_ext *ext, const char *xml, size_t len)
 {
 	char **elems;
 	char *copy;

@@ -272,8 +272,7 @@ void *confinfo_list_remove(struct confinfo_list *list, const char *key)
 	if (!list || !key)
 		return NULL;
 	if (list->index) {
-		struct slot *s =
-			index_lookup(list->index, key, key_hash(key));
+		struct slot *s = index_lookup(list->index, key, key_hash(key));
 
 		item = s->item;
 		if (!item)

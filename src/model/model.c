@@ -45,21 +45,42 @@ static_assert(sizeof(enum confinfo_endpoint_status) == sizeof(int),
 	      "enum size");
 static_assert(sizeof(enum confinfo_media_status) == sizeof(int), "enum size");
 
-#define AT(p, off, type) ((type *)((char *)(p) + (off)))
+#define AT(p, off, type)  ((type *)((char *)(p) + (off)))
 #define CAT(p, off, type) ((const type *)((const char *)(p) + (off)))
 
-#define FSTR(T, m) {F_STR, offsetof(struct confinfo_##T, m), NULL, 0}
-#define FSTATE(T, m) {F_STATE, offsetof(struct confinfo_##T, m), NULL, 0}
-#define FENUM(T, m) {F_ENUM, offsetof(struct confinfo_##T, m), NULL, 0}
-#define FU32(T, m) {F_U32, offsetof(struct confinfo_##T, m), NULL, 0}
-#define FEXT(T) {F_EXT, offsetof(struct confinfo_##T, ext), NULL, 0}
-#define FPTR(T, m, S) {F_PTR, offsetof(struct confinfo_##T, m), &S##_desc, 0}
-#define FLIST(T, m, S) {F_LIST, offsetof(struct confinfo_##T, m), &S##_desc, 0}
+#define FSTR(T, m)                                                             \
+	{                                                                      \
+		F_STR, offsetof(struct confinfo_##T, m), NULL, 0               \
+	}
+#define FSTATE(T, m)                                                           \
+	{                                                                      \
+		F_STATE, offsetof(struct confinfo_##T, m), NULL, 0             \
+	}
+#define FENUM(T, m)                                                            \
+	{                                                                      \
+		F_ENUM, offsetof(struct confinfo_##T, m), NULL, 0              \
+	}
+#define FU32(T, m)                                                             \
+	{                                                                      \
+		F_U32, offsetof(struct confinfo_##T, m), NULL, 0               \
+	}
+#define FEXT(T)                                                                \
+	{                                                                      \
+		F_EXT, offsetof(struct confinfo_##T, ext), NULL, 0             \
+	}
+#define FPTR(T, m, S)                                                          \
+	{                                                                      \
+		F_PTR, offsetof(struct confinfo_##T, m), &S##_desc, 0          \
+	}
+#define FLIST(T, m, S)                                                         \
+	{                                                                      \
+		F_LIST, offsetof(struct confinfo_##T, m), &S##_desc, 0         \
+	}
 #define DESC(T, ...)                                                           \
 	static const struct field T##_fields[] = {__VA_ARGS__};                \
 	static const struct type_desc T##_desc = {                             \
-		sizeof(struct confinfo_##T), T##_fields,                       \
-		sizeof(T##_fields) / sizeof(T##_fields[0])}
+	    sizeof(struct confinfo_##T), T##_fields,                           \
+	    sizeof(T##_fields) / sizeof(T##_fields[0])}
 
 /* Forward declarations for the two types that refer to each other. */
 static const struct type_desc conf_desc;
@@ -78,8 +99,7 @@ DESC(description, FSTR(description, display_text), FSTR(description, subject),
      FSTR(description, free_text), FSTR(description, keywords),
      FPTR(description, conf_uris, uris), FPTR(description, service_uris, uris),
      FU32(description, maximum_user_count),
-     FPTR(description, available_media, available_media),
-     FEXT(description));
+     FPTR(description, available_media, available_media), FEXT(description));
 DESC(host_info, FSTR(host_info, display_text), FSTR(host_info, web_page),
      FPTR(host_info, uris, uris), FEXT(host_info));
 DESC(conf_state, FU32(conf_state, user_count), FENUM(conf_state, active),
@@ -97,11 +117,9 @@ DESC(media, FSTR(media, id), FSTR(media, display_text), FSTR(media, type),
 DESC(endpoint, FSTR(endpoint, entity), FSTATE(endpoint, state),
      FSTR(endpoint, display_text), FPTR(endpoint, referred, exec),
      FENUM(endpoint, status), FENUM(endpoint, joining_method),
-     FPTR(endpoint, joining_info, exec),
-     FENUM(endpoint, disconnection_method),
-     FPTR(endpoint, disconnection_info, exec),
-     FLIST(endpoint, media, media), FPTR(endpoint, call_info, call_info),
-     FEXT(endpoint));
+     FPTR(endpoint, joining_info, exec), FENUM(endpoint, disconnection_method),
+     FPTR(endpoint, disconnection_info, exec), FLIST(endpoint, media, media),
+     FPTR(endpoint, call_info, call_info), FEXT(endpoint));
 DESC(user, FSTR(user, entity), FSTATE(user, state), FSTR(user, display_text),
      FPTR(user, associated_aors, uris), FPTR(user, roles, roles),
      FSTR(user, languages), FSTR(user, cascaded_focus),
@@ -109,29 +127,29 @@ DESC(user, FSTR(user, entity), FSTATE(user, state), FSTR(user, display_text),
 DESC(users, FSTATE(users, state), FLIST(users, users, user), FEXT(users));
 
 static const struct field conf_fields[] = {
-	FSTR(conf, entity),
-	FSTATE(conf, state),
-	FU32(conf, version),
-	FPTR(conf, description, description),
-	FPTR(conf, host_info, host_info),
-	FPTR(conf, conf_state, conf_state),
-	FPTR(conf, users, users),
-	FPTR(conf, sidebars_by_ref, uris),
-	FPTR(conf, sidebars_by_val, sidebars_by_val),
-	FEXT(conf),
+    FSTR(conf, entity),
+    FSTATE(conf, state),
+    FU32(conf, version),
+    FPTR(conf, description, description),
+    FPTR(conf, host_info, host_info),
+    FPTR(conf, conf_state, conf_state),
+    FPTR(conf, users, users),
+    FPTR(conf, sidebars_by_ref, uris),
+    FPTR(conf, sidebars_by_val, sidebars_by_val),
+    FEXT(conf),
 };
 static const struct type_desc conf_desc = {
-	sizeof(struct confinfo_conf), conf_fields,
-	sizeof(conf_fields) / sizeof(conf_fields[0])};
+    sizeof(struct confinfo_conf), conf_fields,
+    sizeof(conf_fields) / sizeof(conf_fields[0])};
 
 static const struct field sidebars_by_val_fields[] = {
-	FSTATE(sidebars_by_val, state),
-	FLIST(sidebars_by_val, entries, conf),
-	FEXT(sidebars_by_val),
+    FSTATE(sidebars_by_val, state),
+    FLIST(sidebars_by_val, entries, conf),
+    FEXT(sidebars_by_val),
 };
 static const struct type_desc sidebars_by_val_desc = {
-	sizeof(struct confinfo_sidebars_by_val), sidebars_by_val_fields,
-	sizeof(sidebars_by_val_fields) / sizeof(sidebars_by_val_fields[0])};
+    sizeof(struct confinfo_sidebars_by_val), sidebars_by_val_fields,
+    sizeof(sidebars_by_val_fields) / sizeof(sidebars_by_val_fields[0])};
 
 /* ---------------------------------------------------------------------- */
 
@@ -154,7 +172,7 @@ static void obj_free(const struct type_desc *d, void *p)
 			break;
 		case F_LIST: {
 			struct confinfo_list *l =
-				AT(p, f->off, struct confinfo_list);
+			    AT(p, f->off, struct confinfo_list);
 
 			for (size_t j = 0; j < l->count; j++)
 				obj_free(f->sub, l->items[j]);
@@ -197,7 +215,7 @@ static int field_clone(const struct field *f, void *dst, const void *src)
 		return 0;
 	case F_U32:
 		*AT(dst, f->off, struct confinfo_u32) =
-			*CAT(src, f->off, struct confinfo_u32);
+		    *CAT(src, f->off, struct confinfo_u32);
 		return 0;
 	case F_EXT:
 		return confinfo_ext_copy(AT(dst, f->off, struct confinfo_ext),
@@ -209,8 +227,9 @@ static int field_clone(const struct field *f, void *dst, const void *src)
 	}
 	case F_LIST: {
 		const struct confinfo_list *sl =
-			CAT(src, f->off, struct confinfo_list);
-		struct confinfo_list *dl = AT(dst, f->off, struct confinfo_list);
+		    CAT(src, f->off, struct confinfo_list);
+		struct confinfo_list *dl =
+		    AT(dst, f->off, struct confinfo_list);
 
 		err = confinfo_list_reserve(dl, sl->count);
 		for (size_t j = 0; j < sl->count && !err; j++) {
@@ -288,9 +307,9 @@ static bool field_equal(const struct field *f, const void *a, const void *b)
 		return *CAT(a, f->off, int) == *CAT(b, f->off, int);
 	case F_U32: {
 		const struct confinfo_u32 *x =
-			CAT(a, f->off, struct confinfo_u32);
+		    CAT(a, f->off, struct confinfo_u32);
 		const struct confinfo_u32 *y =
-			CAT(b, f->off, struct confinfo_u32);
+		    CAT(b, f->off, struct confinfo_u32);
 
 		return x->set == y->set && (!x->set || x->value == y->value);
 	}
@@ -302,9 +321,9 @@ static bool field_equal(const struct field *f, const void *a, const void *b)
 				 *CAT(b, f->off, void *));
 	case F_LIST: {
 		const struct confinfo_list *x =
-			CAT(a, f->off, struct confinfo_list);
+		    CAT(a, f->off, struct confinfo_list);
 		const struct confinfo_list *y =
-			CAT(b, f->off, struct confinfo_list);
+		    CAT(b, f->off, struct confinfo_list);
 
 		if (x->count != y->count)
 			return false;

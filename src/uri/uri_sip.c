@@ -50,7 +50,6 @@ static bool header_char(int ch)
 	       ch == '?' || ch == ':' || ch == '+' || ch == '$';
 }
 
-
 /* Case-insensitive comparison of decoded bytes with a lower-case word. */
 static bool word_eq(const struct confinfo_bytes *b, const char *word)
 {

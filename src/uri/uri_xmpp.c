@@ -41,7 +41,6 @@ static bool query_char(int ch)
 	return uri_is_unreserved(ch) || ch >= 0x80;
 }
 
-
 /* RFC 7622 section 3.3.1: characters a localpart may never hold, even
  * percent-encoded (PRECIS would allow them). */
 static const char *forbidden_in_localpart(const struct confinfo_bytes *b)

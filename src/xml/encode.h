@@ -14,7 +14,6 @@
 #include "xml/buf.h"
 #include "xml/lexical.h"
 
-
 struct ci_enc {
 	struct ci_buf b;
 	/* The root is partial: write state on users, user, endpoint and the
@@ -144,6 +143,5 @@ static inline void ci_enc_no_ext_elems(struct ci_enc *e,
 	if (ext->elem_count)
 		ci_buf_fail(&e->b, EINVAL);
 }
-
 
 #endif
