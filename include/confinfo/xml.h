@@ -41,8 +41,8 @@ struct confinfo_xml_limits {
 	size_t max_media;     /**< media in the whole document [40000]        */
 	size_t max_entries;   /**< uri/role/available-media/sidebar entries
 			       *   in the whole document [10000]              */
-	size_t max_string;    /**< bytes of one text or attribute value [8 KiB] */
-	size_t max_ext;       /**< bytes of foreign XML kept [64 KiB]         */
+	size_t max_string; /**< bytes of one text or attribute value [8 KiB] */
+	size_t max_ext;    /**< bytes of foreign XML kept [64 KiB]         */
 };
 
 /** The defaults, for documentation and for programs that want to scale
