@@ -197,7 +197,7 @@ static int run_writer(void *arg, uint64_t *nsp)
 
 /* Merge: every run decodes the next partial (alternating the two
  * variants, so the state really changes each time, with the version one
- * above the state's) outside the timed region and times confinfo_merge()
+ * above the state's) outside the timed region and times confinfo_merge_ex()
  * alone. */
 struct merge_arg {
 	struct confinfo_conf *state;
@@ -238,6 +238,8 @@ static int run_merge(void *arg, uint64_t *nsp)
 	struct doc d = {0};
 	struct confinfo_conf *doc = NULL;
 	struct confinfo_diag diag = {0};
+	/* The state holds N users: allow them (the default is 10000). */
+	struct confinfo_merge_limits lim = {.max_users = m->users};
 	enum confinfo_merge_result res;
 	uint64_t t0, t1;
 	int err;
@@ -253,7 +255,7 @@ static int run_merge(void *arg, uint64_t *nsp)
 	if (err)
 		return err;
 	t0 = bench_now_ns();
-	err = confinfo_merge(&m->state, doc, &res, &diag);
+	err = confinfo_merge_ex(&m->state, doc, &lim, &res, &diag);
 	t1 = bench_now_ns();
 	if (err || res != CONFINFO_MERGE_APPLIED) {
 		fprintf(

@@ -1,5 +1,6 @@
 /*
- * libFuzzer target: sequences of notifications through confinfo_merge().
+ * libFuzzer target: sequences of notifications through confinfo_merge_ex()
+ * with small limits.
  *
  * The input is a sequence of documents separated by a line holding only
  * "--" (the bytes "\n--\n"; fuzz/merge.dict teaches it to the fuzzer).
@@ -38,6 +39,17 @@ static const struct confinfo_xml_limits small = {
     .max_entries = 128,
     .max_string = 1024,
     .max_ext = 4096,
+};
+
+/* Merge limits small enough that a few documents reach them, so that the
+ * checks and their atomicity are fuzzed too; every applied state is within
+ * them, and so is the diff of two such states. */
+static const struct confinfo_merge_limits merge_small = {
+    .max_users = 16,
+    .max_endpoints_per_user = 4,
+    .max_media_per_endpoint = 4,
+    .max_entries_per_list = 8,
+    .max_sidebars = 4,
 };
 
 static void die(const char *module, const char *what)
@@ -110,7 +122,7 @@ static void check_diff(const struct confinfo_conf *before,
 	confinfo_conf_free(doc);
 	if (confinfo_conf_clone(&state, before))
 		die("model", "clone failed");
-	err = confinfo_merge(&state, wire, &res, NULL);
+	err = confinfo_merge_ex(&state, wire, &merge_small, &res, NULL);
 	if (err || res != CONFINFO_MERGE_APPLIED)
 		die("diff/merge", "merge(old, diff(old, new)) not applied");
 	state->version = after->version;
@@ -141,7 +153,7 @@ static void step(struct confinfo_conf **statep, const char *buf, size_t len)
 		die("model", "clone failed");
 	old = *statep;
 
-	err = confinfo_merge(statep, doc, &res, NULL);
+	err = confinfo_merge_ex(statep, doc, &merge_small, &res, NULL);
 	if (err || res != CONFINFO_MERGE_APPLIED) {
 		if (*statep != old)
 			die("merge", "not applied, but the state was replaced");

@@ -38,6 +38,13 @@
  * of the state (no copy, no walk of unchanged parts); only removing a row
  * moves the pointers after it.
  *
+ * The decoder bounds each document (xml.h), but a stream of valid partial
+ * documents could add rows forever. Merge therefore bounds its result
+ * (struct confinfo_merge_limits): a document that would leave a list it
+ * changes longer than its limit is INVALID, with diag->err E2BIG, and the
+ * state stays as it was, so a hostile notifier cannot make a subscriber's
+ * memory grow without bound.
+ *
  * Since 0.1.
  */
 #ifndef CONFINFO_MERGE_H
@@ -65,7 +72,61 @@ enum confinfo_merge_result {
 const char *confinfo_merge_result_str(enum confinfo_merge_result r);
 
 /**
- * Apply @p doc to @p *statep.
+ * Limits on the state a merge leaves. A field left 0 takes its default (in
+ * brackets). Each limit bounds one list wherever it occurs: the root and
+ * every sidebars-by-val entry are conferences with users of their own.
+ *
+ * A list is checked when the document replaces it whole (a full document,
+ * a full or new row, a full uris list: the document's count) and when a
+ * partial element carries rows of it (the local count, plus the rows the
+ * document adds, minus the local rows it deletes). So a document may
+ * delete rows to make room for new ones, and a list the document carries
+ * no rows of is never looked at: checking costs O(1) per list the document
+ * touches, never a walk of the state.
+ *
+ * The defaults accept any full document of the decoder's default limits
+ * (xml.h: 10000 users) whose rows are within the per-row limits, which are
+ * far above what real devices and media lines need. The limits bound each
+ * list, not the sum over lists: a stream of partial documents can at worst
+ * build max_users * max_endpoints_per_user * max_media_per_endpoint media
+ * per conference. A subscriber short of memory should lower them. Lists
+ * replaced only whole (roles, available-media) cannot grow across
+ * documents: the decoder's limits bound them.
+ */
+struct confinfo_merge_limits {
+	size_t max_users;              /**< users of one conference [10000] */
+	size_t max_endpoints_per_user; /**< endpoints of one user [64]      */
+	size_t max_media_per_endpoint; /**< media of one endpoint [32]      */
+	size_t max_entries_per_list;   /**< entries of one uris-type list:
+					*   associated-aors, sidebars-by-ref,
+					*   conf-uris, service-uris,
+					*   host-info uris [1000]             */
+	size_t max_sidebars;           /**< entries of one sidebars-by-val
+					*   [100]                             */
+};
+
+/** The defaults, for documentation and for programs that want to scale
+ *  them. */
+void confinfo_merge_limits_default(struct confinfo_merge_limits *lim);
+
+/**
+ * Apply @p doc to @p *statep within the limits @p lim (NULL for the
+ * defaults; copied, not kept).
+ *
+ * Everything is as for confinfo_merge() below, plus: a document that would
+ * take a list beyond its limit is CONFINFO_MERGE_INVALID, diag->err is
+ * E2BIG and diag->message names the list, its owner's key, the count it
+ * would reach and the limit, e.g. "<users> of conference 'sip:conf@x'
+ * would hold 10001 users (limit 10000)". The state is unchanged.
+ */
+int confinfo_merge_ex(struct confinfo_conf **statep, struct confinfo_conf *doc,
+		      const struct confinfo_merge_limits *lim,
+		      enum confinfo_merge_result *resultp,
+		      struct confinfo_diag *diag);
+
+/**
+ * Apply @p doc to @p *statep, within the default limits
+ * (confinfo_merge_ex() with NULL limits).
  *
  * @param statep  the local state; *statep may be NULL before the first full
  *                document, in which case a full @p doc becomes the state.
@@ -77,8 +138,9 @@ const char *confinfo_merge_result_str(enum confinfo_merge_result r);
  *                not use it afterwards.
  * @param resultp receives the outcome
  * @param diag    optional details for STALE, GAP and INVALID: diag->err is
- *                then EALREADY (stale), EAGAIN (gap) or EPROTO (invalid)
- *                and diag->message says why
+ *                then EALREADY (stale), EAGAIN (gap), EPROTO (invalid) or
+ *                E2BIG (invalid: a limit exceeded), and diag->message says
+ *                why
  * @return 0 when the outcome is in *resultp (whatever it is), EINVAL for
  *         NULL arguments, ENOMEM (state unchanged).
  *

@@ -14,7 +14,10 @@
  *   merge finds inconsistent leaves the state untouched, is reported, and
  *   asks the notifier for the full state (a refresh on the dialog). Such
  *   refreshes are rate-limited (exponential backoff up to 64 s) so that a
- *   notifier sending garbage cannot make the subscriber flood it.
+ *   notifier sending garbage cannot make the subscriber flood it. The kept
+ *   state is bounded by merge's default limits (merge.h,
+ *   confinfo_merge_limits: 10000 users, 64 endpoints per user, ...): a
+ *   document that would exceed them counts as inconsistent.
  * - **One dialog per SUBSCRIBE** (RFC 4575 section 3.8): the first 2xx or
  *   NOTIFY establishes it; every NOTIFY outside it (another Call-ID, tag or
  *   a fork) is answered 481, a NOTIFY of another event 489, a NOTIFY with a

@@ -27,8 +27,21 @@
  *   into); a newer full one starts the conference again.
  * - The stored state is always normalised: every state attribute full, so
  *   equality and diff see plain full trees.
- * The diagnostics' err is EALREADY for STALE, EAGAIN for GAP and EPROTO for
- * INVALID (the function itself returns 0), ENOMEM when out of memory.
+ *
+ * Limits (struct confinfo_merge_limits). The decoder bounds one document;
+ * only merge sees the sum of a stream of them, so only merge can stop a
+ * notifier that adds one user per NOTIFY forever. Phase 1 (prepare.c)
+ * checks the count each list will reach: a list replaced whole has the
+ * document's count, a list merged into has its local count plus the new
+ * keys minus the local keys deleted. Counts are O(1) and the keys are
+ * looked up anyway, so the checks keep the merge's cost proportional to
+ * the document. A document over a limit is INVALID (err E2BIG) and, since
+ * phase 1 does not change the state, leaves it as it was; the subscriber
+ * then asks for a full state, which is checked the same way.
+ *
+ * The diagnostics' err is EALREADY for STALE, EAGAIN for GAP, EPROTO for
+ * INVALID and E2BIG for INVALID over a limit (the function itself returns
+ * 0), ENOMEM when out of memory.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -50,6 +63,53 @@ const char *confinfo_merge_result_str(enum confinfo_merge_result r)
 		return "invalid";
 	}
 	return NULL;
+}
+
+/* The defaults, documented in merge.h. Users match the decoder's per
+ * document limit, so a full document the decoder accepts fits; the
+ * per-row limits are far above what a real device list, set of media
+ * streams or sidebar list needs. They bound each list, not the product
+ * over the levels (merge.h says so): a state-wide budget would need a
+ * count kept beside the state, which the model does not have. */
+enum {
+	MERGE_DEFAULT_USERS = 10000,
+	MERGE_DEFAULT_ENDPOINTS_PER_USER = 64,
+	MERGE_DEFAULT_MEDIA_PER_ENDPOINT = 32,
+	MERGE_DEFAULT_ENTRIES_PER_LIST = 1000,
+	MERGE_DEFAULT_SIDEBARS = 100,
+};
+
+void confinfo_merge_limits_default(struct confinfo_merge_limits *lim)
+{
+	if (!lim)
+		return;
+	lim->max_users = MERGE_DEFAULT_USERS;
+	lim->max_endpoints_per_user = MERGE_DEFAULT_ENDPOINTS_PER_USER;
+	lim->max_media_per_endpoint = MERGE_DEFAULT_MEDIA_PER_ENDPOINT;
+	lim->max_entries_per_list = MERGE_DEFAULT_ENTRIES_PER_LIST;
+	lim->max_sidebars = MERGE_DEFAULT_SIDEBARS;
+}
+
+/* @p lim with every 0 field replaced by its default. */
+static struct confinfo_merge_limits
+resolve_limits(const struct confinfo_merge_limits *lim)
+{
+	struct confinfo_merge_limits r;
+
+	confinfo_merge_limits_default(&r);
+	if (!lim)
+		return r;
+	if (lim->max_users)
+		r.max_users = lim->max_users;
+	if (lim->max_endpoints_per_user)
+		r.max_endpoints_per_user = lim->max_endpoints_per_user;
+	if (lim->max_media_per_endpoint)
+		r.max_media_per_endpoint = lim->max_media_per_endpoint;
+	if (lim->max_entries_per_list)
+		r.max_entries_per_list = lim->max_entries_per_list;
+	if (lim->max_sidebars)
+		r.max_sidebars = lim->max_sidebars;
+	return r;
 }
 
 /* Empties a deleted root: RFC 4575 4.4 says its children "MUST" be
@@ -143,11 +203,12 @@ check_version(const struct confinfo_conf *state,
 	return CONFINFO_MERGE_APPLIED;
 }
 
-int confinfo_merge(struct confinfo_conf **statep, struct confinfo_conf *doc,
-		   enum confinfo_merge_result *resultp,
-		   struct confinfo_diag *diag)
+int confinfo_merge_ex(struct confinfo_conf **statep, struct confinfo_conf *doc,
+		      const struct confinfo_merge_limits *lim,
+		      enum confinfo_merge_result *resultp,
+		      struct confinfo_diag *diag)
 {
-	struct merge_ctx ctx = {.diag = diag};
+	struct merge_ctx ctx = {.diag = diag, .lim = resolve_limits(lim)};
 	enum confinfo_merge_result result;
 	struct confinfo_conf *state;
 	int err = 0;
@@ -184,7 +245,7 @@ int confinfo_merge(struct confinfo_conf **statep, struct confinfo_conf *doc,
 			state->state = CONFINFO_STATE_FULL;
 		}
 	}
-	if (err == MERGE_EINVALID) {
+	if (err == MERGE_EINVALID || err == MERGE_ELIMIT) {
 		err = 0;
 		result = CONFINFO_MERGE_INVALID;
 	}
@@ -198,4 +259,11 @@ out:
 	/* The document is ours in every case (merge.h). */
 	confinfo_conf_free(doc);
 	return err;
+}
+
+int confinfo_merge(struct confinfo_conf **statep, struct confinfo_conf *doc,
+		   enum confinfo_merge_result *resultp,
+		   struct confinfo_diag *diag)
+{
+	return confinfo_merge_ex(statep, doc, NULL, resultp, diag);
 }

@@ -22,11 +22,16 @@
 #include <stdbool.h>
 
 #include "confinfo/diag.h"
+#include "confinfo/merge.h"
 #include "confinfo/model.h"
 
 /* Internal code of "the document is inconsistent": the message is in the
  * diagnostics and confinfo_merge() turns it into CONFINFO_MERGE_INVALID. */
 #define MERGE_EINVALID EPROTO
+
+/* Internal code of "the result would exceed a limit": INVALID as well, but
+ * diag->err tells the caller it was the size, not the content. */
+#define MERGE_ELIMIT E2BIG
 
 /* Longest key quoted in a message: keys can be 8 KiB long. */
 #define MERGE_KEY_MAX 80
@@ -51,6 +56,7 @@ static inline bool merge_is_full(enum confinfo_state s)
 
 struct merge_ctx {
 	struct confinfo_diag *diag;
+	struct confinfo_merge_limits lim; /* no field 0: defaults applied */
 };
 
 /*
@@ -58,15 +64,17 @@ struct merge_ctx {
  * state as it is (the root of a full document, a new sidebars-by-val
  * entry): check that no element inside a full one is partial or deleted
  * (RFC 4575 4.4), drop the deleted children of partial ones (they delete
- * what does not exist), and set every state to full. Returns 0,
- * MERGE_EINVALID.
+ * what does not exist), check every list against the limits, and set every
+ * state to full. Returns 0, MERGE_EINVALID or MERGE_ELIMIT.
  */
 int merge_norm_conf(struct merge_ctx *c, struct confinfo_conf *conf);
 
 /*
  * Phase 1 of merging the partial conference-type element @p doc into
- * @p state (both the root, or both a sidebars-by-val entry). Returns 0,
- * MERGE_EINVALID or ENOMEM; in every case @p state holds what it held.
+ * @p state (both the root, or both a sidebars-by-val entry): also checks
+ * that every list the document changes stays within the limits. Returns
+ * 0, MERGE_EINVALID, MERGE_ELIMIT or ENOMEM; in every case @p state holds
+ * what it held.
  */
 int merge_prepare_conf(struct merge_ctx *c, struct confinfo_conf *state,
 		       struct confinfo_conf *doc);
