@@ -168,10 +168,7 @@ static void event_handler(const struct confinfo_subscriber_event *ev, void *arg)
 	case CONFINFO_SUBSCRIBER_CLOSED:
 		watch_out_event(&w->out, ev, w->uri);
 		/* The conference ending is a normal end of a watch. */
-		w->status = ev->err && !(ev->reason &&
-					 !strcmp(ev->reason, "noresource"))
-				? EXIT_FAILED
-				: 0;
+		w->status = watch_closed_in_error(ev) ? EXIT_FAILED : 0;
 		re_cancel();
 		return;
 	case CONFINFO_SUBSCRIBER_DISCARDED:

@@ -45,6 +45,10 @@ void watch_out_snapshot(struct watch_out *out,
 			bool full);
 
 /* A subscription event other than STATE. */
+/* Whether a CLOSED event ends the watch in error: the conference ending
+ * (noresource) is a normal end, like an unsubscribe. The JSON event's
+ * "error" and the exit status both follow this. */
+bool watch_closed_in_error(const struct confinfo_subscriber_event *ev);
 void watch_out_event(struct watch_out *out,
 		     const struct confinfo_subscriber_event *ev,
 		     const char *uri);

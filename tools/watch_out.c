@@ -347,6 +347,11 @@ static const char *event_name(enum confinfo_subscriber_event_type t)
 	return "unknown";
 }
 
+bool watch_closed_in_error(const struct confinfo_subscriber_event *ev)
+{
+	return ev->err && !(ev->reason && !strcmp(ev->reason, "noresource"));
+}
+
 static void event_json(struct watch_out *out,
 		       const struct confinfo_subscriber_event *ev,
 		       const char *uri)
@@ -385,7 +390,8 @@ static void event_json(struct watch_out *out,
 		bad |= json_object_set_new(o, "reason",
 					   ev->reason ? json_string(ev->reason)
 						      : json_null());
-		bad |= json_object_set_new(o, "error", json_boolean(ev->err));
+		bad |= json_object_set_new(
+		    o, "error", json_boolean(watch_closed_in_error(ev)));
 		bad |=
 		    json_object_set_new(o, "status", json_integer(ev->scode));
 		break;

@@ -20,7 +20,7 @@ if json_has "$TMP/watch.out" '"mallory" in str(e)'; then
 fi
 json_has "$TMP/watch.out" 'e["event"] == "state" and e["version"] == 3' ||
 	fail "v3 was not applied"
-json_has "$TMP/watch.out" 'e["event"] == "closed" and e["reason"] == "noresource"' ||
-	fail "noresource was not reported"
+json_has "$TMP/watch.out" 'e["event"] == "closed" and e["reason"] == "noresource" and not e["error"]' ||
+	fail "noresource was not reported as a normal end"
 assert_same_state "$TMP/state.xml" sipp/watch/expected-rollback.xml
 echo ok
