@@ -11,21 +11,41 @@
 
 #include "sipsub.h"
 
-/* RFC 3261 token characters. */
+/* RFC 3261 token characters. NUL is excluded explicitly: strchr() finds
+ * the terminator, and a NUL inside a token would let "rejected\0x" compare
+ * equal to "rejected" once copied into a C string. */
 static bool is_token_char(char c)
 {
-	return isalnum((unsigned char)c) || strchr("-.!%*_+`'~", c) != NULL;
+	return c != '\0' &&
+	       (isalnum((unsigned char)c) || strchr("-.!%*_+`'~", c) != NULL);
 }
 
-static bool is_lws(char c)
+static bool is_wsp(char c)
 {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+	return c == ' ' || c == '\t';
+}
+
+/* Length of the linear whitespace at p (RFC 3261 LWS: spaces and tabs, and a
+ * CRLF only as a line fold, i.e. followed by a space or tab). A lone CR or
+ * LF is not whitespace: it is left for the caller to reject. */
+static size_t lws_len(const char *p, const char *end)
+{
+	const char *q = p;
+
+	for (;;) {
+		if (q < end && is_wsp(*q))
+			q++;
+		else if (end - q >= 3 && q[0] == '\r' && q[1] == '\n' &&
+			 is_wsp(q[2]))
+			q += 3;
+		else
+			return (size_t)(q - p);
+	}
 }
 
 static void skip_lws(const char **pp, const char *end)
 {
-	while (*pp < end && is_lws(**pp))
-		(*pp)++;
+	*pp += lws_len(*pp, end);
 }
 
 /* Read a token at *pp; returns its length (0 if none). */
@@ -46,15 +66,41 @@ static int skip_quoted(const char **pp, const char *end)
 {
 	const char *p = *pp + 1;
 
+	/* qdtext and quoted-pair (RFC 3261 section 25.1) admit no control
+	 * characters but HT, and CRLF only as a fold. */
 	while (p < end && *p != '"') {
+		size_t n = lws_len(p, end);
+
+		if (n) {
+			p += n;
+			continue;
+		}
 		if (*p == '\\') {
-			if (p + 1 >= end)
+			if (p + 1 >= end || p[1] == '\r' || p[1] == '\n')
 				return EBADMSG;
 			p++;
+		} else if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+			return EBADMSG;
 		}
 		p++;
 	}
 	if (p >= end)
+		return EBADMSG;
+	*pp = p + 1;
+	return 0;
+}
+
+/* Read an IPv6reference ("[" hex, ':' and '.' "]") at *pp; on success *pp
+ * is past the closing bracket. The address itself is not checked: only
+ * generic parameters, which are ignored, can hold one. */
+static int skip_ipv6ref(const char **pp, const char *end)
+{
+	const char *p = *pp + 1;
+
+	while (p < end &&
+	       (isxdigit((unsigned char)*p) || *p == ':' || *p == '.'))
+		p++;
+	if (p >= end || *p != ']' || p == *pp + 1)
 		return EBADMSG;
 	*pp = p + 1;
 	return 0;
@@ -76,10 +122,13 @@ static bool token_equal_ci(const char *tok, size_t len, const char *word)
 
 int sipsub_delta_parse(const char *p, size_t len, uint32_t *valp)
 {
-	const char *end = p + len;
+	const char *end;
 	uint64_t v = 0;
 	bool any = false;
 
+	if (!p || !valp)
+		return EINVAL;
+	end = p + len;
 	skip_lws(&p, end);
 	while (p < end && *p >= '0' && *p <= '9') {
 		if (v <= UINT32_MAX)
@@ -131,6 +180,13 @@ static int walk_params(const char *p, const char *end, param_h *paramh,
 				if (err)
 					return err;
 				vlen = (size_t)(p - val);
+			} else if (p < end && *p == '[') {
+				/* gen-value may be a host: an IPv6reference. */
+				val = p;
+				err = skip_ipv6ref(&p, end);
+				if (err)
+					return err;
+				vlen = (size_t)(p - val);
 			} else {
 				vlen = read_token(&p, end, &val);
 				if (!vlen)
@@ -149,18 +205,28 @@ static int substate_param(const char *name, size_t nlen, const char *val,
 	struct sipsub_substate *ss = arg;
 	size_t i;
 
+	/* A parameter named twice is ambiguous (RFC 3261 section 7.3.1: it
+	 * MUST NOT appear more than once): reject rather than pick one. */
 	if (token_equal_ci(name, nlen, "reason")) {
-		if (!val || vlen >= sizeof(ss->reason) || *val == '"')
+		if (!val || *val == '"' || *val == '[' || ss->reason[0])
 			return EBADMSG;
+		/* Known reasons are short; a longer one is an extension,
+		 * tolerated (RFC 6665 section 4.1.3) and kept truncated for
+		 * the event text. A cut reason is 31 bytes long, longer
+		 * than any known one, so it cannot be mistaken for one. */
+		if (vlen >= sizeof(ss->reason))
+			vlen = sizeof(ss->reason) - 1;
 		for (i = 0; i < vlen; i++)
 			ss->reason[i] = (char)tolower((unsigned char)val[i]);
 		ss->reason[vlen] = '\0';
 	} else if (token_equal_ci(name, nlen, "expires")) {
-		if (!val || sipsub_delta_parse(val, vlen, &ss->expires))
+		if (!val || ss->has_expires ||
+		    sipsub_delta_parse(val, vlen, &ss->expires))
 			return EBADMSG;
 		ss->has_expires = true;
 	} else if (token_equal_ci(name, nlen, "retry-after")) {
-		if (!val || sipsub_delta_parse(val, vlen, &ss->retry_after))
+		if (!val || ss->has_retry_after ||
+		    sipsub_delta_parse(val, vlen, &ss->retry_after))
 			return EBADMSG;
 		ss->has_retry_after = true;
 	}
@@ -171,12 +237,13 @@ static int substate_param(const char *name, size_t nlen, const char *val,
 int sipsub_substate_parse(struct sipsub_substate *ss, const char *p, size_t len)
 {
 	struct sipsub_substate tmp;
-	const char *end = p + len, *tok;
+	const char *end, *tok;
 	size_t tlen;
 	int err;
 
 	if (!ss || !p)
 		return EINVAL;
+	end = p + len;
 	memset(&tmp, 0, sizeof(tmp));
 	skip_lws(&p, end);
 	tlen = read_token(&p, end, &tok);
@@ -211,10 +278,13 @@ static int event_param(const char *name, size_t nlen, const char *val,
 
 bool sipsub_event_match(const char *p, size_t len, const char *package)
 {
-	const char *end = p + len, *tok;
+	const char *end, *tok;
 	bool has_id = false;
 	size_t tlen;
 
+	if (!p || !package)
+		return false;
+	end = p + len;
 	skip_lws(&p, end);
 	tlen = read_token(&p, end, &tok);
 	if (tlen != strlen(package) || memcmp(tok, package, tlen))

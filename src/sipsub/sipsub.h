@@ -57,17 +57,25 @@ struct sipsub_substate {
 	uint32_t retry_after;
 };
 
-/* Parse a Subscription-State value. 0 or EBADMSG. */
+/* Parse a Subscription-State value (headers.c, exposed for the unit tests
+ * as well as sock.c). Tokens and parameter names are case-insensitive;
+ * unknown states (SIPSUB_SS_EXTENSION), reasons (kept lower-cased, cut to
+ * 31 bytes) and generic parameters are tolerated (RFC 6665). A reason,
+ * expires or retry-after given twice, a missing or non-delta value, a
+ * quoted reason, NUL or a CR/LF that is not a line fold is EBADMSG; NULL
+ * arguments EINVAL. @p ss is written only on success. */
 int sipsub_substate_parse(struct sipsub_substate *ss, const char *p,
 			  size_t len);
 
 /* True if an Event header value names exactly the package @p package with
- * no `id` parameter (RFC 6665 section 8.2.1: byte-exact comparison). */
+ * no `id` parameter (RFC 6665 section 8.2.1: byte-exact comparison) and
+ * well-formed parameters. False for NULL arguments. */
 bool sipsub_event_match(const char *p, size_t len, const char *package);
 
 /* Parse delta-seconds strictly (digits only, optional surrounding
  * whitespace); values above UINT32_MAX saturate (RFC 3261 section 20.19
- * style). 0 or EBADMSG. */
+ * style). Whitespace is spaces, tabs and CRLF line folds. 0, EBADMSG, or
+ * EINVAL for NULL arguments; @p valp is written only on success. */
 int sipsub_delta_parse(const char *p, size_t len, uint32_t *valp);
 
 struct confinfo_subscriber {
