@@ -2,19 +2,30 @@
 # SIPp-driven benchmarks of `confinfo focus` (see README.md):
 #   1. subscription set-up rate (SUBSCRIBE, 200, NOTIFY, 200) over UDP
 #      and TCP, and the focus's memory per idle subscription;
+#      the same set-up rate, in the same run and with the same SIPp
+#      scenario and parameters, of the baseline: confinfo-plain-notifier
+#      (plain_notifier.c, libre's own sipevent API), and the ratio;
 #   2. fan-out: time from one change to its acknowledged delivery to
 #      every one of 1,000 and 10,000 TCP subscribers, no version lost.
 #
 # usage: bash bench/sip/run.sh /path/to/confinfo [SETUP_CALLS] [FANOUT...]
-#        defaults: 20000 set-ups per transport; fan-out to 1000 10000.
+#        defaults: 20000 set-ups per transport; fan-out to 1000 10000;
+#        FANOUT "none" skips the fan-out.
+# The baseline is looked for as bench/sip/confinfo-plain-notifier in the
+# build directory holding confinfo (override: PLAIN_NOTIFIER=/path); when
+# absent (or PLAIN_NOTIFIER=none), the baseline lines are skipped. The
+# baseline slows down with the subscriptions it holds: above ~10000
+# SETUP_CALLS its timed batch outlasts SIPp's 300 s call timeout.
 # Use a Release (or RelWithDebInfo) build. Prints one line per figure.
 set -u
 
 CONFINFO=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+PLAIN=${PLAIN_NOTIFIER:-$(dirname "$CONFINFO")/bench/sip/confinfo-plain-notifier}
 SETUP_CALLS=${2:-20000}
 shift 2 2>/dev/null || shift $#
 FANOUT=("$@")
 [ ${#FANOUT[@]} -gt 0 ] || FANOUT=(1000 10000)
+[ "${FANOUT[0]}" = none ] && FANOUT=()
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/confinfo-bench.XXXXXX")
 FOCUS_PID=
@@ -86,6 +97,17 @@ start_focus() { # NAME
 	wait_for "$WORK/$1.log" '^ready$' 10 || die "focus did not start"
 }
 
+# The baseline, serving the document the focus serves (conf_doc) as a
+# fixed full body; it takes FOCUS_PID's place for stop_focus.
+start_plain() { # NAME
+	PORT=$(free_port)
+	cp "$WORK/confs/bench.xml" "$WORK/plain-body.xml"
+	"$PLAIN" "127.0.0.1:$PORT" "$WORK/plain-body.xml" \
+		>"$WORK/$1.log" 2>"$WORK/$1.err" &
+	FOCUS_PID=$!
+	wait_for "$WORK/$1.log" '^ready$' 10 || die "plain notifier did not start"
+}
+
 stop_focus() {
 	kill -TERM "$FOCUS_PID" 2>/dev/null
 	# The final NOTIFYs go to a SIPp that is gone: give up on them.
@@ -115,35 +137,74 @@ echo "# $("$CONFINFO" --version), $(sipp -v 2>&1 | grep -o 'SIPp v[^ -]*' | head
 
 # 1. Set-up rate and memory per idle subscription. Two batches of
 # SETUP_CALLS subscriptions: the rate is that of the second batch (the
-# focus already holds SETUP_CALLS subscriptions), the memory the growth
+# server already holds SETUP_CALLS subscriptions), the memory the growth
 # of the focus's RSS over the second batch once its transactions are gone
 # (libre keeps a completed NOTIFY transaction 5 s), so memory the first
 # batch's transactions returned to malloc does not count as idle memory.
 # SIPp keeps few calls in flight (-l): over UDP more only makes SIPp, the
 # bottleneck on 2 cores, retransmit.
+#
+# setup_batches KIND TP LIMIT: start KIND (focus or plain), run both
+# batches, set RATE, SECS, FAILED, CPU_US (the server's CPU per
+# subscription over the second batch) and, for the focus, the memory
+# figures; the server is left running (stop_focus).
+setup_batches() {
+	local kind=$1 tp=$2 limit=$3 pre t0 t1 cpu0 cpu1
+	pre=$([ "$kind" = plain ] && echo plain-setup || echo setup)
+	if [ "$kind" = plain ]; then
+		start_plain "$pre-$tp"
+	else
+		start_focus "$pre-$tp"
+	fi
+	sipp_run bench_setup.xml "$tp" "$SETUP_CALLS" 20000 "$limit" "${pre}1-$tp" ||
+		echo "# warning: sipp reported failures (see $WORK/${pre}1-$tp.out)"
+	sleep 6
+	rss0=$(rss_kb "$FOCUS_PID")
+	heap0=
+	[ "$kind" = plain ] || heap0=$(heap_bytes "$FOCUS_PID" "$WORK/$pre-$tp.err")
+	cpu0=$(awk '{ print $14 + $15 }' "/proc/$FOCUS_PID/stat")
+	t0=$(date +%s.%N)
+	sipp_run bench_setup.xml "$tp" "$SETUP_CALLS" 20000 "$limit" "$pre-$tp" ||
+		echo "# warning: sipp reported failures (see $WORK/$pre-$tp.out)"
+	t1=$(date +%s.%N)
+	cpu1=$(awk '{ print $14 + $15 }' "/proc/$FOCUS_PID/stat")
+	FAILED=$(failed_calls "$WORK/$pre-$tp.out")
+	SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+	RATE=$(awk -v n="$SETUP_CALLS" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", n / (b - a) }')
+	CPU_US=$(awk -v c="$((cpu1 - cpu0))" -v hz="$(getconf CLK_TCK)" -v n="$SETUP_CALLS" \
+		'BEGIN { printf "%.0f", c / hz * 1e6 / n }')
+	[ "$kind" = plain ] && return 0
+	sleep 6
+	rss1=$(rss_kb "$FOCUS_PID")
+	heap1=$(heap_bytes "$FOCUS_PID" "$WORK/$pre-$tp.err")
+	subs=$(grep -c '^subscribe ' "$WORK/$pre-$tp.log")
+}
+
+if [ "$PLAIN" = none ]; then
+	PLAIN=
+elif [ ! -x "$PLAIN" ]; then
+	echo "# warning: no baseline ($PLAIN not built: needs libre); plain_* lines skipped"
+	PLAIN=
+elif [ "$SETUP_CALLS" -gt 10000 ]; then
+	echo "# warning: the baseline may not finish with SETUP_CALLS above 10000 (PLAIN_NOTIFIER=none skips it)"
+fi
 for tp in u1 t1; do
 	name=$([ "$tp" = u1 ] && echo UDP || echo TCP)
 	limit=$([ "$tp" = u1 ] && echo 50 || echo 200)
-	start_focus "setup-$tp"
-	sipp_run bench_setup.xml "$tp" "$SETUP_CALLS" 20000 "$limit" "setup1-$tp" ||
-		echo "# warning: sipp reported failures (see $WORK/setup1-$tp.out)"
-	sleep 6
-	rss0=$(rss_kb "$FOCUS_PID")
-	heap0=$(heap_bytes "$FOCUS_PID" "$WORK/setup-$tp.err")
-	cpu0=$(awk '{ print $14 + $15 }' "/proc/$FOCUS_PID/stat")
-	t0=$(date +%s.%N)
-	sipp_run bench_setup.xml "$tp" "$SETUP_CALLS" 20000 "$limit" "setup-$tp" ||
-		echo "# warning: sipp reported failures (see $WORK/setup-$tp.out)"
-	t1=$(date +%s.%N)
-	cpu1=$(awk '{ print $14 + $15 }' "/proc/$FOCUS_PID/stat")
-	sleep 6
-	rss1=$(rss_kb "$FOCUS_PID")
-	heap1=$(heap_bytes "$FOCUS_PID" "$WORK/setup-$tp.err")
-	subs=$(grep -c '^subscribe ' "$WORK/setup-$tp.log")
-	failed=$(failed_calls "$WORK/setup-$tp.out")
-	awk -v n="$SETUP_CALLS" -v a="$t0" -v b="$t1" -v tp="$name" -v f="${failed:-?}" \
-		-v c="$(( cpu1 - cpu0 ))" -v hz="$(getconf CLK_TCK)" \
-		'BEGIN { printf "setup_rate_%s %.0f subscriptions/s (%d calls in %.2f s, %s failed; focus CPU %.0f us/subscription)\n", tp, n / (b - a), n, b - a, f, c / hz * 1e6 / n }'
+	# The baseline right before the focus, same scenario and parameters.
+	plain_rate=
+	if [ -n "$PLAIN" ]; then
+		setup_batches plain "$tp" "$limit"
+		stop_focus
+		plain_rate=$RATE
+		echo "plain_setup_rate_$name $RATE subscriptions/s ($SETUP_CALLS calls in $SECS s, ${FAILED:-?} failed; plain sipevent notifier CPU $CPU_US us/subscription)"
+	fi
+	setup_batches focus "$tp" "$limit"
+	ratio=
+	[ -n "$plain_rate" ] && [ "$plain_rate" -gt 0 ] &&
+		ratio=$(awk -v f="$RATE" -v p="$plain_rate" \
+			'BEGIN { printf " (%.1fx the plain sipevent notifier'"'"'s %d/s)", f / p, p }')
+	echo "setup_rate_$name $RATE subscriptions/s ($SETUP_CALLS calls in $SECS s, ${FAILED:-?} failed; focus CPU $CPU_US us/subscription)$ratio"
 	if [ -n "$heap0" ] && [ -n "$heap1" ]; then
 		awk -v h0="$heap0" -v h1="$heap1" -v n="$SETUP_CALLS" -v tp="$name" -v s="$subs" \
 			'BEGIN { printf "idle_memory_%s %.0f bytes/subscription (heap in use %d -> %d bytes over %d subscriptions; %d held)\n", tp, (h1 - h0) / n, h0, h1, n, s }'
@@ -154,7 +215,7 @@ for tp in u1 t1; do
 done
 
 # 2. Fan-out of one change to N TCP subscribers.
-for n in "${FANOUT[@]}"; do
+for n in ${FANOUT[@]+"${FANOUT[@]}"}; do
 	conf_doc alice bob carol | write_conf
 	start_focus "fanout-$n"
 	sipp_run bench_fanout.xml t1 "$n" 5000 "$n" "fanout-$n" &
