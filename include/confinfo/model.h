@@ -9,9 +9,8 @@
  * loses nothing.
  *
  * Conventions:
- * - Strings are NUL-terminated UTF-8 and owned by the struct holding them
- *   (allocated with malloc, released by the matching _free). NULL means
- *   "element absent"; "" means "element present but empty".
+ * - Strings are NUL-terminated UTF-8 and owned by the struct holding them.
+ *   NULL means "element absent"; "" means "element present but empty".
  * - Optional sub-structs are pointers, NULL when absent.
  * - Optional numbers and booleans carry their own "set" flag, because
  *   absent and zero are different things in a partial notification.
@@ -23,6 +22,20 @@
  * - The `state` fields hold what the document said: CONFINFO_STATE_UNSET
  *   when the attribute was absent. confinfo_state_effective() gives the
  *   meaning (absent means full, RFC 4575 section 4.4).
+ *
+ * Memory: every struct and string of a state is allocated by the library
+ * and released by it. Create structs with T_new(), set strings with
+ * confinfo_str_set() (or confinfo_str_dup()), release with T_free(),
+ * confinfo_str_set(&field, NULL) or confinfo_str_free(). Never pass them to
+ * free(), and never store a pointer the library did not allocate (a
+ * literal, a strdup() result): the library would release it. Pointers may
+ * be moved from one struct to another, also between states, and freed in
+ * any order from any thread. The reason: a decoded document's structs and
+ * strings are sliced out of a few shared blocks instead of tens of
+ * malloc() calls per user, which is most of what decoding costs beyond the
+ * parse itself (docs/performance.md); a block is released with the last
+ * object in it. A decoded state that lives long and changes much can hold
+ * blocks for few objects: confinfo_conf_clone() makes a compact copy.
  *
  * Since 0.1.
  */
@@ -447,10 +460,26 @@ struct confinfo_media *
 confinfo_endpoint_media(const struct confinfo_endpoint *ep, const char *id);
 
 /**
- * Replace the string at @p dstp by a copy of @p src (NULL clears it).
- * ENOMEM leaves *dstp unchanged. A helper for programs that build states.
+ * Replace the string at @p dstp by a copy of @p src (NULL clears it and
+ * releases the old value). ENOMEM leaves *dstp unchanged. This is how
+ * programs set the strings of a state (see "Memory" above).
  */
 int confinfo_str_set(char **dstp, const char *src);
+
+/** A copy of @p s as a model string (NULL on ENOMEM or if @p s is NULL),
+ *  for a field, or for confinfo_str_free(). */
+char *confinfo_str_dup(const char *s);
+
+/** Release a model string taken out of a state (NULL is fine). */
+void confinfo_str_free(char *s);
+
+/**
+ * Give back to the system the memory the library keeps for reuse: up to
+ * 4 MiB of blocks released by freed states, kept so that the next decode
+ * does not fault them in again. Thread-safe; never needed for
+ * correctness.
+ */
+void confinfo_mem_trim(void);
 
 #ifdef __cplusplus
 }

@@ -34,7 +34,7 @@ static int user_deleted(void **outp, const char *key)
 {
 	struct confinfo_user *u = confinfo_user_new();
 
-	if (!u || !(u->entity = ci_strdup(key))) {
+	if (!u || !(u->entity = ci_str_dup(key))) {
 		confinfo_user_free(u);
 		return ENOMEM;
 	}
@@ -103,7 +103,7 @@ static int diff_entry(struct confinfo_conf **outp,
 		return 0;
 	}
 	p = confinfo_conf_new();
-	if (!p || !(p->entity = ci_strdup(n->entity))) {
+	if (!p || !(p->entity = ci_str_dup(n->entity))) {
 		err = ENOMEM;
 		goto out;
 	}
@@ -156,7 +156,7 @@ static int entry_deleted(void **outp, const char *key)
 {
 	struct confinfo_conf *c = confinfo_conf_new();
 
-	if (!c || !(c->entity = ci_strdup(key))) {
+	if (!c || !(c->entity = ci_str_dup(key))) {
 		confinfo_conf_free(c);
 		return ENOMEM;
 	}
@@ -297,7 +297,7 @@ int confinfo_diff(struct confinfo_conf **docp,
 		return EOVERFLOW;
 
 	p = confinfo_conf_new();
-	if (!p || !(p->entity = ci_strdup(new_state->entity))) {
+	if (!p || !(p->entity = ci_str_dup(new_state->entity))) {
 		err = ENOMEM;
 		goto out;
 	}

@@ -15,7 +15,7 @@ int diff_str(char **dstp, bool *fullp, const char *o, const char *n)
 		*fullp = true;
 		return 0;
 	}
-	*dstp = ci_strdup(n);
+	*dstp = ci_str_dup(n);
 	return *dstp ? 0 : ENOMEM;
 }
 
@@ -235,7 +235,7 @@ static int diff_endpoint(struct confinfo_endpoint **outp,
 		return 0;
 	}
 	p = confinfo_endpoint_new();
-	if (!p || !(p->entity = ci_strdup(n->entity))) {
+	if (!p || !(p->entity = ci_str_dup(n->entity))) {
 		err = ENOMEM;
 		goto out;
 	}
@@ -301,7 +301,7 @@ static int endpoint_deleted(void **outp, const char *key)
 {
 	struct confinfo_endpoint *e = confinfo_endpoint_new();
 
-	if (!e || !(e->entity = ci_strdup(key))) {
+	if (!e || !(e->entity = ci_str_dup(key))) {
 		confinfo_endpoint_free(e);
 		return ENOMEM;
 	}
@@ -334,7 +334,7 @@ int diff_user(struct confinfo_user **outp, const struct confinfo_user *o,
 		return 0;
 	}
 	p = confinfo_user_new();
-	if (!p || !(p->entity = ci_strdup(n->entity))) {
+	if (!p || !(p->entity = ci_str_dup(n->entity))) {
 		err = ENOMEM;
 		goto out;
 	}

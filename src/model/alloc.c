@@ -1,29 +1,30 @@
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "model/alloc.h"
 
-static unsigned long fail_at; /* 0: never fail */
-static unsigned long counter; /* allocations since the last fail_at() */
+unsigned long ci__alloc_count;               /* since the last fail_at() */
+unsigned long ci__alloc_limit = ULONG_MAX;   /* fail from this one on    */
 static int failed;
 
-/* Returns nonzero when this allocation must fail. */
+int ci__alloc_failing(void)
+{
+	failed = 1;
+	return 1;
+}
+
 static int hook(void)
 {
-	counter++;
-	if (fail_at && counter >= fail_at) {
-		failed = 1;
-		return 1;
-	}
-	return 0;
+	return ci_alloc_fail();
 }
 
 unsigned long confinfo__alloc_fail_at(unsigned long n)
 {
-	unsigned long made = counter;
+	unsigned long made = ci__alloc_count;
 
-	fail_at = n;
-	counter = 0;
+	ci__alloc_limit = n ? n : ULONG_MAX;
+	ci__alloc_count = 0;
 	failed = 0;
 	return made;
 }

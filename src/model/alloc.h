@@ -8,6 +8,8 @@
 #define CONFINFO_ALLOC_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 void *ci_malloc(size_t size);
 void *ci_calloc(size_t n, size_t size);
@@ -15,6 +17,140 @@ void *ci_realloc(void *p, size_t size);
 char *ci_strdup(const char *s);
 char *ci_strndup(const char *s, size_t len);
 void ci_free(void *p);
+
+/* True if the failure-injection hook says this allocation must fail
+ * (counts it). For allocators built on top of these (obj.c). Inline: the
+ * pool calls it for every object it slices. */
+extern unsigned long ci__alloc_count, ci__alloc_limit;
+int ci__alloc_failing(void);
+static inline int ci_alloc_fail(void)
+{
+	return ++ci__alloc_count >= ci__alloc_limit ? ci__alloc_failing() : 0;
+}
+
+/*
+ * Model objects: every struct and every string of include/confinfo/model.h.
+ *
+ * Each carries a header word in front of it that says where its memory
+ * came from: its own malloc() block, or a slice of a chunk shared with the
+ * other objects of one decoded document (struct ci_pool below). A chunk
+ * counts its live objects and is freed with the last one, so objects can
+ * be moved between states (merge does) and freed one by one, in any
+ * order, from any thread. Only model objects use this; the library's other
+ * memory (list arrays, buffers) is plain ci_malloc().
+ */
+/* A zeroed struct of @p size bytes. */
+void *ci_obj_new(size_t size);
+/* Copies of a string (of @p len bytes, NUL added). */
+char *ci_str_dup(const char *s);
+char *ci_str_ndup(const char *s, size_t len);
+/* Release a model object (NULL is fine), whatever it came from. */
+void ci_obj_free(void *p);
+/* Resize the model object @p p (NULL: a new one) whose first @p keep bytes
+ * matter to @p size bytes, like realloc(): NULL on ENOMEM, and then @p p
+ * is untouched. */
+void *ci_obj_grow(void *p, size_t keep, size_t size);
+
+struct confinfo_roles;
+/* Append the model string @p role to @p roles, which takes it over; on
+ * ENOMEM (also when @p role is NULL, a failed allocation) it is freed. */
+int ci_roles_append(struct confinfo_roles *roles, char *role);
+
+/*
+ * A pool: slices model objects out of chunks. Decoding a document makes
+ * tens of allocations per user; slicing them from a few large chunks
+ * instead of calling malloc() for each is what keeps decoding within
+ * reach of the parse itself (docs/performance.md). One pool serves one
+ * decode, in one thread; the objects outlive it.
+ */
+struct ci_chunk;
+struct ci_pool {
+	struct ci_chunk *chunk; /* being sliced; NULL before the first */
+	char *next, *end;       /* its free part                        */
+	size_t made;            /* objects sliced from it so far        */
+	size_t next_size;       /* bytes of the next chunk              */
+};
+
+/* Start a pool for about @p hint bytes of objects (the input's size). */
+void ci_pool_init(struct ci_pool *pool, size_t hint);
+
+#if defined(__SANITIZE_ADDRESS__)
+#define CI_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CI_ASAN 1
+#endif
+#endif
+
+/* The header in front of every model object: its tag (CI_OBJ_PLAIN, or
+ * the address of its chunk) and, under AddressSanitizer, its size. */
+#ifdef CI_ASAN
+#define CI_OBJ_HDR 16
+#else
+#define CI_OBJ_HDR 8
+#endif
+#define CI_OBJ_PLAIN ((uintptr_t)1)
+
+/* Out of line: a new chunk, or a block of its own for a large object. */
+void *ci__pool_slow(struct ci_pool *pool, size_t size);
+#ifdef CI_ASAN
+void *ci__pool_tag(char *h, struct ci_chunk *c, size_t size);
+#endif
+
+/* @p size bytes of uninitialised object memory, NULL on ENOMEM. */
+static inline void *ci_pool_alloc(struct ci_pool *pool, size_t size)
+{
+	size_t need = CI_OBJ_HDR + ((size + 7) & ~(size_t)7);
+	char *h;
+
+	if (ci_alloc_fail())
+		return NULL;
+	if ((size_t)(pool->end - pool->next) < need)
+		return ci__pool_slow(pool, size);
+	h = pool->next;
+	pool->next += need;
+	pool->made++;
+#ifdef CI_ASAN
+	return ci__pool_tag(h, pool->chunk, size);
+#else
+	{
+		uintptr_t tag = (uintptr_t)pool->chunk;
+
+		memcpy(h, &tag, sizeof(tag));
+		return h + CI_OBJ_HDR;
+	}
+#endif
+}
+
+/* A zeroed struct of @p size bytes. */
+static inline void *ci_pool_new(struct ci_pool *pool, size_t size)
+{
+	void *p = ci_pool_alloc(pool, size);
+
+	if (p)
+		memset(p, 0, size);
+	return p;
+}
+
+/* A copy of @p len bytes of @p s, NUL added. */
+static inline char *ci_pool_str(struct ci_pool *pool, const char *s,
+				size_t len)
+{
+	char *d = ci_pool_alloc(pool, len + 1);
+
+	if (d) {
+		memcpy(d, s, len);
+		d[len] = '\0';
+	}
+	return d;
+}
+
+/* Stop slicing: the chunks now live exactly as long as their objects. */
+void ci_pool_done(struct ci_pool *pool);
+
+/* Test hook: chunks handed to pools and not yet released, and chunks kept
+ * in the cache for reuse. */
+void confinfo__chunk_stats(size_t *out, size_t *cached);
 
 /*
  * Test hook: make the @p n-th allocation from now fail (1 = the next one),

@@ -17,10 +17,10 @@ static bool str_eq(const char *a, const char *b)
 
 static void attr_release(struct confinfo_attr *a)
 {
-	ci_free(a->ns);
-	ci_free(a->prefix);
-	ci_free(a->name);
-	ci_free(a->value);
+	ci_obj_free(a->ns);
+	ci_obj_free(a->prefix);
+	ci_obj_free(a->name);
+	ci_obj_free(a->value);
 }
 
 int confinfo_ext_add_attr(struct confinfo_ext *ext, const char *ns,
@@ -31,10 +31,10 @@ int confinfo_ext_add_attr(struct confinfo_ext *ext, const char *ns,
 
 	if (!ext || !ns || !name || !value)
 		return EINVAL;
-	a.ns = ci_strdup(ns);
-	a.prefix = prefix ? ci_strdup(prefix) : NULL;
-	a.name = ci_strdup(name);
-	a.value = ci_strdup(value);
+	a.ns = ci_str_dup(ns);
+	a.prefix = prefix ? ci_str_dup(prefix) : NULL;
+	a.name = ci_str_dup(name);
+	a.value = ci_str_dup(value);
 	if (!a.ns || (prefix && !a.prefix) || !a.name || !a.value)
 		goto nomem;
 	attrs = ci_realloc(ext->attrs, (ext->attr_count + 1) * sizeof(*attrs));
@@ -55,12 +55,12 @@ int confinfo_ext_add_elem(struct confinfo_ext *ext, const char *xml, size_t len)
 
 	if (!ext || !xml)
 		return EINVAL;
-	copy = ci_strndup(xml, len);
+	copy = ci_str_ndup(xml, len);
 	if (!copy)
 		return ENOMEM;
 	elems = ci_realloc(ext->elems, (ext->elem_count + 1) * sizeof(*elems));
 	if (!elems) {
-		ci_free(copy);
+		ci_obj_free(copy);
 		return ENOMEM;
 	}
 	elems[ext->elem_count++] = copy;
@@ -75,7 +75,7 @@ void confinfo_ext_reset(struct confinfo_ext *ext)
 	for (size_t i = 0; i < ext->attr_count; i++)
 		attr_release(&ext->attrs[i]);
 	for (size_t i = 0; i < ext->elem_count; i++)
-		ci_free(ext->elems[i]);
+		ci_obj_free(ext->elems[i]);
 	ci_free(ext->attrs);
 	ci_free(ext->elems);
 	memset(ext, 0, sizeof(*ext));

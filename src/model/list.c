@@ -7,6 +7,9 @@
  * plus a memmove of pointers. Linear probing with backward-shift deletion
  * keeps the table free of tombstones. Hashes are cached in the slots so a
  * probe compares keys only on a full hash match.
+ *
+ * The array of items is a model object (alloc.h), so that the decoder can
+ * slice a list's first array from its pool along with the items.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -136,7 +139,8 @@ int confinfo_list_reserve(struct confinfo_list *list, size_t extra)
 
 		while (cap < want)
 			cap *= 2;
-		items = ci_realloc(list->items, cap * sizeof(*items));
+		items = ci_obj_grow(list->items, list->count * sizeof(*items),
+				    cap * sizeof(*items));
 		if (!items)
 			return ENOMEM;
 		list->items = items;
@@ -295,7 +299,7 @@ void confinfo_list_reset(struct confinfo_list *list)
 {
 	if (!list)
 		return;
-	ci_free(list->items);
+	ci_obj_free(list->items);
 	ci_free(list->index);
 	memset(list, 0, sizeof(*list));
 }

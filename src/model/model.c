@@ -162,7 +162,7 @@ static void obj_free(const struct type_desc *d, void *p)
 
 		switch (f->kind) {
 		case F_STR:
-			ci_free(*AT(p, f->off, char *));
+			ci_obj_free(*AT(p, f->off, char *));
 			break;
 		case F_EXT:
 			confinfo_ext_reset(AT(p, f->off, struct confinfo_ext));
@@ -184,7 +184,7 @@ static void obj_free(const struct type_desc *d, void *p)
 			size_t n = *AT(p, f->off2, size_t);
 
 			for (size_t j = 0; j < n; j++)
-				ci_free(v[j]);
+				ci_obj_free(v[j]);
 			ci_free(v);
 			break;
 		}
@@ -192,7 +192,7 @@ static void obj_free(const struct type_desc *d, void *p)
 			break;
 		}
 	}
-	ci_free(p);
+	ci_obj_free(p);
 }
 
 static int obj_clone(const struct type_desc *d, void **dstp, const void *src);
@@ -205,7 +205,7 @@ static int field_clone(const struct field *f, void *dst, const void *src)
 	case F_STR: {
 		const char *s = *CAT(src, f->off, char *);
 
-		if (s && !(*AT(dst, f->off, char *) = ci_strdup(s)))
+		if (s && !(*AT(dst, f->off, char *) = ci_str_dup(s)))
 			return ENOMEM;
 		return 0;
 	}
@@ -257,7 +257,7 @@ static int field_clone(const struct field *f, void *dst, const void *src)
 		/* Set the array first so obj_free releases a partial copy. */
 		*AT(dst, f->off, char **) = dv;
 		for (size_t j = 0; j < n; j++) {
-			dv[j] = ci_strdup(sv[j]);
+			dv[j] = ci_str_dup(sv[j]);
 			if (!dv[j])
 				return ENOMEM;
 			*AT(dst, f->off2, size_t) = j + 1;
@@ -273,7 +273,7 @@ static int obj_clone(const struct type_desc *d, void **dstp, const void *src)
 	void *dst;
 	int err = 0;
 
-	dst = ci_calloc(1, d->size);
+	dst = ci_obj_new(d->size);
 	if (!dst)
 		return ENOMEM;
 	for (size_t i = 0; i < d->nfields && !err; i++)
@@ -366,7 +366,7 @@ static bool obj_equal(const struct type_desc *d, const void *a, const void *b)
 #define MODEL_DEFINE(T)                                                        \
 	struct confinfo_##T *confinfo_##T##_new(void)                          \
 	{                                                                      \
-		return ci_calloc(1, sizeof(struct confinfo_##T));              \
+		return ci_obj_new(sizeof(struct confinfo_##T));                \
 	}                                                                      \
 	void confinfo_##T##_free(struct confinfo_##T *p)                       \
 	{                                                                      \
@@ -408,24 +408,27 @@ MODEL_DEFINE(users)
 MODEL_DEFINE(conf)
 MODEL_DEFINE(sidebars_by_val)
 
-int confinfo_roles_add(struct confinfo_roles *roles, const char *role)
+int ci_roles_append(struct confinfo_roles *roles, char *role)
 {
 	char **v;
-	char *copy;
 
-	if (!roles || !role)
-		return EINVAL;
-	copy = ci_strdup(role);
-	if (!copy)
+	if (!role)
 		return ENOMEM;
 	v = ci_realloc(roles->entries, (roles->count + 1) * sizeof(*v));
 	if (!v) {
-		ci_free(copy);
+		ci_obj_free(role);
 		return ENOMEM;
 	}
-	v[roles->count++] = copy;
+	v[roles->count++] = role;
 	roles->entries = v;
 	return 0;
+}
+
+int confinfo_roles_add(struct confinfo_roles *roles, const char *role)
+{
+	if (!roles || !role)
+		return EINVAL;
+	return ci_roles_append(roles, ci_str_dup(role));
 }
 
 struct confinfo_user *confinfo_conf_user(const struct confinfo_conf *conf,
@@ -454,9 +457,19 @@ int confinfo_str_set(char **dstp, const char *src)
 
 	if (!dstp)
 		return EINVAL;
-	if (src && !(copy = ci_strdup(src)))
+	if (src && !(copy = ci_str_dup(src)))
 		return ENOMEM;
-	ci_free(*dstp);
+	ci_obj_free(*dstp);
 	*dstp = copy;
 	return 0;
+}
+
+char *confinfo_str_dup(const char *s)
+{
+	return s ? ci_str_dup(s) : NULL;
+}
+
+void confinfo_str_free(char *s)
+{
+	ci_obj_free(s);
 }

@@ -79,7 +79,7 @@ static int chat_room_uri(const struct confinfo_notifier *n, const char *name,
 		}
 	}
 	if (!err) {
-		*urip = ci_strndup((const char *)mb->buf, mb->end);
+		*urip = ci_str_ndup((const char *)mb->buf, mb->end);
 		if (!*urip)
 			err = ENOMEM;
 	}
@@ -140,7 +140,7 @@ static int add_chat_room(const struct confinfo_notifier *n, const char *name,
 		entry = NULL;
 out:
 	confinfo_uri_entry_free(entry);
-	ci_free(uri);
+	ci_obj_free(uri);
 	return err;
 }
 

@@ -682,15 +682,16 @@ int confinfo_xml_decode(struct confinfo_conf **confp, const char *buf,
 	xmlSetStructuredErrorFunc(&d, on_xml_error);
 	xmlSetGenericErrorFunc(NULL, quiet);
 
+	ci_pool_init(&d.pool, len);
 	err = parse(&d, buf, len);
 	release(&d);
 
 	xmlSetStructuredErrorFunc(old_sctx, old_serror);
 	xmlSetGenericErrorFunc(old_gctx, old_gerror);
-	if (err) {
+	if (err)
 		confinfo_conf_free(d.conf);
-		return err;
-	}
-	*confp = d.conf;
-	return 0;
+	else
+		*confp = d.conf;
+	ci_pool_done(&d.pool);
+	return err;
 }

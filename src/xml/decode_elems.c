@@ -128,12 +128,12 @@ static unsigned key_attr(enum dec_kind kind)
 }
 
 /* A new, empty struct of a kind. */
-static void *new_of(enum dec_kind kind)
+static void *new_of(struct dec *d, enum dec_kind kind)
 {
 	switch (kind) {
 #define NEW(k, T)                                                              \
 	case k:                                                                \
-		return confinfo_##T##_new();
+		return ci_pool_new(&d->pool, sizeof(struct confinfo_##T));
 		NEW(K_CONF, conf)
 		NEW(K_DESC, description)
 		NEW(K_HOST, host_info)
@@ -409,7 +409,7 @@ static int open_elem(struct dec *d, const struct dec_start *st,
 	if (!err && kind == K_CONF)
 		err = take_version(d, !parent, obj, &av);
 	if (!err && list) {
-		err = confinfo_list_append(list, obj);
+		err = dec_list_append(d, list, obj);
 		if (err == EEXIST)
 			dec_fail_tag(
 			    d, EBADMSG, "duplicate %s in %s",
@@ -439,7 +439,7 @@ static int open_keyed(struct dec *d, struct dec_frame *f, unsigned slot,
 
 	if (order(d, f, slot, st->local) || count(d, kind, st->local))
 		return d->err;
-	obj = new_of(kind);
+	obj = new_of(d, kind);
 	if (!obj)
 		return dec_nomem(d);
 	return open_elem(d, st, kind, obj, list);
@@ -453,7 +453,7 @@ static int open_uri_entry(struct dec *d, struct dec_frame *f,
 	if (order(d, f, REPEAT | 1, st->local) ||
 	    count(d, K_URI_ENTRY, st->local))
 		return d->err;
-	d->pending = confinfo_uri_entry_new();
+	d->pending = new_of(d, K_URI_ENTRY);
 	if (!d->pending)
 		return dec_nomem(d);
 	if (open_elem(d, st, K_URI_ENTRY, d->pending, NULL))
@@ -696,7 +696,7 @@ static int open_sub(struct dec *d, struct dec_frame *f, const struct rule *r,
 	 * (and leak) the first one. */
 	if (order(d, f, r->slot, st->local))
 		return d->err;
-	obj = new_of((enum dec_kind)r->arg);
+	obj = new_of(d, (enum dec_kind)r->arg);
 	if (!obj)
 		return dec_nomem(d);
 	*field = obj;
@@ -757,7 +757,7 @@ static int root_start(struct dec *d, const struct dec_start *st)
 				    "\"" CONFINFO_NS "\"",
 				    st->local,
 				    st->uri ? (const char *)st->uri : "");
-	d->conf = confinfo_conf_new();
+	d->conf = new_of(d, K_CONF);
 	if (!d->conf)
 		return dec_nomem(d);
 	return open_elem(d, st, K_CONF, d->conf, NULL);

@@ -20,7 +20,7 @@ static int invalid(struct dec *d, const struct dec_frame *f, const char *s,
 
 static int set_str(struct dec *d, char **dst, const char *s, size_t n)
 {
-	*dst = ci_strndup(s, n);
+	*dst = ci_pool_str(&d->pool, s, n);
 	return *dst ? 0 : dec_nomem(d);
 }
 
@@ -34,7 +34,7 @@ static int entry_uri(struct dec *d, const char *s, size_t n)
 
 	if (set_str(d, &entry->uri, s, n))
 		return d->err;
-	err = confinfo_list_append(&uris->entries, entry);
+	err = dec_list_append(d, &uris->entries, entry);
 	if (err == EEXIST)
 		return dec_fail_tag(d, EBADMSG,
 				    "duplicate <entry> with uri \"%.64s\" in "
@@ -127,7 +127,9 @@ static int end_leaf(struct dec *d, const struct dec_frame *f)
 		return 0;
 	}
 	case L_ROLE:
-		return confinfo_roles_add(f->obj, s) ? dec_nomem(d) : 0;
+		return ci_roles_append(f->obj, ci_pool_str(&d->pool, s, n))
+			   ? dec_nomem(d)
+			   : 0;
 	case L_ENTRY_URI:
 		n = dec_collapse(s, n);
 		s[n] = '\0';

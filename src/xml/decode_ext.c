@@ -284,12 +284,12 @@ int dec_ext_attr(struct dec *d, struct confinfo_ext *ext, const xmlChar **a)
 		return d->err;
 	value = dec_attr_scratch(d, a[0], a[3], len);
 	if (!value) {
-		ci_free(ns);
+		ci_obj_free(ns);
 		return d->err;
 	}
 	err = confinfo_ext_add_attr(ext, ns ? ns : (const char *)uri,
 				    (const char *)prefix, (const char *)a[0],
 				    value);
-	ci_free(ns);
+	ci_obj_free(ns);
 	return err ? dec_nomem(d) : 0;
 }

@@ -12,6 +12,7 @@
 #ifndef CONFINFO_XML_DECODE_INT_H
 #define CONFINFO_XML_DECODE_INT_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -20,6 +21,7 @@
 #include <libxml/parser.h>
 
 #include "confinfo/xml.h"
+#include "model/alloc.h"
 
 /* Every element name of the RFC 4575 schema. */
 #define DEC_ELEMS(X)                                                           \
@@ -191,6 +193,8 @@ struct dec {
 	bool done; /* the root element has been closed */
 	unsigned char text_mode; /* enum dec_text */
 	struct confinfo_conf *conf;
+	/* Every struct and string of the state comes from here. */
+	struct ci_pool pool;
 	/* A uri-type entry is keyed by its <uri> child, so it joins its list
 	 * only once that is read; until then it is held here. Entries do not
 	 * nest, so one is enough. */
@@ -231,6 +235,20 @@ void dec_tag_pos(const struct dec *d, unsigned *line, unsigned *col);
 struct dec_frame *dec_push_grow(struct dec *d, enum dec_kind kind,
 				const xmlChar *name, void *obj);
 int dec_text_reserve(struct dec *d, size_t size);
+
+/* confinfo_list_append(), the list's first array sliced from the pool
+ * (most lists of a document stay that short). */
+static inline int dec_list_append(struct dec *d, struct confinfo_list *list,
+				  void *item)
+{
+	if (!list->cap) {
+		list->items = ci_pool_alloc(&d->pool, 4 * sizeof(void *));
+		if (!list->items)
+			return ENOMEM;
+		list->cap = 4;
+	}
+	return confinfo_list_append(list, item);
+}
 
 /* Push the frame of an element that opens (NULL on ENOMEM, recorded).
  * Inline: it runs for every element; growing is out of line. */

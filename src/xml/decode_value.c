@@ -178,7 +178,7 @@ int dec_attr_dup(struct dec *d, const xmlChar *name, const xmlChar *v,
 
 	if (check_len(d, name, v, len))
 		return d->err;
-	s = ci_malloc(len + 1);
+	s = ci_pool_alloc(&d->pool, len + 1);
 	if (!s)
 		return dec_nomem(d);
 	n = decode_into(s, v, len);

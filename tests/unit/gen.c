@@ -439,7 +439,7 @@ static struct confinfo_conf *gen_sidebar(uint64_t *rng,
 
 	fresh_key(&key, rng, l, "sips:conf233@example.com;grid=%u%u", 0);
 	c = gen_conf(rng, o, key, depth);
-	free(key);
+	confinfo_str_free(key);
 	/* A sidebar's version is optional data. */
 	c->version = gen_u32(rng, 30);
 	return c;

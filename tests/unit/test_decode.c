@@ -789,6 +789,17 @@ static void test_foreign(void **state)
 	const struct confinfo_user *u;
 
 	(void)state;
+	/* A foreign attribute whose namespace name holds a character
+	 * reference: the name is unescaped into a string of its own (fuzz
+	 * finding: it was released as if it were a plain malloc() block). */
+	c = dt_must_decode(
+	    "<conference-info xmlns=\"urn:ietf:params:xml:ns:conference-info\""
+	    " xmlns:z=\"urn:z?a=1&amp;b=2\" entity=\"sip:c@example.com\""
+	    " version=\"1\" z:k=\"v\"/>",
+	    NULL);
+	check_attr(&c->ext, 0, "urn:z?a=1&b=2", "z", "k", "v");
+	confinfo_conf_free(c);
+
 	/* Look-alike namespaces are not ours: foreign content. */
 	c = dt_must_decode(
 	    DT_ROOT "<users xmlns=\"urn:ietf:params:xml:ns:conference-info2\""
