@@ -18,12 +18,22 @@
  * the next decode pays a page fault for every 4 KiB of it again.
  * confinfo_mem_trim() empties the cache.
  *
+ * A large document (BIG_HINT and up) is sliced from 2 MiB chunks mapped
+ * on their own and marked for transparent huge pages: its state is
+ * hundreds of megabytes of new memory, and one page fault per 2 MiB
+ * instead of one per 4 KiB is most of the difference (docs/performance.md).
+ * Not under AddressSanitizer, whose leak checker does not look for
+ * pointers in memory mapped by hand.
+ *
  * Under AddressSanitizer the free parts of a chunk and every freed object
  * are poisoned, so a use after free or a double free of a sliced object is
  * reported as it would be for one with its own malloc() block.
  */
+#define _DEFAULT_SOURCE /* MAP_ANONYMOUS, madvise() */
 #include <pthread.h>
 #include <stdatomic.h>
+#include <sys/mman.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,11 +62,14 @@
 #define SLICE_MAX (CHUNK_MAX / 8)
 #define HOLD ((size_t)1 << 62)
 #define CACHE_MAX 64 /* chunks of CHUNK_MAX: 4 MiB */
+#define HUGE_CHUNK ((size_t)2 * 1024 * 1024)
+#define BIG_HINT ((size_t)4 * 1024 * 1024)
 
 struct ci_chunk {
 	atomic_size_t refs;
 	size_t size;           /* of the whole block */
 	struct ci_chunk *next; /* in the cache */
+	bool mapped;           /* a HUGE_CHUNK of its own mapping */
 };
 
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -110,6 +123,31 @@ char *ci_str_dup(const char *s)
 	return ci_str_ndup(s, strlen(s));
 }
 
+#ifndef CI_ASAN
+/* HUGE_CHUNK bytes aligned on HUGE_CHUNK, so that the kernel can back
+ * them with one huge page. */
+static struct ci_chunk *chunk_map(void)
+{
+	char *p = mmap(NULL, 2 * HUGE_CHUNK, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uintptr_t a;
+	size_t head;
+	struct ci_chunk *c;
+
+	if (p == MAP_FAILED)
+		return NULL;
+	a = ((uintptr_t)p + HUGE_CHUNK - 1) & ~(uintptr_t)(HUGE_CHUNK - 1);
+	head = a - (uintptr_t)p;
+	if (head)
+		munmap(p, head);
+	munmap((char *)a + HUGE_CHUNK, HUGE_CHUNK - head);
+	(void)madvise((void *)a, HUGE_CHUNK, MADV_HUGEPAGE); /* a hint */
+	c = (struct ci_chunk *)a;
+	c->mapped = true;
+	return c;
+}
+#endif
+
 /* A block for a chunk of @p size bytes (counted by the failure hook as
  * one allocation, cached or not, so that tests see the same sequence). */
 static struct ci_chunk *chunk_get(size_t size)
@@ -118,6 +156,15 @@ static struct ci_chunk *chunk_get(size_t size)
 
 	if (ci_alloc_fail())
 		return NULL;
+#ifndef CI_ASAN
+	if (size == HUGE_CHUNK) {
+		c = chunk_map();
+		if (c)
+			atomic_fetch_add_explicit(&chunks_out, 1,
+						  memory_order_relaxed);
+		return c;
+	}
+#endif
 	if (size == CHUNK_MAX) {
 		pthread_mutex_lock(&cache_lock);
 		c = cache;
@@ -127,8 +174,11 @@ static struct ci_chunk *chunk_get(size_t size)
 		}
 		pthread_mutex_unlock(&cache_lock);
 	}
-	if (!c)
+	if (!c) {
 		c = malloc(size);
+		if (c)
+			c->mapped = false;
+	}
 	if (c)
 		atomic_fetch_add_explicit(&chunks_out, 1, memory_order_relaxed);
 	return c;
@@ -138,6 +188,10 @@ static void chunk_release(struct ci_chunk *c)
 {
 	atomic_fetch_sub_explicit(&chunks_out, 1, memory_order_relaxed);
 	UNPOISON(c, c->size);
+	if (c->mapped) {
+		munmap(c, c->size);
+		return;
+	}
 	if (c->size == CHUNK_MAX) {
 		pthread_mutex_lock(&cache_lock);
 		if (cache_count < CACHE_MAX) {
@@ -262,6 +316,8 @@ void ci_pool_init(struct ci_pool *pool, size_t hint)
 		size = CHUNK_MIN;
 	if (size > CHUNK_MAX)
 		size = CHUNK_MAX;
+	if (hint >= BIG_HINT)
+		size = HUGE_CHUNK;
 	*pool = (struct ci_pool){.next_size = size};
 }
 

@@ -57,25 +57,27 @@ static int end_leaf(struct dec *d, const struct dec_frame *f)
 		return d->err;
 	s = d->text;
 	s[n] = '\0';
-	switch ((enum dec_leaf)f->leaf) {
-	case L_STR:
-		return set_str(d, f->obj, s, n);
-	case L_COLLAPSE:
-		n = dec_collapse(s, n);
-		return set_str(d, f->obj, s, n);
-	case L_DATETIME:
-		n = dec_collapse(s, n);
-		s[n] = '\0';
-		if (!ci_xml_datetime_ok(s))
+	/* Strings first, without a switch: most leaves are strings, and
+	 * branches on their few properties predict better than a jump
+	 * table over every leaf kind. */
+	if (f->leaf <= L_LANGUAGES) {
+		if (f->leaf != L_STR) {
+			n = dec_collapse(s, n);
+			s[n] = '\0';
+		}
+		if (f->leaf == L_DATETIME && !ci_xml_datetime_ok(s))
 			return invalid(d, f, s, n, "not an xs:dateTime");
-		return set_str(d, f->obj, s, n);
-	case L_LANGUAGES:
-		n = dec_collapse(s, n);
-		s[n] = '\0';
-		if (!ci_xml_languages_ok(s))
+		if (f->leaf == L_LANGUAGES && !ci_xml_languages_ok(s))
 			return invalid(d, f, s, n,
 				       "not a list of xs:language tags");
 		return set_str(d, f->obj, s, n);
+	}
+	switch ((enum dec_leaf)f->leaf) {
+	case L_STR:
+	case L_COLLAPSE:
+	case L_DATETIME:
+	case L_LANGUAGES:
+		break; /* above */
 	case L_U32: {
 		struct confinfo_u32 *u = f->obj;
 
