@@ -189,7 +189,7 @@ static void print_memory(FILE *f, const struct report *rep, struct tally *t)
 					    : "(judged at 100000 users)");
 	fmt_size(b, sizeof(b), m->encode_bytes);
 	fprintf(f,
-		"%sthe decoded state holds %s of heap (%.2fx the document); "
+		"%sthe decoded state holds %s of memory (%.2fx the document); "
 		"encoding it back as well peaks at %s (%.2fx)\n",
 		item, c, ratio(m->state_bytes, m->doc_len), b,
 		ratio(m->encode_bytes, m->doc_len));

@@ -65,7 +65,10 @@
 #define HUGE_CHUNK ((size_t)2 * 1024 * 1024)
 #define BIG_HINT ((size_t)4 * 1024 * 1024)
 
+#define CHUNK_MAGIC UINT64_C(0x63696368756e6b21) /* "cichunk!" */
+
 struct ci_chunk {
+	uint64_t magic; /* CHUNK_MAGIC: tells a chunk from a stray pointer */
 	atomic_size_t refs;
 	size_t size;           /* of the whole block */
 	struct ci_chunk *next; /* in the cache */
@@ -251,8 +254,10 @@ void ci_obj_free(void *p)
 		return;
 	}
 	/* Anything else must be a chunk: an object the library did not
-	 * allocate would corrupt the heap further on. */
-	if (!tag || (tag & 7))
+	 * allocate (or a corrupted header) would corrupt the heap further
+	 * on, so stop here when that can be told. */
+	if (tag < 4096 || (tag & 7) ||
+	    ((struct ci_chunk *)tag)->magic != CHUNK_MAGIC)
 		abort();
 #ifdef CI_ASAN
 	{
@@ -353,6 +358,7 @@ void *ci__pool_slow(struct ci_pool *pool, size_t size)
 	if (!c)
 		return NULL;
 	pool_retire(pool);
+	c->magic = CHUNK_MAGIC;
 	atomic_init(&c->refs, HOLD);
 	c->size = csize;
 	pool->chunk = c;
