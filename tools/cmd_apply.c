@@ -19,6 +19,7 @@
 #include "commands.h"
 #include "confinfo/merge.h"
 #include "confinfo/xml.h"
+#include "input_limits.h"
 #include "json.h"
 #include "util.h"
 
@@ -27,7 +28,7 @@
 #define EXIT_GAP   4
 
 static const char apply_usage[] =
-    "usage: confinfo apply [--json] BASE [NOTIFICATION...]\n"
+    "usage: confinfo apply [--json] [LIMITS] BASE [NOTIFICATION...]\n"
     "\n"
     "Apply notifications in order to the full state BASE by the rules of\n"
     "RFC 4575 section 4.6 and print the resulting full document (or its\n"
@@ -39,7 +40,7 @@ static const char apply_usage[] =
     "Options:\n"
     "  -j, --json  print the JSON view of the result (keys in confinfo(1))\n"
     "  -h, --help  print this help and exit\n"
-    "\n"
+    "\n" INPUT_LIMITS_HELP "\n" INPUT_LIMITS_MERGE_HELP "\n"
     "Exit status: 0 all applied, 1 invalid input (nothing printed),\n"
     "2 usage error, 3 at least one stale notification discarded (result\n"
     "printed), 4 version gap (nothing printed).\n";
@@ -71,7 +72,8 @@ static void report_skip(const struct tool_doc *doc, const char *what,
  * Merge one notification into *statep. Returns 0 when applied, EXIT_STALE,
  * EXIT_GAP, or 1 (the reason is printed in every case but success).
  */
-static int apply_one(struct confinfo_conf **statep, const char *path)
+static int apply_one(struct confinfo_conf **statep, const char *path,
+		     const struct input_limits *limits)
 {
 	enum confinfo_merge_result res;
 	struct confinfo_conf *doc = NULL;
@@ -80,13 +82,13 @@ static int apply_one(struct confinfo_conf **statep, const char *path)
 	uint32_t local;
 	int err;
 
-	tool_doc_init(&in, path);
+	tool_doc_init(&in, path, limits);
 	if (tool_doc_load(&in, &doc))
 		return 1;
 	/* The merge consumes @p doc: keep what the messages need. */
 	received = doc->version;
 	local = (*statep)->version.value;
-	err = confinfo_merge(statep, doc, &res, &in.diag);
+	err = confinfo_merge_ex(statep, doc, &limits->merge, &res, &in.diag);
 	if (err) {
 		tool_doc_fail(&in, err);
 		return 1;
@@ -108,21 +110,22 @@ static int apply_one(struct confinfo_conf **statep, const char *path)
 }
 
 /* Load BASE and make it the state through the merge rules. */
-static int load_base(struct confinfo_conf **statep, const char *path)
+static int load_base(struct confinfo_conf **statep, const char *path,
+		     const struct input_limits *limits)
 {
 	enum confinfo_merge_result res;
 	struct confinfo_conf *doc = NULL;
 	struct tool_doc in;
 	int err;
 
-	tool_doc_init(&in, path);
+	tool_doc_init(&in, path, limits);
 	if (tool_doc_load(&in, &doc))
 		return 1;
 	if (!tool_require_full(&in, doc)) {
 		confinfo_conf_free(doc);
 		return 1;
 	}
-	err = confinfo_merge(statep, doc, &res, &in.diag);
+	err = confinfo_merge_ex(statep, doc, &limits->merge, &res, &in.diag);
 	if (!err && res != CONFINFO_MERGE_APPLIED)
 		err = EPROTO;
 	if (err) {
@@ -162,12 +165,16 @@ int cmd_apply(int argc, char **argv)
 	static const struct option long_opts[] = {
 	    {"json", no_argument, NULL, 'j'},
 	    {"help", no_argument, NULL, 'h'},
+	    INPUT_LIMITS_LONG_OPTIONS,
+	    INPUT_LIMITS_MERGE_LONG_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
 	struct confinfo_conf *state = NULL;
+	struct input_limits limits;
 	bool json = false, stale = false;
 	int c, err, status;
 
+	input_limits_init(&limits);
 	while ((c = getopt_long(argc, argv, "jh", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
@@ -177,7 +184,10 @@ int cmd_apply(int argc, char **argv)
 			fputs(apply_usage, stdout);
 			return tool_stdout_ok("apply") ? 0 : 1;
 		default:
-			return tool_usage_hint("apply");
+			status =
+			    input_limits_option(&limits, "apply", c, optarg);
+			if (status)
+				return status;
 		}
 	}
 	if (optind >= argc)
@@ -185,9 +195,9 @@ int cmd_apply(int argc, char **argv)
 	if (!tool_stdin_once("apply", argc - optind, argv + optind))
 		return EXIT_USAGE;
 
-	status = load_base(&state, argv[optind]);
+	status = load_base(&state, argv[optind], &limits);
 	for (int i = optind + 1; status == 0 && i < argc; i++) {
-		int r = apply_one(&state, argv[i]);
+		int r = apply_one(&state, argv[i], &limits);
 
 		if (r == EXIT_STALE)
 			stale = true;

@@ -11,10 +11,11 @@
 #include "commands.h"
 #include "confinfo/diff.h"
 #include "confinfo/xml.h"
+#include "input_limits.h"
 #include "util.h"
 
 static const char diff_usage[] =
-    "usage: confinfo diff OLD NEW\n"
+    "usage: confinfo diff [LIMITS] OLD NEW\n"
     "\n"
     "Print the smallest partial notification that turns the full state\n"
     "OLD into the full state NEW (what 'confinfo apply OLD -' accepts).\n"
@@ -24,7 +25,7 @@ static const char diff_usage[] =
     "\n"
     "Options:\n"
     "  -h, --help  print this help and exit\n"
-    "\n"
+    "\n" INPUT_LIMITS_HELP "\n"
     "Exit status: 0 printed, 1 invalid input, 2 usage error.\n";
 
 /*
@@ -86,22 +87,27 @@ int cmd_diff(int argc, char **argv)
 {
 	static const struct option long_opts[] = {
 	    {"help", no_argument, NULL, 'h'},
+	    INPUT_LIMITS_LONG_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
 	struct confinfo_conf *old_state = NULL, *new_state = NULL;
+	struct input_limits limits;
 	struct confinfo_conf *doc = NULL;
 	struct tool_doc old_doc, new_doc;
 	char *xml = NULL;
 	size_t len = 0;
 	int c, err, status = 1;
 
+	input_limits_init(&limits);
 	while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			fputs(diff_usage, stdout);
 			return tool_stdout_ok("diff") ? 0 : 1;
 		default:
-			return tool_usage_hint("diff");
+			err = input_limits_option(&limits, "diff", c, optarg);
+			if (err)
+				return err;
 		}
 	}
 	if (argc - optind != 2)
@@ -109,8 +115,8 @@ int cmd_diff(int argc, char **argv)
 	if (!tool_stdin_once("diff", argc - optind, argv + optind))
 		return EXIT_USAGE;
 
-	tool_doc_init(&old_doc, argv[optind]);
-	tool_doc_init(&new_doc, argv[optind + 1]);
+	tool_doc_init(&old_doc, argv[optind], &limits);
+	tool_doc_init(&new_doc, argv[optind + 1], &limits);
 	if (tool_doc_load(&old_doc, &old_state) ||
 	    tool_doc_load(&new_doc, &new_state))
 		goto out;

@@ -9,28 +9,31 @@
 #include "commands.h"
 #include "confinfo/chat.h"
 #include "confinfo/xml.h"
+#include "input_limits.h"
 #include "util.h"
 
 static const char lint_usage[] =
-    "usage: confinfo lint [--strict] FILE...\n"
+    "usage: confinfo lint [--strict] [LIMITS] FILE...\n"
     "\n"
     "Check conference-info documents (RFC 4575): well-formed XML, valid\n"
-    "against the schema, within the size and count limits, versions,\n"
-    "enumerations and keys correct. Also warns about documents that are\n"
-    "legal but suspicious (a partial document relying on the default\n"
-    "state, a chat room purpose spelled 'groupertextchat').\n"
+    "against the schema, within the size and count limits (LIMITS\n"
+    "below), versions, enumerations and keys correct. Also warns about\n"
+    "documents that are legal but suspicious (a partial document\n"
+    "relying on the default state, a chat room purpose spelled\n"
+    "'groupertextchat').\n"
     "Messages go to stderr as FILE:LINE:COL: message; nothing is printed\n"
     "for a clean file. A FILE of '-' reads standard input.\n"
     "\n"
     "Options:\n"
     "  -s, --strict  count warnings as errors\n"
     "  -h, --help    print this help and exit\n"
-    "\n"
+    "\n" INPUT_LIMITS_HELP "\n"
     "Exit status: 0 every FILE is valid, 1 at least one is not,\n"
     "2 usage error.\n";
 
 /* Lint one file; true if it passes. */
-static bool lint_one(const char *path, bool strict)
+static bool lint_one(const char *path, const struct input_limits *limits,
+		     bool strict)
 {
 	struct confinfo_chat_room *rooms = NULL;
 	struct confinfo_conf *conf = NULL;
@@ -39,7 +42,7 @@ static bool lint_one(const char *path, bool strict)
 	bool ok = false;
 	int err;
 
-	tool_doc_init(&doc, path);
+	tool_doc_init(&doc, path, limits);
 	if (tool_doc_load(&doc, &conf))
 		goto out;
 	/* Listing the rooms is what reports a misspelled purpose. */
@@ -68,10 +71,14 @@ int cmd_lint(int argc, char **argv)
 	static const struct option opts[] = {
 	    {"strict", no_argument, NULL, 's'},
 	    {"help", no_argument, NULL, 'h'},
+	    INPUT_LIMITS_LONG_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
+	struct input_limits limits;
 	bool strict = false, all_ok = true;
-	int c;
+	int c, status;
+
+	input_limits_init(&limits);
 
 	while ((c = getopt_long(argc, argv, "sh", opts, NULL)) != -1) {
 		switch (c) {
@@ -82,7 +89,10 @@ int cmd_lint(int argc, char **argv)
 			fputs(lint_usage, stdout);
 			return tool_stdout_ok("lint") ? 0 : 1;
 		default:
-			return tool_usage_hint("lint");
+			status =
+			    input_limits_option(&limits, "lint", c, optarg);
+			if (status)
+				return status;
 		}
 	}
 	if (optind >= argc)
@@ -90,6 +100,6 @@ int cmd_lint(int argc, char **argv)
 	if (!tool_stdin_once("lint", argc - optind, argv + optind))
 		return EXIT_USAGE;
 	for (int i = optind; i < argc; i++)
-		all_ok &= lint_one(argv[i], strict);
+		all_ok &= lint_one(argv[i], &limits, strict);
 	return all_ok ? 0 : 1;
 }

@@ -19,6 +19,7 @@
 #include "commands.h"
 #include "confinfo/chat.h"
 #include "confinfo/uri.h"
+#include "input_limits.h"
 #include "json.h"
 #include "room_doc.h"
 #include "room_policy.h"
@@ -42,7 +43,7 @@ static const char room_usage[] =
     "invalid conference URI.\n";
 
 static const char rooms_usage[] =
-    "usage: confinfo rooms [OPTIONS] --conference URI FILE\n"
+    "usage: confinfo rooms [OPTIONS] [LIMITS] --conference URI FILE\n"
     "\n"
     "List every chat room of a conference-info document with its\n"
     "verdict, checked against URI, the sip/sips URI you subscribed to\n"
@@ -55,7 +56,7 @@ static const char rooms_usage[] =
     "  -c, --conference URI  the subscribed conference URI (required)\n"
     "  -j, --json          print one JSON object (keys in confinfo(1))\n"
     "  -h, --help          print this help and exit\n"
-    "\n" ROOM_POLICY_HELP "\n"
+    "\n" ROOM_POLICY_HELP "\n" INPUT_LIMITS_HELP "\n"
     "Exit status: 0 every room valid, 1 invalid document or at least\n"
     "one invalid room, 2 usage error or invalid conference URI.\n";
 

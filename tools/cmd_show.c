@@ -12,6 +12,7 @@
 
 #include "commands.h"
 #include "confinfo/chat.h"
+#include "input_limits.h"
 #include "json.h"
 #include "room_doc.h"
 #include "room_policy.h"
@@ -19,7 +20,7 @@
 #include "verdict.h"
 
 static const char show_usage[] =
-    "usage: confinfo show [--json] [--conference URI] [POLICY] FILE\n"
+    "usage: confinfo show [--json] [--conference URI] [POLICY] [LIMITS] FILE\n"
     "\n"
     "Summarise a conference-info document: entity, state and version,\n"
     "subject, conference state, URIs with their purposes, chat rooms\n"
@@ -36,7 +37,7 @@ static const char show_usage[] =
     "                      confinfo(1))\n"
     "  -c, --conference URI  check the chat rooms against URI\n"
     "  -h, --help          print this help and exit\n"
-    "\n" ROOM_POLICY_HELP "\n"
+    "\n" ROOM_POLICY_HELP "\n" INPUT_LIMITS_HELP "\n"
     "Exit status: 0 shown (invalid rooms included), 1 invalid document,\n"
     "2 usage error or invalid conference URI.\n";
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "input_limits.h"
 #include "room_doc.h"
 #include "room_policy.h"
 
@@ -18,6 +19,7 @@ struct room_doc_args {
 	const char *conference; /* NULL when not given           */
 	const char *path;       /* FILE ("-": standard input)    */
 	struct room_policy policy;
+	struct input_limits limits;
 };
 
 /* -1 to run the command; otherwise its exit status (the reason said). */
@@ -29,6 +31,7 @@ static int args_parse(struct room_doc_args *a, const char *usage,
 	    {"conference", required_argument, NULL, 'c'},
 	    {"help", no_argument, NULL, 'h'},
 	    ROOM_POLICY_LONG_OPTIONS,
+	    INPUT_LIMITS_LONG_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
 	const char *cmd = a->policy.cmd;
@@ -47,7 +50,11 @@ static int args_parse(struct room_doc_args *a, const char *usage,
 			fputs(usage, stdout);
 			return tool_stdout_ok(cmd) ? 0 : 1;
 		default:
-			status = room_policy_option(&a->policy, c, optarg);
+			status =
+			    input_limits_owns(c)
+				? input_limits_option(&a->limits, cmd, c,
+						      optarg)
+				: room_policy_option(&a->policy, c, optarg);
 		}
 	}
 	if (status)
@@ -70,7 +77,7 @@ static int load(struct room_doc *rd, const struct room_doc_args *a)
 	int status;
 
 	rd->json = a->json;
-	tool_doc_init(&rd->doc, a->path);
+	tool_doc_init(&rd->doc, a->path, &a->limits);
 	if (a->conference) {
 		status = room_policy_conference(a->policy.cmd, a->conference,
 						&rd->conference);
@@ -99,6 +106,7 @@ int room_doc_main(const char *cmd, const char *usage, bool rooms_command,
 	int status, err;
 
 	memset(&rd, 0, sizeof(rd));
+	input_limits_init(&a.limits);
 	status = args_parse(&a, usage, rooms_command, argc, argv);
 	if (status >= 0)
 		goto out;

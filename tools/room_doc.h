@@ -2,7 +2,8 @@
  * The commands that read one document and check its chat rooms against
  * the conference URI subscribed to (room_doc.c): `rooms` and `show`. They
  * share their command line,
- *   [-j|--json] [-c|--conference URI] [policy options] [-h|--help] FILE,
+ *   [-j|--json] [-c|--conference URI] [policy options] [limit options]
+ *   [-h|--help] FILE,
  * and their steps: the conference URI is parsed before the document is
  * read (a bad one is a usage error whatever the document), the user count
  * comes from the document, and a document whose entity is not the

@@ -9,6 +9,7 @@
 
 #include "commands.h"
 #include "confinfo/xml.h"
+#include "input_limits.h"
 #include "util.h"
 
 /* First allocation for an input; doubled up to the cap. */
@@ -28,9 +29,11 @@ void tool_diag_init(struct confinfo_diag *diag, const char *name)
 	diag->warn_arg = (void *)(uintptr_t)name;
 }
 
-void tool_doc_init(struct tool_doc *doc, const char *path)
+void tool_doc_init(struct tool_doc *doc, const char *path,
+		   const struct input_limits *limits)
 {
 	doc->path = path;
+	doc->limits = limits;
 	doc->name = strcmp(path, "-") ? path : "<stdin>";
 	tool_diag_init(&doc->diag, doc->name);
 }
@@ -88,14 +91,13 @@ out:
 
 int tool_doc_load(struct tool_doc *doc, struct confinfo_conf **confp)
 {
-	struct confinfo_xml_limits lim;
+	const struct confinfo_xml_limits *lim = &doc->limits->xml;
 	struct confinfo_conf *conf = NULL;
 	FILE *f = stdin;
 	char *buf = NULL;
 	size_t len = 0;
 	int err;
 
-	confinfo_xml_limits_default(&lim);
 	if (strcmp(doc->path, "-")) {
 		f = fopen(doc->path, "rb");
 		if (!f) {
@@ -105,15 +107,16 @@ int tool_doc_load(struct tool_doc *doc, struct confinfo_conf **confp)
 		}
 	}
 	errno = 0;
-	err = read_capped(f, lim.max_body, &buf, &len);
+	err = read_capped(f, lim->max_body, &buf, &len);
 	if (f != stdin)
 		fclose(f);
 	if (err == EMSGSIZE) {
-		char msg[96];
+		char msg[128];
 
 		snprintf(msg, sizeof(msg),
-			 "larger than %zu bytes, the size limit of a document",
-			 lim.max_body);
+			 "larger than %zu bytes, the size limit of a document "
+			 "(raise with --max-bytes)",
+			 lim->max_body);
 		tool_report(doc->name, 0, 0, false, msg);
 		goto out;
 	}
@@ -123,7 +126,7 @@ int tool_doc_load(struct tool_doc *doc, struct confinfo_conf **confp)
 	}
 	confinfo_diag_reset(&doc->diag);
 	/* An empty file leaves buf NULL; the decoder wants a pointer. */
-	err = confinfo_xml_decode(&conf, buf ? buf : "", len, &lim, &doc->diag);
+	err = confinfo_xml_decode(&conf, buf ? buf : "", len, lim, &doc->diag);
 	if (err) {
 		tool_doc_fail(doc, err);
 		goto out;
@@ -137,9 +140,17 @@ out:
 void tool_doc_fail(struct tool_doc *doc, int err)
 {
 	const struct confinfo_diag *d = &doc->diag;
+	const char *option = input_limits_hint(d);
+	char msg[CONFINFO_DIAG_MSG_SIZE + 64];
 
-	tool_report(doc->name, d->line, d->column, false,
-		    d->message[0] ? d->message : strerror(err));
+	if (d->message[0] && option) {
+		snprintf(msg, sizeof(msg), "%s (raise with %s)", d->message,
+			 option);
+		tool_report(doc->name, d->line, d->column, false, msg);
+	} else {
+		tool_report(doc->name, d->line, d->column, false,
+			    d->message[0] ? d->message : strerror(err));
+	}
 	confinfo_diag_reset(&doc->diag);
 }
 

@@ -16,21 +16,30 @@
 #include "confinfo/diag.h"
 #include "confinfo/model.h"
 
+struct input_limits;
+
 /*
  * One input document of a command: the FILE argument, the name used in
- * messages ("<stdin>" for "-"), and the diagnostics of everything done with
- * it (decode, merge, chat room listing). Its warning callback prints
- * `NAME:LINE:COL: warning: message` at once, so warnings appear in input
- * order even when a later step fails. Initialise with tool_doc_init().
+ * messages ("<stdin>" for "-"), the limits it is read and merged within,
+ * and the diagnostics of everything done with it (decode, merge, chat room
+ * listing). Its warning callback prints `NAME:LINE:COL: warning: message`
+ * at once, so warnings appear in input order even when a later step
+ * fails. Initialise with tool_doc_init().
  */
 struct tool_doc {
 	const char *path;
 	const char *name;
+	const struct input_limits *limits;
 	struct confinfo_diag diag;
 };
 
-/* Set up @p doc for the FILE argument @p path ("-" is standard input). */
-void tool_doc_init(struct tool_doc *doc, const char *path);
+/*
+ * Set up @p doc for the FILE argument @p path ("-" is standard input),
+ * to be read within @p limits (input_limits.h; the command line's, which
+ * must outlive @p doc).
+ */
+void tool_doc_init(struct tool_doc *doc, const char *path,
+		   const struct input_limits *limits);
 
 /*
  * Zero @p diag and make it print warnings as `NAME[:LINE[:COL]]: warning:
@@ -39,19 +48,22 @@ void tool_doc_init(struct tool_doc *doc, const char *path);
 void tool_diag_init(struct confinfo_diag *diag, const char *name);
 
 /*
- * Read and decode @p doc. On failure the reason has been printed as
- * `NAME:LINE:COL: message` (or `NAME: message` when no position applies)
- * and the errno is returned; *confp is written only on success and then
- * owned by the caller (confinfo_conf_free()). The input is capped at the
- * decoder's default body limit (confinfo_xml_limits_default()) while it is
- * read, so a huge file or an endless pipe costs at most that much memory.
+ * Read and decode @p doc within its limits' xml. On failure the reason has
+ * been printed as `NAME:LINE:COL: message` (or `NAME: message` when no
+ * position applies) and the errno is returned; *confp is written only on
+ * success and then owned by the caller (confinfo_conf_free()). The input
+ * is capped at the body limit (--max-bytes, by default the decoder's)
+ * while it is read, so a huge file or an endless pipe costs at most that
+ * much memory.
  */
 int tool_doc_load(struct tool_doc *doc, struct confinfo_conf **confp);
 
 /*
  * Print the failure recorded in @p doc->diag (its message, or
  * strerror(@p err) when the library left none) as `NAME[:LINE[:COL]]: msg`,
- * then clear it so that the diag can serve the next step.
+ * then clear it so that the diag can serve the next step. A limit exceeded
+ * ends the message with the option that raises it: `... (raise with
+ * --max-users)`.
  */
 void tool_doc_fail(struct tool_doc *doc, int err);
 

@@ -47,6 +47,16 @@ struct confinfo_diag {
 	confinfo_warn_h *warnh; /**< optional warning callback            */
 	void *warn_arg;         /**< passed to warnh                      */
 	unsigned warnings;      /**< number of warnings reported          */
+	/** When the failure is a limit exceeded: the name of that limit, as
+	 *  the field of struct confinfo_xml_limits (decoding: "max_body",
+	 *  "max_depth", "max_users", "max_endpoints", "max_media",
+	 *  "max_entries", "max_string", "max_ext") or of struct
+	 *  confinfo_merge_limits (merging: "max_users",
+	 *  "max_endpoints_per_user", "max_media_per_endpoint",
+	 *  "max_entries_per_list", "max_sidebars") that refused the input,
+	 *  so that a program can offer to raise it; NULL otherwise. Static
+	 *  strings. Since 0.1. */
+	const char *limit;
 };
 
 /**

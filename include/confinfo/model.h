@@ -318,7 +318,7 @@ struct confinfo_conf_state {
 
 /** user-roles-type: plain strings, replaced as a unit. */
 struct confinfo_roles {
-	char **entries;
+	char **entries; /**< grown by confinfo_roles_add() */
 	size_t count;
 	struct confinfo_ext ext;
 };

@@ -40,18 +40,26 @@ struct owner {
 /* The limit check of one list: @p count rows of @p what would be in the
  * list @p list (an element name, or NULL when the rows sit directly in
  * their owner, as endpoints in a user) of @p o. */
-static int over_limit(struct merge_ctx *c, const struct owner *o,
-		      const char *list, size_t count, size_t limit,
-		      const char *what)
+static int over_limit_named(struct merge_ctx *c, const struct owner *o,
+			    const char *list, size_t count, size_t limit,
+			    const char *name, const char *what)
 {
 	if (count <= limit)
 		return 0;
+	if (c->diag && !c->diag->err)
+		c->diag->limit = name; /* this failure will be the one kept */
 	return confinfo_diag_fail(
 	    c->diag, MERGE_ELIMIT, 0, 0,
 	    "%s%s%s%s '%.*s' would hold %zu %s (limit %zu)", list ? "<" : "",
 	    list ? list : "", list ? "> of " : "", o->kind, MERGE_KEY_MAX,
 	    o->key ? o->key : "", count, what, limit);
 }
+
+/* over_limit(c, o, list, count, field, what): @p field is the member of
+ * struct confinfo_merge_limits, also named in diag->limit. */
+#define over_limit(c, o, list, count, field, what)                             \
+	over_limit_named((c), (o), (list), (count), (c)->lim.field, #field,    \
+			 (what))
 
 /* ------------------------------------------------------------------
  * Normalisation of subtrees inserted as they are.
@@ -83,7 +91,7 @@ static int norm_uris(struct merge_ctx *c, struct confinfo_uris **up,
 	}
 	u->state = CONFINFO_STATE_FULL;
 	return over_limit(c, o, elem, u->entries.count,
-			  c->lim.max_entries_per_list, "entries");
+			  max_entries_per_list, "entries");
 }
 
 /* conference-description and host-info are atomic: their uris lists are
@@ -146,7 +154,7 @@ static int norm_endpoint(struct merge_ctx *c, struct confinfo_endpoint *ep,
 	/* Its children (media, call-info, ...) have no state. */
 	ep->state = CONFINFO_STATE_FULL;
 	return over_limit(c, &o, NULL, ep->media.count,
-			  c->lim.max_media_per_endpoint, "media");
+			  max_media_per_endpoint, "media");
 }
 
 static int norm_user(struct merge_ctx *c, struct confinfo_user *u,
@@ -173,7 +181,7 @@ static int norm_user(struct merge_ctx *c, struct confinfo_user *u,
 	}
 	if (!err)
 		err = over_limit(c, &o, NULL, u->endpoints.count,
-				 c->lim.max_endpoints_per_user, "endpoints");
+				 max_endpoints_per_user, "endpoints");
 	u->state = CONFINFO_STATE_FULL;
 	return err;
 }
@@ -209,7 +217,7 @@ static int norm_users(struct merge_ctx *c, struct confinfo_users **usp,
 	}
 	if (!err)
 		err = over_limit(c, conf, "users", us->users.count,
-				 c->lim.max_users, "users");
+				 max_users, "users");
 	us->state = CONFINFO_STATE_FULL;
 	return err;
 }
@@ -249,7 +257,7 @@ static int norm_sidebars_by_val(struct merge_ctx *c,
 	}
 	if (!err)
 		err = over_limit(c, conf, "sidebars-by-val", s->entries.count,
-				 c->lim.max_sidebars, "entries");
+				 max_sidebars, "entries");
 	s->state = CONFINFO_STATE_FULL;
 	return err;
 }
@@ -319,7 +327,7 @@ static int prep_uris(struct merge_ctx *c, struct confinfo_uris *state,
 	if (merge_is_full(doc->state) || !state) {
 		doc->state = CONFINFO_STATE_FULL;
 		return over_limit(c, o, elem, doc->entries.count,
-				  c->lim.max_entries_per_list, "entries");
+				  max_entries_per_list, "entries");
 	}
 	if (!doc->entries.count)
 		return 0;
@@ -331,7 +339,7 @@ static int prep_uris(struct merge_ctx *c, struct confinfo_uris *state,
 	}
 	err =
 	    over_limit(c, o, elem, merged_count(state->entries.count, fresh, 0),
-		       c->lim.max_entries_per_list, "entries");
+		       max_entries_per_list, "entries");
 	if (!err)
 		err = confinfo_list_reserve(&state->entries, fresh);
 	return err;
@@ -354,7 +362,7 @@ static int prep_endpoint(struct merge_ctx *c, struct confinfo_endpoint *state,
 	}
 	err =
 	    over_limit(c, &o, NULL, merged_count(state->media.count, fresh, 0),
-		       c->lim.max_media_per_endpoint, "media");
+		       max_media_per_endpoint, "media");
 	if (!err)
 		err = confinfo_list_reserve(&state->media, fresh);
 	return err;
@@ -389,7 +397,7 @@ static int prep_user(struct merge_ctx *c, struct confinfo_user *state,
 		err = over_limit(
 		    c, &o, NULL,
 		    merged_count(state->endpoints.count, fresh, gone),
-		    c->lim.max_endpoints_per_user, "endpoints");
+		    max_endpoints_per_user, "endpoints");
 	if (!err)
 		err = confinfo_list_reserve(&state->endpoints, fresh);
 	return err;
@@ -425,7 +433,7 @@ static int prep_users(struct merge_ctx *c, struct confinfo_users *state,
 	if (!err && doc->users.count)
 		err = over_limit(c, conf, "users",
 				 merged_count(state->users.count, fresh, gone),
-				 c->lim.max_users, "users");
+				 max_users, "users");
 	if (!err)
 		err = confinfo_list_reserve(&state->users, fresh);
 	return err;
@@ -465,7 +473,7 @@ static int prep_sidebars_by_val(struct merge_ctx *c,
 		err =
 		    over_limit(c, conf, "sidebars-by-val",
 			       merged_count(state->entries.count, fresh, gone),
-			       c->lim.max_sidebars, "entries");
+			       max_sidebars, "entries");
 	if (!err)
 		err = confinfo_list_reserve(&state->entries, fresh);
 	return err;

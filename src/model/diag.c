@@ -48,4 +48,5 @@ void confinfo_diag_reset(struct confinfo_diag *diag)
 	diag->line = 0;
 	diag->column = 0;
 	diag->message[0] = '\0';
+	diag->limit = NULL;
 }

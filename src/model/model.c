@@ -185,7 +185,7 @@ static void obj_free(const struct type_desc *d, void *p)
 
 			for (size_t j = 0; j < n; j++)
 				ci_obj_free(v[j]);
-			ci_free(v);
+			ci_obj_free(v);
 			break;
 		}
 		default:
@@ -251,7 +251,7 @@ static int field_clone(const struct field *f, void *dst, const void *src)
 
 		if (!n)
 			return 0;
-		dv = ci_calloc(n, sizeof(*dv));
+		dv = ci_obj_new(n * sizeof(*dv));
 		if (!dv)
 			return ENOMEM;
 		/* Set the array first so obj_free releases a partial copy. */
@@ -408,13 +408,18 @@ MODEL_DEFINE(users)
 MODEL_DEFINE(conf)
 MODEL_DEFINE(sidebars_by_val)
 
-int ci_roles_append(struct confinfo_roles *roles, char *role)
+int ci_roles_append(struct confinfo_roles *roles, char *role,
+		    struct ci_pool *pool)
 {
 	char **v;
 
 	if (!role)
 		return ENOMEM;
-	v = ci_realloc(roles->entries, (roles->count + 1) * sizeof(*v));
+	if (!roles->entries && pool)
+		v = ci_pool_alloc(pool, sizeof(*v));
+	else
+		v = ci_obj_grow(roles->entries, roles->count * sizeof(*v),
+				(roles->count + 1) * sizeof(*v));
 	if (!v) {
 		ci_obj_free(role);
 		return ENOMEM;
@@ -428,7 +433,7 @@ int confinfo_roles_add(struct confinfo_roles *roles, const char *role)
 {
 	if (!roles || !role)
 		return EINVAL;
-	return ci_roles_append(roles, ci_str_dup(role));
+	return ci_roles_append(roles, ci_str_dup(role), NULL);
 }
 
 struct confinfo_user *confinfo_conf_user(const struct confinfo_conf *conf,

@@ -111,6 +111,8 @@ static int vrecord(struct dec *d, int err, unsigned line, unsigned col,
 	d->err = err;
 	d->text_mode = TM_IGNORE;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (d->diag && !d->diag->err)
+		d->diag->limit = d->limit; /* NULL unless dec_limit() */
 	confinfo_diag_fail(d->diag, err, line, col, "%s", msg);
 	return err;
 }
@@ -302,6 +304,7 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
 	if (d->err)
 		return;
 	if (++d->depth > d->lim.max_depth) {
+		dec_limit(d, "max_depth");
 		dec_fail_tag(d, EBADMSG,
 			     "<%s> nested too deep: the limit is %u levels",
 			     local, d->lim.max_depth);
@@ -367,6 +370,7 @@ __attribute__((noinline)) static void chars_slow(struct dec *d,
 	}
 	/* Checked as the text grows: never hold more than the limit. */
 	if ((size_t)len > d->lim.max_string - d->text_len) {
+		dec_limit(d, "max_string");
 		dec_fail_here(d, EBADMSG,
 			      "text of <%s> longer than the limit of %zu bytes",
 			      d->frames[d->nframes - 1].name,
@@ -396,7 +400,7 @@ static void on_chars(void *ctx, const xmlChar *s, int len)
 	if (d->text_mode == TM_TEXT && n &&
 	    n <= d->lim.max_string - d->text_len &&
 	    d->text_len + n < d->text_cap) {
-		memcpy(d->text + d->text_len, s, n);
+		ci_copy(d->text + d->text_len, s, n);
 		d->text_len += n;
 		return;
 	}
@@ -660,11 +664,14 @@ int confinfo_xml_decode(struct confinfo_conf **confp, const char *buf,
 	/* Before anything is allocated for it. libxml2 counts in ints. */
 	if (d.lim.max_body > INT_MAX)
 		d.lim.max_body = INT_MAX;
-	if (len > d.lim.max_body)
+	if (len > d.lim.max_body) {
+		if (diag && !diag->err)
+			diag->limit = "max_body";
 		return confinfo_diag_fail(diag, EMSGSIZE, 0, 0,
 					  "document of %zu bytes exceeds the "
 					  "limit of %zu bytes",
 					  len, d.lim.max_body);
+	}
 	if (!len)
 		return confinfo_diag_fail(diag, EBADMSG, 0, 0,
 					  "empty document");

@@ -180,34 +180,40 @@ static int order(struct dec *d, struct dec_frame *f, unsigned slot,
 static int count(struct dec *d, enum dec_kind kind, const xmlChar *name)
 {
 	size_t *n, max;
-	const char *what;
+	const char *what, *limit;
 
 	switch (kind) {
 	case K_USER:
 		n = &d->users;
 		max = d->lim.max_users;
 		what = "users";
+		limit = "max_users";
 		break;
 	case K_ENDPOINT:
 		n = &d->endpoints;
 		max = d->lim.max_endpoints;
 		what = "endpoints";
+		limit = "max_endpoints";
 		break;
 	case K_MEDIA:
 		n = &d->media;
 		max = d->lim.max_media;
 		what = "media";
+		limit = "max_media";
 		break;
 	default: /* uri, role, available-media and sidebar entries */
 		n = &d->entries;
 		max = d->lim.max_entries;
 		what = "entries";
+		limit = "max_entries";
 		break;
 	}
-	if (++*n > max)
+	if (++*n > max) {
+		dec_limit(d, limit);
 		return dec_fail_tag(d, EBADMSG,
 				    "<%s>: more than %zu %s in the document",
 				    name, max, what);
+	}
 	return 0;
 }
 

@@ -129,7 +129,8 @@ static int end_leaf(struct dec *d, const struct dec_frame *f)
 		return 0;
 	}
 	case L_ROLE:
-		return ci_roles_append(f->obj, ci_pool_str(&d->pool, s, n))
+		return ci_roles_append(f->obj, ci_pool_str(&d->pool, s, n),
+				       &d->pool)
 			   ? dec_nomem(d)
 			   : 0;
 	case L_ENTRY_URI:

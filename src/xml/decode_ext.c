@@ -31,6 +31,7 @@ static bool str_eq(const xmlChar *a, const xmlChar *b)
 
 static int over_limit(struct dec *d)
 {
+	dec_limit(d, "max_ext");
 	return dec_fail_here(d, EBADMSG,
 			     "foreign content exceeds the limit of %zu bytes",
 			     d->lim.max_ext);

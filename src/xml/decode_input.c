@@ -139,6 +139,9 @@ static int check_runs(struct dec_reader *r, size_t n)
 	if (lt - r->last_lt > r->max_run) {
 		offset_pos((const unsigned char *)r->doc, r->last_lt, &line,
 			   &col);
+		/* max_run derives from max_string (and max_ext): raising
+		 * the string limit raises it. */
+		dec_limit(r->d, "max_string");
 		return dec_record(r->d, EBADMSG, line, col,
 				  "more than %zu bytes without markup (a '<') "
 				  "from here: refused",

@@ -190,6 +190,9 @@ struct dec {
 	struct confinfo_xml_limits lim;
 	struct confinfo_diag *diag;
 	int err;   /* first failure; once set, every event is ignored */
+	/* Set just before a failure that is a limit exceeded: the limit's
+	 * name, for diag->limit (dec_limit()). */
+	const char *limit;
 	bool done; /* the root element has been closed */
 	unsigned char text_mode; /* enum dec_text */
 	struct confinfo_conf *conf;
@@ -229,6 +232,11 @@ int dec_fail_tag(struct dec *d, int err, const char *fmt, ...)
 int dec_fail_here(struct dec *d, int err, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 int dec_nomem(struct dec *d);
+/* Name the limit the next failure recorded is about (diag->limit). */
+static inline void dec_limit(struct dec *d, const char *name)
+{
+	d->limit = name;
+}
 void dec_warn_tag(struct dec *d, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void dec_tag_pos(const struct dec *d, unsigned *line, unsigned *col);

@@ -142,7 +142,7 @@ static size_t decode_into(char *dst, const xmlChar *v, size_t len)
 	size_t n = 0;
 
 	if (!memchr(v, '&', len)) {
-		memcpy(dst, v, len);
+		ci_copy(dst, v, len);
 		dst[len] = '\0';
 		return len;
 	}
@@ -162,11 +162,13 @@ static int check_len(struct dec *d, const xmlChar *name, const xmlChar *v,
 		     size_t len)
 {
 	if (len > d->lim.max_string &&
-	    (!memchr(v, '&', len) || decoded_len(v, len) > d->lim.max_string))
+	    (!memchr(v, '&', len) || decoded_len(v, len) > d->lim.max_string)) {
+		dec_limit(d, "max_string");
 		return dec_fail_tag(d, EBADMSG,
 				    "value of attribute %s longer than the "
 				    "limit of %zu bytes",
 				    name, d->lim.max_string);
+	}
 	return 0;
 }
 

@@ -254,9 +254,14 @@ static void add(struct sbuf *b, const char *fmt, ...)
 }
 
 /* @p xml decodes with limit field *@p field = @p at, and fails naming
- * @p word with *@p field = @p at - 1. */
-static void boundary(const char *xml, size_t *field, size_t at,
-		     struct confinfo_xml_limits *lim, const char *word)
+ * @p word with *@p field = @p at - 1, diag.limit naming the limit
+ * (its field name, derived from @p field). */
+#define boundary(xml, field, at, lim, word)                                    \
+	boundary_named((xml), (field), (at), (lim), (word),                    \
+		       #field + sizeof("&lim.") - 1)
+static void boundary_named(const char *xml, size_t *field, size_t at,
+			   struct confinfo_xml_limits *lim, const char *word,
+			   const char *limit)
 {
 	struct confinfo_diag diag = {0};
 	struct confinfo_conf *c = NULL;
@@ -272,6 +277,8 @@ static void boundary(const char *xml, size_t *field, size_t at,
 	if (!strstr(diag.message, word))
 		fail_msg("\"%s\" lacks \"%s\"", diag.message, word);
 	assert_true(diag.line > 0);
+	assert_non_null(diag.limit);
+	assert_string_equal(diag.limit, limit);
 	*field = 0;
 }
 
@@ -302,6 +309,11 @@ static void test_limits(void **state)
 	assert_int_equal(dt_decode_mem(doc, len, &lim, &diag, &c), EMSGSIZE);
 	assert_ptr_equal(c, DT_SENTINEL);
 	assert_non_null(strstr(diag.message, "exceeds the limit"));
+	assert_string_equal(diag.limit, "max_body");
+	/* Failures that are not about a limit name none. */
+	diag = dt_must_fail(DT_ROOT "<users><user/></users>" DT_END, NULL,
+			    EBADMSG);
+	assert_null(diag.limit);
 	lim.max_body = len;
 	c = NULL;
 	assert_int_equal(dt_decode_mem(doc, len, &lim, NULL, &c), 0);
@@ -335,6 +347,7 @@ static void test_limits(void **state)
 	lim.max_depth = 5;
 	diag = dt_must_fail(b.s, &lim, EBADMSG);
 	assert_non_null(strstr(diag.message, "<type> nested too deep"));
+	assert_string_equal(diag.limit, "max_depth");
 	lim.max_depth = 0;
 
 	/* Foreign elements count for the depth too. */
@@ -378,6 +391,7 @@ static void test_limits(void **state)
 	diag = dt_must_fail(b.s, &lim, EBADMSG);
 	assert_non_null(strstr(diag.message, "4296 bytes without markup"));
 	assert_int_equal(diag.line, 1);
+	assert_string_equal(diag.limit, "max_string");
 	lim.max_string = 0;
 	lim.max_ext = 0;
 	b.n = 0;

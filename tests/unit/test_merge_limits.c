@@ -247,6 +247,9 @@ static struct confinfo_merge_limits limits_for(enum kind k, size_t n)
  * diag.err is @p want_err. Returns the message (valid until the next
  * call).
  */
+/* diag.limit of the last merge_doc(). */
+static const char *last_limit;
+
 static const char *merge_doc(struct confinfo_conf **statep,
 			     struct confinfo_conf *doc,
 			     const struct confinfo_merge_limits *lim,
@@ -268,6 +271,12 @@ static const char *merge_doc(struct confinfo_conf **statep,
 		fail_msg("merge: got %s (%s), want %s",
 			 confinfo_merge_result_str(r), diag.message,
 			 confinfo_merge_result_str(want));
+	/* A limit is named exactly when one refused the document. */
+	last_limit = diag.limit;
+	if (want_err == E2BIG)
+		assert_non_null(diag.limit);
+	else
+		assert_null(diag.limit);
 	if (want == CONFINFO_MERGE_APPLIED) {
 		assert_int_equal(diag.err, 0);
 		mt_assert_normalised(*statep);
@@ -289,6 +298,22 @@ static const char *merge_xml(struct confinfo_conf **statep, const char *xml,
 }
 
 /* Fail unless @p msg is kind @p k's message for @p n rows. */
+/* The name diag.limit gives the limit at @p off in the limits struct. */
+static const char *limit_name(size_t off)
+{
+#define NAME(f)                                                                \
+	if (off == offsetof(struct confinfo_merge_limits, f))                  \
+		return #f;
+	NAME(max_users)
+	NAME(max_endpoints_per_user)
+	NAME(max_media_per_endpoint)
+	NAME(max_entries_per_list)
+	NAME(max_sidebars)
+#undef NAME
+	return NULL;
+}
+
+/* The last merge was refused by kind @p k's limit, @p n rows for LIMIT. */
 static void assert_msg(const char *msg, enum kind k, unsigned n)
 {
 	char want[256];
@@ -297,6 +322,8 @@ static void assert_msg(const char *msg, enum kind k, unsigned n)
 	if (strcmp(msg, want) != 0)
 		fail_msg("%s: message '%s', want '%s'", kinds[k].name, msg,
 			 want);
+	assert_non_null(last_limit);
+	assert_string_equal(last_limit, limit_name(kinds[k].limit_offset));
 }
 
 /* ---------------------------------------------------------------------- *
