@@ -23,7 +23,14 @@
  * hundreds of megabytes of new memory, and one page fault per 2 MiB
  * instead of one per 4 KiB is most of the difference (docs/performance.md).
  * Not under AddressSanitizer, whose leak checker does not look for
- * pointers in memory mapped by hand.
+ * pointers in memory mapped by hand. Released ones are kept too, up to
+ * HUGE_CACHE_MAX of them and for HUGE_DECAY_S seconds at most (the policy
+ * of jemalloc's dirty-page decay): fresh memory has to be cleared by the
+ * kernel, which cost a third of the parse at 100,000 users on the
+ * development VM. Expiry is checked whenever a chunk is taken or
+ * released and when a decode starts; confinfo_mem_trim() releases them at
+ * once. (Marking them MADV_FREE meanwhile measured worse: the VM's
+ * reclaim took them back between two decodes.)
  *
  * Under AddressSanitizer the free parts of a chunk and every freed object
  * are poisoned, so a use after free or a double free of a sliced object is
@@ -33,6 +40,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -64,6 +72,8 @@
 #define CACHE_MAX 64 /* chunks of CHUNK_MAX: 4 MiB */
 #define HUGE_CHUNK ((size_t)2 * 1024 * 1024)
 #define BIG_HINT ((size_t)4 * 1024 * 1024)
+#define HUGE_CACHE_MAX 256 /* 512 MiB of address space */
+#define HUGE_DECAY_S 10
 
 #define CHUNK_MAGIC UINT64_C(0x63696368756e6b21) /* "cichunk!" */
 
@@ -79,6 +89,14 @@ static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct ci_chunk *cache;
 static unsigned cache_count;
 static atomic_size_t chunks_out; /* handed to pools, not yet released */
+#ifndef CI_ASAN
+/* Released huge chunks, oldest first (a stack: the newest is reused). */
+static struct {
+	void *addr;
+	time_t released; /* CLOCK_MONOTONIC seconds */
+} huge_cache[HUGE_CACHE_MAX];
+static atomic_uint huge_count; /* atomic: peeked at without the lock */
+#endif
 
 static size_t round8(size_t n)
 {
@@ -151,6 +169,32 @@ static struct ci_chunk *chunk_map(void)
 }
 #endif
 
+#ifndef CI_ASAN
+static time_t now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+/* Unmap the huge chunks kept longer than HUGE_DECAY_S (cache_lock held;
+ * they are the oldest, at the bottom). */
+static void huge_decay(time_t now)
+{
+	unsigned old = 0;
+
+	while (old < huge_count &&
+	       now - huge_cache[old].released >= HUGE_DECAY_S)
+		munmap(huge_cache[old++].addr, HUGE_CHUNK);
+	if (old) {
+		memmove(&huge_cache[0], &huge_cache[old],
+			(huge_count - old) * sizeof(huge_cache[0]));
+		huge_count -= old;
+	}
+}
+#endif
+
 /* A block for a chunk of @p size bytes (counted by the failure hook as
  * one allocation, cached or not, so that tests see the same sequence). */
 static struct ci_chunk *chunk_get(size_t size)
@@ -161,7 +205,15 @@ static struct ci_chunk *chunk_get(size_t size)
 		return NULL;
 #ifndef CI_ASAN
 	if (size == HUGE_CHUNK) {
-		c = chunk_map();
+		pthread_mutex_lock(&cache_lock);
+		huge_decay(now_s());
+		if (huge_count)
+			c = huge_cache[--huge_count].addr;
+		pthread_mutex_unlock(&cache_lock);
+		if (c)
+			c->mapped = true;
+		else
+			c = chunk_map();
 		if (c)
 			atomic_fetch_add_explicit(&chunks_out, 1,
 						  memory_order_relaxed);
@@ -191,10 +243,24 @@ static void chunk_release(struct ci_chunk *c)
 {
 	atomic_fetch_sub_explicit(&chunks_out, 1, memory_order_relaxed);
 	UNPOISON(c, c->size);
+#ifndef CI_ASAN
 	if (c->mapped) {
-		munmap(c, c->size);
+		time_t now = now_s();
+
+		pthread_mutex_lock(&cache_lock);
+		huge_decay(now);
+		if (huge_count < HUGE_CACHE_MAX) {
+			huge_cache[huge_count].addr = c;
+			huge_cache[huge_count].released = now;
+			huge_count++;
+			c = NULL;
+		}
+		pthread_mutex_unlock(&cache_lock);
+		if (c)
+			munmap(c, HUGE_CHUNK);
 		return;
 	}
+#endif
 	if (c->size == CHUNK_MAX) {
 		pthread_mutex_lock(&cache_lock);
 		if (cache_count < CACHE_MAX) {
@@ -216,6 +282,10 @@ void confinfo_mem_trim(void)
 	list = cache;
 	cache = NULL;
 	cache_count = 0;
+#ifndef CI_ASAN
+	while (huge_count)
+		munmap(huge_cache[--huge_count].addr, HUGE_CHUNK);
+#endif
 	pthread_mutex_unlock(&cache_lock);
 	while (list) {
 		struct ci_chunk *next = list->next;
@@ -230,6 +300,9 @@ void confinfo__chunk_stats(size_t *out, size_t *cached)
 	*out = atomic_load(&chunks_out);
 	pthread_mutex_lock(&cache_lock);
 	*cached = cache_count;
+#ifndef CI_ASAN
+	*cached += huge_count;
+#endif
 	pthread_mutex_unlock(&cache_lock);
 }
 
@@ -315,6 +388,16 @@ void *ci__pool_tag(char *h, struct ci_chunk *c, size_t size)
 
 void ci_pool_init(struct ci_pool *pool, size_t hint)
 {
+#ifndef CI_ASAN
+	/* Expire kept huge chunks here too, so that a program that goes on
+	 * decoding small documents gives them back. Unlocked peek first:
+	 * nearly always there are none. */
+	if (atomic_load_explicit(&huge_count, memory_order_relaxed)) {
+		pthread_mutex_lock(&cache_lock);
+		huge_decay(now_s());
+		pthread_mutex_unlock(&cache_lock);
+	}
+#endif
 	size_t size = hint + hint / 4;
 
 	if (size < CHUNK_MIN)

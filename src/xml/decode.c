@@ -690,6 +690,7 @@ int confinfo_xml_decode(struct confinfo_conf **confp, const char *buf,
 	xmlSetGenericErrorFunc(NULL, quiet);
 
 	ci_pool_init(&d.pool, len);
+	d.doc_len = len;
 	err = parse(&d, buf, len);
 	release(&d);
 

@@ -189,6 +189,7 @@ struct dec {
 	const xmlChar *ns; /* CONFINFO_NS interned in ctxt->dict */
 	struct confinfo_xml_limits lim;
 	struct confinfo_diag *diag;
+	size_t doc_len; /* bytes of the input */
 	int err;   /* first failure; once set, every event is ignored */
 	/* Set just before a failure that is a limit exceeded: the limit's
 	 * name, for diag->limit (dec_limit()). */

@@ -262,6 +262,53 @@ static void test_trim_empties_cache(void **unused)
 	free(xml);
 }
 
+/* A large document (4 MiB and more) is sliced from 2 MiB chunks of their
+ * own, which are kept for the next large decode after release (except
+ * under ASan, where plain chunks serve), and given back by trim. */
+static void test_large_document_chunks(void **unused)
+{
+	size_t before, out, cached, cached_after_free;
+	char *xml = doc_of(20000, 1, "full");
+	struct confinfo_xml_limits lim;
+	struct confinfo_diag diag = {0};
+	struct confinfo_conf *c = NULL;
+
+	(void)unused;
+	assert_true(strlen(xml) >= 4u << 20);
+	confinfo_mem_trim();
+	before = chunks_out();
+	confinfo_xml_limits_default(&lim);
+	lim.max_body = 8u << 20;
+	lim.max_users = lim.max_endpoints = lim.max_media = 20000;
+	assert_int_equal(confinfo_xml_decode(&c, xml, strlen(xml), &lim,
+					     &diag),
+			 0);
+	assert_int_equal(c->users->users.count, 20000);
+	assert_true(chunks_out() > before);
+	confinfo_conf_free(c);
+	assert_int_equal(chunks_out(), before);
+	confinfo__chunk_stats(&out, &cached_after_free);
+#ifndef CI_ASAN
+	assert_true(cached_after_free >= 2); /* kept for the next one */
+#endif
+	/* A second decode takes what was kept. */
+	c = NULL;
+	assert_int_equal(confinfo_xml_decode(&c, xml, strlen(xml), &lim,
+					     &diag),
+			 0);
+	confinfo__chunk_stats(&out, &cached);
+#ifndef CI_ASAN
+	assert_true(cached < cached_after_free);
+#endif
+	assert_non_null(confinfo_conf_user(c, "sip:u19999@example.com"));
+	confinfo_conf_free(c);
+	confinfo_mem_trim();
+	confinfo__chunk_stats(&out, &cached);
+	assert_int_equal(cached, 0);
+	assert_int_equal(out, before);
+	free(xml);
+}
+
 /* Clone gives a copy that owns nothing of the original's chunks. */
 static void test_clone_is_independent(void **unused)
 {
@@ -291,6 +338,7 @@ int main(void)
 	    cmocka_unit_test(test_free_in_other_thread),
 	    cmocka_unit_test(test_trim_empties_cache),
 	    cmocka_unit_test(test_clone_is_independent),
+	    cmocka_unit_test(test_large_document_chunks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
