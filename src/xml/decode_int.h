@@ -356,8 +356,9 @@ int dec_elem_end(struct dec *d);
 bool dec_is_space_bytes(const xmlChar *s, size_t len);
 
 /* True if @p s is XML whitespace only. Inline: it runs for every run of
- * indentation between elements, which is nearly always a newline and a
- * few spaces: that shape is recognised with two (overlapping) word
+ * indentation between elements, which is nearly always a newline and up
+ * to 32 spaces: that shape is recognised with three byte compares (up to
+ * 3 spaces: they cover every byte) or two or four (overlapping) word
  * compares; anything else is tested byte by byte. */
 static inline bool dec_is_space(const xmlChar *s, size_t len)
 {
@@ -365,8 +366,20 @@ static inline bool dec_is_space(const xmlChar *s, size_t len)
 	const uint32_t sp4 = 0x20202020u;
 	size_t n = len - 1; /* the spaces after the newline */
 
-	if (len >= 5 && len <= 17 && s[0] == '\n') {
-		if (n >= 8) {
+	if (len >= 2 && len < 5 && s[0] == '\n') { /* shallow: 1-3 spaces */
+		if (s[1] == ' ' && s[len - 1] == ' ' && s[len / 2] == ' ')
+			return true;
+	} else if (len >= 5 && len <= 33 && s[0] == '\n') {
+		if (n > 16) { /* deeper indentation: four words */
+			uint64_t a, b, c, e;
+
+			memcpy(&a, s + 1, 8);
+			memcpy(&b, s + 9, 8);
+			memcpy(&c, s + len - 16, 8);
+			memcpy(&e, s + len - 8, 8);
+			if (a == sp8 && b == sp8 && c == sp8 && e == sp8)
+				return true;
+		} else if (n >= 8) {
 			uint64_t a, b;
 
 			memcpy(&a, s + 1, 8);

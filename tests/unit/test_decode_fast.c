@@ -1,0 +1,150 @@
+/*
+ * The decoder's word-at-a-time fast paths against byte-by-byte references:
+ * dec_is_space() (indentation between elements: a wrong "blank" would let
+ * text into element-only content) and dec_collapse() (XML Schema's
+ * whiteSpace="collapse"), over every short string of a small alphabet and
+ * over indentation-shaped strings with each byte changed in turn.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+#include "xml/decode_int.h"
+
+static const char alphabet[] = {'\n', ' ', '\t', '\r', 'a', (char)0xC3};
+
+static bool ref_is_space(const unsigned char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+			return false;
+	return true;
+}
+
+static size_t ref_collapse(char *s, size_t n)
+{
+	size_t out = 0;
+	bool pending = false;
+
+	for (size_t i = 0; i < n; i++) {
+		bool sp = s[i] == ' ' || s[i] == '\t' || s[i] == '\n' ||
+			  s[i] == '\r';
+
+		if (sp) {
+			pending = out > 0;
+			continue;
+		}
+		if (pending)
+			s[out++] = ' ';
+		pending = false;
+		s[out++] = s[i];
+	}
+	return out;
+}
+
+/* Both functions on @p s of @p n bytes, in a buffer of exactly that size
+ * (so that ASan sees any read beyond it). */
+static void check_one(const char *s, size_t n)
+{
+	unsigned char *a = malloc(n ? n : 1);
+	char *b = malloc(n + 1), *c = malloc(n + 1);
+	size_t nb, nc;
+
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_non_null(c);
+	memcpy(a, s, n);
+	if (dec_is_space(a, n) != ref_is_space(a, n))
+		fail_msg("dec_is_space wrong on %zu bytes", n);
+	memcpy(b, s, n);
+	memcpy(c, s, n);
+	nb = dec_collapse(b, n);
+	nc = ref_collapse(c, n);
+	assert_int_equal(nb, nc);
+	assert_memory_equal(b, c, nb);
+	free(a);
+	free(b);
+	free(c);
+}
+
+static void test_all_short_strings(void **unused)
+{
+	char s[7];
+	size_t k = sizeof(alphabet);
+
+	(void)unused;
+	for (size_t n = 0; n <= 6; n++) {
+		size_t total = 1;
+
+		for (size_t i = 0; i < n; i++)
+			total *= k;
+		for (size_t v = 0; v < total; v++) {
+			size_t x = v;
+
+			for (size_t i = 0; i < n; i++, x /= k)
+				s[i] = alphabet[x % k];
+			check_one(s, n);
+		}
+	}
+}
+
+/* "\n" and 0..48 spaces (every length the fast paths treat, and beyond),
+ * then the same with each byte replaced by each other character. */
+static void test_indentation_shapes(void **unused)
+{
+	char s[64];
+
+	(void)unused;
+	for (size_t n = 1; n <= 49; n++) {
+		s[0] = '\n';
+		memset(s + 1, ' ', n - 1);
+		check_one(s, n);
+		for (size_t i = 0; i < n; i++) {
+			for (size_t a = 0; a < sizeof(alphabet); a++) {
+				char keep = s[i];
+
+				s[i] = alphabet[a];
+				check_one(s, n);
+				s[i] = keep;
+			}
+		}
+	}
+}
+
+/* Longer random values: URIs with the odd space, for the collapse's
+ * eight-byte scan. */
+static void test_random_values(void **unused)
+{
+	uint64_t r = 0x9E3779B97F4A7C15u;
+	char s[80];
+
+	(void)unused;
+	for (int t = 0; t < 20000; t++) {
+		size_t n;
+
+		r ^= r << 13;
+		r ^= r >> 7;
+		r ^= r << 17;
+		n = r % sizeof(s);
+		for (size_t i = 0; i < n; i++) {
+			r ^= r << 13;
+			r ^= r >> 7;
+			r ^= r << 17;
+			s[i] = (r % 16 == 0) ? alphabet[r % 4]
+					     : (char)('!' + (r >> 8) % 94);
+		}
+		check_one(s, n);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_all_short_strings),
+	    cmocka_unit_test(test_indentation_shapes),
+	    cmocka_unit_test(test_random_values),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
