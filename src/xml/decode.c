@@ -58,10 +58,6 @@ typedef xmlError dec_xml_error;
 #define DEFAULT_MAX_STRING    (8 * 1024)
 #define DEFAULT_MAX_EXT       (64 * 1024)
 
-/* Attributes of one element, in any namespace. No element of the schema
- * needs more than three of its own; this leaves room for foreign ones. */
-#define DEC_MAX_ATTRS 256
-
 void confinfo_xml_limits_default(struct confinfo_xml_limits *lim)
 {
 	if (!lim)
@@ -292,59 +288,9 @@ int dec_text_reserve(struct dec *d, size_t size)
  * SAX2 callbacks.
  * ------------------------------------------------------------------- */
 
-static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
-		     const xmlChar *uri, int nb_ns, const xmlChar **ns,
-		     int nb_attrs, int nb_defaulted, const xmlChar **attrs)
-{
-	struct dec *d = ctx;
-	const struct dec_start st = {local, prefix,   uri,  nb_ns,
-				     ns,    nb_attrs, attrs};
-
-	(void)nb_defaulted; /* no DTD, so never any */
-	if (d->err)
-		return;
-	if (++d->depth > d->lim.max_depth) {
-		dec_limit(d, "max_depth");
-		dec_fail_tag(d, EBADMSG,
-			     "<%s> nested too deep: the limit is %u levels",
-			     local, d->lim.max_depth);
-		return;
-	}
-	/* Bounds libxml2's quadratic duplicate-attribute check for all the
-	 * tags after this one (see check_runs() for the first). */
-	if (nb_attrs > DEC_MAX_ATTRS) {
-		dec_fail_tag(d, EBADMSG,
-			     "<%s> has %d attributes: the limit is %d", local,
-			     nb_attrs, DEC_MAX_ATTRS);
-		return;
-	}
-	if (d->cap.dst)
-		dec_capture_start(d, &st);
-	else if (d->skip)
-		d->skip++;
-	else
-		dec_elem_start(d, &st);
-}
-
-static void on_end(void *ctx, const xmlChar *local, const xmlChar *prefix,
-		   const xmlChar *uri)
-{
-	struct dec *d = ctx;
-
-	(void)uri;
-	if (d->err)
-		return;
-	d->depth--;
-	if (d->cap.dst) {
-		if (!dec_capture_end(d, local, prefix) && !d->cap.dst)
-			d->text_mode = TM_BLANK; /* back in our element */
-	} else if (d->skip) {
-		if (!--d->skip)
-			d->text_mode = TM_BLANK; /* back in the deleted one */
-	} else {
-		dec_elem_end(d);
-	}
-}
+/* The element callbacks, dec_on_start() and dec_on_end(), live with the
+ * element logic (decode_elems.c, decode_end.c), which the compiler can
+ * then inline into them. */
 
 /* on_chars() beyond its two common cases. Out of line, so that the
  * common cases need no stack frame. */
@@ -551,8 +497,8 @@ static const xmlSAXHandler sax_template = {
     .ignorableWhitespace = on_chars,
     .cdataBlock = on_chars,
     .initialized = XML_SAX2_MAGIC,
-    .startElementNs = on_start,
-    .endElementNs = on_end,
+    .startElementNs = dec_on_start,
+    .endElementNs = dec_on_end,
     .serror = on_xml_error,
 };
 

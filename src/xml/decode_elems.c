@@ -744,7 +744,7 @@ static int root_start(struct dec *d, const struct dec_start *st)
 	return open_elem(d, st, K_CONF, d->conf, NULL);
 }
 
-int dec_elem_start(struct dec *d, const struct dec_start *st)
+static int dec_elem_start(struct dec *d, const struct dec_start *st)
 {
 	struct dec_frame *f;
 	enum dec_elem e;
@@ -775,4 +775,39 @@ int dec_elem_start(struct dec *d, const struct dec_start *st)
 		return foreign_start(d, f, st);
 	e = dec_elem_of(d, st->local);
 	return child_start(d, f, st, e);
+}
+
+/* The SAX2 startElementNs callback. */
+void dec_on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
+		  const xmlChar *uri, int nb_ns, const xmlChar **ns, int nb_attrs,
+		  int nb_defaulted, const xmlChar **attrs)
+{
+	struct dec *d = ctx;
+	const struct dec_start st = {local, prefix,   uri,  nb_ns,
+				     ns,    nb_attrs, attrs};
+
+	(void)nb_defaulted; /* no DTD, so never any */
+	if (d->err)
+		return;
+	if (++d->depth > d->lim.max_depth) {
+		dec_limit(d, "max_depth");
+		dec_fail_tag(d, EBADMSG,
+			     "<%s> nested too deep: the limit is %u levels",
+			     local, d->lim.max_depth);
+		return;
+	}
+	/* Bounds libxml2's quadratic duplicate-attribute check for all the
+	 * tags after this one (see check_runs() for the first). */
+	if (nb_attrs > DEC_MAX_ATTRS) {
+		dec_fail_tag(d, EBADMSG,
+			     "<%s> has %d attributes: the limit is %d", local,
+			     nb_attrs, DEC_MAX_ATTRS);
+		return;
+	}
+	if (d->cap.dst)
+		dec_capture_start(d, &st);
+	else if (d->skip)
+		d->skip++;
+	else
+		dec_elem_start(d, &st);
 }

@@ -196,7 +196,7 @@ static int end_elem(struct dec *d, const struct dec_frame *f)
 	}
 }
 
-int dec_elem_end(struct dec *d)
+static int dec_elem_end(struct dec *d)
 {
 	const struct dec_frame *f;
 
@@ -208,4 +208,25 @@ int dec_elem_end(struct dec *d)
 	/* Every parent is a complex element: blanks only, again. */
 	d->text_mode = --d->nframes ? TM_BLANK : TM_IGNORE;
 	return 0;
+}
+
+/* The SAX2 endElementNs callback. */
+void dec_on_end(void *ctx, const xmlChar *local, const xmlChar *prefix,
+		const xmlChar *uri)
+{
+	struct dec *d = ctx;
+
+	(void)uri;
+	if (d->err)
+		return;
+	d->depth--;
+	if (d->cap.dst) {
+		if (!dec_capture_end(d, local, prefix) && !d->cap.dst)
+			d->text_mode = TM_BLANK; /* back in our element */
+	} else if (d->skip) {
+		if (!--d->skip)
+			d->text_mode = TM_BLANK; /* back in the deleted one */
+	} else {
+		dec_elem_end(d);
+	}
 }

@@ -162,6 +162,9 @@ struct dec_capture {
 };
 
 #define DEC_INLINE_FRAMES 16
+/* Attributes of one element, in any namespace. No element of the schema
+ * needs more than three of its own; this leaves room for foreign ones. */
+#define DEC_MAX_ATTRS     256
 #define DEC_NAME_SLOTS    128 /* a power of two, > 2 * E_COUNT */
 
 /* The unprefixed attributes of our elements (attributeFormDefault is
@@ -343,14 +346,19 @@ static inline enum dec_attr dec_attr_of(const struct dec *d,
 	return dec_attr_lookup(name);
 }
 
-/* decode_elems.c: the schema, at the start of an element. */
-int dec_elem_start(struct dec *d, const struct dec_start *st);
+/* decode_elems.c: the schema, at the start of an element: the SAX2
+ * startElementNs callback. */
+void dec_on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
+		  const xmlChar *uri, int nb_ns, const xmlChar **ns, int nb_attrs,
+		  int nb_defaulted, const xmlChar **attrs);
 /* "<user entity="...">": the element of a frame and its key, for
  * messages. */
 const char *dec_describe(const struct dec_frame *f, char *buf, size_t size);
 
-/* decode_end.c: the schema, at the end of an element. */
-int dec_elem_end(struct dec *d);
+/* decode_end.c: the schema, at the end of an element: the SAX2
+ * endElementNs callback. */
+void dec_on_end(void *ctx, const xmlChar *local, const xmlChar *prefix,
+		const xmlChar *uri);
 
 /* True if @p s is XML whitespace only (byte by byte: the reference). */
 bool dec_is_space_bytes(const xmlChar *s, size_t len);
