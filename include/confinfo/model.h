@@ -474,10 +474,14 @@ char *confinfo_str_dup(const char *s);
 void confinfo_str_free(char *s);
 
 /**
- * Give back to the system the memory the library keeps for reuse: up to
- * 4 MiB of blocks released by freed states, kept so that the next decode
- * does not fault them in again. Thread-safe; never needed for
- * correctness.
+ * Give back to the system the memory the library keeps for reuse. Freed
+ * states release their blocks to a cache, so that the next decode does
+ * not have the kernel clear fresh memory again: up to 4 MiB of 64 KiB
+ * blocks, kept until this call, and the 2 MiB blocks of large documents
+ * (4 MiB and more), up to 512 MiB of them, each kept 10 seconds at most
+ * (checked whenever a decode starts or a block is taken or released).
+ * Call it after freeing a large state when no decode follows soon.
+ * Thread-safe; never needed for correctness.
  */
 void confinfo_mem_trim(void);
 
