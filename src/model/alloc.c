@@ -4,9 +4,10 @@
 
 #include "model/alloc.h"
 
-unsigned long ci__alloc_count;               /* since the last fail_at() */
-unsigned long ci__alloc_limit = ULONG_MAX;   /* fail from this one on    */
-static int failed;
+_Thread_local unsigned long ci__alloc_count /* since the last fail_at() */
+    __attribute__((tls_model("initial-exec")));
+unsigned long ci__alloc_limit = ULONG_MAX; /* fail from this one on */
+static _Thread_local int failed;
 
 int ci__alloc_failing(void)
 {

@@ -20,8 +20,13 @@ void ci_free(void *p);
 
 /* True if the failure-injection hook says this allocation must fail
  * (counts it). For allocators built on top of these (obj.c). Inline: the
- * pool calls it for every object it slices. */
-extern unsigned long ci__alloc_count, ci__alloc_limit;
+ * pool calls it for every object it slices. The count is per thread, so
+ * that threads decoding side by side neither race on it nor share its
+ * cache line; initial-exec keeps its access one instruction in the
+ * shared library too. */
+extern _Thread_local unsigned long ci__alloc_count
+    __attribute__((tls_model("initial-exec")));
+extern unsigned long ci__alloc_limit;
 int ci__alloc_failing(void);
 static inline int ci_alloc_fail(void)
 {
@@ -208,8 +213,9 @@ void ci_pool_done(struct ci_pool *pool);
 void confinfo__chunk_stats(size_t *out, size_t *cached);
 
 /*
- * Test hook: make the @p n-th allocation from now fail (1 = the next one),
- * and every one after it too; 0 disables. Not thread-safe: tests only.
+ * Test hook: make the @p n-th allocation from now of the calling thread
+ * fail (1 = the next one), and every one after it too; 0 disables. Not
+ * thread-safe: tests only.
  * Returns how many allocations were made since the last call, so a test can
  * loop n = 1, 2, ... until a call succeeds.
  */

@@ -103,10 +103,9 @@ static size_t round8(size_t n)
 	return (n + 7) & ~(size_t)7;
 }
 
-static void *tag_plain(char *h, size_t size)
+/* Write the header at @p h; the object follows it. */
+static void *put_header(char *h, uintptr_t tag, size_t size)
 {
-	uintptr_t tag = CI_OBJ_PLAIN;
-
 	memcpy(h, &tag, sizeof(tag));
 #ifdef CI_ASAN
 	memcpy(h + sizeof(tag), &size, sizeof(size));
@@ -114,6 +113,11 @@ static void *tag_plain(char *h, size_t size)
 	(void)size;
 #endif
 	return h + HDR;
+}
+
+static void *tag_plain(char *h, size_t size)
+{
+	return put_header(h, CI_OBJ_PLAIN, size);
 }
 
 void *ci_obj_new(size_t size)
@@ -345,16 +349,8 @@ void ci_obj_free(void *p)
 
 static void *tag_chunk(char *h, struct ci_chunk *c, size_t size)
 {
-	uintptr_t tag = (uintptr_t)c;
-
 	UNPOISON(h, HDR + round8(size));
-	memcpy(h, &tag, sizeof(tag));
-#ifdef CI_ASAN
-	memcpy(h + sizeof(tag), &size, sizeof(size));
-#else
-	(void)size;
-#endif
-	return h + HDR;
+	return put_header(h, (uintptr_t)c, size);
 }
 
 void *ci_obj_grow(void *p, size_t keep, size_t size)
