@@ -26,6 +26,7 @@
 #include "commands.h"
 #include "confinfo/notifier.h"
 #include "confinfo/store.h"
+#include "input_limits.h"
 #include "util.h"
 
 #define CMD "focus"
@@ -39,7 +40,7 @@ static const char focus_usage[] =
     "                      [--domain D] [--chat-room TEMPLATE]\n"
     "                      [--state FILE] [--auth FILE] [--allow URI]...\n"
     "                      [--publisher URI]...\n"
-    "                      [--min-interval SECONDS] [options]\n"
+    "                      [--min-interval SECONDS] [options] [LIMITS]\n"
     "\n"
     "Serve the conference documents of DIR (one NAME.xml per\n"
     "conference, watched for changes) to SIP subscribers of\n"
@@ -73,6 +74,12 @@ static const char focus_usage[] =
     "      --tls-cert FILE      PEM key and certificate for tls:\n"
     "  -q, --quiet              do not log every NOTIFY\n"
     "  -h, --help               print this help and exit\n"
+    "\n" INPUT_LIMITS_HELP "\n"
+    "LIMITS apply to every conference document: the files of DIR and\n"
+    "the bodies of PUBLISH requests (--max-bytes bounds the body of any\n"
+    "request: a larger one gets 413). A file over a limit is reported\n"
+    "on standard error, a PUBLISH in its log line, each with the option\n"
+    "that raises the limit; the conference keeps its previous state.\n"
     "\n"
     "Log lines on standard output: subscribe, refresh, unsubscribe,\n"
     "reject, notify, terminated, failed, publish, conference, ready.\n"
@@ -129,6 +136,19 @@ static const char *sub_event_name(const struct confinfo_notifier_log *ev)
 	}
 }
 
+/* A refused PUBLISH's reason, with the option that raises the limit
+ * that refused it, as the offline commands say it. */
+static void put_reason(const struct confinfo_notifier_log *ev)
+{
+	const char *option = ev->diag ? input_limits_hint(ev->diag) : NULL;
+
+	printf(" reason=\"");
+	tool_fputs_safe(stdout, ev->reason ? ev->reason : "");
+	if (option)
+		printf(" (raise with %s)", option);
+	putchar('"');
+}
+
 static void log_handler(const struct confinfo_notifier_log *ev, void *arg)
 {
 	struct focus *f = arg;
@@ -164,9 +184,7 @@ static void log_handler(const struct confinfo_notifier_log *ev, void *arg)
 		put_kv("etag", ev->etag);
 		if (ev->scode)
 			printf(" code=%u", ev->scode);
-		printf(" reason=\"");
-		tool_fputs_safe(stdout, ev->reason ? ev->reason : "");
-		putchar('"');
+		put_reason(ev);
 		break;
 	default:
 		break;
@@ -176,11 +194,21 @@ out:
 	fflush(stdout);
 }
 
-static void dir_error(const char *file, unsigned line, unsigned column,
-		      const char *msg, void *arg)
+static void dir_error(const char *file, const struct confinfo_diag *diag,
+		      void *arg)
 {
+	const char *option = input_limits_hint(diag);
+	char msg[CONFINFO_DIAG_MSG_SIZE + 64];
 	(void)arg;
-	tool_report(file, line, column, false, msg);
+
+	if (option) {
+		snprintf(msg, sizeof(msg), "%s (raise with %s)", diag->message,
+			 option);
+		tool_report(file, diag->line, diag->column, false, msg);
+	} else {
+		tool_report(file, diag->line, diag->column, false,
+			    diag->message);
+	}
 }
 
 /* ------------------------------------------------------------------ */
@@ -338,6 +366,7 @@ struct focus_opts {
 	const char *publishers[MAX_ALLOW];
 	size_t publisher_count;
 	struct confinfo_notifier_config cfg;
+	struct input_limits limits; /* cfg.limits points here */
 	bool quiet;
 };
 
@@ -360,12 +389,14 @@ static int parse_opts(int argc, char **argv, struct focus_opts *o)
 	    {"tls-cert", required_argument, NULL, OPT_TLS_CERT},
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"help", no_argument, NULL, 'h'},
+	    INPUT_LIMITS_LONG_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
 	uint32_t v;
-	int c;
+	int c, status;
 
 	confinfo_notifier_config_default(&o->cfg);
+	input_limits_init(&o->limits);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "c:l:d:r:s:a:p:A:i:qh", longopts,
 				NULL)) != -1) {
@@ -438,7 +469,13 @@ static int parse_opts(int argc, char **argv, struct focus_opts *o)
 			fputs(focus_usage, stdout);
 			return -1;
 		default:
-			return tool_usage_error(CMD, "unknown option");
+			if (!input_limits_owns(c))
+				return tool_usage_error(CMD, "unknown option");
+			status =
+			    input_limits_option(&o->limits, CMD, c, optarg);
+			if (status)
+				return status;
+			break;
 		}
 	}
 	if (optind < argc)
@@ -460,6 +497,12 @@ static int parse_opts(int argc, char **argv, struct focus_opts *o)
 	o->cfg.allow_count = o->allow_count;
 	o->cfg.publishers = o->publishers;
 	o->cfg.publisher_count = o->publisher_count;
+	o->cfg.limits = &o->limits.xml;
+	/* Documents also arrive as PUBLISH bodies: one size limit for
+	 * both, or a raised --max-bytes would still meet the request
+	 * limit's 413 (the library keeps the two apart for programs that
+	 * want them apart). */
+	o->cfg.max_body = o->limits.xml.max_body;
 	return 0;
 }
 

@@ -28,6 +28,7 @@
 #include "commands.h"
 #include "confinfo/subscriber.h"
 #include "confinfo/xml.h"
+#include "input_limits.h"
 #include "room_policy.h"
 #include "util.h"
 #include "watch.h"
@@ -40,7 +41,7 @@
 #define AUTH_LINE_MAX    1024
 
 static const char watch_usage[] =
-    "usage: confinfo watch [OPTIONS] CONFERENCE-URI\n"
+    "usage: confinfo watch [OPTIONS] [LIMITS] CONFERENCE-URI\n"
     "\n"
     "Subscribe to a conference (RFC 4575 event package over SIP) and\n"
     "follow it: print the roster, then one line per change (joined, left,\n"
@@ -73,7 +74,12 @@ static const char watch_usage[] =
     "                            asking on the terminal when it is ask\n"
     "      --prompt-interval S   at most one room prompt per S seconds [10]\n"
     "  -h, --help                print this help and exit\n"
-    "\n" ROOM_POLICY_HELP "\n"
+    "\n" ROOM_POLICY_HELP "\n" INPUT_LIMITS_HELP "\n" INPUT_LIMITS_MERGE_HELP
+    "\n"
+    "A NOTIFY over a limit leaves the state as it was and is reported\n"
+    "with the option that raises the limit; the full state is asked for\n"
+    "again (with a growing delay, as for any NOTIFY that cannot apply).\n"
+    "\n"
     "Exit status: 0 ended cleanly (Ctrl-C, --once, conference ended),\n"
     "1 subscription refused or failed, 2 usage error.\n";
 
@@ -247,7 +253,8 @@ struct watch_cli {
 	const char *auth;
 	const char *auth_file;
 	struct watch_room_opts room;
-	struct room_policy policy; /* room.policy points into it */
+	struct room_policy policy;  /* room.policy points into it */
+	struct input_limits limits; /* p.limits, p.merge_limits too */
 	char auth_buf[AUTH_LINE_MAX];
 };
 
@@ -269,6 +276,8 @@ static int parse_args(struct watch *w, struct watch_cli *cli, int argc,
 	    {"prompt-interval", required_argument, NULL, OPT_PROMPT_INTERVAL},
 	    {"help", no_argument, NULL, 'h'},
 	    ROOM_POLICY_LONG_OPTIONS,
+	    INPUT_LIMITS_LONG_OPTIONS,
+	    INPUT_LIMITS_MERGE_LONG_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
 	uint32_t v;
@@ -339,12 +348,19 @@ static int parse_args(struct watch *w, struct watch_cli *cli, int argc,
 			return tool_stdout_ok("watch") ? 0 : 1;
 		default:
 			/* Also getopt's '?': a usage error with the hint. */
-			st = room_policy_option(&cli->policy, c, optarg);
+			if (input_limits_owns(c))
+				st = input_limits_option(&cli->limits, "watch",
+							 c, optarg);
+			else
+				st =
+				    room_policy_option(&cli->policy, c, optarg);
 			if (st)
 				return st;
 			break;
 		}
 	}
+	cli->p.limits = &cli->limits.xml;
+	cli->p.merge_limits = &cli->limits.merge;
 	st = room_policy_finish(&cli->policy);
 	if (st)
 		return st;
@@ -458,6 +474,7 @@ int cmd_watch(int argc, char **argv)
 	cli.room.prompt_interval = 10;
 	cli.room.prompt_timeout = 60;
 	cli.policy = (struct room_policy)ROOM_POLICY_INIT("watch");
+	input_limits_init(&cli.limits);
 
 	status = parse_args(&w, &cli, argc, argv);
 	if (status >= 0)

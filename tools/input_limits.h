@@ -1,12 +1,14 @@
 /*
- * The input limit options of the offline commands (input_limits.c), one
- * implementation for every command that decodes documents: `lint`,
- * `show`, `apply`, `diff` and `rooms`. By default a document is decoded
- * within the library's limits (confinfo_xml_limits_default()) and `apply`
- * merges within its merge limits (confinfo_merge_limits_default()); these
- * options raise or lower them for a legitimately larger document, or a
- * stricter check. They are documented once, in confinfo(1), section
- * "Input limit options".
+ * The input limit options (input_limits.c), one implementation for every
+ * command that decodes documents: the offline `lint`, `show`, `apply`,
+ * `diff` and `rooms`, and the live `focus` (its conference files and
+ * PUBLISH bodies, through the notifier's config) and `watch` (NOTIFY
+ * bodies, through the subscriber's parameters). By default a document is
+ * decoded within the library's limits (confinfo_xml_limits_default()) and
+ * `apply` and `watch` merge within its merge limits
+ * (confinfo_merge_limits_default()); these options raise or lower them
+ * for a legitimately larger document, or a stricter check. They are
+ * documented once, in confinfo(1), section "Input limit options".
  *
  * Use:
  *   struct input_limits il;
@@ -67,7 +69,7 @@ enum input_limits_opt {
 	{"max-entries", required_argument, NULL, INPUT_LIMITS_OPT_ENTRIES},    \
 	{"max-string", required_argument, NULL, INPUT_LIMITS_OPT_STRING}
 
-/* The merge limits, for a command that merges (apply). */
+/* The merge limits, for a command that merges (apply, watch). */
 #define INPUT_LIMITS_MERGE_LONG_OPTIONS                                        \
 	{"max-endpoints-per-user", required_argument, NULL,                    \
 	 INPUT_LIMITS_OPT_ENDPOINTS_PER_USER},                                 \
@@ -108,7 +110,7 @@ enum input_limits_opt {
 /* The limits a command line asks for. */
 struct input_limits {
 	struct confinfo_xml_limits xml;     /* decoding, per document */
-	struct confinfo_merge_limits merge; /* merging (apply)        */
+	struct confinfo_merge_limits merge; /* merging (apply, watch) */
 };
 
 /* Set @p il to the library's defaults. */

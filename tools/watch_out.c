@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "input_limits.h"
 #include "json.h"
 #include "util.h"
 #include "watch.h"
@@ -352,6 +353,12 @@ bool watch_closed_in_error(const struct confinfo_subscriber_event *ev)
 	return ev->err && !(ev->reason && !strcmp(ev->reason, "noresource"));
 }
 
+/* The option that raises the limit a NOTIFY was refused over, or NULL. */
+static const char *resync_option(const struct confinfo_subscriber_event *ev)
+{
+	return ev->diag ? input_limits_hint(ev->diag) : NULL;
+}
+
 static void event_json(struct watch_out *out,
 		       const struct confinfo_subscriber_event *ev,
 		       const char *uri)
@@ -374,6 +381,9 @@ static void event_json(struct watch_out *out,
 	case CONFINFO_SUBSCRIBER_RESYNC:
 		bad |= json_object_set_new(
 		    o, "retry_ms", json_integer((json_int_t)ev->retry_ms));
+		if (resync_option(ev))
+			bad |= json_object_set_new(
+			    o, "raise_with", json_string(resync_option(ev)));
 		break;
 	case CONFINFO_SUBSCRIBER_ENTITY_MISMATCH:
 		bad |=
@@ -429,6 +439,8 @@ void watch_out_event(struct watch_out *out,
 		break;
 	case CONFINFO_SUBSCRIBER_RESYNC:
 		tool_fputs_safe(f, ev->message);
+		if (resync_option(ev))
+			fprintf(f, " (raise with %s)", resync_option(ev));
 		fprintf(f,
 			": state kept, asking for the full state (in %llu "
 			"ms)\n",

@@ -41,6 +41,7 @@
 
 #include "confinfo/diag.h"
 #include "confinfo/model.h"
+#include "confinfo/xml.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -88,6 +89,12 @@ struct confinfo_notifier_log {
 	 *  subscribers, @c elapsed_ms after the change arrived. */
 	uint32_t count;
 	uint32_t elapsed_ms;
+	/** PUBLISHED with 400 because the body did not decode, or 413
+	 *  because it was too large: why, with diag->limit naming the limit
+	 *  exceeded ("max_users", ... as in diag.h; "max_body" for a 413,
+	 *  whose limit is the config's @c max_body) so that a program can
+	 *  tell which one to raise. NULL otherwise. Since 0.1. */
+	const struct confinfo_diag *diag;
 };
 
 /** Log callback: called for every event, from the event loop. */
@@ -129,8 +136,21 @@ struct confinfo_notifier_config {
 	size_t max_subs;          /**< subscriptions in total [100000]      */
 	size_t max_subs_per_conf; /**< per conference [20000]               */
 	size_t max_confs;         /**< conferences [10000]                  */
-	size_t max_body;          /**< bytes of a request body [1 MiB]      */
+	size_t max_body;          /**< bytes of a request body [1 MiB]; 413 */
 	uint32_t retry_after;     /**< Retry-After of a 503, seconds [30]   */
+	/** Decoder limits (xml.h) of every conference document the
+	 *  notifier decodes: the files of the directory source and the
+	 *  bodies of PUBLISH requests. NULL (the default), or a field 0:
+	 *  the decoder's default for that field, except max_body, which
+	 *  then is the request body limit @c max_body, so that a program
+	 *  that sets only that one keeps a single size limit.
+	 *  limits->max_body bounds a conference file (never read beyond
+	 *  it); a PUBLISH body must fit both: above @c max_body it gets 413
+	 *  unread, above limits->max_body 400, like a document over any
+	 *  other limit. Sizes above INT_MAX count as INT_MAX (the most the
+	 *  decoder reads). Copied by confinfo_notifier_alloc(). Since 0.1.
+	 */
+	const struct confinfo_xml_limits *limits;
 	/** Subscribers allowed (SIP URIs, compared on scheme, user and
 	 *  host); NULL or allow_count 0: everyone. Others get 403. */
 	const char *const *allow;
@@ -242,24 +262,29 @@ void confinfo_notifier_free(struct confinfo_notifier *n);
  * ------------------------------------------------------------------- */
 
 /**
- * Error callback of the directory source: a document failed to load.
- * @p file is its path, @p line and @p column (0 when unknown) the place,
- * @p msg the reason. The conference keeps its previous state.
+ * Error callback of the directory source: a document failed to load, and
+ * the conference keeps its previous state. @p file is its path; @p diag
+ * (valid only during the call) says why: diag->message (never empty),
+ * diag->line and diag->column (0 when unknown), diag->err, and
+ * diag->limit when a limit of the notifier's config refused the document
+ * (a decoder limit, or "max_body" for a file larger than
+ * limits->max_body), so that a program can tell which one to raise.
  */
-typedef void(confinfo_dirsrc_error_h)(const char *file, unsigned line,
-				      unsigned column, const char *msg,
+typedef void(confinfo_dirsrc_error_h)(const char *file,
+				      const struct confinfo_diag *diag,
 				      void *arg);
 
 struct confinfo_dirsrc;
 
 /**
  * Serve the documents of directory @p dir: every `NAME.xml` (NAME a valid
- * conference name) is decoded and given to confinfo_notifier_set_conf()
- * with source "dir"; later writes (close after write, rename into the
- * directory) update it, deletion removes the conference. Files other than
- * `*.xml`, and names starting with a dot, are ignored, so writers can
- * write a temporary file and rename it. Conferences with source "dir"
- * that have no file at start-up (loaded from a store, say) are removed.
+ * conference name) is decoded within the limits of @p n's config and
+ * given to confinfo_notifier_set_conf() with source "dir"; later writes
+ * (close after write, rename into the directory) update it, deletion
+ * removes the conference. Files other than `*.xml`, and names starting
+ * with a dot, are ignored, so writers can write a temporary file and
+ * rename it. Conferences with source "dir" that have no file at start-up
+ * (loaded from a store, say) are removed.
  *
  * @param dp   on success the source (confinfo_dirsrc_close())
  * @return 0, ENOENT/ENOTDIR/EACCES (the directory), ENOMEM, EMFILE

@@ -7,17 +7,20 @@
  * sends SUBSCRIBE (`Event: conference`, `Accept:
  * application/conference-info+xml`, Expires), answers the NOTIFYs, and runs
  * every received document through confinfo_xml_decode() and
- * confinfo_merge(). What it promises:
+ * confinfo_merge_ex(). What it promises:
  *
  * - **State integrity.** A stale document is discarded; a version gap, a
  *   partial document before any full one, an undecodable body or a document
  *   merge finds inconsistent leaves the state untouched, is reported, and
  *   asks the notifier for the full state (a refresh on the dialog). Such
  *   refreshes are rate-limited (exponential backoff up to 64 s) so that a
- *   notifier sending garbage cannot make the subscriber flood it. The kept
- *   state is bounded by merge's default limits (merge.h,
- *   confinfo_merge_limits: 10000 users, 64 endpoints per user, ...): a
- *   document that would exceed them counts as inconsistent.
+ *   notifier sending garbage cannot make the subscriber flood it. Every
+ *   body is decoded within the decoder limits of the parameters (xml.h:
+ *   by default 1 MiB, 10000 users, ...) and the kept state is bounded by
+ *   their merge limits (merge.h, confinfo_merge_limits: by default 10000
+ *   users, 64 endpoints per user, ...): a body over the former is
+ *   undecodable, a document that would take the state beyond the latter
+ *   counts as inconsistent.
  * - **One dialog per SUBSCRIBE** (RFC 4575 section 3.8): the first 2xx or
  *   NOTIFY establishes it; every NOTIFY outside it (another Call-ID, tag or
  *   a fork) is answered 481, a NOTIFY of another event 489, a NOTIFY with a
@@ -52,6 +55,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "confinfo/diag.h"
+#include "confinfo/merge.h"
 #include "confinfo/model.h"
 #include "confinfo/xml.h"
 
@@ -95,7 +100,9 @@ enum confinfo_subscriber_event_type {
 	CONFINFO_SUBSCRIBER_DISCARDED,
 	/** A NOTIFY could not be applied (gap, partial before full,
 	 *  undecodable body, inconsistent document): the state is untouched
-	 *  and a refresh is sent after `retry_ms`. `message` says why. */
+	 *  and a refresh is sent after `retry_ms`. `message` says why, and
+	 *  `diag` carries the decoder's or merge's diagnostics when they
+	 *  refused the body. */
 	CONFINFO_SUBSCRIBER_RESYNC,
 	/** The document's entity is not the subscribed URI: `entity`. */
 	CONFINFO_SUBSCRIBER_ENTITY_MISMATCH,
@@ -132,6 +139,14 @@ struct confinfo_subscriber_event {
 	const char *entity; /**< ENTITY_MISMATCH                             */
 	int err;            /**< CLOSED                                      */
 	uint16_t scode;     /**< CLOSED                                      */
+	/** RESYNC because confinfo_xml_decode() or the merge refused the
+	 *  body: their diagnostics (err, line and column of the body,
+	 *  message), diag->limit naming the limit exceeded, if that is why
+	 *  ("max_users" ... as in diag.h: a decoder limit of @c limits, or
+	 *  a merge limit of @c merge_limits), so that a program can tell
+	 *  which one to raise. NULL otherwise (a gap, a stale document, a
+	 *  body of another type). Since 0.1. */
+	const struct confinfo_diag *diag;
 };
 
 /**
@@ -163,8 +178,17 @@ struct confinfo_subscriber_params {
 	 *  ends the subscription with EACCES). */
 	const char *auth_user;
 	const char *auth_password;
-	/** Decoder limits, NULL for the defaults. Copied. */
+	/** Decoder limits (xml.h) of every NOTIFY body, NULL for the
+	 *  defaults (a field 0 takes its default). Copied. */
 	const struct confinfo_xml_limits *limits;
+	/** Merge limits (merge.h) of the kept state, used for every
+	 *  document merged into it; NULL for the defaults (a field 0 takes
+	 *  its default). Copied. A document that would take the state
+	 *  beyond them is not applied: RESYNC, as for any inconsistent
+	 *  document. A subscriber of a conference larger than the defaults
+	 *  raises them with the decoder's (max_users in both); one short of
+	 *  memory lowers them. Since 0.1. */
+	const struct confinfo_merge_limits *merge_limits;
 	/** Callback (required) and its argument. */
 	confinfo_subscriber_event_h *eventh;
 	void *arg;

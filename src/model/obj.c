@@ -39,12 +39,12 @@
 #define _DEFAULT_SOURCE /* MAP_ANONYMOUS, madvise() */
 #include <pthread.h>
 #include <stdatomic.h>
-#include <sys/mman.h>
-#include <time.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <time.h>
 
 #include "confinfo/model.h"
 #include "model/alloc.h"

@@ -3,9 +3,10 @@
  *
  * Only completed writes are read: IN_CLOSE_WRITE (a writer closed the
  * file) and IN_MOVED_TO (a file renamed into the directory, the atomic
- * way to publish). A document that does not decode is reported with its
- * line and column and the conference keeps its previous state, so a
- * half-edited file never reaches subscribers.
+ * way to publish). A document that does not decode (within the
+ * notifier's decoder limits) is reported with its line and column and the
+ * conference keeps its previous state, so a half-edited file never
+ * reaches subscribers.
  */
 #define _DEFAULT_SOURCE /* DT_* of readdir */
 #include <dirent.h>
@@ -35,22 +36,41 @@ struct confinfo_dirsrc {
 	void *arg;
 };
 
-static void report(struct confinfo_dirsrc *d, const char *file, unsigned line,
-		   unsigned col, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-
-static void report(struct confinfo_dirsrc *d, const char *file, unsigned line,
-		   unsigned col, const char *fmt, ...)
+/* Report a failure of @p file: @p diag carries everything the callback
+ * gets (a decoder's diagnostics, or one built by report()). */
+static void report_diag(struct confinfo_dirsrc *d, const char *file,
+			struct confinfo_diag *diag, int err)
 {
-	char msg[CONFINFO_DIAG_MSG_SIZE + 64];
-	va_list ap;
-
 	if (!d->errh)
 		return;
+	/* The callback is promised a message. */
+	if (!diag->message[0])
+		(void)snprintf(diag->message, sizeof(diag->message), "%s",
+			       strerror(err ? err : EINVAL));
+	if (!diag->err)
+		diag->err = err;
+	d->errh(file, diag, d->arg);
+}
+
+/* Report a failure without a position: errno @p err, limit @p limit
+ * (NULL when none refused the file), message @p fmt. */
+static void report(struct confinfo_dirsrc *d, const char *file, int err,
+		   const char *limit, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static void report(struct confinfo_dirsrc *d, const char *file, int err,
+		   const char *limit, const char *fmt, ...)
+{
+	struct confinfo_diag diag;
+	va_list ap;
+
+	memset(&diag, 0, sizeof(diag));
+	diag.err = err;
+	diag.limit = limit;
 	va_start(ap, fmt);
-	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	(void)vsnprintf(diag.message, sizeof(diag.message), fmt, ap);
 	va_end(ap);
-	d->errh(file, line, col, msg, d->arg);
+	report_diag(d, file, &diag, err);
 }
 
 /* The conference name of a directory entry, or false if the entry is not
@@ -69,10 +89,16 @@ static bool entry_name(const char *fname, char *name, size_t size)
 	return true;
 }
 
-static int read_file(struct confinfo_dirsrc *d, const char *path, char **bufp,
-		     size_t *lenp)
+/*
+ * Read @p path, at most @p max bytes (EMSGSIZE beyond). The buffer is
+ * sized from the file's size, not from @p max, which may be as large as
+ * the decoder reads (2 GiB): a small file costs little whatever the
+ * limit. It grows (geometrically, up to max + 1) only for a file that
+ * grows while it is read; the one byte over proves the file too long.
+ */
+static int read_file(const char *path, size_t max, char **bufp, size_t *lenp)
 {
-	size_t max = d->n->cfg.max_body, len = 0;
+	size_t len = 0, cap;
 	struct stat st;
 	char *buf = NULL;
 	int fd, err = 0;
@@ -92,15 +118,32 @@ static int read_file(struct confinfo_dirsrc *d, const char *path, char **bufp,
 		err = EMSGSIZE;
 		goto out;
 	}
-	/* One byte more than allowed, to notice a file that grew. */
-	buf = ci_malloc(max + 1);
+	cap = (size_t)st.st_size + 1;
+	buf = ci_malloc(cap);
 	if (!buf) {
 		err = ENOMEM;
 		goto out;
 	}
 	for (;;) {
-		ssize_t r = read(fd, buf + len, max + 1 - len);
+		ssize_t r;
 
+		if (len == cap) {
+			size_t ncap = cap > (max + 1) / 2 ? max + 1 : cap * 2;
+			char *nbuf;
+
+			if (cap > max) {
+				err = EMSGSIZE;
+				goto out;
+			}
+			nbuf = ci_realloc(buf, ncap);
+			if (!nbuf) {
+				err = ENOMEM;
+				goto out;
+			}
+			buf = nbuf;
+			cap = ncap;
+		}
+		r = read(fd, buf + len, cap - len);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
@@ -110,11 +153,9 @@ static int read_file(struct confinfo_dirsrc *d, const char *path, char **bufp,
 		if (r == 0)
 			break;
 		len += (size_t)r;
-		if (len > max) {
-			err = EMSGSIZE;
-			goto out;
-		}
 	}
+	if (len > max)
+		err = EMSGSIZE;
 out:
 	close(fd);
 	if (err) {
@@ -128,7 +169,7 @@ out:
 
 static void load(struct confinfo_dirsrc *d, const char *fname)
 {
-	struct confinfo_xml_limits lim;
+	const struct confinfo_xml_limits *lim = &d->n->limits;
 	struct confinfo_diag diag;
 	struct confinfo_conf *conf = NULL;
 	char name[CONFINFO_NOTIFIER_NAME_MAX + 1];
@@ -142,7 +183,7 @@ static void load(struct confinfo_dirsrc *d, const char *fname)
 		/* A document nobody can subscribe to: say so. */
 		if (fname[0] != '.' && flen > SUFFIX_LEN &&
 		    !strcmp(fname + flen - SUFFIX_LEN, SUFFIX))
-			report(d, fname, 0, 0,
+			report(d, fname, EINVAL, NULL,
 			       "ignored: the name is not a conference name "
 			       "(letters, digits, -._~+, at most %d bytes)",
 			       CONFINFO_NOTIFIER_NAME_MAX);
@@ -151,28 +192,29 @@ static void load(struct confinfo_dirsrc *d, const char *fname)
 	if (snprintf(path, sizeof(path), "%s/%s", d->dir, fname) >=
 	    (int)sizeof(path))
 		return;
-	err = read_file(d, path, &buf, &len);
+	err = read_file(path, lim->max_body, &buf, &len);
 	if (err) {
+		/* The decoder's name for the size limit: the file is
+		 * refused as the decoder would refuse it, unread. */
 		if (err == EMSGSIZE)
-			report(d, path, 0, 0, "larger than %zu bytes",
-			       d->n->cfg.max_body);
+			report(d, path, err, "max_body",
+			       "larger than %zu bytes, the size limit of a "
+			       "document",
+			       lim->max_body);
 		else if (err != ENOENT) /* gone again: the delete event
 					   follows */
-			report(d, path, 0, 0, "%s", strerror(err));
+			report(d, path, err, NULL, "%s", strerror(err));
 		return;
 	}
 	memset(&diag, 0, sizeof(diag));
-	memset(&lim, 0, sizeof(lim));
-	lim.max_body = d->n->cfg.max_body;
-	err = confinfo_xml_decode(&conf, buf, len, &lim, &diag);
+	err = confinfo_xml_decode(&conf, buf, len, lim, &diag);
 	ci_free(buf);
 	if (err) {
-		report(d, path, diag.line, diag.column, "%s",
-		       diag.message[0] ? diag.message : strerror(err));
+		report_diag(d, path, &diag, err);
 		return;
 	}
 	if (confinfo_state_effective(conf->state) != CONFINFO_STATE_FULL) {
-		report(d, path, 0, 0,
+		report(d, path, EINVAL, NULL,
 		       "not a full state (state=\"%s\"): a conference file "
 		       "holds the whole conference",
 		       confinfo_state_str(conf->state));
@@ -180,7 +222,7 @@ static void load(struct confinfo_dirsrc *d, const char *fname)
 	}
 	err = confinfo_notifier_set_conf(d->n, name, conf, "dir");
 	if (err)
-		report(d, path, 0, 0, "not served: %s", strerror(err));
+		report(d, path, err, NULL, "not served: %s", strerror(err));
 out:
 	confinfo_conf_free(conf);
 }
@@ -204,7 +246,7 @@ static void scan(struct confinfo_dirsrc *d)
 	DIR *dir = opendir(d->dir);
 
 	if (!dir) {
-		report(d, d->dir, 0, 0, "%s", strerror(errno));
+		report(d, d->dir, errno, NULL, "%s", strerror(errno));
 		return;
 	}
 	while ((e = readdir(dir)) != NULL) {
@@ -277,7 +319,7 @@ static void inotify_handler(int flags, void *arg)
 				continue;
 			}
 			if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF)) {
-				report(d, d->dir, 0, 0,
+				report(d, d->dir, ENOENT, NULL,
 				       "directory removed or moved: no "
 				       "more updates");
 				continue;

@@ -3,6 +3,7 @@
  * dispatch, log events, shutdown. The conference table is in conf.c.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,7 +98,7 @@ void ci_log_msg(struct confinfo_notifier *n, enum confinfo_notifier_event type,
 
 void ci_log_pub(struct confinfo_notifier *n, const struct sip_msg *msg,
 		const char *conf, uint16_t scode, const char *reason,
-		const char *etag)
+		const char *etag, const struct confinfo_diag *diag)
 {
 	struct confinfo_notifier_log ev;
 	char peer[256] = "";
@@ -115,6 +116,7 @@ void ci_log_pub(struct confinfo_notifier *n, const struct sip_msg *msg,
 	ev.scode = scode;
 	ev.reason = reason;
 	ev.etag = etag;
+	ev.diag = diag;
 	n->cfg.logh(&ev, n->cfg.log_arg);
 }
 
@@ -179,6 +181,39 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 	return true;
 }
 
+/*
+ * The decoder limits of the notifier: the caller's, each field 0 replaced
+ * by the decoder's default, but max_body by the request body limit, the
+ * one size limit a config had before it had decoder limits. Resolved
+ * once here, so that the directory source can size its reads from it.
+ */
+static void resolve_limits(struct confinfo_xml_limits *dst,
+			   const struct confinfo_notifier_config *cfg)
+{
+	const struct confinfo_xml_limits *src = cfg->limits;
+
+	confinfo_xml_limits_default(dst);
+	dst->max_body = cfg->max_body;
+	if (src) {
+#define TAKE(f)                                                                \
+	if (src->f)                                                            \
+		dst->f = src->f;
+		TAKE(max_body)
+		TAKE(max_depth)
+		TAKE(max_users)
+		TAKE(max_endpoints)
+		TAKE(max_media)
+		TAKE(max_entries)
+		TAKE(max_string)
+		TAKE(max_ext)
+#undef TAKE
+	}
+	/* libxml2 counts input in ints: the decoder never reads more, and
+	 * the directory source must not allocate for more. */
+	if (dst->max_body > INT_MAX)
+		dst->max_body = INT_MAX;
+}
+
 static int copy_config(struct confinfo_notifier *n,
 		       const struct confinfo_notifier_config *cfg,
 		       struct confinfo_diag *diag)
@@ -197,6 +232,8 @@ static int copy_config(struct confinfo_notifier *n,
 	    !cfg->max_body)
 		return confinfo_diag_fail(diag, EINVAL, 0, 0,
 					  "limits must not be 0");
+	resolve_limits(&n->limits, cfg);
+	n->cfg.limits = NULL; /* the caller's: not kept */
 	n->domain = ci_strdup(cfg->domain ? cfg->domain : DEFAULT_DOMAIN);
 	if (!n->domain)
 		return ENOMEM;

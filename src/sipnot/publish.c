@@ -4,8 +4,10 @@
  * sip:NAME@focus. Processing follows RFC 3903 section 6 in its order:
  * package (489), authorization (403), entity tag (400 for several, 412
  * when unknown), expiry (423), body type and size (415, 413), document
- * (400 with the decoder's line and column). Each 200 carries a fresh,
- * never reused entity tag and the granted Expires.
+ * (400 with the decoder's line and column, decoded within the notifier's
+ * limits). Each 200 carries a fresh, never reused entity tag and the
+ * granted Expires. The log events of a 413 or of a document refused carry
+ * the diagnostics, so that a program can name the limit to raise.
  *
  * Only full documents are accepted: a partial one would need the version
  * history of the publisher, which RFC 4575 does not define for PUBLISH.
@@ -43,7 +45,7 @@ static void pub_expired(void *arg)
 
 	/* RFC 3903 6: an expired publication's state is removed. */
 	memcpy(etag, pub->etag, sizeof(etag));
-	ci_log_pub(n, NULL, conf->name, 0, "expired", etag);
+	ci_log_pub(n, NULL, conf->name, 0, "expired", etag, NULL);
 	(void)confinfo_notifier_remove_conf(n, conf->name);
 }
 
@@ -72,7 +74,24 @@ static void reply(struct confinfo_notifier *n, const struct sip_msg *msg,
 		  const char *hdrs)
 {
 	(void)ci_reply(n, msg, scode, reason, hdrs ? "%s" : NULL, hdrs);
-	ci_log_pub(n, msg, conf, scode, reason, NULL);
+	ci_log_pub(n, msg, conf, scode, reason, NULL, NULL);
+}
+
+/* 413 for a body over the request limit, logged with diagnostics that
+ * name it, so that the log can say what to raise. */
+static void too_large(struct confinfo_notifier *n, const struct sip_msg *msg,
+		      const char *name)
+{
+	struct confinfo_diag diag;
+
+	memset(&diag, 0, sizeof(diag));
+	diag.limit = "max_body";
+	(void)confinfo_diag_fail(&diag, EMSGSIZE, 0, 0,
+				 "body of %zu bytes exceeds the limit of %zu "
+				 "bytes",
+				 mbuf_get_left(msg->mb), n->cfg.max_body);
+	(void)ci_reply(n, msg, 413, "Request Entity Too Large", NULL);
+	ci_log_pub(n, msg, name, 413, "Request Entity Too Large", NULL, &diag);
 }
 
 static int parse_expires(const struct sip_msg *msg, uint32_t dfl, uint32_t *ep)
@@ -97,27 +116,26 @@ static int parse_expires(const struct sip_msg *msg, uint32_t dfl, uint32_t *ep)
 	return 0;
 }
 
-/* Decode the body; on failure answer 400 with the position. */
+/* Decode the body within the notifier's decoder limits; on failure
+ * answer 400 with the position, and log the diagnostics, which name the
+ * limit when one refused the document. */
 static int decode_body(struct confinfo_notifier *n, const struct sip_msg *msg,
 		       const char *name, struct confinfo_conf **confp)
 {
-	struct confinfo_xml_limits lim;
 	struct confinfo_diag diag;
 	char why[CONFINFO_DIAG_MSG_SIZE + 32];
 	int err;
 
-	memset(&lim, 0, sizeof(lim));
 	memset(&diag, 0, sizeof(diag));
-	lim.max_body = n->cfg.max_body;
 	err = confinfo_xml_decode(confp, (const char *)mbuf_buf(msg->mb),
-				  mbuf_get_left(msg->mb), &lim, &diag);
+				  mbuf_get_left(msg->mb), &n->limits, &diag);
 	if (err) {
 		(void)snprintf(why, sizeof(why), "%u:%u: %s", diag.line,
 			       diag.column,
 			       diag.message[0] ? diag.message : strerror(err));
 		(void)ci_reply(n, msg, 400, "Bad Conference Document",
 			       "Warning: 399 confinfo \"%s\"\r\n", why);
-		ci_log_pub(n, msg, name, 400, why, NULL);
+		ci_log_pub(n, msg, name, 400, why, NULL, &diag);
 		return err;
 	}
 	if (confinfo_state_effective((*confp)->state) != CONFINFO_STATE_FULL) {
@@ -136,7 +154,7 @@ static void reply_ok(struct confinfo_notifier *n, const struct sip_msg *msg,
 {
 	(void)ci_reply(n, msg, 200, "OK", "SIP-ETag: %s\r\nExpires: %u\r\n",
 		       pub->etag, expires);
-	ci_log_pub(n, msg, name, 200, what, pub->etag);
+	ci_log_pub(n, msg, name, 200, what, pub->etag, NULL);
 }
 
 static bool etag_cmp(const struct ci_conf *conf, const struct pl *etag)
@@ -185,7 +203,7 @@ static void publish(struct confinfo_notifier *n, const struct sip_msg *msg,
 		(void)ci_reply(n, msg, 200, "OK",
 			       "SIP-ETag: %s\r\nExpires: 0\r\n",
 			       conf->pub->etag);
-		ci_log_pub(n, msg, name, 200, "remove", conf->pub->etag);
+		ci_log_pub(n, msg, name, 200, "remove", conf->pub->etag, NULL);
 		(void)confinfo_notifier_remove_conf(n, name);
 		return;
 	}
@@ -268,11 +286,11 @@ bool ci_publish_handler(struct confinfo_notifier *n, const struct sip_msg *msg)
 		reply(n, msg, NULL, 404, "Not A Conference Name", NULL);
 		return true;
 	}
+	(void)pl_strcpy(&msg->uri.user, name, sizeof(name));
 	if (mbuf_get_left(msg->mb) > n->cfg.max_body) {
-		reply(n, msg, NULL, 413, "Request Entity Too Large", NULL);
+		too_large(n, msg, name);
 		return true;
 	}
-	(void)pl_strcpy(&msg->uri.user, name, sizeof(name));
 	publish(n, msg, name);
 	return true;
 }

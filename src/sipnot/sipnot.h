@@ -126,6 +126,9 @@ enum ci_auth {
 struct confinfo_notifier {
 	struct confinfo_notifier_config cfg; /* strings point into the
 						copies below */
+	/* The decoder limits of every document, each field resolved (none
+	 * 0; max_body at most INT_MAX): cfg.limits is NULL. */
+	struct confinfo_xml_limits limits;
 	char *domain;
 	char *chat_room;
 	char *tls_cert;
@@ -164,9 +167,10 @@ void ci_log_msg(struct confinfo_notifier *n, enum confinfo_notifier_event type,
 void ci_log_delivered(struct ci_conf *conf);
 void ci_log_conf(struct confinfo_notifier *n, const char *name,
 		 const char *what);
+/* @p diag: why a body was refused (400, 413), or NULL. */
 void ci_log_pub(struct confinfo_notifier *n, const struct sip_msg *msg,
 		const char *conf, uint16_t scode, const char *reason,
-		const char *etag);
+		const char *etag, const struct confinfo_diag *diag);
 bool ci_name_valid(const char *s, size_t len);
 void ci_check_done(struct confinfo_notifier *n);
 int ci_conf_apply(struct confinfo_notifier *n, const char *name,

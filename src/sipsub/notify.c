@@ -87,7 +87,7 @@ static void handle_body(struct confinfo_subscriber *sub,
 		    msg->ctyp.type.p ? msg->ctyp.type.p : "",
 		    (int)(msg->ctyp.subtype.l > 40 ? 40 : msg->ctyp.subtype.l),
 		    msg->ctyp.subtype.p ? msg->ctyp.subtype.p : "");
-		sipsub_resync(sub, why);
+		sipsub_resync(sub, why, NULL);
 		return;
 	}
 
@@ -97,18 +97,23 @@ static void handle_body(struct confinfo_subscriber *sub,
 	err = confinfo_xml_decode(&doc, body, len, &sub->limits, &diag);
 	if (err) {
 		char why[CONFINFO_DIAG_MSG_SIZE + 64];
+		/* A body over a limit is well-formed, maybe legitimate:
+		 * "undecodable" would send its reader looking for a bug. */
+		const char *what = diag.limit ? "NOTIFY body over a limit"
+					      : "undecodable NOTIFY body";
 
 		if (diag.line)
-			snprintf(why, sizeof(why),
-				 "undecodable NOTIFY body (%u:%u: %s)",
+			snprintf(why, sizeof(why), "%s (%u:%u: %s)", what,
 				 diag.line, diag.column,
 				 diag.message[0] ? diag.message
 						 : strerror(err));
 		else
-			snprintf(
-			    why, sizeof(why), "undecodable NOTIFY body (%s)",
-			    diag.message[0] ? diag.message : strerror(err));
-		sipsub_resync(sub, why);
+			snprintf(why, sizeof(why), "%s (%s)", what,
+				 diag.message[0] ? diag.message
+						 : strerror(err));
+		if (!diag.err)
+			diag.err = err;
+		sipsub_resync(sub, why, &diag);
 		return;
 	}
 	check_entity(sub, doc);
@@ -116,10 +121,12 @@ static void handle_body(struct confinfo_subscriber *sub,
 	full = confinfo_state_effective(doc->state) != CONFINFO_STATE_PARTIAL;
 
 	confinfo_diag_reset(&diag);
-	err = confinfo_merge(&sub->state, doc, &res, &diag);
+	err = confinfo_merge_ex(&sub->state, doc, &sub->merge_limits, &res,
+				&diag);
 	if (err) {
 		/* ENOMEM: the state is unchanged; a full state repairs it. */
-		sipsub_resync(sub, "out of memory while applying a NOTIFY");
+		sipsub_resync(sub, "out of memory while applying a NOTIFY",
+			      NULL);
 		return;
 	}
 	switch (res) {
@@ -159,7 +166,10 @@ static void handle_body(struct confinfo_subscriber *sub,
 			 "NOTIFY version %u not applied (%s%s%s)",
 			 (unsigned)version, confinfo_merge_result_str(res),
 			 diag.message[0] ? ": " : "", diag.message);
-		sipsub_resync(sub, why);
+		/* Only an invalid document was refused by the merge's
+		 * checks; a gap is about versions, nothing to raise. */
+		sipsub_resync(sub, why,
+			      res == CONFINFO_MERGE_INVALID ? &diag : NULL);
 		break;
 	}
 	}

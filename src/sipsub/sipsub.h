@@ -94,6 +94,7 @@ struct confinfo_subscriber {
 	uint32_t expires_asked; /* what the caller asked for              */
 	uint32_t expires;       /* what we ask now (raised by a 423)       */
 	struct confinfo_xml_limits limits;
+	struct confinfo_merge_limits merge_limits;
 	confinfo_subscriber_event_h *eventh;
 	void *arg;
 
@@ -150,8 +151,10 @@ void sipsub_terminated(struct confinfo_subscriber *sub, const char *reason,
 void sipsub_finish(struct confinfo_subscriber *sub, int err, uint16_t scode,
 		   const char *reason, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
-/* Ask for full state (rate-limited refresh). */
-void sipsub_resync(struct confinfo_subscriber *sub, const char *why);
+/* Ask for full state (rate-limited refresh). @p diag: the decoder's or
+ * merge's diagnostics when they refused the body, NULL otherwise. */
+void sipsub_resync(struct confinfo_subscriber *sub, const char *why,
+		   const struct confinfo_diag *diag);
 /* A full state was applied: the resync is over. */
 void sipsub_resynced(struct confinfo_subscriber *sub);
 /* While closing: the final NOTIFY arrived. */

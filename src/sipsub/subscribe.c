@@ -277,7 +277,8 @@ static void resync_handler(void *arg)
 	(void)confinfo_subscriber_resubscribe(sub);
 }
 
-void sipsub_resync(struct confinfo_subscriber *sub, const char *why)
+void sipsub_resync(struct confinfo_subscriber *sub, const char *why,
+		   const struct confinfo_diag *diag)
 {
 	struct confinfo_subscriber_event ev;
 	uint64_t wait;
@@ -287,6 +288,7 @@ void sipsub_resync(struct confinfo_subscriber *sub, const char *why)
 	memset(&ev, 0, sizeof(ev));
 	ev.type = CONFINFO_SUBSCRIBER_RESYNC;
 	ev.message = why;
+	ev.diag = diag;
 	if (sub->resync_due && (tmr_isrunning(&sub->tmr_resync) || sub->req)) {
 		/* Already asked: the full state is on its way. */
 		ev.retry_ms = tmr_isrunning(&sub->tmr_resync)
@@ -659,6 +661,10 @@ int confinfo_subscriber_alloc(struct confinfo_subscriber **subp,
 		sub->limits = *p->limits;
 	else
 		confinfo_xml_limits_default(&sub->limits);
+	if (p->merge_limits)
+		sub->merge_limits = *p->merge_limits;
+	else
+		confinfo_merge_limits_default(&sub->merge_limits);
 	sub->expires_asked = p->expires ? p->expires : SIPSUB_EXPIRES_DEFAULT;
 	sub->eventh = p->eventh;
 	sub->arg = p->arg;

@@ -1,10 +1,12 @@
 /*
  * The notifier without the network: its deadline heap (sipnot/sched.c)
  * against libre's loop, the conference table (normalisation, chat room
- * template, change callback, limits) and configuration errors. The SIP
+ * template, change callback, limits), the decoder limits of the directory
+ * source, and configuration errors. The SIP
  * behaviour is tested against real peers in tests/interop/focus_*.sh.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -291,6 +293,150 @@ static void test_bad_conferences(void **state)
 }
 
 /* ------------------------------------------------------------------ */
+/* Decoder limits of the directory source (PUBLISH: test_sipsub.c). */
+
+/* Two users, 271 bytes: over max_users 1, over a max_body of 200. */
+static const char doc_two_users[] =
+    "<?xml version='1.0' encoding='UTF-8'?>\n"
+    "<conference-info xmlns='urn:ietf:params:xml:ns:conference-info'\n"
+    " entity='sip:big@example.com' state='full' version='1'>\n"
+    "<users>\n"
+    "<user entity='sip:alice@example.com'/>\n"
+    "<user entity='sip:bob@example.com'/>\n"
+    "</users>\n"
+    "</conference-info>\n";
+
+/* What the error callback of the directory source saw, copied: its
+ * pointers are valid only during the call. */
+struct dir_errors {
+	unsigned count;
+	int err;
+	unsigned line;
+	char message[CONFINFO_DIAG_MSG_SIZE];
+	char limit[32]; /* "" when diag->limit was NULL */
+};
+
+static void on_dir_error(const char *file, const struct confinfo_diag *diag,
+			 void *arg)
+{
+	struct dir_errors *e = arg;
+
+	(void)file;
+	e->count++;
+	e->err = diag->err;
+	e->line = diag->line;
+	snprintf(e->message, sizeof(e->message), "%s", diag->message);
+	snprintf(e->limit, sizeof(e->limit), "%s",
+		 diag->limit ? diag->limit : "");
+}
+
+/* Serve @p dir with a notifier of @p max_body (0: default) and @p lim;
+ * whether conference "big" is served, the errors in @p e. */
+static bool dir_serves(const char *dir, size_t max_body,
+		       struct confinfo_xml_limits *lim, struct dir_errors *e)
+{
+	struct confinfo_notifier_config cfg;
+	struct confinfo_notifier *n = NULL;
+	struct confinfo_dirsrc *d = NULL;
+	struct confinfo_xml_limits saved;
+	bool served;
+
+	confinfo_notifier_config_default(&cfg);
+	if (max_body)
+		cfg.max_body = max_body;
+	cfg.limits = lim;
+	assert_int_equal(confinfo_notifier_alloc(&n, &cfg, NULL), 0);
+	/* The limits are copied: what the caller does with its struct
+	 * afterwards changes nothing. */
+	if (lim) {
+		saved = *lim;
+		memset(lim, 0, sizeof(*lim));
+	}
+	memset(e, 0, sizeof(*e));
+	assert_int_equal(confinfo_dirsrc_open(&d, n, dir, on_dir_error, e), 0);
+	served = confinfo_notifier_conf(n, "big") != NULL;
+	confinfo_dirsrc_close(d);
+	confinfo_notifier_free(n);
+	if (lim)
+		*lim = saved;
+	return served;
+}
+
+static void test_dir_limits(void **state)
+{
+	struct confinfo_xml_limits lim;
+	struct dir_errors e;
+	char dir[] = "/tmp/confinfo-dirsrc-XXXXXX";
+	char path[64];
+	FILE *f;
+	(void)state;
+
+	assert_int_equal(libre_init(), 0);
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/big.xml", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(doc_two_users, f);
+	fclose(f);
+
+	/* The defaults serve it. */
+	assert_true(dir_serves(dir, 0, NULL, &e));
+	assert_int_equal(e.count, 0);
+
+	/* max_users 1 refuses it, naming the limit, at the second user. */
+	memset(&lim, 0, sizeof(lim));
+	lim.max_users = 1;
+	assert_false(dir_serves(dir, 0, &lim, &e));
+	assert_int_equal(e.count, 1);
+	assert_int_equal(e.err, EBADMSG);
+	assert_int_equal(e.line, 6);
+	assert_string_equal(e.limit, "max_users");
+	assert_non_null(strstr(e.message, "more than 1 users"));
+	/* Raised to the document's count: served. */
+	lim.max_users = 2;
+	assert_true(dir_serves(dir, 0, &lim, &e));
+	assert_int_equal(e.count, 0);
+
+	/* The size of a file: limits->max_body, refused unread with the
+	 * decoder's name for it. */
+	memset(&lim, 0, sizeof(lim));
+	lim.max_body = 200;
+	assert_false(dir_serves(dir, 0, &lim, &e));
+	assert_int_equal(e.count, 1);
+	assert_int_equal(e.err, EMSGSIZE);
+	assert_int_equal(e.line, 0);
+	assert_string_equal(e.limit, "max_body");
+	assert_non_null(strstr(e.message, "larger than 200 bytes"));
+	lim.max_body = sizeof(doc_two_users) - 1; /* exactly the file */
+	assert_true(dir_serves(dir, 0, &lim, &e));
+	/* Without limits->max_body the request body limit applies, as
+	 * before the config had decoder limits... */
+	assert_false(dir_serves(dir, 200, NULL, &e));
+	assert_string_equal(e.limit, "max_body");
+	/* ... and with it, the file may be larger than a request body. */
+	lim.max_body = 4096;
+	assert_true(dir_serves(dir, 200, &lim, &e));
+	/* Larger than the decoder reads: the decoder's ceiling, and no
+	 * allocation of that size for a small file. */
+	lim.max_body = SIZE_MAX;
+	assert_true(dir_serves(dir, 0, &lim, &e));
+
+	/* Other failures name no limit. */
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("<conference-info", f);
+	fclose(f);
+	assert_false(dir_serves(dir, 0, NULL, &e));
+	assert_int_equal(e.count, 1);
+	assert_string_equal(e.limit, "");
+	assert_true(e.message[0] != '\0');
+
+	unlink(path);
+	rmdir(dir);
+	libre_close();
+}
+
+/* ------------------------------------------------------------------ */
 /* Configuration errors. */
 
 static int alloc_with(struct confinfo_notifier_config *cfg,
@@ -376,6 +522,7 @@ int main(void)
 	    cmocka_unit_test(test_chat_room_template),
 	    cmocka_unit_test(test_changes_and_removal),
 	    cmocka_unit_test(test_bad_conferences),
+	    cmocka_unit_test(test_dir_limits),
 	    cmocka_unit_test(test_config_errors),
 	};
 
