@@ -568,8 +568,10 @@ int cmd_focus(int argc, char **argv)
 	memset(&f, 0, sizeof(f));
 	f.sigfd = -1;
 	err = parse_opts(argc, argv, &o);
+	if (err < 0) /* --help printed */
+		return tool_stdout_ok(CMD) ? 0 : 1;
 	if (err)
-		return err < 0 ? 0 : err;
+		return err;
 	f.quiet = o.quiet;
 	err = libre_init();
 	if (err) {

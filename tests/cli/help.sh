@@ -52,6 +52,11 @@ for cmd in $commands; do
 	done
 	# An unknown option is a usage error.
 	run 2 "$BIN" "$cmd" --no-such-option
+	# A help that cannot be written is an error, not a success.
+	if [ -w /dev/full ]; then
+		run 1 bash -c '"$0" "$1" --help >/dev/full' "$BIN" "$cmd"
+		expect_err "^confinfo $cmd: write error"
+	fi
 done
 
 # The man page itself renders without warnings (when groff is there: it
