@@ -105,6 +105,8 @@ enum dec_kind {
 };
 
 /* What the text of a K_LEAF element becomes. */
+/* The four kinds kept as a plain string come first: end_leaf() handles
+ * them together (leaf <= L_LANGUAGES). */
 enum dec_leaf {
 	L_STR,       /* xs:string, kept as written            -> char *   */
 	L_COLLAPSE,  /* anyURI, keywords: XML whitespace collapsed        */
