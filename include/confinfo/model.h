@@ -466,11 +466,13 @@ confinfo_endpoint_media(const struct confinfo_endpoint *ep, const char *id);
  */
 int confinfo_str_set(char **dstp, const char *src);
 
-/** A copy of @p s as a model string (NULL on ENOMEM or if @p s is NULL),
- *  for a field, or for confinfo_str_free(). */
+/** A copy of @p s as a model string (NULL on ENOMEM or if @p s is NULL).
+ *  The caller owns it until it stores it in a field of a state (which
+ *  then owns it) or releases it with confinfo_str_free(). */
 char *confinfo_str_dup(const char *s);
 
-/** Release a model string taken out of a state (NULL is fine). */
+/** Release a model string the caller owns: one from confinfo_str_dup(),
+ *  or one taken out of a state (its field set to NULL). NULL is fine. */
 void confinfo_str_free(char *s);
 
 /**

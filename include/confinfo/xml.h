@@ -49,6 +49,13 @@ struct confinfo_xml_limits {
  *  them. */
 void confinfo_xml_limits_default(struct confinfo_xml_limits *lim);
 
+/** The limits decoding with @p src applies: a copy of @p src in @p dst
+ *  with every field left 0 replaced by its default (@p src NULL: all the
+ *  defaults). For programs that combine limits of their own with the
+ *  library's. Since 0.1. */
+void confinfo_xml_limits_fill(struct confinfo_xml_limits *dst,
+			      const struct confinfo_xml_limits *src);
+
 /**
  * Decode a conference-info document.
  *

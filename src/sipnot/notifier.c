@@ -190,24 +190,14 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 static void resolve_limits(struct confinfo_xml_limits *dst,
 			   const struct confinfo_notifier_config *cfg)
 {
-	const struct confinfo_xml_limits *src = cfg->limits;
+	struct confinfo_xml_limits lim = {0};
 
-	confinfo_xml_limits_default(dst);
-	dst->max_body = cfg->max_body;
-	if (src) {
-#define TAKE(f)                                                                \
-	if (src->f)                                                            \
-		dst->f = src->f;
-		TAKE(max_body)
-		TAKE(max_depth)
-		TAKE(max_users)
-		TAKE(max_endpoints)
-		TAKE(max_media)
-		TAKE(max_entries)
-		TAKE(max_string)
-		TAKE(max_ext)
-#undef TAKE
-	}
+	if (cfg->limits)
+		lim = *cfg->limits;
+	/* A size left open is the request body limit (notifier.h). */
+	if (!lim.max_body)
+		lim.max_body = cfg->max_body;
+	confinfo_xml_limits_fill(dst, &lim);
 	/* libxml2 counts input in ints: the decoder never reads more, and
 	 * the directory source must not allocate for more. */
 	if (dst->max_body > INT_MAX)

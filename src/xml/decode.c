@@ -72,9 +72,8 @@ void confinfo_xml_limits_default(struct confinfo_xml_limits *lim)
 	lim->max_ext = DEFAULT_MAX_EXT;
 }
 
-/* The caller's limits, each 0 replaced by its default. */
-static void limits_fill(struct confinfo_xml_limits *dst,
-			const struct confinfo_xml_limits *src)
+void confinfo_xml_limits_fill(struct confinfo_xml_limits *dst,
+			      const struct confinfo_xml_limits *src)
 {
 	confinfo_xml_limits_default(dst);
 	if (!src)
@@ -606,7 +605,7 @@ int confinfo_xml_decode(struct confinfo_conf **confp, const char *buf,
 	d.diag = diag;
 	d.frames = d.inline_frames;
 	d.frames_cap = DEC_INLINE_FRAMES;
-	limits_fill(&d.lim, lim);
+	confinfo_xml_limits_fill(&d.lim, lim);
 	/* Before anything is allocated for it. libxml2 counts in ints. */
 	if (d.lim.max_body > INT_MAX)
 		d.lim.max_body = INT_MAX;

@@ -302,6 +302,20 @@ static void test_limits(void **state)
 	assert_int_equal(def.max_entries, 10000);
 	assert_int_equal(def.max_string, 8192);
 	assert_int_equal(def.max_ext, 65536);
+	/* Filling: each 0 takes its default, the rest is kept. */
+	{
+		struct confinfo_xml_limits mine = {.max_users = 5,
+						   .max_string = 7},
+					   got;
+
+		confinfo_xml_limits_fill(&got, &mine);
+		assert_int_equal(got.max_users, 5);
+		assert_int_equal(got.max_string, 7);
+		assert_int_equal(got.max_body, def.max_body);
+		assert_int_equal(got.max_ext, def.max_ext);
+		confinfo_xml_limits_fill(&got, NULL);
+		assert_memory_equal(&got, &def, sizeof(got));
+	}
 
 	/* The body size is checked before anything else. */
 	doc = tu_read_vector("rfc4575/rfc4575-example-7.1.xml", &len);
