@@ -305,6 +305,8 @@ __attribute__((noinline)) static void chars_slow(struct dec *d,
 		dec_capture_text(d, s, (size_t)len);
 		return;
 	case TM_BLANK:
+		if (dec_is_space_bytes(s, (size_t)len))
+			return; /* blank, but not shaped as indentation */
 		dec_fail_here(d, EBADMSG,
 			      "text not allowed in <%s>: its content is "
 			      "elements only",
@@ -332,19 +334,22 @@ __attribute__((noinline)) static void chars_slow(struct dec *d,
  * Text. The mode says what it is where it occurs (no failure is ever
  * pending in TM_BLANK or TM_TEXT: recording one sets TM_IGNORE). The two
  * common cases are handled here, everything else in chars_slow():
- * indentation in a complex element (blank, so nothing to do), and the
- * value of a leaf that fits the text buffer and the string limit.
+ * indentation in a complex element (blank, so nothing to do), and a piece
+ * of a leaf's value of up to CI_COPY_INLINE bytes that fits the text
+ * buffer and the string limit. Neither calls a function, so this needs
+ * no stack frame: it runs about twice per element.
  */
 static void on_chars(void *ctx, const xmlChar *s, int len)
 {
 	struct dec *d = ctx;
 	size_t n = len > 0 ? (size_t)len : 0;
 
-	if (d->text_mode == TM_BLANK && dec_is_space(s, n))
-		return;
-	if (d->text_mode == TM_TEXT && n &&
-	    n <= d->lim.max_string - d->text_len &&
-	    d->text_len + n < d->text_cap) {
+	if (d->text_mode == TM_BLANK) {
+		if (dec_is_indent(s, n))
+			return;
+	} else if (d->text_mode == TM_TEXT && n && n <= CI_COPY_INLINE &&
+		   n <= d->lim.max_string - d->text_len &&
+		   d->text_len + n < d->text_cap) {
 		ci_copy(d->text + d->text_len, s, n);
 		d->text_len += n;
 		return;

@@ -777,10 +777,12 @@ static int dec_elem_start(struct dec *d, const struct dec_start *st)
 	return child_start(d, f, st, e);
 }
 
-/* The SAX2 startElementNs callback. */
-void dec_on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
-		  const xmlChar *uri, int nb_ns, const xmlChar **ns, int nb_attrs,
-		  int nb_defaulted, const xmlChar **attrs)
+/* dec_on_start() beyond its common case. Out of line, so that the
+ * common case needs no stack frame. */
+__attribute__((noinline)) static void
+start_slow(void *ctx, const xmlChar *local, const xmlChar *prefix,
+	   const xmlChar *uri, int nb_ns, const xmlChar **ns, int nb_attrs,
+	   int nb_defaulted, const xmlChar **attrs)
 {
 	struct dec *d = ctx;
 	const struct dec_start st = {local, prefix,   uri,  nb_ns,
@@ -810,4 +812,51 @@ void dec_on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
 		d->skip++;
 	else
 		dec_elem_start(d, &st);
+}
+
+/*
+ * The SAX2 startElementNs callback. Its common case, a leaf of our
+ * namespace without attributes in its place in a complex element, is done
+ * here without a call, so it needs no stack frame: it is what
+ * dec_elem_start() would do for it (order, push), with every condition
+ * under which that could fail or do more sent to start_slow(). Leaves are
+ * three elements out of four.
+ */
+void dec_on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
+		  const xmlChar *uri, int nb_ns, const xmlChar **ns, int nb_attrs,
+		  int nb_defaulted, const xmlChar **attrs)
+{
+	struct dec *d = ctx;
+
+	if (uri == d->ns && !nb_attrs && !d->err && !d->cap.dst && !d->skip &&
+	    d->nframes && d->nframes < d->frames_cap &&
+	    d->depth < d->lim.max_depth) {
+		struct dec_frame *f = &d->frames[d->nframes - 1];
+		size_t i = dec_name_slot(local);
+
+		while (d->names[i].name && d->names[i].name != local)
+			i = (i + 1) & (DEC_NAME_SLOTS - 1);
+		if (f->kind != K_LEAF && f->state != CONFINFO_STATE_DELETED &&
+		    d->names[i].name) {
+			const struct rule *r = &rules[f->kind][d->names[i].elem];
+			unsigned pos = r->slot & ~REPEAT;
+
+			if (r->what == W_LEAF && r->arg != L_ROLE &&
+			    (pos > f->slot ||
+			     (pos == f->slot && (r->slot & REPEAT)))) {
+				f->slot = (unsigned char)pos;
+				f->last = local;
+				dec_frame_set(f + 1, K_LEAF, local,
+					      (char *)f->obj + r->off);
+				f[1].leaf = r->arg;
+				d->nframes++;
+				d->depth++;
+				d->text_len = 0;
+				d->text_mode = TM_TEXT;
+				return;
+			}
+		}
+	}
+	start_slow(ctx, local, prefix, uri, nb_ns, ns, nb_attrs, nb_defaulted,
+		   attrs);
 }

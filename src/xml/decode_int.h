@@ -264,6 +264,23 @@ static inline int dec_list_append(struct dec *d, struct confinfo_list *list,
 	return confinfo_list_append(list, item);
 }
 
+/* Fill a frame for an element that opens. Field by field: a compound
+ * literal here becomes a "rep stos", whose start-up costs more than the
+ * whole of the rest of a leaf's start. */
+static inline void dec_frame_set(struct dec_frame *f, enum dec_kind kind,
+				 const xmlChar *name, void *obj)
+{
+	f->obj = obj;
+	f->aux = NULL;
+	f->name = name;
+	f->last = NULL;
+	f->kind = (unsigned char)kind;
+	f->leaf = 0;
+	f->slot = 0;
+	f->state = CONFINFO_STATE_FULL;
+	f->warned = false;
+}
+
 /* Push the frame of an element that opens (NULL on ENOMEM, recorded).
  * Inline: it runs for every element; growing is out of line. */
 static inline struct dec_frame *dec_push(struct dec *d, enum dec_kind kind,
@@ -274,10 +291,7 @@ static inline struct dec_frame *dec_push(struct dec *d, enum dec_kind kind,
 	if (d->nframes == d->frames_cap)
 		return dec_push_grow(d, kind, name, obj);
 	f = &d->frames[d->nframes++];
-	*f = (struct dec_frame){.obj = obj,
-				.name = name,
-				.kind = (unsigned char)kind,
-				.state = CONFINFO_STATE_FULL};
+	dec_frame_set(f, kind, name, obj);
 	d->text_mode = kind == K_LEAF ? TM_TEXT : TM_BLANK;
 	return f;
 }
@@ -365,21 +379,21 @@ void dec_on_end(void *ctx, const xmlChar *local, const xmlChar *prefix,
 /* True if @p s is XML whitespace only (byte by byte: the reference). */
 bool dec_is_space_bytes(const xmlChar *s, size_t len);
 
-/* True if @p s is XML whitespace only. Inline: it runs for every run of
- * indentation between elements, which is nearly always a newline and up
- * to 32 spaces: that shape is recognised with three byte compares (up to
+/* True if @p s has the usual shape of indentation between elements: a
+ * newline and up to 32 spaces. Recognised with three byte compares (up to
  * 3 spaces: they cover every byte) or two or four (overlapping) word
- * compares; anything else is tested byte by byte. */
-static inline bool dec_is_space(const xmlChar *s, size_t len)
+ * compares. Inline and without calls: it runs for every run of
+ * indentation, and on_chars() stays frameless with it. False says only
+ * "not this shape": dec_is_space() decides. */
+static inline bool dec_is_indent(const xmlChar *s, size_t len)
 {
 	const uint64_t sp8 = 0x2020202020202020ull;
 	const uint32_t sp4 = 0x20202020u;
 	size_t n = len - 1; /* the spaces after the newline */
 
-	if (len >= 2 && len < 5 && s[0] == '\n') { /* shallow: 1-3 spaces */
-		if (s[1] == ' ' && s[len - 1] == ' ' && s[len / 2] == ' ')
-			return true;
-	} else if (len >= 5 && len <= 33 && s[0] == '\n') {
+	if (len >= 2 && len < 5 && s[0] == '\n') /* shallow: 1-3 spaces */
+		return s[1] == ' ' && s[len - 1] == ' ' && s[len / 2] == ' ';
+	if (len >= 5 && len <= 33 && s[0] == '\n') {
 		if (n > 16) { /* deeper indentation: four words */
 			uint64_t a, b, c, e;
 
@@ -387,25 +401,31 @@ static inline bool dec_is_space(const xmlChar *s, size_t len)
 			memcpy(&b, s + 9, 8);
 			memcpy(&c, s + len - 16, 8);
 			memcpy(&e, s + len - 8, 8);
-			if (a == sp8 && b == sp8 && c == sp8 && e == sp8)
-				return true;
-		} else if (n >= 8) {
+			return a == sp8 && b == sp8 && c == sp8 && e == sp8;
+		}
+		if (n >= 8) {
 			uint64_t a, b;
 
 			memcpy(&a, s + 1, 8);
 			memcpy(&b, s + len - 8, 8);
-			if (a == sp8 && b == sp8)
-				return true;
-		} else {
+			return a == sp8 && b == sp8;
+		}
+		{
 			uint32_t a, b;
 
 			memcpy(&a, s + 1, 4);
 			memcpy(&b, s + len - 4, 4);
-			if (a == sp4 && b == sp4)
-				return true;
+			return a == sp4 && b == sp4;
 		}
 	}
-	return dec_is_space_bytes(s, len);
+	return false;
+}
+
+/* True if @p s is XML whitespace only: the usual shape fast, anything
+ * else byte by byte. */
+static inline bool dec_is_space(const xmlChar *s, size_t len)
+{
+	return dec_is_indent(s, len) || dec_is_space_bytes(s, len);
 }
 
 /* decode_value.c: lexical spaces of the simple types. */

@@ -73,9 +73,10 @@ static void test_pool_outlives_and_any_order(void **unused)
 	ci_pool_init(&pool, 100);
 	for (int i = 0; i < 100; i++) {
 		char buf[32];
-		int n = snprintf(buf, sizeof(buf), "string %d", i);
+		size_t n = (size_t)snprintf(buf, sizeof(buf), "string %d", i);
 
-		s[i] = ci_pool_str(&pool, buf, (size_t)n);
+		assert_true(n < sizeof(buf));
+		s[i] = ci_pool_str(&pool, buf, n < sizeof(buf) ? n : 0);
 		assert_non_null(s[i]);
 	}
 	/* 100 strings of 32 bytes cannot fit the first 1 KiB chunk. */
