@@ -47,34 +47,82 @@ uint64_t bench_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The value at fraction @p q of the sorted @p v (of @p n > 0),
+ * interpolated between neighbours. */
+static double quantile(const double *v, unsigned n, double q)
+{
+	double pos = q * (n - 1);
+	unsigned i = (unsigned)pos;
+
+	return i + 1 < n ? v[i] + (pos - i) * (v[i + 1] - v[i]) : v[n - 1];
+}
+
 int bench_measure_pair(const struct bench_reps *reps, bench_run_h *run_a,
 		       void *arg_a, bench_run_h *run_b, void *arg_b,
-		       uint64_t *min_ap, uint64_t *min_bp, unsigned *countp)
+		       struct bench_pair *out)
 {
-	uint64_t start = bench_now_ns(), best_a = UINT64_MAX;
-	uint64_t best_b = UINT64_MAX, ns;
-	unsigned count = 0;
+	uint64_t start, best_a = UINT64_MAX, best_b = UINT64_MAX, a, b;
+	double *ratios = NULL;
+	unsigned count = 0, cap = 0;
 	int err;
 
-	while (count < reps->max_reps &&
+	err = run_a(arg_a, &a);
+	if (!err)
+		err = run_b(arg_b, &b);
+	start = bench_now_ns();
+	while (!err && count < reps->max_reps &&
 	       (count < reps->min_reps ||
 		bench_now_ns() - start < reps->budget_ns)) {
-		err = run_a(arg_a, &ns);
+		err = run_a(arg_a, &a);
+		if (!err)
+			err = run_b(arg_b, &b);
 		if (err)
-			return err;
-		if (ns < best_a)
-			best_a = ns;
-		err = run_b(arg_b, &ns);
-		if (err)
-			return err;
-		if (ns < best_b)
-			best_b = ns;
-		count++;
+			break;
+		if (count == cap) {
+			double *p;
+
+			cap = cap ? 2 * cap : 64;
+			p = realloc(ratios, cap * sizeof(*p));
+			if (!p) {
+				err = ENOMEM;
+				break;
+			}
+			ratios = p;
+		}
+		ratios[count++] = a ? (double)b / (double)a : 0.0;
+		if (a < best_a)
+			best_a = a;
+		if (b < best_b)
+			best_b = b;
 	}
-	*min_ap = best_a;
-	*min_bp = best_b;
-	*countp = count;
-	return 0;
+	if (!err) {
+		qsort(ratios, count, sizeof(*ratios), cmp_double);
+		*out = (struct bench_pair){best_a,
+					   best_b,
+					   quantile(ratios, count, 0.5),
+					   quantile(ratios, count, 0.25),
+					   quantile(ratios, count, 0.75),
+					   count};
+	}
+	free(ratios);
+	return err;
+}
+
+/* The report's view of a pair: the baseline's and the operation's
+ * fastest runs, and the operation's paired ratios. */
+static void report_set(struct report_op *base, struct report_op *op,
+		       const struct bench_pair *pair)
+{
+	*base = (struct report_op){pair->min_a, pair->count, 0, 0, 0};
+	*op = (struct report_op){pair->min_b, pair->count, pair->ratio,
+				 pair->q1, pair->q3};
 }
 
 void bench_limits(struct confinfo_xml_limits *lim, size_t users, size_t len)
@@ -314,6 +362,7 @@ static int bench_merge_pair(const struct bench_reps *reps, size_t users,
 			    struct report_row *row)
 {
 	struct merge_arg ref, big;
+	struct bench_pair pair;
 	int err;
 
 	err = merge_setup(&ref, MERGE_REF_USERS);
@@ -322,9 +371,9 @@ static int bench_merge_pair(const struct bench_reps *reps, size_t users,
 	err = merge_setup(&big, users);
 	if (!err)
 		err = bench_measure_pair(reps, run_merge, &ref, run_merge, &big,
-					 &row->merge_ref.ns, &row->merge.ns,
-					 &row->merge.reps);
-	row->merge_ref.reps = row->merge.reps;
+					 &pair);
+	if (!err)
+		report_set(&row->merge_ref, &row->merge, &pair);
 	row->partial_len = big.partial_len;
 	merge_release(&big);
 	merge_release(&ref);
@@ -339,6 +388,7 @@ static int bench_one(const struct bench_reps *reps, size_t users,
 	struct confinfo_conf *state = NULL, *again = NULL;
 	struct encode_arg e = {0};
 	struct writer_arg w = {0};
+	struct bench_pair pair;
 	char *enc = NULL;
 	size_t enc_len = 0;
 	int err;
@@ -354,12 +404,10 @@ static int bench_one(const struct bench_reps *reps, size_t users,
 	row->doc_len = g.len;
 
 	fprintf(stderr, "bench: N=%zu: decode and SAX2 baseline\n", users);
-	err =
-	    bench_measure_pair(reps, run_sax, &d, run_decode, &d, &row->sax.ns,
-			       &row->decode.ns, &row->decode.reps);
-	row->sax.reps = row->decode.reps;
+	err = bench_measure_pair(reps, run_sax, &d, run_decode, &d, &pair);
 	if (err)
 		goto out;
+	report_set(&row->sax, &row->decode, &pair);
 
 	/* Encode the decoded state; the first encoding is the reference
 	 * the later runs and the writer baseline must reproduce, and it must
@@ -400,12 +448,10 @@ static int bench_one(const struct bench_reps *reps, size_t users,
 	w.expect = enc;
 	w.expect_len = enc_len;
 	fprintf(stderr, "bench: N=%zu: encode and memcpy writer\n", users);
-	err = bench_measure_pair(reps, run_writer, &w, run_encode, &e,
-				 &row->writer.ns, &row->encode.ns,
-				 &row->encode.reps);
-	row->writer.reps = row->encode.reps;
+	err = bench_measure_pair(reps, run_writer, &w, run_encode, &e, &pair);
 	if (err)
 		goto out;
+	report_set(&row->writer, &row->encode, &pair);
 	/* The states of decode are no longer needed: free them before the
 	 * merge builds its own. */
 	confinfo_conf_free(again);
@@ -485,7 +531,9 @@ int main(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	static const size_t default_users[] = {10, 1000, 100000};
-	struct bench_reps reps = {500000000u, 5, 100000};
+	/* At least 9 pairs (an odd count: a median of its own), and as
+	 * many as fit in a second. */
+	struct bench_reps reps = {1000000000u, 9, 100000};
 	struct report rep = {0};
 	int c, err = 0, memory = 1, child = 0;
 	size_t i, max_users = 0;

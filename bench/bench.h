@@ -26,14 +26,25 @@ struct bench_reps {
  * printing what went wrong). */
 typedef int(bench_run_h)(void *arg, uint64_t *nsp);
 
-/* Repeat @p run_a and @p run_b in turn, as @p reps says, and keep the
- * fastest run of each (the minimum is the least disturbed by other
- * processes, page faults, a cold cache...). Alternating the operation
- * and its baseline exposes both to the same conditions, so their ratio
- * holds even on a busy machine. 0 or the first error of a run. */
+/* What bench_measure_pair() found. */
+struct bench_pair {
+	uint64_t min_a, min_b; /* the fastest run of each              */
+	double ratio;          /* median over the pairs of b / a       */
+	double q1, q3;         /* its lower and upper quartiles        */
+	unsigned count;        /* pairs measured (the warm-up not counted) */
+};
+
+/* Run @p run_a and @p run_b once each untimed (warm-up: first-touch page
+ * faults, cold caches), then in turn as @p reps says, keeping the fastest
+ * run of each (the least disturbed by other processes, page faults, cold
+ * caches...: the targets are judged on their ratio). Alternating them
+ * exposes both to the same conditions. Each pair also runs back to back,
+ * so its own ratio b / a is taken under one set of conditions: their
+ * median and quartiles say what a typical run costs, and how much the
+ * machine moved. 0, ENOMEM or the first error of a run. */
 int bench_measure_pair(const struct bench_reps *reps, bench_run_h *run_a,
 		       void *arg_a, bench_run_h *run_b, void *arg_b,
-		       uint64_t *min_ap, uint64_t *min_bp, unsigned *countp);
+		       struct bench_pair *out);
 
 /* Limits that admit a generated document of @p users users of @p len
  * bytes (the defaults, raised where that document needs more). */

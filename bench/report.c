@@ -68,17 +68,24 @@ static void print_op(FILE *f, const struct report *rep, const char *n,
 		     const char *name, size_t bytes, const struct report_op *op,
 		     const char *vs, const char *target, const char *verdict)
 {
-	char t[32], sz[32], mbs[32];
+	char t[32], sz[32], mbs[32], spread[48] = "";
 
 	fmt_time(t, sizeof(t), op->ns);
 	fmt_size(sz, sizeof(sz), bytes);
 	snprintf(mbs, sizeof(mbs), "%.1f", mb_per_s(bytes, op->ns));
+	if (op->ratio > 0)
+		snprintf(spread, sizeof(spread), "%.2fx (%.2f-%.2f)",
+			 op->ratio, op->q1, op->q3);
 	if (rep->markdown)
-		fprintf(f, "| %s | %s | %s | %s | %s | %u | %s | %s | %s |\n",
-			n, name, sz, t, mbs, op->reps, vs, target, verdict);
+		fprintf(f,
+			"| %s | %s | %s | %s | %s | %u | %s | %s | %s | %s "
+			"|\n",
+			n, name, sz, t, mbs, op->reps, vs, target, verdict,
+			spread);
 	else
-		fprintf(f, "%8s  %-24s %9s %11s %8s %6u  %-16s %-8s %s\n", n,
-			name, sz, t, mbs, op->reps, vs, target, verdict);
+		fprintf(f, "%8s  %-24s %9s %11s %8s %6u  %-16s %-8s %-6s %s\n",
+			n, name, sz, t, mbs, op->reps, vs, target, verdict,
+			spread);
 }
 
 /* Counts of judged targets and of missed ones. */
@@ -207,16 +214,23 @@ void report_print(FILE *f, const struct report *rep)
 		rep->quick ? " (--quick: NOT a measurement)" : "");
 	fprintf(f,
 		"%stime/op is the fastest of `runs` runs; MB = 10^6 bytes; "
-		"MB/s = bytes / time/op.\n\n",
-		rep->markdown ? "\n" : "");
+		"MB/s = bytes / time/op.\n"
+		"%svs baseline: the ratio of the fastest runs, which the "
+		"targets are judged on; paired: the median (and quartiles) "
+		"over the runs of each run's ratio to the baseline run just "
+		"before it, the typical cost rather than the best.\n\n",
+		rep->markdown ? "\n" : "", rep->markdown ? "\n" : "");
 	if (rep->markdown) {
 		fprintf(f, "| N users | operation | bytes | time/op | MB/s | "
-			   "runs | vs baseline | target | result |\n");
-		fprintf(f, "|---:|---|---:|---:|---:|---:|---:|---|---|\n");
+			   "runs | vs baseline | target | result | paired "
+			   "(q1-q3) |\n");
+		fprintf(f,
+			"|---:|---|---:|---:|---:|---:|---:|---:|---|---|\n");
 	} else {
-		fprintf(f, "%8s  %-24s %9s %11s %8s %6s  %-16s %-8s %s\n",
+		fprintf(f, "%8s  %-24s %9s %11s %8s %6s  %-16s %-8s %-6s %s\n",
 			"N users", "operation", "bytes", "time/op", "MB/s",
-			"runs", "vs baseline", "target", "result");
+			"runs", "vs baseline", "target", "result",
+			"paired (q1-q3)");
 	}
 	for (i = 0; i < rep->count; i++)
 		print_row(f, rep, &rep->rows[i], &t);

@@ -11,10 +11,13 @@
 
 #define REPORT_MAX_ROWS 16
 
-/* The fastest of `reps` runs of one operation. */
+/* One operation: the fastest of `reps` runs and, for an operation
+ * measured against a baseline, the median and quartiles of its paired
+ * ratios to it (bench_measure_pair()); 0 for a baseline. */
 struct report_op {
 	uint64_t ns;
 	unsigned reps;
+	double ratio, q1, q3;
 };
 
 struct report_row {
