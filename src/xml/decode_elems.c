@@ -158,22 +158,32 @@ const char *dec_describe(const struct dec_frame *f, char *buf, size_t size)
  * Checks shared by every element.
  * ------------------------------------------------------------------- */
 
+/* True if a child of schema position @p slot may follow the children of
+ * @p f seen so far. */
+static inline bool in_order(const struct dec_frame *f, unsigned slot)
+{
+	unsigned pos = slot & ~REPEAT;
+
+	return pos > f->slot || (pos == f->slot && (slot & REPEAT));
+}
+
 static int order(struct dec *d, struct dec_frame *f, unsigned slot,
 		 const xmlChar *name)
 {
 	unsigned pos = slot & ~REPEAT;
 
+	if (in_order(f, slot)) {
+		f->slot = (unsigned char)pos;
+		f->last = name;
+		return 0;
+	}
 	if (pos < f->slot)
 		return dec_fail_tag(d, EBADMSG,
 				    "<%s> out of order in <%s>: the schema "
 				    "puts it before <%s>",
 				    name, f->name, f->last);
-	if (pos == f->slot && !(slot & REPEAT))
-		return dec_fail_tag(d, EBADMSG, "duplicate <%s> in <%s>", name,
-				    f->name);
-	f->slot = (unsigned char)pos;
-	f->last = name;
-	return 0;
+	return dec_fail_tag(d, EBADMSG, "duplicate <%s> in <%s>", name,
+			    f->name);
 }
 
 /* Document-wide counts, checked before the element is allocated. */
@@ -832,19 +842,15 @@ void dec_on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
 	    d->nframes && d->nframes < d->frames_cap &&
 	    d->depth < d->lim.max_depth) {
 		struct dec_frame *f = &d->frames[d->nframes - 1];
-		size_t i = dec_name_slot(local);
+		enum dec_elem e = dec_elem_by_addr(d, local);
 
-		while (d->names[i].name && d->names[i].name != local)
-			i = (i + 1) & (DEC_NAME_SLOTS - 1);
 		if (f->kind != K_LEAF && f->state != CONFINFO_STATE_DELETED &&
-		    d->names[i].name) {
-			const struct rule *r = &rules[f->kind][d->names[i].elem];
-			unsigned pos = r->slot & ~REPEAT;
+		    e != E_UNKNOWN) {
+			const struct rule *r = &rules[f->kind][e];
 
 			if (r->what == W_LEAF && r->arg != L_ROLE &&
-			    (pos > f->slot ||
-			     (pos == f->slot && (r->slot & REPEAT)))) {
-				f->slot = (unsigned char)pos;
+			    in_order(f, r->slot)) {
+				f->slot = (unsigned char)(r->slot & ~REPEAT);
 				f->last = local;
 				dec_frame_set(f + 1, K_LEAF, local,
 					      (char *)f->obj + r->off);

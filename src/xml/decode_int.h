@@ -336,19 +336,27 @@ static inline size_t dec_name_slot(const xmlChar *name)
 	return (size_t)(h >> 57) & (DEC_NAME_SLOTS - 1);
 }
 
+/* Which of our elements a local name is by its address in the parser's
+ * dictionary (E_UNKNOWN if none). Inline and without calls. */
+static inline enum dec_elem dec_elem_by_addr(const struct dec *d,
+					     const xmlChar *name)
+{
+	size_t i = dec_name_slot(name);
+
+	while (d->names[i].name && d->names[i].name != name)
+		i = (i + 1) & (DEC_NAME_SLOTS - 1);
+	return d->names[i].name ? (enum dec_elem)d->names[i].elem : E_UNKNOWN;
+}
+
 /* Which of our elements a local name is (E_UNKNOWN if none). By address
  * first; a name not found that way (not from the dictionary, or not ours)
  * is looked up by its text, so the answer never depends on interning. */
 static inline enum dec_elem dec_elem_of(const struct dec *d,
 					const xmlChar *name)
 {
-	for (size_t i = dec_name_slot(name);;
-	     i = (i + 1) & (DEC_NAME_SLOTS - 1)) {
-		if (d->names[i].name == name)
-			return (enum dec_elem)d->names[i].elem;
-		if (!d->names[i].name)
-			return dec_elem_lookup(name);
-	}
+	enum dec_elem e = dec_elem_by_addr(d, name);
+
+	return e != E_UNKNOWN ? e : dec_elem_lookup(name);
 }
 
 /* Which of our attributes a local name is (A_COUNT if none), the same
@@ -384,7 +392,7 @@ bool dec_is_space_bytes(const xmlChar *s, size_t len);
  * 3 spaces: they cover every byte) or two or four (overlapping) word
  * compares. Inline and without calls: it runs for every run of
  * indentation, and on_chars() stays frameless with it. False says only
- * "not this shape": dec_is_space() decides. */
+ * "not this shape": dec_is_space_bytes() decides. */
 static inline bool dec_is_indent(const xmlChar *s, size_t len)
 {
 	const uint64_t sp8 = 0x2020202020202020ull;
@@ -419,13 +427,6 @@ static inline bool dec_is_indent(const xmlChar *s, size_t len)
 		}
 	}
 	return false;
-}
-
-/* True if @p s is XML whitespace only: the usual shape fast, anything
- * else byte by byte. */
-static inline bool dec_is_space(const xmlChar *s, size_t len)
-{
-	return dec_is_indent(s, len) || dec_is_space_bytes(s, len);
 }
 
 /* decode_value.c: lexical spaces of the simple types. */
