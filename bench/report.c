@@ -74,8 +74,8 @@ static void print_op(FILE *f, const struct report *rep, const char *n,
 	fmt_size(sz, sizeof(sz), bytes);
 	snprintf(mbs, sizeof(mbs), "%.1f", mb_per_s(bytes, op->ns));
 	if (op->ratio > 0)
-		snprintf(spread, sizeof(spread), "%.2fx (%.2f-%.2f)",
-			 op->ratio, op->q1, op->q3);
+		snprintf(spread, sizeof(spread), "%.2fx (%.2f-%.2f)", op->ratio,
+			 op->q1, op->q3);
 	if (rep->markdown)
 		fprintf(f,
 			"| %s | %s | %s | %s | %s | %u | %s | %s | %s | %s "

@@ -833,8 +833,8 @@ start_slow(void *ctx, const xmlChar *local, const xmlChar *prefix,
  * three elements out of four.
  */
 void dec_on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
-		  const xmlChar *uri, int nb_ns, const xmlChar **ns, int nb_attrs,
-		  int nb_defaulted, const xmlChar **attrs)
+		  const xmlChar *uri, int nb_ns, const xmlChar **ns,
+		  int nb_attrs, int nb_defaulted, const xmlChar **attrs)
 {
 	struct dec *d = ctx;
 
