@@ -123,6 +123,31 @@ static inline void *ci_pool_alloc(struct ci_pool *pool, size_t size)
 #endif
 }
 
+/* ci_pool_alloc() when that needs no call: NULL (and nothing counted)
+ * if the chunk is full or the failure hook is due, and the caller then
+ * goes the general way. For fast paths that must not call anything. */
+static inline void *ci_pool_alloc_nocall(struct ci_pool *pool, size_t size)
+{
+#ifdef CI_ASAN
+	(void)pool;
+	(void)size;
+	return NULL;
+#else
+	size_t need = CI_OBJ_HDR + ((size + 7) & ~(size_t)7);
+	uintptr_t tag = (uintptr_t)pool->chunk;
+	char *h = pool->next;
+
+	if (ci__alloc_count + 1 >= ci__alloc_limit ||
+	    (size_t)(pool->end - h) < need)
+		return NULL;
+	ci__alloc_count++;
+	pool->next = h + need;
+	pool->made++;
+	memcpy(h, &tag, sizeof(tag));
+	return h + CI_OBJ_HDR;
+#endif
+}
+
 /*
  * memcpy() for the short strings of a document (ids, tags, names, URIs:
  * mostly under 64 bytes), inline: two overlapping loads and stores cover

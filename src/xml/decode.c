@@ -262,6 +262,7 @@ struct dec_frame *dec_push_grow(struct dec *d, enum dec_kind kind,
 	}
 	d->frames = frames;
 	d->frames_cap = cap;
+	dec_fast_frames(d);
 	return dec_push(d, kind, name, obj);
 }
 
@@ -611,6 +612,7 @@ int confinfo_xml_decode(struct confinfo_conf **confp, const char *buf,
 	d.frames = d.inline_frames;
 	d.frames_cap = DEC_INLINE_FRAMES;
 	confinfo_xml_limits_fill(&d.lim, lim);
+	dec_fast_frames(&d);
 	/* Before anything is allocated for it. libxml2 counts in ints. */
 	if (d.lim.max_body > INT_MAX)
 		d.lim.max_body = INT_MAX;

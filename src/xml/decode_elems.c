@@ -162,9 +162,9 @@ const char *dec_describe(const struct dec_frame *f, char *buf, size_t size)
  * @p f seen so far. */
 static inline bool in_order(const struct dec_frame *f, unsigned slot)
 {
-	unsigned pos = slot & ~REPEAT;
-
-	return pos > f->slot || (pos == f->slot && (slot & REPEAT));
+	/* Past the last position seen, or at it if the element repeats:
+	 * one compare, no branch on REPEAT. */
+	return f->slot < (slot & ~REPEAT) + (slot >> 7);
 }
 
 static int order(struct dec *d, struct dec_frame *f, unsigned slot,
@@ -499,6 +499,7 @@ static int foreign_start(struct dec *d, struct dec_frame *f,
 enum what {
 	W_NONE = 0, /* not a child of this kind */
 	W_LEAF,     /* simple type: the field at off receives the text */
+	W_ROLE,     /* roles/entry: a leaf that is counted as an entry */
 	W_SUB,      /* optional struct: the pointer at off receives it */
 	W_KEYED,    /* keyed struct: appended to the list at off */
 	W_URI_ENTRY /* uri-type entry: keyed by its <uri> child */
@@ -639,7 +640,7 @@ static const struct rule rules[K_LEAF][E_COUNT] =
 	[K_ROLES] =
 	    {
 		/* The roles struct itself takes each entry. */
-		[E_ENTRY] = {1 | REPEAT, W_LEAF, L_ROLE, 0},
+		[E_ENTRY] = {1 | REPEAT, W_ROLE, L_ROLE, 0},
 	    },
 	[K_SBVAL] =
 	    {
@@ -714,7 +715,7 @@ static int child_start(struct dec *d, struct dec_frame *f,
 
 	/* Leaves are the most common children: tested first, and with
 	 * branches rather than a jump table (see kinds[]). */
-	if (r->what == W_LEAF)
+	if (r->what == W_LEAF || r->what == W_ROLE)
 		return open_leaf(d, f, r->slot, st, (enum dec_leaf)r->arg,
 				 field);
 	if (r->what == W_KEYED)
@@ -827,42 +828,49 @@ start_slow(void *ctx, const xmlChar *local, const xmlChar *prefix,
 /*
  * The SAX2 startElementNs callback. Its common case, a leaf of our
  * namespace without attributes in its place in a complex element, is done
- * here without a call, so it needs no stack frame: it is what
- * dec_elem_start() would do for it (order, push), with every condition
- * under which that could fail or do more sent to start_slow(). Leaves are
- * three elements out of four.
+ * here without a call: it is what dec_elem_start() would do for it (order,
+ * push), with every condition under which that could fail or do more sent
+ * to start_slow(). Leaves are three elements out of four.
+ *
+ * Two things keep it short. TM_BLANK stands for several tests at once: it
+ * is the mode exactly while the innermost open element is a complex one of
+ * ours, with no failure recorded, nothing being captured or skipped (so
+ * depth == nframes, and d->fast_frames bounds both). And once past the
+ * first test, the element is one of ours without attributes, for which
+ * start_slow() needs neither prefix nor namespace declarations (those
+ * matter only to captured foreign elements): the late fallback passes
+ * none, so the registers holding them are free, and the fast path needs
+ * no stack frame.
  */
 void dec_on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
 		  const xmlChar *uri, int nb_ns, const xmlChar **ns,
 		  int nb_attrs, int nb_defaulted, const xmlChar **attrs)
 {
 	struct dec *d = ctx;
+	struct dec_frame *f;
+	const struct rule *r;
+	enum dec_elem e;
 
-	if (uri == d->ns && !nb_attrs && !d->err && !d->cap.dst && !d->skip &&
-	    d->nframes && d->nframes < d->frames_cap &&
-	    d->depth < d->lim.max_depth) {
-		struct dec_frame *f = &d->frames[d->nframes - 1];
-		enum dec_elem e = dec_elem_by_addr(d, local);
-
-		if (f->kind != K_LEAF && f->state != CONFINFO_STATE_DELETED &&
-		    e != E_UNKNOWN) {
-			const struct rule *r = &rules[f->kind][e];
-
-			if (r->what == W_LEAF && r->arg != L_ROLE &&
-			    in_order(f, r->slot)) {
-				f->slot = (unsigned char)(r->slot & ~REPEAT);
-				f->last = local;
-				dec_frame_set(f + 1, K_LEAF, local,
-					      (char *)f->obj + r->off);
-				f[1].leaf = r->arg;
-				d->nframes++;
-				d->depth++;
-				d->text_len = 0;
-				d->text_mode = TM_TEXT;
-				return;
-			}
-		}
+	if (uri != d->ns || nb_attrs || d->text_mode != TM_BLANK ||
+	    d->nframes >= d->fast_frames) {
+		start_slow(ctx, local, prefix, uri, nb_ns, ns, nb_attrs,
+			   nb_defaulted, attrs);
+		return;
 	}
-	start_slow(ctx, local, prefix, uri, nb_ns, ns, nb_attrs, nb_defaulted,
-		   attrs);
+	f = &d->frames[d->nframes - 1];
+	e = dec_elem_by_addr(d, local);
+	r = &rules[f->kind][e]; /* E_UNKNOWN's rules are all W_NONE */
+	if (r->what != W_LEAF || f->state == CONFINFO_STATE_DELETED ||
+	    !in_order(f, r->slot)) {
+		start_slow(ctx, local, NULL, d->ns, 0, NULL, 0, 0, NULL);
+		return;
+	}
+	f->slot = (unsigned char)(r->slot & ~REPEAT);
+	f->last = local;
+	dec_frame_set(f + 1, K_LEAF, local, (char *)f->obj + r->off);
+	f[1].leaf = r->arg;
+	d->nframes++;
+	d->depth++;
+	d->text_len = 0;
+	d->text_mode = TM_TEXT;
 }

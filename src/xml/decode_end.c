@@ -210,13 +210,12 @@ static int dec_elem_end(struct dec *d)
 	return 0;
 }
 
-/* The SAX2 endElementNs callback. */
-void dec_on_end(void *ctx, const xmlChar *local, const xmlChar *prefix,
-		const xmlChar *uri)
+/* dec_on_end() beyond its common case. Out of line, so that the common
+ * case needs no stack frame. */
+__attribute__((noinline)) static void end_slow(struct dec *d,
+					       const xmlChar *local,
+					       const xmlChar *prefix)
 {
-	struct dec *d = ctx;
-
-	(void)uri;
 	if (d->err)
 		return;
 	d->depth--;
@@ -229,4 +228,37 @@ void dec_on_end(void *ctx, const xmlChar *local, const xmlChar *prefix,
 	} else {
 		dec_elem_end(d);
 	}
+}
+
+/*
+ * The SAX2 endElementNs callback. Its common case, the end of a string
+ * leaf (xs:string, kept as written: most leaves are) of up to
+ * CI_COPY_INLINE bytes, is done here without a call: what end_leaf()
+ * would do for it. TM_TEXT says the innermost open element is a leaf of
+ * ours, with no failure recorded and nothing captured or skipped; a leaf
+ * always has a complex parent, so blanks are expected after it.
+ */
+void dec_on_end(void *ctx, const xmlChar *local, const xmlChar *prefix,
+		const xmlChar *uri)
+{
+	struct dec *d = ctx;
+	const struct dec_frame *f = &d->frames[d->nframes - 1];
+	size_t n = d->text_len;
+
+	(void)uri;
+	if (d->text_mode == TM_TEXT && f->leaf == L_STR &&
+	    n <= CI_COPY_INLINE) {
+		char *s = ci_pool_alloc_nocall(&d->pool, n + 1);
+
+		if (s) {
+			ci_copy(s, d->text, n);
+			s[n] = '\0';
+			*(char **)f->obj = s;
+			d->nframes--;
+			d->depth--;
+			d->text_mode = TM_BLANK;
+			return;
+		}
+	}
+	end_slow(d, local, prefix);
 }

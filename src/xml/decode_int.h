@@ -210,6 +210,9 @@ struct dec {
 	struct confinfo_uri_entry *pending;
 	struct dec_frame *frames;
 	unsigned nframes, frames_cap;
+	/* min(frames_cap, lim.max_depth): below it, a push needs no growing
+	 * and stays within the depth limit (dec_on_start()'s fast path). */
+	unsigned fast_frames;
 	unsigned depth; /* open elements, all modes, for max_depth */
 	unsigned skip;  /* > 0: inside ignored children of a deleted element */
 	char *text;     /* one reusable buffer: leaf text, attribute scratch */
@@ -279,6 +282,13 @@ static inline void dec_frame_set(struct dec_frame *f, enum dec_kind kind,
 	f->slot = 0;
 	f->state = CONFINFO_STATE_FULL;
 	f->warned = false;
+}
+
+/* Keep d->fast_frames in step with frames_cap and the depth limit. */
+static inline void dec_fast_frames(struct dec *d)
+{
+	d->fast_frames = d->frames_cap < d->lim.max_depth ? d->frames_cap
+							  : d->lim.max_depth;
 }
 
 /* Push the frame of an element that opens (NULL on ENOMEM, recorded).
