@@ -203,24 +203,31 @@ static inline void ci_copy(void *dst, const void *src, size_t n)
 	}
 }
 
-/* A zeroed struct of @p size bytes (a multiple of 8: every model struct
- * holds pointers), inline for the same reason as ci_copy(). */
-static inline void *ci_pool_new(struct ci_pool *pool, size_t size)
+/* Zero @p size bytes at @p p (a multiple of 8: every model struct holds
+ * pointers), inline for the same reason as ci_copy(). */
+static inline void ci_zero(void *p, size_t size)
 {
-	char *p = ci_pool_alloc(pool, size);
 	static const unsigned char zero[16];
+	char *c = p;
 	size_t i;
 
-	if (!p)
-		return NULL;
 	for (i = 0; i + 16 <= size; i += 16) {
-		memcpy(p + i, zero, 16);
+		memcpy(c + i, zero, 16);
 		/* Keeps the compiler from turning the loop back into a
 		 * memset() call. */
 		__asm__ volatile("" ::: "memory");
 	}
 	if (i < size)
-		memcpy(p + i, zero, 8);
+		memcpy(c + i, zero, 8);
+}
+
+/* A zeroed struct of @p size bytes (a multiple of 8). */
+static inline void *ci_pool_new(struct ci_pool *pool, size_t size)
+{
+	char *p = ci_pool_alloc(pool, size);
+
+	if (p)
+		ci_zero(p, size);
 	return p;
 }
 

@@ -825,22 +825,89 @@ start_slow(void *ctx, const xmlChar *local, const xmlChar *prefix,
 		dec_elem_start(d, &st);
 }
 
+/* Open a leaf in its place in the complex element of frame @p f: what
+ * open_leaf() does once its checks have passed. */
+static inline void push_leaf(struct dec *d, struct dec_frame *f,
+			     const struct rule *r, const xmlChar *local)
+{
+	f->slot = (unsigned char)(r->slot & ~REPEAT);
+	f->last = local;
+	dec_frame_set(f + 1, K_LEAF, local, (char *)f->obj + r->off);
+	f[1].leaf = r->arg;
+	d->nframes++;
+	d->depth++;
+	d->text_len = 0;
+	d->text_mode = TM_TEXT;
+}
+
+/*
+ * dec_on_start() for one of our elements without attributes, in a complex
+ * element of ours (TM_BLANK, below fast_frames), that is not a leaf in
+ * its place. Its next most common cases are done here without the
+ * general path's set-up: an optional struct without checks of its own
+ * (joining-info, call-info, associated-aors...: all but users,
+ * sidebars-by-val and sip in a call-info with foreign elements) and a
+ * roles entry. Like open_sub() and open_leaf(), and in their order:
+ * order, count, allocate, link, push. The struct comes from the pool
+ * only if that needs no call. A struct with a state attribute of its own
+ * (absent here, so full) needs no warning only in a full parent. The
+ * rest goes to start_slow(), with what it needs of an element of ours
+ * without attributes.
+ */
+__attribute__((noinline)) static void start_ours(struct dec *d,
+						 const xmlChar *local)
+{
+	struct dec_frame *f = &d->frames[d->nframes - 1];
+	enum dec_elem e = dec_elem_by_addr(d, local);
+	const struct rule *r = &rules[f->kind][e];
+	enum dec_kind kind = (enum dec_kind)r->arg;
+
+	if (f->state == CONFINFO_STATE_DELETED || !in_order(f, r->slot))
+		goto slow;
+	if (r->what == W_ROLE && d->entries < d->lim.max_entries) {
+		d->entries++;
+		push_leaf(d, f, r, local);
+		return;
+	}
+	if (r->what == W_SUB && kind != K_USERS && kind != K_SBVAL &&
+	    (kind != K_SIP ||
+	     !((struct confinfo_call_info *)f->obj)->ext.elem_count) &&
+	    (kinds[kind].state == NO_STATE ||
+	     f->state == CONFINFO_STATE_FULL)) {
+		void *obj = ci_pool_alloc_nocall(&d->pool, kinds[kind].size);
+
+		if (obj) {
+			ci_zero(obj, kinds[kind].size);
+			*(void **)((char *)f->obj + r->off) = obj;
+			f->slot = (unsigned char)(r->slot & ~REPEAT);
+			f->last = local;
+			dec_frame_set(f + 1, kind, local, obj);
+			d->nframes++;
+			d->depth++;
+			d->text_mode = TM_BLANK;
+			return;
+		}
+	}
+slow:
+	start_slow(d, local, NULL, d->ns, 0, NULL, 0, 0, NULL);
+}
+
 /*
  * The SAX2 startElementNs callback. Its common case, a leaf of our
  * namespace without attributes in its place in a complex element, is done
  * here without a call: it is what dec_elem_start() would do for it (order,
  * push), with every condition under which that could fail or do more sent
- * to start_slow(). Leaves are three elements out of four.
+ * to start_ours() or start_slow(). Leaves are three elements out of four.
  *
  * Two things keep it short. TM_BLANK stands for several tests at once: it
  * is the mode exactly while the innermost open element is a complex one of
  * ours, with no failure recorded, nothing being captured or skipped (so
  * depth == nframes, and d->fast_frames bounds both). And once past the
  * first test, the element is one of ours without attributes, for which
- * start_slow() needs neither prefix nor namespace declarations (those
- * matter only to captured foreign elements): the late fallback passes
- * none, so the registers holding them are free, and the fast path needs
- * no stack frame.
+ * the rest needs neither prefix nor namespace declarations (those matter
+ * only to captured foreign elements): the late fallback passes none, so
+ * the registers holding them are free, and the fast path needs no stack
+ * frame.
  */
 void dec_on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
 		  const xmlChar *uri, int nb_ns, const xmlChar **ns,
@@ -862,15 +929,8 @@ void dec_on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
 	r = &rules[f->kind][e]; /* E_UNKNOWN's rules are all W_NONE */
 	if (r->what != W_LEAF || f->state == CONFINFO_STATE_DELETED ||
 	    !in_order(f, r->slot)) {
-		start_slow(ctx, local, NULL, d->ns, 0, NULL, 0, 0, NULL);
+		start_ours(d, local);
 		return;
 	}
-	f->slot = (unsigned char)(r->slot & ~REPEAT);
-	f->last = local;
-	dec_frame_set(f + 1, K_LEAF, local, (char *)f->obj + r->off);
-	f[1].leaf = r->arg;
-	d->nframes++;
-	d->depth++;
-	d->text_len = 0;
-	d->text_mode = TM_TEXT;
+	push_leaf(d, f, r, local);
 }
