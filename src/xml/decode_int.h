@@ -254,17 +254,33 @@ struct dec_frame *dec_push_grow(struct dec *d, enum dec_kind kind,
 int dec_text_reserve(struct dec *d, size_t size);
 
 /* confinfo_list_append(), the list's first array sliced from the pool
- * (most lists of a document stay that short). */
+ * (most lists of a document stay that short). While the item fits that
+ * array the list has no index (lists get one only well beyond four
+ * items), so the duplicate check is a scan of at most three keys, done
+ * here; a key's first byte settles most comparisons without a call. */
+#define DEC_LIST_FIRST 4
 static inline int dec_list_append(struct dec *d, struct confinfo_list *list,
 				  void *item)
 {
+	const char *key = confinfo_item_key(item);
+
 	if (!list->cap) {
-		list->items = ci_pool_alloc(&d->pool, 4 * sizeof(void *));
+		list->items =
+		    ci_pool_alloc(&d->pool, DEC_LIST_FIRST * sizeof(void *));
 		if (!list->items)
 			return ENOMEM;
-		list->cap = 4;
+		list->cap = DEC_LIST_FIRST;
 	}
-	return confinfo_list_append(list, item);
+	if (list->count >= DEC_LIST_FIRST || list->index || !key)
+		return confinfo_list_append(list, item);
+	for (size_t i = 0; i < list->count; i++) {
+		const char *k = confinfo_item_key(list->items[i]);
+
+		if (k[0] == key[0] && !strcmp(k, key))
+			return EEXIST;
+	}
+	list->items[list->count++] = item;
+	return 0;
 }
 
 /* Fill a frame for an element that opens. Field by field: a compound

@@ -183,12 +183,57 @@ static int check_len(struct dec *d, const xmlChar *name, const xmlChar *v,
 	return 0;
 }
 
+/* True if @p x holds an '&', or (with @p ws) a byte below 0x21, which
+ * includes the XML spaces: the bytes that make a value need more than a
+ * copy. Exact as to whether there is one (see dec_collapse()). */
+static inline bool word_special(uint64_t x, bool ws)
+{
+	const uint64_t ones = UINT64_C(0x0101010101010101);
+	const uint64_t amp = x ^ (ones * '&');
+	uint64_t t = (amp - ones) & ~amp;
+
+	if (ws)
+		t |= (x - ones * 0x21) & ~x;
+	return t & (ones * 0x80);
+}
+
+/* True if the value [v, v + len) needs decoding or collapsing, not just
+ * copying: eight bytes at a time, the last word overlapping. */
+static bool needs_work(const xmlChar *v, size_t len, bool ws)
+{
+	uint64_t x;
+	size_t i;
+
+	if (len < 8) {
+		for (i = 0; i < len; i++)
+			if (v[i] == '&' || (ws && v[i] <= ' '))
+				return true;
+		return false;
+	}
+	for (i = 0; i + 8 < len; i += 8) {
+		memcpy(&x, v + i, 8);
+		if (word_special(x, ws))
+			return true;
+	}
+	memcpy(&x, v + len - 8, 8);
+	return word_special(x, ws);
+}
+
 int dec_attr_dup(struct dec *d, const xmlChar *name, const xmlChar *v,
 		 size_t len, bool collapse, char **out)
 {
 	size_t n;
 	char *s;
 
+	/* Keys are short and plain: one scan, one copy. */
+	if (len <= CI_COPY_INLINE && len <= d->lim.max_string &&
+	    !needs_work(v, len, collapse)) {
+		s = ci_pool_str(&d->pool, (const char *)v, len);
+		if (!s)
+			return dec_nomem(d);
+		*out = s;
+		return 0;
+	}
 	if (check_len(d, name, v, len))
 		return d->err;
 	s = ci_pool_alloc(&d->pool, len + 1);

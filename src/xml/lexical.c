@@ -91,19 +91,19 @@ static int days_in_month(unsigned year_mod400, int month)
 bool ci_xml_datetime_ok(const char *s)
 {
 	const char *p = s, *y;
-	unsigned ymod = 0;
-	bool nonzero = false, frac_zero = true;
+	uint64_t year = 0; /* wraps beyond 19 digits, refused below */
+	unsigned ymod;
+	bool frac_zero = true;
 	int mon, day, hh, mm, ss, tzh, tzm;
 
 	if (*p == '-')
 		p++;
-	for (y = p; is_digit(*p); p++) {
-		ymod = (ymod * 10 + (unsigned)(*p - '0')) % 400;
-		nonzero |= *p != '0';
-	}
+	for (y = p; is_digit(*p); p++)
+		year = year * 10 + (uint64_t)(*p - '0');
 	/* More than 18 digits would overflow validators' year field. */
-	if (p - y < 4 || p - y > 18 || (p - y > 4 && *y == '0') || !nonzero)
+	if (p - y < 4 || p - y > 18 || (p - y > 4 && *y == '0') || !year)
 		return false;
+	ymod = (unsigned)(year % 400);
 	if (*p++ != '-' || (mon = two_digits(&p)) < 1 || mon > 12)
 		return false;
 	if (*p++ != '-' || (day = two_digits(&p)) < 1 ||

@@ -3,12 +3,16 @@
  * dec_is_indent() (indentation between elements: a wrong "blank" would let
  * text into element-only content) and dec_collapse() (XML Schema's
  * whiteSpace="collapse"), over every short string of a small alphabet and
- * over indentation-shaped strings with each byte changed in turn.
+ * over indentation-shaped strings with each byte changed in turn; and
+ * attribute values (dec_attr_dup()'s "just copy" test) through the
+ * decoder.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "confinfo/confinfo.h"
 #include "testutil.h"
 #include "xml/decode_int.h"
 
@@ -145,12 +149,87 @@ static void test_random_values(void **unused)
 	}
 }
 
+/* Attribute values (dec_attr_dup(): a word-at-a-time test for "just
+ * copy" before the general decode and collapse), through the decoder:
+ * keys of every length up to past CI_COPY_INLINE, each with an "&amp;"
+ * or a space at every position, as a user entity (anyURI: collapsed) and
+ * as a media id (xs:string: kept). */
+static size_t want_value(const char *raw, bool collapse, char *out)
+{
+	size_t n = 0;
+
+	for (const char *p = raw; *p;) {
+		if (!strncmp(p, "&amp;", 5)) {
+			out[n++] = '&';
+			p += 5;
+		} else {
+			out[n++] = *p++;
+		}
+	}
+	if (collapse)
+		n = ref_collapse(out, n);
+	out[n] = '\0';
+	return n;
+}
+
+static void check_attr(const char *raw)
+{
+	char doc[512], want[128];
+	struct confinfo_conf *c = NULL;
+	const struct confinfo_user *u;
+	const struct confinfo_endpoint *ep;
+	const struct confinfo_media *m;
+	int err;
+
+	snprintf(doc, sizeof(doc),
+		 "<conference-info xmlns=\"" CONFINFO_NS "\" entity=\"sip:c@x\" "
+		 "version=\"1\"><users><user entity=\"%s\"><endpoint "
+		 "entity=\"e\"><media id=\"%s\"/></endpoint></user></users>"
+		 "</conference-info>",
+		 raw, raw);
+	err = confinfo_xml_decode(&c, doc, strlen(doc), NULL, NULL);
+	assert_int_equal(err, 0);
+	u = c->users->users.items[0];
+	ep = u->endpoints.items[0];
+	m = ep->media.items[0];
+	want_value(raw, true, want);
+	assert_string_equal(u->entity, want);
+	want_value(raw, false, want);
+	assert_string_equal(m->id, want);
+	confinfo_conf_free(c);
+}
+
+static void test_attr_values(void **unused)
+{
+	char raw[128];
+
+	(void)unused;
+	for (size_t len = 1; len <= CI_COPY_INLINE + 9; len++) {
+		for (size_t i = 0; i < len; i++)
+			raw[i] = (char)('a' + i % 26);
+		raw[len] = '\0';
+		check_attr(raw);
+		for (size_t pos = 0; pos <= len; pos++) {
+			char v[128];
+
+			/* An '&' and a space, each at pos. */
+			snprintf(v, sizeof(v), "%.*s&amp;%s", (int)pos, raw,
+				 raw + pos);
+			check_attr(v);
+			snprintf(v, sizeof(v), "%.*s %s", (int)pos, raw,
+				 raw + pos);
+			check_attr(v);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_all_short_strings),
 	    cmocka_unit_test(test_indentation_shapes),
 	    cmocka_unit_test(test_random_values),
+	    cmocka_unit_test(test_attr_values),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
