@@ -125,16 +125,13 @@ static inline void *ci_pool_alloc(struct ci_pool *pool, size_t size)
 
 /* ci_pool_alloc() when that needs no call: NULL (and nothing counted)
  * if the chunk is full or the failure hook is due, and the caller then
- * goes the general way. For fast paths that must not call anything. */
-static inline void *ci_pool_alloc_nocall(struct ci_pool *pool, size_t size)
+ * goes the general way. For fast paths that must not call anything
+ * (under AddressSanitizer it calls, to poison and tag as ci_pool_alloc()
+ * does, so that those paths are checked too). */
+static inline __attribute__((always_inline)) void *
+ci_pool_alloc_nocall(struct ci_pool *pool, size_t size)
 {
-#ifdef CI_ASAN
-	(void)pool;
-	(void)size;
-	return NULL;
-#else
 	size_t need = CI_OBJ_HDR + ((size + 7) & ~(size_t)7);
-	uintptr_t tag = (uintptr_t)pool->chunk;
 	char *h = pool->next;
 
 	if (ci__alloc_count + 1 >= ci__alloc_limit ||
@@ -143,8 +140,15 @@ static inline void *ci_pool_alloc_nocall(struct ci_pool *pool, size_t size)
 	ci__alloc_count++;
 	pool->next = h + need;
 	pool->made++;
-	memcpy(h, &tag, sizeof(tag));
-	return h + CI_OBJ_HDR;
+#ifdef CI_ASAN
+	return ci__pool_tag(h, pool->chunk, size);
+#else
+	{
+		uintptr_t tag = (uintptr_t)pool->chunk;
+
+		memcpy(h, &tag, sizeof(tag));
+		return h + CI_OBJ_HDR;
+	}
 #endif
 }
 

@@ -313,6 +313,24 @@ __attribute__((noinline)) static void chars_slow(struct dec *d,
 			      "elements only",
 			      d->frames[d->nframes - 1].name);
 		return;
+	case TM_STR: /* too long for the pool straight away */
+		d->text_mode = TM_TEXT;
+		break;
+	case TM_STR_SET: {
+		/* More text after the piece that became the value: that
+		 * piece goes back into d->text, to be continued. */
+		char **dst = d->frames[d->nframes - 1].obj;
+		size_t n = strlen(*dst); /* XML text holds no NUL */
+
+		if (dec_text_reserve(d, n + 1))
+			return;
+		memcpy(d->text, *dst, n);
+		d->text_len = n;
+		ci_obj_free(*dst);
+		*dst = NULL;
+		d->text_mode = TM_TEXT;
+		break;
+	}
 	case TM_TEXT:
 		break;
 	}
@@ -348,6 +366,17 @@ static void on_chars(void *ctx, const xmlChar *s, int len)
 	if (d->text_mode == TM_BLANK) {
 		if (dec_is_indent(s, n))
 			return;
+	} else if (d->text_mode == TM_STR && n && n <= CI_COPY_INLINE &&
+		   n <= d->lim.max_string) {
+		char *v = ci_pool_alloc_nocall(&d->pool, n + 1);
+
+		if (v) {
+			ci_copy(v, s, n);
+			v[n] = '\0';
+			*(char **)d->frames[d->nframes - 1].obj = v;
+			d->text_mode = TM_STR_SET;
+			return;
+		}
 	} else if (d->text_mode == TM_TEXT && n && n <= CI_COPY_INLINE &&
 		   n <= d->lim.max_string - d->text_len &&
 		   d->text_len + n < d->text_cap) {

@@ -446,6 +446,8 @@ static int open_leaf(struct dec *d, struct dec_frame *f, unsigned slot,
 		return d->err;
 	nf->leaf = (unsigned char)leaf;
 	d->text_len = 0;
+	if (leaf == L_STR)
+		d->text_mode = TM_STR;
 	return 0;
 }
 
@@ -837,7 +839,7 @@ static inline void push_leaf(struct dec *d, struct dec_frame *f,
 	d->nframes++;
 	d->depth++;
 	d->text_len = 0;
-	d->text_mode = TM_TEXT;
+	d->text_mode = r->arg == L_STR ? TM_STR : TM_TEXT;
 }
 
 /*

@@ -232,33 +232,23 @@ __attribute__((noinline)) static void end_slow(struct dec *d,
 
 /*
  * The SAX2 endElementNs callback. Its common case, the end of a string
- * leaf (xs:string, kept as written: most leaves are) of up to
- * CI_COPY_INLINE bytes, is done here without a call: what end_leaf()
- * would do for it. TM_TEXT says the innermost open element is a leaf of
- * ours, with no failure recorded and nothing captured or skipped; a leaf
+ * leaf (xs:string, kept as written: most leaves are) whose value
+ * on_chars() has already set from its one piece of text, is done here
+ * without a call: TM_STR_SET says the innermost open element is such a
+ * leaf, with no failure recorded and nothing captured or skipped; a leaf
  * always has a complex parent, so blanks are expected after it.
  */
 void dec_on_end(void *ctx, const xmlChar *local, const xmlChar *prefix,
 		const xmlChar *uri)
 {
 	struct dec *d = ctx;
-	const struct dec_frame *f = &d->frames[d->nframes - 1];
-	size_t n = d->text_len;
 
 	(void)uri;
-	if (d->text_mode == TM_TEXT && f->leaf == L_STR &&
-	    n <= CI_COPY_INLINE) {
-		char *s = ci_pool_alloc_nocall(&d->pool, n + 1);
-
-		if (s) {
-			ci_copy(s, d->text, n);
-			s[n] = '\0';
-			*(char **)f->obj = s;
-			d->nframes--;
-			d->depth--;
-			d->text_mode = TM_BLANK;
-			return;
-		}
+	if (d->text_mode == TM_STR_SET) {
+		d->nframes--;
+		d->depth--;
+		d->text_mode = TM_BLANK;
+		return;
 	}
 	end_slow(d, local, prefix);
 }

@@ -180,6 +180,12 @@ enum dec_text {
 	TM_IGNORE,  /* outside the root, or inside a skipped subtree */
 	TM_BLANK,   /* in a complex element: whitespace only */
 	TM_TEXT,    /* in a K_LEAF element: accumulated as its value */
+	/* In an L_STR leaf (most leaves), before any text: a first piece of
+	 * text of up to CI_COPY_INLINE bytes becomes the value at once, in
+	 * the pool, rather than being copied twice (into d->text, then out
+	 * of it at the end). */
+	TM_STR,
+	TM_STR_SET, /* in an L_STR leaf whose value is set that way */
 	TM_CAPTURE, /* in a foreign subtree: copied into the fragment */
 };
 

@@ -4,8 +4,8 @@
  * text into element-only content) and dec_collapse() (XML Schema's
  * whiteSpace="collapse"), over every short string of a small alphabet and
  * over indentation-shaped strings with each byte changed in turn; and
- * attribute values (dec_attr_dup()'s "just copy" test) through the
- * decoder.
+ * attribute values (dec_attr_dup()'s "just copy" test) and leaf text
+ * (on_chars()'s value set from one piece) through the decoder.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -223,6 +223,57 @@ static void test_attr_values(void **unused)
 	}
 }
 
+/* Leaf text (on_chars(): a string leaf's one piece of text becomes its
+ * value at once; any further piece, from an entity, a character
+ * reference, CDATA or around a comment, makes it go the general way):
+ * every shape gives the text as written. */
+static void check_text(const char *xml, const char *want)
+{
+	char doc[1024];
+	struct confinfo_conf *c = NULL;
+	int err;
+
+	snprintf(doc, sizeof(doc),
+		 "<conference-info xmlns=\"" CONFINFO_NS "\" entity=\"sip:c@x\" "
+		 "version=\"1\"><conference-description><display-text>%s"
+		 "</display-text><subject>%s</subject></conference-description>"
+		 "</conference-info>",
+		 xml, xml);
+	err = confinfo_xml_decode(&c, doc, strlen(doc), NULL, NULL);
+	assert_int_equal(err, 0);
+	assert_non_null(c->description);
+	assert_string_equal(c->description->display_text, want);
+	assert_string_equal(c->description->subject, want);
+	confinfo_conf_free(c);
+}
+
+static void test_leaf_text(void **unused)
+{
+	char xml[512], want[512];
+
+	(void)unused;
+	check_text("", "");
+	check_text("abc", "abc");
+	check_text("  a \t b  ", "  a \t b  "); /* xs:string keeps it */
+	check_text("a&amp;b", "a&b");
+	check_text("&#65;", "A");
+	check_text("&lt;x&gt;", "<x>");
+	check_text("ab<!-- c -->cd", "abcd");
+	check_text("<![CDATA[x<y]]>", "x<y");
+	check_text("ab<![CDATA[cd]]>ef", "abcdef");
+	check_text("ab<?pi x?>cd", "abcd");
+	/* Around CI_COPY_INLINE, whole and with a second piece. */
+	for (size_t n = 1; n <= 2 * CI_COPY_INLINE + 2; n++) {
+		memset(xml, 'x', n);
+		xml[n] = '\0';
+		check_text(xml, xml);
+		memcpy(want, xml, n);
+		strcpy(xml + n, "&amp;yz");
+		strcpy(want + n, "&yz");
+		check_text(xml, want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -230,6 +281,7 @@ int main(void)
 	    cmocka_unit_test(test_indentation_shapes),
 	    cmocka_unit_test(test_random_values),
 	    cmocka_unit_test(test_attr_values),
+	    cmocka_unit_test(test_leaf_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
