@@ -168,6 +168,7 @@ struct dec_capture {
  * needs more than three of its own; this leaves room for foreign ones. */
 #define DEC_MAX_ATTRS     256
 #define DEC_NAME_SLOTS    128 /* a power of two, > 2 * E_COUNT */
+#define DEC_NAME_SPAN     1024 /* bytes of dictionary names_base covers */
 
 /* The unprefixed attributes of our elements (attributeFormDefault is
  * unqualified, so they are in no namespace). */
@@ -232,6 +233,13 @@ struct dec {
 	 * dictionary, so a name is recognised by its address (an open
 	 * addressing table for elements; five pointers for attributes). */
 	struct dec_name names[DEC_NAME_SLOTS];
+	/* The same, when all our element names lie within DEC_NAME_SPAN
+	 * bytes of names_base (libxml2 packs the names of a dictionary into
+	 * one pool while it has room, and ours are interned first): the
+	 * element at each offset, E_UNKNOWN elsewhere. One subtraction and
+	 * one load. Otherwise names_base is NULL and names[] is used. */
+	const xmlChar *names_base;
+	unsigned char names_at[DEC_NAME_SPAN];
 	const xmlChar *attr_names[A_COUNT];
 };
 
@@ -354,8 +362,13 @@ int dec_check_encoding(struct dec *d, const unsigned char *p, size_t len);
 int dec_read_chunk(void *ctx, char *buf, int len);
 
 /* decode_names.c: our names. */
-/* Intern our element and attribute names in d->ctxt->dict (ENOMEM). */
+/* Intern our element and attribute names in d->ctxt->dict (ENOMEM), and
+ * index the element names by address: an offset table if they lie within
+ * DEC_NAME_SPAN bytes, else the hash table. */
 int dec_names_init(struct dec *d);
+/* Index the element names @p p (by enum dec_elem, p[E_UNKNOWN] unused) in
+ * the hash table only (for dec_names_init(), and tests of that way). */
+void dec_names_hash(struct dec *d, const xmlChar *const *p);
 /* Which of our elements @p name is, by its text (E_UNKNOWN if none). */
 enum dec_elem dec_elem_lookup(const xmlChar *name);
 /* Which of our attributes @p name is, by its text (A_COUNT if none). */
@@ -373,7 +386,11 @@ static inline size_t dec_name_slot(const xmlChar *name)
 static inline enum dec_elem dec_elem_by_addr(const struct dec *d,
 					     const xmlChar *name)
 {
-	size_t i = dec_name_slot(name);
+	size_t off = (size_t)(name - d->names_base), i;
+
+	if (d->names_base && off < DEC_NAME_SPAN)
+		return (enum dec_elem)d->names_at[off];
+	i = dec_name_slot(name);
 
 	while (d->names[i].name && d->names[i].name != name)
 		i = (i + 1) & (DEC_NAME_SLOTS - 1);

@@ -131,21 +131,42 @@ enum dec_attr dec_attr_lookup(const xmlChar *name)
  * addresses instead of strings. Done per document: another context's
  * dictionary may reuse an address for another name.
  */
-int dec_names_init(struct dec *d)
+void dec_names_hash(struct dec *d, const xmlChar *const *p)
 {
 	memset(d->names, 0, sizeof(d->names));
+	d->names_base = NULL;
 	for (unsigned e = 1; e < E_COUNT; e++) {
-		const xmlChar *p =
-		    xmlDictLookup(d->ctxt->dict, BAD_CAST elem_names[e], -1);
-		size_t i;
+		size_t i = dec_name_slot(p[e]);
 
-		if (!p)
-			return dec_nomem(d);
-		i = dec_name_slot(p);
 		while (d->names[i].name)
 			i = (i + 1) & (DEC_NAME_SLOTS - 1);
-		d->names[i].name = p;
+		d->names[i].name = p[e];
 		d->names[i].elem = (unsigned char)e;
+	}
+}
+
+int dec_names_init(struct dec *d)
+{
+	const xmlChar *p[E_COUNT], *lo = NULL, *hi = NULL;
+
+	for (unsigned e = 1; e < E_COUNT; e++) {
+		p[e] = xmlDictLookup(d->ctxt->dict, BAD_CAST elem_names[e], -1);
+		if (!p[e])
+			return dec_nomem(d);
+		if (!lo || p[e] < lo)
+			lo = p[e];
+		if (!hi || p[e] > hi)
+			hi = p[e];
+	}
+	if ((size_t)(hi - lo) < DEC_NAME_SPAN) {
+		/* The usual case: one pool, so an offset table. */
+		memset(d->names, 0, sizeof(d->names));
+		memset(d->names_at, E_UNKNOWN, sizeof(d->names_at));
+		d->names_base = lo;
+		for (unsigned e = 1; e < E_COUNT; e++)
+			d->names_at[p[e] - lo] = (unsigned char)e;
+	} else {
+		dec_names_hash(d, p);
 	}
 	for (unsigned k = 0; k < A_COUNT; k++) {
 		d->attr_names[k] =

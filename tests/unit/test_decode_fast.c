@@ -5,7 +5,8 @@
  * whiteSpace="collapse"), over every short string of a small alphabet and
  * over indentation-shaped strings with each byte changed in turn; and
  * attribute values (dec_attr_dup()'s "just copy" test) and leaf text
- * (on_chars()'s value set from one piece) through the decoder.
+ * (on_chars()'s value set from one piece) through the decoder; and the
+ * two ways our element names are found by address.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -274,6 +275,62 @@ static void test_leaf_text(void **unused)
 	}
 }
 
+/* Our element names by their address in the parser's dictionary
+ * (dec_elem_by_addr()), both ways: the offset table that
+ * dec_names_init() builds when the names share a pool (always, with the
+ * libxml2 we build on), and the hash table it falls back on. */
+static const struct {
+	enum dec_elem e;
+	const char *name;
+} our_names[] = {
+#define X(id, name) {E_##id, name},
+    DEC_ELEMS(X)
+#undef X
+};
+
+static void check_names(const struct dec *d, xmlDictPtr dict)
+{
+	const xmlChar *foo = xmlDictLookup(dict, BAD_CAST "foo", -1);
+	char copy[32];
+
+	for (size_t i = 0; i < sizeof(our_names) / sizeof(our_names[0]); i++) {
+		const xmlChar *p =
+		    xmlDictLookup(dict, BAD_CAST our_names[i].name, -1);
+
+		assert_int_equal(dec_elem_by_addr(d, p), our_names[i].e);
+		/* Inside a name is no name; nor is a copy, except by text. */
+		assert_int_equal(dec_elem_by_addr(d, p + 1), E_UNKNOWN);
+		snprintf(copy, sizeof(copy), "%s", our_names[i].name);
+		assert_int_equal(dec_elem_by_addr(d, BAD_CAST copy),
+				 E_UNKNOWN);
+		assert_int_equal(dec_elem_of(d, BAD_CAST copy),
+				 our_names[i].e);
+	}
+	assert_int_equal(dec_elem_by_addr(d, foo), E_UNKNOWN);
+	assert_int_equal(dec_elem_of(d, foo), E_UNKNOWN);
+}
+
+static void test_names(void **unused)
+{
+	static struct dec d; /* large: not on the stack */
+	const xmlChar *p[E_COUNT] = {NULL};
+
+	(void)unused;
+	memset(&d, 0, sizeof(d));
+	d.ctxt = xmlNewParserCtxt();
+	assert_non_null(d.ctxt);
+	assert_int_equal(dec_names_init(&d), 0);
+	assert_non_null(d.names_base);
+	check_names(&d, d.ctxt->dict);
+	for (size_t i = 0; i < sizeof(our_names) / sizeof(our_names[0]); i++)
+		p[our_names[i].e] = xmlDictLookup(
+		    d.ctxt->dict, BAD_CAST our_names[i].name, -1);
+	dec_names_hash(&d, p);
+	assert_null(d.names_base);
+	check_names(&d, d.ctxt->dict);
+	xmlFreeParserCtxt(d.ctxt);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -282,6 +339,7 @@ int main(void)
 	    cmocka_unit_test(test_random_values),
 	    cmocka_unit_test(test_attr_values),
 	    cmocka_unit_test(test_leaf_text),
+	    cmocka_unit_test(test_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
