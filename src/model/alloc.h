@@ -152,6 +152,22 @@ ci_pool_alloc_nocall(struct ci_pool *pool, size_t size)
 #endif
 }
 
+/* What ci_pool_alloc() takes of a chunk for an object of @p size. */
+static inline size_t ci_pool_need(size_t size)
+{
+	return CI_OBJ_HDR + ((size + 7) & ~(size_t)7);
+}
+
+/* True if @p n allocations taking @p bytes of the chunk in all (see
+ * ci_pool_need()) would all succeed by ci_pool_alloc_nocall(): for fast
+ * paths that must not be left half done. */
+static inline int ci_pool_room(const struct ci_pool *pool, size_t bytes,
+			       unsigned n)
+{
+	return ci__alloc_count + n < ci__alloc_limit &&
+	       (size_t)(pool->end - pool->next) >= bytes;
+}
+
 /*
  * memcpy() for the short strings of a document (ids, tags, names, URIs:
  * mostly under 64 bytes), inline: two overlapping loads and stores cover

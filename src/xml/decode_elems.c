@@ -186,38 +186,41 @@ static int order(struct dec *d, struct dec_frame *f, unsigned slot,
 			    f->name);
 }
 
+/* The document-wide count of a kind of element and its limit (@p what
+ * and @p limit name them for messages). */
+static size_t *count_of(struct dec *d, enum dec_kind kind, size_t *max,
+			const char **what, const char **limit)
+{
+	switch (kind) {
+	case K_USER:
+		*max = d->lim.max_users;
+		*what = "users";
+		*limit = "max_users";
+		return &d->users;
+	case K_ENDPOINT:
+		*max = d->lim.max_endpoints;
+		*what = "endpoints";
+		*limit = "max_endpoints";
+		return &d->endpoints;
+	case K_MEDIA:
+		*max = d->lim.max_media;
+		*what = "media";
+		*limit = "max_media";
+		return &d->media;
+	default: /* uri, role, available-media and sidebar entries */
+		*max = d->lim.max_entries;
+		*what = "entries";
+		*limit = "max_entries";
+		return &d->entries;
+	}
+}
+
 /* Document-wide counts, checked before the element is allocated. */
 static int count(struct dec *d, enum dec_kind kind, const xmlChar *name)
 {
-	size_t *n, max;
 	const char *what, *limit;
+	size_t max, *n = count_of(d, kind, &max, &what, &limit);
 
-	switch (kind) {
-	case K_USER:
-		n = &d->users;
-		max = d->lim.max_users;
-		what = "users";
-		limit = "max_users";
-		break;
-	case K_ENDPOINT:
-		n = &d->endpoints;
-		max = d->lim.max_endpoints;
-		what = "endpoints";
-		limit = "max_endpoints";
-		break;
-	case K_MEDIA:
-		n = &d->media;
-		max = d->lim.max_media;
-		what = "media";
-		limit = "max_media";
-		break;
-	default: /* uri, role, available-media and sidebar entries */
-		n = &d->entries;
-		max = d->lim.max_entries;
-		what = "entries";
-		limit = "max_entries";
-		break;
-	}
 	if (++*n > max) {
 		dec_limit(d, limit);
 		return dec_fail_tag(d, EBADMSG,
@@ -894,6 +897,116 @@ slow:
 	start_slow(d, local, NULL, d->ns, 0, NULL, 0, 0, NULL);
 }
 
+/* The failure of a keyed element opened by start_keyed(): what
+ * open_elem() says, and the struct goes. Out of line: it never runs on a
+ * good document. */
+__attribute__((noinline, cold)) static void
+keyed_failed(struct dec *d, const struct dec_frame *parent, enum dec_kind kind,
+	     const xmlChar *local, void *obj, int err)
+{
+	char desc[112], pdesc[112];
+
+	if (err == EEXIST)
+		dec_fail_tag(d, EBADMSG, "duplicate %s in %s",
+			     describe(kind, local, obj, desc, sizeof(desc)),
+			     dec_describe(parent, pdesc, sizeof(pdesc)));
+	else
+		dec_nomem(d);
+	keyed_free(kind, obj);
+}
+
+/*
+ * dec_on_start() for one of our elements with attributes, in a complex
+ * element of ours (TM_BLANK, below fast_frames). Its common case is a
+ * keyed element (user, endpoint, media, an available-media entry) whose
+ * attributes are its key and its state, the key plain (no "&#38;" to
+ * decode, nothing to collapse, at most CI_COPY_INLINE bytes) and the
+ * state consistent with its parent's: that is done here, as open_keyed()
+ * and open_elem() would do it, without their general set-up. Everything
+ * is checked before anything is done, so whatever is unusual (or wrong)
+ * can still go to start_slow(), which then says what is wrong.
+ */
+__attribute__((noinline)) static void start_keyed(struct dec *d,
+						  const xmlChar *local,
+						  int nb_attrs,
+						  const xmlChar **attrs)
+{
+	struct dec_frame *f = &d->frames[d->nframes - 1];
+	const struct rule *r = &rules[f->kind][dec_elem_by_addr(d, local)];
+	enum dec_kind kind = (enum dec_kind)r->arg;
+	const xmlChar *key = NULL, *state = NULL;
+	enum confinfo_state s = CONFINFO_STATE_UNSET;
+	size_t klen = 0, size, max, *n;
+	const char *what, *limit;
+	char *obj, *k;
+	int err;
+
+	if (r->what != W_KEYED || kind == K_CONF || nb_attrs > 2 ||
+	    f->state == CONFINFO_STATE_DELETED || !in_order(f, r->slot))
+		goto slow;
+	for (int i = 0; i < nb_attrs; i++) {
+		const xmlChar **a = attrs + 5 * i;
+
+		if (a[2])
+			goto slow;
+		if (a[0] == d->attr_names[kinds[kind].key] && !key) {
+			key = a[3];
+			klen = (size_t)(a[4] - a[3]);
+		} else if (a[0] == d->attr_names[A_STATE] &&
+			   kinds[kind].state != NO_STATE && !state) {
+			state = a[3];
+			s = confinfo_state_parse((const char *)a[3],
+						 (size_t)(a[4] - a[3]));
+		} else {
+			goto slow;
+		}
+	}
+	if (!key || klen > CI_COPY_INLINE || klen > d->lim.max_string ||
+	    dec_value_needs_work(key, klen, kind == K_USER))
+		goto slow;
+	/* An invalid state, a partial or deleted one in a full parent, and a
+	 * missing one in a partial parent all have something to say. */
+	if (state ? !s || (f->state == CONFINFO_STATE_FULL &&
+			   s != CONFINFO_STATE_FULL)
+		  : kinds[kind].state != NO_STATE &&
+			f->state == CONFINFO_STATE_PARTIAL)
+		goto slow;
+	n = count_of(d, kind, &max, &what, &limit);
+	size = kinds[kind].size;
+	if (*n >= max ||
+	    !ci_pool_room(&d->pool, ci_pool_need(size) + ci_pool_need(klen + 1),
+			  2))
+		goto slow;
+
+	/* All checked: now do it. */
+	obj = ci_pool_alloc_nocall(&d->pool, size);
+	k = ci_pool_alloc_nocall(&d->pool, klen + 1);
+	ci_zero(obj, size);
+	ci_copy(k, key, klen);
+	k[klen] = '\0';
+	*(char **)obj = k; /* the key is every keyed struct's first member */
+	if (state)
+		*state_of(kind, obj) = s;
+	err = dec_list_append(d, (struct confinfo_list *)((char *)f->obj +
+							  r->off),
+			      obj);
+	if (err) {
+		keyed_failed(d, f, kind, local, obj, err);
+		return;
+	}
+	++*n;
+	f->slot = (unsigned char)(r->slot & ~REPEAT);
+	f->last = local;
+	dec_frame_set(f + 1, kind, local, obj);
+	f[1].state = (unsigned char)confinfo_state_effective(s);
+	d->nframes++;
+	d->depth++;
+	d->text_mode = TM_BLANK;
+	return;
+slow:
+	start_slow(d, local, NULL, d->ns, 0, NULL, nb_attrs, 0, attrs);
+}
+
 /*
  * The SAX2 startElementNs callback. Its common case, a leaf of our
  * namespace without attributes in its place in a complex element, is done
@@ -920,10 +1033,14 @@ void dec_on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
 	const struct rule *r;
 	enum dec_elem e;
 
-	if (uri != d->ns || nb_attrs || d->text_mode != TM_BLANK ||
+	if (uri != d->ns || d->text_mode != TM_BLANK ||
 	    d->nframes >= d->fast_frames) {
 		start_slow(ctx, local, prefix, uri, nb_ns, ns, nb_attrs,
 			   nb_defaulted, attrs);
+		return;
+	}
+	if (nb_attrs) {
+		start_keyed(d, local, nb_attrs, attrs);
 		return;
 	}
 	f = &d->frames[d->nframes - 1];

@@ -482,6 +482,10 @@ static inline bool dec_is_indent(const xmlChar *s, size_t len)
 size_t dec_collapse(char *s, size_t len);
 bool dec_parse_u32(const char *s, size_t len, uint32_t *out);
 bool dec_parse_bool(const char *s, size_t len, enum confinfo_bool *out);
+/* True if the attribute value [v, v + len) needs more than a copy: it
+ * holds an "&#38;" to decode, or (with @p collapse) whitespace. Eight
+ * bytes at a time, the last word overlapping. */
+bool dec_value_needs_work(const xmlChar *v, size_t len, bool collapse);
 int dec_attr_dup(struct dec *d, const xmlChar *name, const xmlChar *v,
 		 size_t len, bool collapse, char **out);
 const char *dec_attr_scratch(struct dec *d, const xmlChar *name,

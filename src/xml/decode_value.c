@@ -197,9 +197,7 @@ static inline bool word_special(uint64_t x, bool ws)
 	return t & (ones * 0x80);
 }
 
-/* True if the value [v, v + len) needs decoding or collapsing, not just
- * copying: eight bytes at a time, the last word overlapping. */
-static bool needs_work(const xmlChar *v, size_t len, bool ws)
+bool dec_value_needs_work(const xmlChar *v, size_t len, bool ws)
 {
 	uint64_t x;
 	size_t i;
@@ -227,7 +225,7 @@ int dec_attr_dup(struct dec *d, const xmlChar *name, const xmlChar *v,
 
 	/* Keys are short and plain: one scan, one copy. */
 	if (len <= CI_COPY_INLINE && len <= d->lim.max_string &&
-	    !needs_work(v, len, collapse)) {
+	    !dec_value_needs_work(v, len, collapse)) {
 		s = ci_pool_str(&d->pool, (const char *)v, len);
 		if (!s)
 			return dec_nomem(d);
