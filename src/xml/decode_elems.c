@@ -845,19 +845,35 @@ static inline void push_leaf(struct dec *d, struct dec_frame *f,
 	d->text_mode = r->arg == L_STR ? TM_STR : TM_TEXT;
 }
 
+/* Open a struct @p obj of kind r->arg in its place in the complex
+ * element of frame @p f, its state absent (so full): what open_elem()
+ * does then. Returns its frame. */
+static inline struct dec_frame *push_struct(struct dec *d, struct dec_frame *f,
+					    const struct rule *r,
+					    const xmlChar *local, void *obj)
+{
+	f->slot = (unsigned char)(r->slot & ~REPEAT);
+	f->last = local;
+	dec_frame_set(f + 1, (enum dec_kind)r->arg, local, obj);
+	d->nframes++;
+	d->depth++;
+	d->text_mode = TM_BLANK;
+	return f + 1;
+}
+
 /*
  * dec_on_start() for one of our elements without attributes, in a complex
  * element of ours (TM_BLANK, below fast_frames), that is not a leaf in
  * its place. Its next most common cases are done here without the
  * general path's set-up: an optional struct without checks of its own
  * (joining-info, call-info, associated-aors...: all but users,
- * sidebars-by-val and sip in a call-info with foreign elements) and a
- * roles entry. Like open_sub() and open_leaf(), and in their order:
- * order, count, allocate, link, push. The struct comes from the pool
- * only if that needs no call. A struct with a state attribute of its own
- * (absent here, so full) needs no warning only in a full parent. The
- * rest goes to start_slow(), with what it needs of an element of ours
- * without attributes.
+ * sidebars-by-val and sip in a call-info with foreign elements), a roles
+ * entry and a uri-type entry. Like open_sub(), open_leaf() and
+ * open_uri_entry(), and in their order: order, count, allocate, link,
+ * push. A struct comes from the pool only if that needs no call. A
+ * struct with a state attribute of its own (absent here, so full) needs
+ * no warning only in a full parent. The rest goes to start_slow(), with
+ * what it needs of an element of ours without attributes.
  */
 __attribute__((noinline)) static void start_ours(struct dec *d,
 						 const xmlChar *local)
@@ -866,6 +882,7 @@ __attribute__((noinline)) static void start_ours(struct dec *d,
 	enum dec_elem e = dec_elem_by_addr(d, local);
 	const struct rule *r = &rules[f->kind][e];
 	enum dec_kind kind = (enum dec_kind)r->arg;
+	void *obj;
 
 	if (f->state == CONFINFO_STATE_DELETED || !in_order(f, r->slot))
 		goto slow;
@@ -879,17 +896,23 @@ __attribute__((noinline)) static void start_ours(struct dec *d,
 	     !((struct confinfo_call_info *)f->obj)->ext.elem_count) &&
 	    (kinds[kind].state == NO_STATE ||
 	     f->state == CONFINFO_STATE_FULL)) {
-		void *obj = ci_pool_alloc_nocall(&d->pool, kinds[kind].size);
-
+		obj = ci_pool_alloc_nocall(&d->pool, kinds[kind].size);
 		if (obj) {
 			ci_zero(obj, kinds[kind].size);
 			*(void **)((char *)f->obj + r->off) = obj;
-			f->slot = (unsigned char)(r->slot & ~REPEAT);
-			f->last = local;
-			dec_frame_set(f + 1, kind, local, obj);
-			d->nframes++;
-			d->depth++;
-			d->text_mode = TM_BLANK;
+			push_struct(d, f, r, local, obj);
+			return;
+		}
+	}
+	/* A uri-type entry: held in d->pending until its <uri> is read
+	 * (open_uri_entry()). */
+	if (r->what == W_URI_ENTRY && d->entries < d->lim.max_entries) {
+		obj = ci_pool_alloc_nocall(&d->pool, kinds[kind].size);
+		if (obj) {
+			ci_zero(obj, kinds[kind].size);
+			d->entries++;
+			d->pending = obj;
+			push_struct(d, f, r, local, obj)->aux = f->obj;
 			return;
 		}
 	}

@@ -230,13 +230,25 @@ __attribute__((noinline)) static void end_slow(struct dec *d,
 	}
 }
 
+/* The end of any other leaf (TM_TEXT: a leaf of ours is open, no failure
+ * recorded, nothing captured or skipped): its value, straight away. */
+__attribute__((noinline)) static void end_text(struct dec *d)
+{
+	if (end_leaf(d, &d->frames[d->nframes - 1]))
+		return;
+	d->nframes--;
+	d->depth--;
+	d->text_mode = TM_BLANK; /* a leaf's parent is a complex element */
+}
+
 /*
  * The SAX2 endElementNs callback. Its common case, the end of a string
  * leaf (xs:string, kept as written: most leaves are) whose value
  * on_chars() has already set from its one piece of text, is done here
  * without a call: TM_STR_SET says the innermost open element is such a
  * leaf, with no failure recorded and nothing captured or skipped; a leaf
- * always has a complex parent, so blanks are expected after it.
+ * always has a complex parent, so blanks are expected after it. Other
+ * leaves go to end_text(), the rest to end_slow().
  */
 void dec_on_end(void *ctx, const xmlChar *local, const xmlChar *prefix,
 		const xmlChar *uri)
@@ -248,6 +260,10 @@ void dec_on_end(void *ctx, const xmlChar *local, const xmlChar *prefix,
 		d->nframes--;
 		d->depth--;
 		d->text_mode = TM_BLANK;
+		return;
+	}
+	if (d->text_mode == TM_TEXT) {
+		end_text(d);
 		return;
 	}
 	end_slow(d, local, prefix);
