@@ -351,12 +351,15 @@ __attribute__((noinline)) static void chars_slow(struct dec *d,
 
 /*
  * Text. The mode says what it is where it occurs (no failure is ever
- * pending in TM_BLANK or TM_TEXT: recording one sets TM_IGNORE). The two
- * common cases are handled here, everything else in chars_slow():
- * indentation in a complex element (blank, so nothing to do), and a piece
- * of a leaf's value of up to CI_COPY_INLINE bytes that fits the text
- * buffer and the string limit. Neither calls a function, so this needs
- * no stack frame: it runs about twice per element.
+ * pending in TM_BLANK, TM_STR, TM_STR_SET or TM_TEXT: recording one sets
+ * TM_IGNORE). The common cases are handled here, everything else in
+ * chars_slow(): indentation in a complex element (blank, so nothing to
+ * do); the first piece of text of a string leaf, up to CI_COPY_INLINE
+ * bytes and within the string limit, which becomes the value in the pool
+ * at once if that needs no call; and a piece of another leaf's value of
+ * up to CI_COPY_INLINE bytes that fits the text buffer and the string
+ * limit. None calls a function, so this needs no stack frame: it runs
+ * about twice per element.
  */
 static void on_chars(void *ctx, const xmlChar *s, int len)
 {

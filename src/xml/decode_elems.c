@@ -1036,6 +1036,7 @@ slow:
  * here without a call: it is what dec_elem_start() would do for it (order,
  * push), with every condition under which that could fail or do more sent
  * to start_ours() or start_slow(). Leaves are three elements out of four.
+ * Elements with attributes go to start_keyed().
  *
  * Two things keep it short. TM_BLANK stands for several tests at once: it
  * is the mode exactly while the innermost open element is a complex one of
