@@ -236,6 +236,8 @@ void dec_tag_pos(const struct dec *d, unsigned *line, unsigned *col)
 	*col = c;
 }
 
+bool dec_general_only;
+
 /* ---------------------------------------------------------------------
  * The frame stack and the text buffer.
  * ------------------------------------------------------------------- */

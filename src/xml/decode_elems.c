@@ -449,7 +449,7 @@ static int open_leaf(struct dec *d, struct dec_frame *f, unsigned slot,
 		return d->err;
 	nf->leaf = (unsigned char)leaf;
 	d->text_len = 0;
-	if (leaf == L_STR)
+	if (leaf == L_STR && !dec_general_only)
 		d->text_mode = TM_STR;
 	return 0;
 }

@@ -234,6 +234,10 @@ __attribute__((noinline)) static void end_slow(struct dec *d,
  * recorded, nothing captured or skipped): its value, straight away. */
 __attribute__((noinline)) static void end_text(struct dec *d)
 {
+	if (dec_general_only) {
+		end_slow(d, NULL, NULL); /* names: only a capture needs them */
+		return;
+	}
 	if (end_leaf(d, &d->frames[d->nframes - 1]))
 		return;
 	d->nframes--;

@@ -314,11 +314,20 @@ static inline void dec_frame_set(struct dec_frame *f, enum dec_kind kind,
 	f->warned = false;
 }
 
+/* Test hook: when true, every event takes the general path (no
+ * fast_frames, no TM_STR, no end_text()), so that tests can check that the
+ * short paths decode exactly as the general one (test_decode_paths.c).
+ * Not thread-safe: tests only. */
+extern bool dec_general_only;
+
 /* Keep d->fast_frames in step with frames_cap and the depth limit. */
 static inline void dec_fast_frames(struct dec *d)
 {
 	d->fast_frames = d->frames_cap < d->lim.max_depth ? d->frames_cap
 							  : d->lim.max_depth;
+	/* Under the test hook, dec_on_start() never takes a short path. */
+	if (dec_general_only)
+		d->fast_frames = 0;
 }
 
 /* Push the frame of an element that opens (NULL on ENOMEM, recorded).
