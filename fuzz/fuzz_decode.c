@@ -5,9 +5,13 @@
  * a run never spends its time on one huge document. When a document is
  * accepted the encoder must take the state, its output must decode back
  * to an equal state, and encoding that again must give the same bytes
- * (the encoder is a function of the model). Any violation aborts, which
- * libFuzzer reports as a crash with the input saved.
+ * (the encoder is a function of the model). Every input is also decoded
+ * through the decoder's general path only (the test hook
+ * dec_general_only), which must give the same answer as its short paths:
+ * the same error and position, or an equal state. Any violation aborts,
+ * which libFuzzer reports as a crash with the input saved.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +21,10 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* The decoder's test hook (src/xml/decode_int.h; in the static library
+ * only). */
+extern bool dec_general_only;
+
 static void die(const char *what, const struct confinfo_diag *diag)
 {
 	fprintf(stderr, "fuzz_decode: %s", what);
@@ -25,6 +33,32 @@ static void die(const char *what, const struct confinfo_diag *diag)
 			diag->message);
 	fputc('\n', stderr);
 	abort();
+}
+
+/* Decode again through the general path only: same failure, or an equal
+ * state. */
+static void general_path_agrees(const uint8_t *data, size_t size,
+				const struct confinfo_xml_limits *lim, int err,
+				const struct confinfo_diag *diag,
+				const struct confinfo_conf *conf)
+{
+	struct confinfo_diag d2 = {0};
+	struct confinfo_conf *c2 = NULL;
+	int err2;
+
+	dec_general_only = true;
+	err2 = confinfo_xml_decode(&c2, (const char *)data, size, lim, &d2);
+	dec_general_only = false;
+	if (err2 != err || d2.line != diag->line ||
+	    d2.column != diag->column || strcmp(d2.message, diag->message)) {
+		fprintf(stderr, "general path: %d %u:%u %s\n", err2, d2.line,
+			d2.column, d2.message);
+		die("the short paths and the general path disagree", diag);
+	}
+	if (!err && !confinfo_conf_equal(conf, c2))
+		die("the short paths and the general path decode differently",
+		    NULL);
+	confinfo_conf_free(c2);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -48,6 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	err =
 	    confinfo_xml_decode(&conf, (const char *)data, size, &small, &diag);
+	general_path_agrees(data, size, &small, err, &diag, conf);
 	if (err) {
 		/* A rejection must say why, and leave the out-parameter
 		 * alone. */
