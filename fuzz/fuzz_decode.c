@@ -49,8 +49,8 @@ static void general_path_agrees(const uint8_t *data, size_t size,
 	dec_general_only = true;
 	err2 = confinfo_xml_decode(&c2, (const char *)data, size, lim, &d2);
 	dec_general_only = false;
-	if (err2 != err || d2.line != diag->line ||
-	    d2.column != diag->column || strcmp(d2.message, diag->message)) {
+	if (err2 != err || d2.line != diag->line || d2.column != diag->column ||
+	    strcmp(d2.message, diag->message)) {
 		fprintf(stderr, "general path: %d %u:%u %s\n", err2, d2.line,
 			d2.column, d2.message);
 		die("the short paths and the general path disagree", diag);
