@@ -98,18 +98,20 @@ void *ci__pool_slow(struct ci_pool *pool, size_t size);
 void *ci__pool_tag(char *h, struct ci_chunk *c, size_t size);
 #endif
 
-/* @p size bytes of uninitialised object memory, NULL on ENOMEM. */
-static inline void *ci_pool_alloc(struct ci_pool *pool, size_t size)
+/* What ci_pool_alloc() takes of a chunk for an object of @p size. */
+static inline size_t ci_pool_need(size_t size)
 {
-	size_t need = CI_OBJ_HDR + ((size + 7) & ~(size_t)7);
-	char *h;
+	return CI_OBJ_HDR + ((size + 7) & ~(size_t)7);
+}
 
-	if (ci_alloc_fail())
-		return NULL;
-	if ((size_t)(pool->end - pool->next) < need)
-		return ci__pool_slow(pool, size);
-	h = pool->next;
-	pool->next += need;
+/* Slice the @p need bytes of an object of @p size off the chunk, which has
+ * room for them, and tag it. */
+static inline __attribute__((always_inline)) void *
+ci__pool_take(struct ci_pool *pool, size_t need, size_t size)
+{
+	char *h = pool->next;
+
+	pool->next = h + need;
 	pool->made++;
 #ifdef CI_ASAN
 	return ci__pool_tag(h, pool->chunk, size);
@@ -117,10 +119,23 @@ static inline void *ci_pool_alloc(struct ci_pool *pool, size_t size)
 	{
 		uintptr_t tag = (uintptr_t)pool->chunk;
 
+		(void)size;
 		memcpy(h, &tag, sizeof(tag));
 		return h + CI_OBJ_HDR;
 	}
 #endif
+}
+
+/* @p size bytes of uninitialised object memory, NULL on ENOMEM. */
+static inline void *ci_pool_alloc(struct ci_pool *pool, size_t size)
+{
+	size_t need = ci_pool_need(size);
+
+	if (ci_alloc_fail())
+		return NULL;
+	if ((size_t)(pool->end - pool->next) < need)
+		return ci__pool_slow(pool, size);
+	return ci__pool_take(pool, need, size);
 }
 
 /* ci_pool_alloc() when that needs no call: NULL (and nothing counted)
@@ -131,31 +146,13 @@ static inline void *ci_pool_alloc(struct ci_pool *pool, size_t size)
 static inline __attribute__((always_inline)) void *
 ci_pool_alloc_nocall(struct ci_pool *pool, size_t size)
 {
-	size_t need = CI_OBJ_HDR + ((size + 7) & ~(size_t)7);
-	char *h = pool->next;
+	size_t need = ci_pool_need(size);
 
 	if (ci__alloc_count + 1 >= ci__alloc_limit ||
-	    (size_t)(pool->end - h) < need)
+	    (size_t)(pool->end - pool->next) < need)
 		return NULL;
 	ci__alloc_count++;
-	pool->next = h + need;
-	pool->made++;
-#ifdef CI_ASAN
-	return ci__pool_tag(h, pool->chunk, size);
-#else
-	{
-		uintptr_t tag = (uintptr_t)pool->chunk;
-
-		memcpy(h, &tag, sizeof(tag));
-		return h + CI_OBJ_HDR;
-	}
-#endif
-}
-
-/* What ci_pool_alloc() takes of a chunk for an object of @p size. */
-static inline size_t ci_pool_need(size_t size)
-{
-	return CI_OBJ_HDR + ((size + 7) & ~(size_t)7);
+	return ci__pool_take(pool, need, size);
 }
 
 /* True if @p n allocations taking @p bytes of the chunk in all (see

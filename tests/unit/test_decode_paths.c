@@ -70,42 +70,13 @@ static void check_same(const char *what, const char *data, size_t len)
 	free(b.xml);
 }
 
-static unsigned check_dir(const char *sub)
+static void check_file(const char *path)
 {
-	char dir[512], path[1024];
-	struct dirent *de;
-	unsigned n = 0;
-	DIR *dp;
+	size_t len;
+	char *buf = tu_read_vector(path, &len);
 
-	snprintf(dir, sizeof(dir), "%s/%s", VECTORS_DIR, sub);
-	dp = opendir(dir);
-	if (!dp)
-		return 0;
-	while ((de = readdir(dp)) != NULL) {
-		size_t l = strlen(de->d_name);
-		FILE *f;
-		char *buf;
-		long size;
-
-		if (l < 5 || strcmp(de->d_name + l - 4, ".xml"))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		f = fopen(path, "rb");
-		assert_non_null(f);
-		assert_int_equal(fseek(f, 0, SEEK_END), 0);
-		size = ftell(f);
-		assert_true(size >= 0);
-		rewind(f);
-		buf = malloc((size_t)size + 1);
-		assert_non_null(buf);
-		assert_int_equal(fread(buf, 1, (size_t)size, f), (size_t)size);
-		fclose(f);
-		check_same(path, buf, (size_t)size);
-		free(buf);
-		n++;
-	}
-	closedir(dp);
-	return n;
+	check_same(path, buf, len);
+	free(buf);
 }
 
 static void test_vectors(void **unused)
@@ -116,7 +87,7 @@ static void test_vectors(void **unused)
 
 	(void)unused;
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
-		n += check_dir(dirs[i]);
+		n += tu_each_vector(dirs[i], check_file);
 	/* The sequences live one directory deeper. */
 	{
 		char dir[512];
@@ -132,7 +103,7 @@ static void test_vectors(void **unused)
 			if (de->d_name[0] == '.')
 				continue;
 			snprintf(sub, sizeof(sub), "sequences/%s", de->d_name);
-			n += check_dir(sub);
+			n += tu_each_vector(sub, check_file);
 		}
 		closedir(dp);
 	}

@@ -628,27 +628,7 @@ static void round_trip_file(const char *path)
 
 static unsigned round_trip_dir(const char *sub)
 {
-	char dir[4096], path[4096 + 256];
-	struct dirent *de;
-	unsigned n = 0;
-	DIR *d;
-
-	snprintf(dir, sizeof(dir), "%s/%s", VECTORS_DIR, sub);
-	d = opendir(dir);
-	if (!d)
-		return 0;
-	while ((de = readdir(d))) {
-		size_t len = strlen(de->d_name);
-
-		if (len < 5 || strcmp(de->d_name + len - 4, ".xml") != 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		print_message("  %s/%s\n", sub, de->d_name);
-		round_trip_file(path);
-		n++;
-	}
-	closedir(d);
-	return n;
+	return tu_each_vector(sub, round_trip_file);
 }
 
 static void test_round_trip_vectors(void **state)

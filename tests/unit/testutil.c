@@ -1,9 +1,34 @@
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "confinfo/xml.h"
 #include "testutil.h"
+
+unsigned tu_each_vector(const char *sub, void (*fn)(const char *path))
+{
+	char dir[4096], path[4096 + 256];
+	struct dirent *de;
+	unsigned n = 0;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "%s/%s", VECTORS_DIR, sub);
+	d = opendir(dir);
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+
+		if (len < 5 || strcmp(de->d_name + len - 4, ".xml") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		fn(path);
+		n++;
+	}
+	closedir(d);
+	return n;
+}
 
 char *tu_read_vector(const char *path, size_t *lenp)
 {

@@ -16,6 +16,10 @@
 /* Read a whole file (absolute, or relative to VECTORS_DIR); fails the test
  * if it cannot. The buffer is NUL-terminated; free() it. */
 char *tu_read_vector(const char *path, size_t *lenp);
+/* Call @p fn with the path of every *.xml file of the vector directory
+ * @p sub (relative to VECTORS_DIR); returns how many. A directory that
+ * does not exist has none. */
+unsigned tu_each_vector(const char *sub, void (*fn)(const char *path));
 /* Decode a vector file that must be valid; fails the test otherwise. */
 struct confinfo_conf *tu_decode_vector(const char *path);
 /* Decode a string that must be valid. */
