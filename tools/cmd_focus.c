@@ -25,7 +25,9 @@
 
 #include "commands.h"
 #include "confinfo/notifier.h"
-#include "confinfo/store.h"
+#include "confinfo/sipstack.h"
+#include "confinfo/version.h"
+#include "focus_state.h"
 #include "input_limits.h"
 #include "util.h"
 
@@ -94,9 +96,10 @@ enum {
 };
 
 struct focus {
+	struct confinfo_sipstack *stack;
 	struct confinfo_notifier *n;
 	struct confinfo_dirsrc *dir;
-	struct confinfo_store *store;
+	struct focus_state *state; /* --state, NULL without */
 	struct tmr grace;
 	int sigfd;
 	bool quiet;
@@ -212,50 +215,14 @@ static void dir_error(const char *file, const struct confinfo_diag *diag,
 }
 
 /* ------------------------------------------------------------------ */
-/* Persistence. */
+/* Persistence (focus_state.c). */
 
 static void change_handler(const char *name, const struct confinfo_conf *state,
 			   const char *source, void *arg)
 {
 	struct focus *f = arg;
-	struct confinfo_diag diag;
-	int err;
 
-	if (!f->store)
-		return;
-	memset(&diag, 0, sizeof(diag));
-	if (state)
-		err = confinfo_store_put(f->store, name, state, source, &diag);
-	else
-		err = confinfo_store_remove(f->store, name, &diag);
-	if (err)
-		fprintf(stderr, "confinfo " CMD ": %s\n",
-			diag.message[0] ? diag.message : strerror(err));
-}
-
-static int load_one(const char *name, struct confinfo_conf *state,
-		    const char *source, void *arg)
-{
-	struct focus *f = arg;
-	int err;
-
-	err = confinfo_notifier_set_conf(f->n, name, state, source);
-	confinfo_conf_free(state);
-	if (err)
-		fprintf(stderr,
-			"confinfo " CMD ": stored conference %s not served: "
-			"%s\n",
-			name, strerror(err));
-	return err == ENOMEM ? err : 0;
-}
-
-static void store_warning(unsigned line, unsigned column, const char *msg,
-			  void *arg)
-{
-	(void)line;
-	(void)column;
-	(void)arg;
-	fprintf(stderr, "confinfo " CMD ": warning: %s\n", msg);
+	focus_state_changed(f->state, name, state, source);
 }
 
 /* ------------------------------------------------------------------ */
@@ -367,6 +334,7 @@ struct focus_opts {
 	size_t publisher_count;
 	struct confinfo_notifier_config cfg;
 	struct input_limits limits; /* cfg.limits points here */
+	const char *tls_cert;
 	bool quiet;
 };
 
@@ -460,7 +428,7 @@ static int parse_opts(int argc, char **argv, struct focus_opts *o)
 				o->cfg.max_subs_per_conf = v;
 			break;
 		case OPT_TLS_CERT:
-			o->cfg.tls_cert = optarg;
+			o->tls_cert = optarg;
 			break;
 		case 'q':
 			o->quiet = true;
@@ -513,27 +481,32 @@ static int focus_setup(struct focus *f, struct focus_opts *o)
 	struct confinfo_diag diag;
 	int err;
 
+	/* Hash tables for tens of thousands of subscriptions; no DNS: the
+	 * focus sends its NOTIFYs to the addresses in Contacts. */
+	const struct confinfo_sipstack_params sp = {
+	    .software = "confinfo-focus/" CONFINFO_VERSION_STRING,
+	    .hash_size = 16384,
+	    .tls_cert = o->tls_cert,
+	};
+
 	memset(&diag, 0, sizeof(diag));
 	o->cfg.logh = log_handler;
 	o->cfg.log_arg = f;
 	o->cfg.changeh = change_handler;
 	o->cfg.change_arg = f;
-	err = confinfo_notifier_alloc(&f->n, &o->cfg, &diag);
+	err = confinfo_sipstack_alloc(&f->stack, &sp, &diag);
+	if (!err)
+		err = confinfo_notifier_alloc(
+		    &f->n, confinfo_sipstack_sip(f->stack), &o->cfg, &diag);
 	if (err) {
 		fprintf(stderr, "confinfo " CMD ": %s\n",
 			diag.message[0] ? diag.message : strerror(err));
 		return err;
 	}
 	if (o->state) {
-		diag.warnh = store_warning;
-		err = confinfo_store_open(&f->store, o->state, &diag);
-		if (!err)
-			err = confinfo_store_load(f->store, load_one, f, &diag);
-		if (err) {
-			fprintf(stderr, "confinfo " CMD ": %s: %s\n", o->state,
-				diag.message[0] ? diag.message : strerror(err));
+		err = focus_state_open(&f->state, o->state, f->n);
+		if (err)
 			return err;
-		}
 	}
 	err = confinfo_dirsrc_open(&f->dir, f->n, o->conferences, dir_error, f);
 	if (err) {
@@ -543,7 +516,7 @@ static int focus_setup(struct focus *f, struct focus_opts *o)
 	}
 	for (size_t i = 0; i < o->listen_count; i++) {
 		memset(&diag, 0, sizeof(diag));
-		err = confinfo_notifier_listen(f->n, o->listen[i], &diag);
+		err = confinfo_sipstack_listen(f->stack, o->listen[i], &diag);
 		if (err) {
 			fprintf(stderr, "confinfo " CMD ": %s\n",
 				diag.message[0] ? diag.message : strerror(err));
@@ -597,7 +570,8 @@ out:
 	}
 	confinfo_dirsrc_close(f.dir);
 	confinfo_notifier_free(f.n);
-	confinfo_store_close(f.store);
+	confinfo_sipstack_free(f.stack);
+	focus_state_close(f.state);
 	libre_close();
 	if (!status && !tool_stdout_ok(CMD))
 		status = 1;

@@ -26,13 +26,14 @@
 #include <re_main.h>
 
 #include "commands.h"
+#include "confinfo/sipstack.h"
 #include "confinfo/subscriber.h"
+#include "confinfo/version.h"
 #include "confinfo/xml.h"
 #include "input_limits.h"
 #include "room_policy.h"
 #include "util.h"
 #include "watch.h"
-#include "watch_sip.h"
 
 /* Exit statuses beyond the common ones (commands.h). */
 #define EXIT_FAILED 1 /* subscription refused, failed, or ended by error */
@@ -403,13 +404,20 @@ static int parse_args(struct watch *w, struct watch_cli *cli, int argc,
 
 static int run(struct watch *w, struct watch_cli *cli)
 {
+	const struct confinfo_sipstack_params sp = {
+	    .software = "confinfo/" CONFINFO_VERSION_STRING,
+	    .dns = true,
+	};
 	struct confinfo_subscriber_sock *sock = NULL;
-	struct watch_sip_route route;
-	struct watch_sip ws;
+	struct confinfo_subscriber_route route;
+	struct confinfo_sipstack *stack = NULL;
+	struct confinfo_diag diag;
 	int err;
 
-	if (watch_sip_route(&route, w->uri, cli->proxy, cli->transport))
-		return tool_usage_error("watch", "%s", route.error);
+	confinfo_diag_reset(&diag);
+	if (confinfo_subscriber_route(&route, w->uri, cli->proxy,
+				      cli->transport, &diag))
+		return tool_usage_error("watch", "%s", diag.message);
 	cli->p.uri = w->uri;
 	cli->p.request_uri = route.request_uri;
 	cli->p.route = route.route[0] ? route.route : NULL;
@@ -424,28 +432,29 @@ static int run(struct watch *w, struct watch_cli *cli)
 		fprintf(stderr, "confinfo watch: libre: %s\n", strerror(err));
 		return EXIT_FAILED;
 	}
+	w->status = EXIT_FAILED; /* until CLOSED says otherwise */
 	err = watch_rooms_alloc(&w->rooms, &cli->room, &w->out);
 	if (err) {
 		fprintf(stderr, "confinfo watch: %s\n", strerror(err));
-		w->status = EXIT_FAILED;
 		goto out;
 	}
-	err = watch_sip_open(&ws, cli->local, route.target,
-			     "confinfo/" CONFINFO_VERSION_STRING);
+	err = confinfo_sipstack_alloc(&stack, &sp, &diag);
+	if (!err)
+		err = confinfo_sipstack_client(stack, cli->local, route.target,
+					       &diag);
 	if (err) {
-		fprintf(stderr, "confinfo watch: %s\n", ws.error);
-		w->status = EXIT_FAILED;
+		fprintf(stderr, "confinfo watch: %s\n",
+			diag.message[0] ? diag.message : strerror(err));
 		goto out;
 	}
-	err = confinfo_subscriber_sock_alloc(&sock, ws.sip);
+	err = confinfo_subscriber_sock_alloc(&sock,
+					     confinfo_sipstack_sip(stack));
 	if (!err)
 		err = confinfo_subscriber_alloc(&w->sub, sock, &cli->p);
 	if (err) {
 		fprintf(stderr, "confinfo watch: cannot subscribe to %s: %s\n",
 			w->uri, strerror(err));
-		w->status = EXIT_FAILED;
 	} else {
-		w->status = EXIT_FAILED; /* until CLOSED says otherwise */
 		the_watch = w;
 		(void)re_main(signal_handler);
 		the_watch = NULL;
@@ -453,8 +462,8 @@ static int run(struct watch *w, struct watch_cli *cli)
 	confinfo_subscriber_free(w->sub);
 	w->sub = NULL;
 	confinfo_subscriber_sock_free(sock);
-	watch_sip_close(&ws);
 out:
+	confinfo_sipstack_free(stack);
 	watch_rooms_free(w->rooms);
 	w->rooms = NULL;
 	libre_close();

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "confinfo/version.h"
 
 struct command {
 	const char *name;
@@ -20,8 +21,10 @@ static const struct command commands[] = {
     {"diff", cmd_diff, "the partial notification between two states"},
     {"room", cmd_room, "check one chat room URI against a conference"},
     {"rooms", cmd_rooms, "list and check the chat rooms of a document"},
+#ifdef CONFINFO_TOOL_LIVE /* built with libconfinfo-sip */
     {"focus", cmd_focus, "serve conference state over SIP"},
     {"watch", cmd_watch, "subscribe to a conference and follow it"},
+#endif
 };
 
 static void usage(FILE *f)

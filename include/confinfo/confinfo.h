@@ -6,8 +6,9 @@
  * and writes it as application/conference-info+xml (xml.h), applies
  * notifications (merge.h), computes them (diff.h), and checks the chat rooms
  * of RFC 7106 (uri.h, chat.h). It has no SIP dependency. The SIP layer on
- * libre (notifier.h, subscriber.h, store.h) is separate and not included
- * here.
+ * libre (notifier.h, subscriber.h, sipstack.h: libconfinfo-sip) and the
+ * SQLite store (store.h: libconfinfo-store) are separate libraries, not
+ * included here. The version macros are in version.h.
  *
  * Since 0.1.
  */
@@ -20,22 +21,7 @@
 #include "confinfo/merge.h"
 #include "confinfo/model.h"
 #include "confinfo/uri.h"
+#include "confinfo/version.h"
 #include "confinfo/xml.h"
-
-#ifdef __cplusplus
-extern "C" {
-#endif
-
-/** The version of the library the program was compiled against. */
-#define CONFINFO_VERSION_MAJOR 0
-#define CONFINFO_VERSION_MINOR 1
-#define CONFINFO_VERSION_PATCH 0
-
-/** The version of the library the program runs with, e.g. "0.1.0". */
-const char *confinfo_version(void);
-
-#ifdef __cplusplus
-}
-#endif
 
 #endif

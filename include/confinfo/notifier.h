@@ -15,10 +15,17 @@
  * partial NOTIFY carrying the difference between what the subscriber last
  * received and the newest state.
  *
- * The notifier runs on libre's event loop: the program calls libre_init()
- * before confinfo_notifier_alloc(), runs re_main(), and calls
- * libre_close() after confinfo_notifier_free(). Nothing here is
- * thread-safe; every call must come from the thread running the loop.
+ * The notifier runs on the caller's libre SIP stack and event loop: the
+ * program calls libre_init(), creates or has a `struct sip` with its
+ * transports (its own, or one from sipstack.h), passes it to
+ * confinfo_notifier_alloc(), runs re_main(), frees the notifier before
+ * the stack, and calls libre_close() last. The notifier adds one request
+ * listener to the stack for SUBSCRIBE, PUBLISH and OPTIONS (and answers
+ * the other methods a focus does not serve): a program that also serves
+ * other requests on the same stack registers its own listener first
+ * (libre asks listeners in order until one handles the request). Nothing
+ * here is thread-safe; every call must come from the thread running the
+ * loop.
  *
  * Conference state comes from the program (confinfo_notifier_set_conf()),
  * from a directory of documents (confinfo_dirsrc_open()) or from SIP
@@ -46,6 +53,8 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+struct sip; /* libre's SIP stack (re_sip.h) */
 
 /** Longest conference name, in bytes. */
 #define CONFINFO_NOTIFIER_NAME_MAX 128
@@ -169,9 +178,6 @@ struct confinfo_notifier_config {
 	 *  authenticate: 401 challenges, 403 for wrong credentials. The
 	 *  allow-lists still apply on top. NULL: no authentication. */
 	const char *auth_file;
-	/** PEM file with the TLS server key and certificate, needed for
-	 *  "tls:" listeners. */
-	const char *tls_cert;
 	confinfo_notifier_log_h *logh;
 	void *log_arg;
 	confinfo_notifier_change_h *changeh;
@@ -184,9 +190,11 @@ struct confinfo_notifier;
 void confinfo_notifier_config_default(struct confinfo_notifier_config *cfg);
 
 /**
- * Create a notifier. libre must be initialised.
+ * Create a notifier on a SIP stack. libre must be initialised.
  *
  * @param np   on success the new notifier (confinfo_notifier_free())
+ * @param sip  the caller's libre SIP stack (sipstack.h makes one); it
+ *             must outlive the notifier
  * @param cfg  the configuration (copied)
  * @param diag optional: what is wrong with the configuration
  * @return 0, EINVAL (bad configuration: min > default, bad allow URI,
@@ -194,19 +202,9 @@ void confinfo_notifier_config_default(struct confinfo_notifier_config *cfg);
  *         line in @p diag)...), errors opening the credentials file,
  *         ENOMEM
  */
-int confinfo_notifier_alloc(struct confinfo_notifier **np,
+int confinfo_notifier_alloc(struct confinfo_notifier **np, struct sip *sip,
 			    const struct confinfo_notifier_config *cfg,
 			    struct confinfo_diag *diag);
-
-/**
- * Listen on @p spec: `udp:ADDR:PORT`, `tcp:ADDR:PORT` or `tls:ADDR:PORT`
- * (IPv6 addresses in brackets: `udp:[::1]:5060`).
- *
- * @return 0, EINVAL (bad spec, or tls without a certificate), EADDRINUSE
- *         and the other socket errors, ENOMEM
- */
-int confinfo_notifier_listen(struct confinfo_notifier *n, const char *spec,
-			     struct confinfo_diag *diag);
 
 /**
  * Serve @p state as the state of conference @p name (creating it if
@@ -254,7 +252,8 @@ void confinfo_notifier_shutdown(struct confinfo_notifier *n,
 				confinfo_notifier_done_h *doneh, void *arg);
 
 /** Release the notifier (subscriptions still open are dropped without
- *  NOTIFY; call confinfo_notifier_shutdown() first). NULL is fine. */
+ *  NOTIFY; call confinfo_notifier_shutdown() first) and remove its
+ *  listener from the SIP stack, which stays the caller's. NULL is fine. */
 void confinfo_notifier_free(struct confinfo_notifier *n);
 
 /* ---------------------------------------------------------------------

@@ -197,6 +197,41 @@ struct confinfo_subscriber_params {
 struct confinfo_subscriber;
 
 /**
+ * Where a subscription's requests go (confinfo_subscriber_route()): the
+ * values of confinfo_subscriber_params' @c request_uri and @c route, and
+ * the first hop, for confinfo_sipstack_client()'s @c target.
+ */
+struct confinfo_subscriber_route {
+	char request_uri[1024];
+	char route[1024];   /**< "" for none */
+	const char *target; /**< the first hop: @c route, or @c request_uri */
+};
+
+/**
+ * Route a subscription to conference @p uri (sip: or sips:), through the
+ * outbound proxy @p proxy (a sip: URI, NULL for none), over @p transport
+ * ("udp", "tcp", "tls"; NULL: what the URI says, else UDP).
+ *
+ * - A sips: URI needs TLS on every hop (RFC 3261 section 19.1): its
+ *   transport is tls, and without a proxy it is reached through a Route
+ *   `sip:HOST[:PORT];transport=tls` (libre routes sip: URIs only).
+ * - A transport asked for is added to the proxy's URI (as
+ *   `;transport=`) or, without a proxy, to the Request-URI, unless the
+ *   URI already names one, which must then agree.
+ *
+ * @param r     on success the URIs (@p r->target points into @p r)
+ * @param diag  optional: what is wrong (a usage error to show as it is)
+ * @return 0; EINVAL (not a sip:/sips: URI, a transport other than udp,
+ *         tcp, tls or against the URI's, a proxy that is not a sip: URI,
+ *         a transport to add to a URI with headers, a result over 1023
+ *         bytes)
+ */
+int confinfo_subscriber_route(struct confinfo_subscriber_route *r,
+			      const char *uri, const char *proxy,
+			      const char *transport,
+			      struct confinfo_diag *diag);
+
+/**
  * Create a subscription and send its first SUBSCRIBE.
  *
  * @param subp  on success the subscription (confinfo_subscriber_free())

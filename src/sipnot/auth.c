@@ -7,9 +7,9 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "model/alloc.h"
 #include "sipnot.h"
 
 static int normalise(const struct uri *uri, char **outp)
@@ -19,7 +19,7 @@ static int normalise(const struct uri *uri, char **outp)
 
 	if (!uri->scheme.l || !uri->host.l)
 		return EINVAL;
-	s = ci_malloc(len + 1);
+	s = malloc(len + 1);
 	if (!s)
 		return ENOMEM;
 	p = s;
@@ -36,7 +36,7 @@ static int normalise(const struct uri *uri, char **outp)
 	return 0;
 }
 
-int ci_uri_list_add(char ***listp, size_t *countp, const char *text)
+int sipnot_uri_list_add(char ***listp, size_t *countp, const char *text)
 {
 	struct uri uri;
 	struct pl pl;
@@ -50,9 +50,9 @@ int ci_uri_list_add(char ***listp, size_t *countp, const char *text)
 	err = normalise(&uri, &norm);
 	if (err)
 		return err;
-	list = ci_realloc(*listp, (*countp + 1) * sizeof(*list));
+	list = realloc(*listp, (*countp + 1) * sizeof(*list));
 	if (!list) {
-		ci_free(norm);
+		free(norm);
 		return ENOMEM;
 	}
 	list[(*countp)++] = norm;
@@ -69,16 +69,16 @@ static bool listed(char *const *list, size_t count, const struct sip_msg *msg)
 		return false;
 	for (size_t i = 0; i < count && !ok; i++)
 		ok = !strcmp(norm, list[i]);
-	ci_free(norm);
+	free(norm);
 	return ok;
 }
 
-bool ci_allowed(const struct confinfo_notifier *n, const struct sip_msg *msg)
+bool sipnot_allowed(const struct confinfo_notifier *n, const struct sip_msg *msg)
 {
 	return !n->allow_count || listed(n->allow, n->allow_count, msg);
 }
 
-bool ci_may_publish(const struct confinfo_notifier *n,
+bool sipnot_may_publish(const struct confinfo_notifier *n,
 		    const struct sip_msg *msg)
 {
 	return n->publish_any || listed(n->publishers, n->publisher_count, msg);

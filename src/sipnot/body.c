@@ -13,9 +13,9 @@
 #include "confinfo/xml.h"
 #include "sipnot.h"
 
-void ci_cache_flush(struct ci_cache *c)
+void sipnot_cache_flush(struct sipnot_cache *c)
 {
-	for (unsigned i = 0; i < CI_CACHE_SLOTS; i++) {
+	for (unsigned i = 0; i < SIPNOT_CACHE_SLOTS; i++) {
 		free(c->body[i].xml);
 		c->body[i].xml = NULL;
 		confinfo_conf_free(c->diff[i].doc);
@@ -25,14 +25,14 @@ void ci_cache_flush(struct ci_cache *c)
 	c->next_body = c->next_diff = 0;
 }
 
-static int diff_get(struct ci_cache *c, const struct ci_snap *from,
-		    const struct ci_snap *to, struct ci_diff **dp)
+static int diff_get(struct sipnot_cache *c, const struct sipnot_snap *from,
+		    const struct sipnot_snap *to, struct sipnot_diff **dp)
 {
-	struct ci_diff *d;
+	struct sipnot_diff *d;
 	struct confinfo_conf *doc = NULL;
 	int err;
 
-	for (unsigned i = 0; i < CI_CACHE_SLOTS; i++) {
+	for (unsigned i = 0; i < SIPNOT_CACHE_SLOTS; i++) {
 		d = &c->diff[i];
 		if (d->used && d->from == from->seq && d->to == to->seq) {
 			*dp = d;
@@ -45,7 +45,7 @@ static int diff_get(struct ci_cache *c, const struct ci_snap *from,
 			return err;
 	}
 	d = &c->diff[c->next_diff];
-	c->next_diff = (c->next_diff + 1) % CI_CACHE_SLOTS;
+	c->next_diff = (c->next_diff + 1) % SIPNOT_CACHE_SLOTS;
 	confinfo_conf_free(d->doc);
 	d->doc = doc;
 	d->from = from->seq;
@@ -55,14 +55,14 @@ static int diff_get(struct ci_cache *c, const struct ci_snap *from,
 	return 0;
 }
 
-int ci_body_get(struct ci_conf *conf, const struct ci_snap *from,
-		const struct ci_snap *to, uint32_t version, const char **xmlp,
+int sipnot_body_get(struct sipnot_conf *conf, const struct sipnot_snap *from,
+		const struct sipnot_snap *to, uint32_t version, const char **xmlp,
 		size_t *lenp, bool *emptyp)
 {
-	struct ci_cache *c = &conf->cache;
+	struct sipnot_cache *c = &conf->cache;
 	struct confinfo_conf *doc;
-	struct ci_diff *d = NULL;
-	struct ci_body *b;
+	struct sipnot_diff *d = NULL;
+	struct sipnot_body *b;
 	uint64_t fseq = from ? from->seq : 0;
 	char *xml = NULL;
 	size_t len = 0;
@@ -78,7 +78,7 @@ int ci_body_get(struct ci_conf *conf, const struct ci_snap *from,
 			return 0;
 		}
 	}
-	for (unsigned i = 0; i < CI_CACHE_SLOTS; i++) {
+	for (unsigned i = 0; i < SIPNOT_CACHE_SLOTS; i++) {
 		b = &c->body[i];
 		if (b->xml && b->from == fseq && b->to == to->seq &&
 		    b->version == version) {
@@ -98,7 +98,7 @@ int ci_body_get(struct ci_conf *conf, const struct ci_snap *from,
 	if (err)
 		return err;
 	b = &c->body[c->next_body];
-	c->next_body = (c->next_body + 1) % CI_CACHE_SLOTS;
+	c->next_body = (c->next_body + 1) % SIPNOT_CACHE_SLOTS;
 	free(b->xml);
 	b->xml = xml;
 	b->len = len;

@@ -8,38 +8,37 @@
 #include <string.h>
 
 #include "confinfo/chat.h"
-#include "model/alloc.h"
 #include "sipnot.h"
 
 static void snap_destructor(void *arg)
 {
-	struct ci_snap *snap = arg;
+	struct sipnot_snap *snap = arg;
 
 	confinfo_conf_free(snap->state);
 }
 
 static void conf_destructor(void *arg)
 {
-	struct ci_conf *conf = arg;
+	struct sipnot_conf *conf = arg;
 
 	hash_unlink(&conf->he);
-	ci_cache_flush(&conf->cache);
+	sipnot_cache_flush(&conf->cache);
 	if (conf->pub)
-		ci_pub_free(conf->n, conf->pub);
+		sipnot_pub_free(conf->n, conf->pub);
 	mem_deref(conf->snap);
-	ci_free(conf->name);
-	ci_free(conf->source);
+	free(conf->name);
+	free(conf->source);
 }
 
 static bool conf_cmp(struct le *le, void *arg)
 {
-	const struct ci_conf *conf = le->data;
+	const struct sipnot_conf *conf = le->data;
 	const struct pl *name = arg;
 
 	return !pl_strcmp(name, conf->name);
 }
 
-struct ci_conf *ci_conf_find(const struct confinfo_notifier *n,
+struct sipnot_conf *sipnot_conf_find(const struct confinfo_notifier *n,
 			     const struct pl *name)
 {
 	struct le *le;
@@ -48,13 +47,13 @@ struct ci_conf *ci_conf_find(const struct confinfo_notifier *n,
 	return le ? le->data : NULL;
 }
 
-static struct ci_conf *conf_find_str(const struct confinfo_notifier *n,
+static struct sipnot_conf *conf_find_str(const struct confinfo_notifier *n,
 				     const char *name)
 {
 	struct pl pl;
 
 	pl_set_str(&pl, name);
-	return ci_conf_find(n, &pl);
+	return sipnot_conf_find(n, &pl);
 }
 
 /* Expand the chat room template for conference @p name. */
@@ -78,8 +77,10 @@ static int chat_room_uri(const struct confinfo_notifier *n, const char *name,
 			err = mbuf_write_u8(mb, (uint8_t)*t++);
 		}
 	}
+	if (!err)
+		err = mbuf_write_u8(mb, 0);
 	if (!err) {
-		*urip = ci_str_ndup((const char *)mb->buf, mb->end);
+		*urip = confinfo_str_dup((const char *)mb->buf);
 		if (!*urip)
 			err = ENOMEM;
 	}
@@ -140,14 +141,14 @@ static int add_chat_room(const struct confinfo_notifier *n, const char *name,
 		entry = NULL;
 out:
 	confinfo_uri_entry_free(entry);
-	ci_obj_free(uri);
+	confinfo_str_free(uri);
 	return err;
 }
 
 static int conf_new(struct confinfo_notifier *n, const char *name,
-		    struct ci_conf **confp)
+		    struct sipnot_conf **confp)
 {
-	struct ci_conf *conf;
+	struct sipnot_conf *conf;
 
 	if (n->nconfs >= n->cfg.max_confs)
 		return ENOSPC;
@@ -155,7 +156,7 @@ static int conf_new(struct confinfo_notifier *n, const char *name,
 	if (!conf)
 		return ENOMEM;
 	conf->n = n;
-	conf->name = ci_strdup(name);
+	conf->name = strdup(name);
 	if (!conf->name) {
 		mem_deref(conf);
 		return ENOMEM;
@@ -166,31 +167,31 @@ static int conf_new(struct confinfo_notifier *n, const char *name,
 	return 0;
 }
 
-static int set_source(struct ci_conf *conf, const char *source)
+static int set_source(struct sipnot_conf *conf, const char *source)
 {
 	char *s;
 
 	if (conf->source && !strcmp(conf->source, source))
 		return 0;
-	s = ci_strdup(source);
+	s = strdup(source);
 	if (!s)
 		return ENOMEM;
-	ci_free(conf->source);
+	free(conf->source);
 	conf->source = s;
 	return 0;
 }
 
-int ci_conf_apply(struct confinfo_notifier *n, const char *name,
+int sipnot_conf_apply(struct confinfo_notifier *n, const char *name,
 		  const struct confinfo_conf *state, const char *source,
-		  struct ci_conf **confp)
+		  struct sipnot_conf **confp)
 {
 	struct confinfo_conf *copy = NULL;
-	struct ci_snap *snap = NULL;
-	struct ci_conf *conf;
+	struct sipnot_snap *snap = NULL;
+	struct sipnot_conf *conf;
 	bool created = false, changed, src_changed;
 	int err;
 
-	if (!n || !name || !state || !ci_name_valid(name, strlen(name)) ||
+	if (!n || !name || !state || !sipnot_name_valid(name, strlen(name)) ||
 	    confinfo_state_effective(state->state) != CONFINFO_STATE_FULL)
 		return EINVAL;
 	if (!source)
@@ -235,28 +236,28 @@ int ci_conf_apply(struct confinfo_notifier *n, const char *name,
 		mem_deref(conf->snap);
 		conf->snap = snap;
 		snap = NULL;
-		ci_cache_flush(&conf->cache);
+		sipnot_cache_flush(&conf->cache);
 	}
 	if (n->cfg.changeh && (changed || src_changed))
 		n->cfg.changeh(name, conf->snap->state, conf->source,
 			       n->cfg.change_arg);
 	if (changed) {
-		ci_log_conf(n, name, created ? "added" : "changed");
+		sipnot_log_conf(n, name, created ? "added" : "changed");
 		for (struct le *le = conf->subs.head; le;) {
-			struct ci_sub *sub = le->data;
+			struct sipnot_sub *sub = le->data;
 
 			le = le->next;
-			ci_sub_kick(sub);
+			sipnot_sub_kick(sub);
 		}
 	}
 	if (strcmp(conf->source, "publish") && conf->pub) {
 		/* Another source took over: the publication no longer owns
 		 * the state, its expiry must not remove it. */
-		ci_pub_free(n, conf->pub);
+		sipnot_pub_free(n, conf->pub);
 		conf->pub = NULL;
 	}
 	if (!conf->pub && !strcmp(conf->source, "publish") && !confp)
-		ci_pub_adopt(n, conf);
+		sipnot_pub_adopt(n, conf);
 	if (confp)
 		*confp = conf;
 	goto out;
@@ -275,12 +276,12 @@ int confinfo_notifier_set_conf(struct confinfo_notifier *n, const char *name,
 			       const struct confinfo_conf *state,
 			       const char *source)
 {
-	return ci_conf_apply(n, name, state, source, NULL);
+	return sipnot_conf_apply(n, name, state, source, NULL);
 }
 
 int confinfo_notifier_remove_conf(struct confinfo_notifier *n, const char *name)
 {
-	struct ci_conf *conf;
+	struct sipnot_conf *conf;
 
 	if (!n || !name)
 		return EINVAL;
@@ -290,22 +291,22 @@ int confinfo_notifier_remove_conf(struct confinfo_notifier *n, const char *name)
 	hash_unlink(&conf->he);
 	n->nconfs--;
 	conf->snap = mem_deref(conf->snap);
-	ci_cache_flush(&conf->cache);
+	sipnot_cache_flush(&conf->cache);
 	if (conf->pub) {
-		ci_pub_free(n, conf->pub);
+		sipnot_pub_free(n, conf->pub);
 		conf->pub = NULL;
 	}
 	if (n->cfg.changeh)
 		n->cfg.changeh(conf->name, NULL, conf->source,
 			       n->cfg.change_arg);
-	ci_log_conf(n, conf->name, "removed");
+	sipnot_log_conf(n, conf->name, "removed");
 	/* Subscriptions hold references: the conference lives until the
 	 * last final NOTIFY is answered. */
 	for (struct le *le = conf->subs.head; le;) {
-		struct ci_sub *sub = le->data;
+		struct sipnot_sub *sub = le->data;
 
 		le = le->next;
-		ci_sub_terminate(sub, CI_REASON_NORESOURCE);
+		sipnot_sub_terminate(sub, SIPNOT_REASON_NORESOURCE);
 	}
 	mem_deref(conf);
 	return 0;
@@ -314,7 +315,7 @@ int confinfo_notifier_remove_conf(struct confinfo_notifier *n, const char *name)
 const struct confinfo_conf *
 confinfo_notifier_conf(const struct confinfo_notifier *n, const char *name)
 {
-	struct ci_conf *conf;
+	struct sipnot_conf *conf;
 
 	if (!n || !name)
 		return NULL;
@@ -325,7 +326,7 @@ confinfo_notifier_conf(const struct confinfo_notifier *n, const char *name)
 const char *confinfo_notifier_conf_source(const struct confinfo_notifier *n,
 					  const char *name)
 {
-	struct ci_conf *conf;
+	struct sipnot_conf *conf;
 
 	if (!n || !name)
 		return NULL;

@@ -18,7 +18,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "model/alloc.h"
 #include "sipnot.h"
 
 #define NONCE_LIFETIME 300
@@ -55,7 +54,7 @@ static int parse_line(struct confinfo_notifier *n, char *line, unsigned lineno,
 		      const char *path, struct confinfo_diag *diag)
 {
 	char *c1 = strchr(line, ':'), *c2;
-	struct ci_cred *cred;
+	struct sipnot_cred *cred;
 	size_t len = strlen(line);
 
 	while (len && (line[len - 1] == '\r' || line[len - 1] == ' '))
@@ -79,9 +78,9 @@ static int parse_line(struct confinfo_notifier *n, char *line, unsigned lineno,
 					  lineno, MAX_CREDS);
 	if (n->cred_count == n->cred_cap) {
 		size_t cap = n->cred_cap ? 2 * n->cred_cap : 16;
-		struct ci_cred *creds;
+		struct sipnot_cred *creds;
 
-		creds = ci_realloc(n->creds, cap * sizeof(*creds));
+		creds = realloc(n->creds, cap * sizeof(*creds));
 		if (!creds)
 			return ENOMEM;
 		n->creds = creds;
@@ -92,14 +91,14 @@ static int parse_line(struct confinfo_notifier *n, char *line, unsigned lineno,
 		return confinfo_diag_fail(diag, EINVAL, lineno, 0,
 					  "%s:%u: HA1 must be 32 hex digits",
 					  path, lineno);
-	cred->user = ci_strdup(line);
+	cred->user = strdup(line);
 	if (!cred->user)
 		return ENOMEM;
 	n->cred_count++;
 	return 0;
 }
 
-int ci_auth_load(struct confinfo_notifier *n, const char *path,
+int sipnot_auth_load(struct confinfo_notifier *n, const char *path,
 		 struct confinfo_diag *diag)
 {
 	char line[MAX_LINE + 2];
@@ -135,11 +134,11 @@ int ci_auth_load(struct confinfo_notifier *n, const char *path,
 	return err;
 }
 
-void ci_auth_free(struct confinfo_notifier *n)
+void sipnot_auth_free(struct confinfo_notifier *n)
 {
 	for (size_t i = 0; i < n->cred_count; i++)
-		ci_free(n->creds[i].user);
-	ci_free(n->creds);
+		free(n->creds[i].user);
+	free(n->creds);
 	n->creds = NULL;
 	n->cred_count = n->cred_cap = 0;
 }
@@ -177,7 +176,7 @@ static int nonce_check(const struct confinfo_notifier *n,
 	return 0;
 }
 
-static const struct ci_cred *find_cred(const struct confinfo_notifier *n,
+static const struct sipnot_cred *find_cred(const struct confinfo_notifier *n,
 				       const struct pl *user)
 {
 	for (size_t i = 0; i < n->cred_count; i++) {
@@ -187,17 +186,17 @@ static const struct ci_cred *find_cred(const struct confinfo_notifier *n,
 	return NULL;
 }
 
-enum ci_auth ci_auth_check(struct confinfo_notifier *n,
+enum sipnot_auth sipnot_auth_check(struct confinfo_notifier *n,
 			   const struct sip_msg *msg)
 {
-	enum ci_auth result = CI_AUTH_CHALLENGE;
+	enum sipnot_auth result = SIPNOT_AUTH_CHALLENGE;
 
 	if (!n->cred_count)
-		return CI_AUTH_OK;
+		return SIPNOT_AUTH_OK;
 	for (struct le *le = msg->hdrl.head; le; le = le->next) {
 		const struct sip_hdr *h = le->data;
 		struct httpauth_digest_resp resp;
-		const struct ci_cred *cred;
+		const struct sipnot_cred *cred;
 		int err;
 
 		if (h->id != SIP_HDR_AUTHORIZATION)
@@ -207,7 +206,7 @@ enum ci_auth ci_auth_check(struct confinfo_notifier *n,
 			continue;
 		err = nonce_check(n, &resp.nonce);
 		if (err == ETIMEDOUT) {
-			result = CI_AUTH_STALE;
+			result = SIPNOT_AUTH_STALE;
 			continue;
 		}
 		if (err)
@@ -217,41 +216,41 @@ enum ci_auth ci_auth_check(struct confinfo_notifier *n,
 		cred = find_cred(n, &resp.username);
 		if (!cred ||
 		    httpauth_digest_response_auth(&resp, &msg->met, cred->ha1))
-			return CI_AUTH_FAILED;
-		return CI_AUTH_OK;
+			return SIPNOT_AUTH_FAILED;
+		return SIPNOT_AUTH_OK;
 	}
 	return result;
 }
 
-void ci_auth_challenge(struct confinfo_notifier *n, const struct sip_msg *msg,
+void sipnot_auth_challenge(struct confinfo_notifier *n, const struct sip_msg *msg,
 		       bool stale)
 {
 	char nonce[8 + 2 * MAC_BYTES + 1];
 
 	nonce_make(n, (uint32_t)time(NULL), nonce, sizeof(nonce));
-	(void)ci_reply(n, msg, 401, "Unauthorized",
+	(void)sipnot_reply(n, msg, 401, "Unauthorized",
 		       "WWW-Authenticate: Digest realm=\"%s\", nonce=\"%s\", "
 		       "qop=\"auth\", algorithm=MD5%s\r\n",
 		       n->domain, nonce, stale ? ", stale=true" : "");
-	ci_log_msg(n, CONFINFO_NOTIFIER_REJECTED, msg, 401,
+	sipnot_log_msg(n, CONFINFO_NOTIFIER_REJECTED, msg, 401,
 		   stale ? "Unauthorized (stale nonce)" : "Unauthorized");
 }
 
-bool ci_authenticate(struct confinfo_notifier *n, const struct sip_msg *msg)
+bool sipnot_authenticate(struct confinfo_notifier *n, const struct sip_msg *msg)
 {
-	switch (ci_auth_check(n, msg)) {
-	case CI_AUTH_OK:
+	switch (sipnot_auth_check(n, msg)) {
+	case SIPNOT_AUTH_OK:
 		return true;
-	case CI_AUTH_FAILED:
-		(void)ci_reply(n, msg, 403, "Forbidden", NULL);
-		ci_log_msg(n, CONFINFO_NOTIFIER_REJECTED, msg, 403,
+	case SIPNOT_AUTH_FAILED:
+		(void)sipnot_reply(n, msg, 403, "Forbidden", NULL);
+		sipnot_log_msg(n, CONFINFO_NOTIFIER_REJECTED, msg, 403,
 			   "Wrong Credentials");
 		return false;
-	case CI_AUTH_STALE:
-		ci_auth_challenge(n, msg, true);
+	case SIPNOT_AUTH_STALE:
+		sipnot_auth_challenge(n, msg, true);
 		return false;
 	default:
-		ci_auth_challenge(n, msg, false);
+		sipnot_auth_challenge(n, msg, false);
 		return false;
 	}
 }

@@ -11,6 +11,7 @@
 #define _DEFAULT_SOURCE /* DT_* of readdir */
 #include <dirent.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,7 +20,6 @@
 #include <unistd.h>
 
 #include "confinfo/xml.h"
-#include "model/alloc.h"
 #include "sipnot.h"
 
 #define SUFFIX     ".xml"
@@ -82,7 +82,7 @@ static bool entry_name(const char *fname, char *name, size_t size)
 	if (len <= SUFFIX_LEN || strcmp(fname + len - SUFFIX_LEN, SUFFIX))
 		return false;
 	len -= SUFFIX_LEN;
-	if (len >= size || !ci_name_valid(fname, len))
+	if (len >= size || !sipnot_name_valid(fname, len))
 		return false;
 	memcpy(name, fname, len);
 	name[len] = '\0';
@@ -119,7 +119,7 @@ static int read_file(const char *path, size_t max, char **bufp, size_t *lenp)
 		goto out;
 	}
 	cap = (size_t)st.st_size + 1;
-	buf = ci_malloc(cap);
+	buf = malloc(cap);
 	if (!buf) {
 		err = ENOMEM;
 		goto out;
@@ -135,7 +135,7 @@ static int read_file(const char *path, size_t max, char **bufp, size_t *lenp)
 				err = EMSGSIZE;
 				goto out;
 			}
-			nbuf = ci_realloc(buf, ncap);
+			nbuf = realloc(buf, ncap);
 			if (!nbuf) {
 				err = ENOMEM;
 				goto out;
@@ -159,7 +159,7 @@ static int read_file(const char *path, size_t max, char **bufp, size_t *lenp)
 out:
 	close(fd);
 	if (err) {
-		ci_free(buf);
+		free(buf);
 		return err;
 	}
 	*bufp = buf;
@@ -208,7 +208,7 @@ static void load(struct confinfo_dirsrc *d, const char *fname)
 	}
 	memset(&diag, 0, sizeof(diag));
 	err = confinfo_xml_decode(&conf, buf, len, lim, &diag);
-	ci_free(buf);
+	free(buf);
 	if (err) {
 		report_diag(d, path, &diag, err);
 		return;
@@ -268,14 +268,14 @@ static void prune(struct confinfo_dirsrc *d)
 
 	if (!n->nconfs)
 		return;
-	gone = ci_calloc(n->nconfs, sizeof(*gone));
+	gone = calloc(n->nconfs, sizeof(*gone));
 	if (!gone)
 		return;
 	for (uint32_t b = 0; b < hash_bsize(n->confs); b++) {
 		struct list *l = hash_list(n->confs, b);
 
 		for (struct le *le = l->head; le; le = le->next) {
-			struct ci_conf *conf = le->data;
+			struct sipnot_conf *conf = le->data;
 			struct stat st;
 
 			if (!conf->source || strcmp(conf->source, "dir") ||
@@ -284,15 +284,15 @@ static void prune(struct confinfo_dirsrc *d)
 			(void)snprintf(path, sizeof(path), "%s/%s" SUFFIX,
 				       d->dir, conf->name);
 			if (stat(path, &st) && errno == ENOENT)
-				gone[count++] = ci_strdup(conf->name);
+				gone[count++] = strdup(conf->name);
 		}
 	}
 	for (size_t i = 0; i < count; i++) {
 		if (gone[i])
 			(void)confinfo_notifier_remove_conf(n, gone[i]);
-		ci_free(gone[i]);
+		free(gone[i]);
 	}
-	ci_free(gone);
+	free(gone);
 }
 
 static void inotify_handler(int flags, void *arg)
@@ -350,14 +350,14 @@ int confinfo_dirsrc_open(struct confinfo_dirsrc **dp,
 		return errno;
 	if (!S_ISDIR(st.st_mode))
 		return ENOTDIR;
-	d = ci_calloc(1, sizeof(*d));
+	d = calloc(1, sizeof(*d));
 	if (!d)
 		return ENOMEM;
 	d->fd = -1;
 	d->n = n;
 	d->errh = errh;
 	d->arg = arg;
-	d->dir = ci_strdup(dir);
+	d->dir = strdup(dir);
 	if (!d->dir) {
 		err = ENOMEM;
 		goto out;
@@ -394,6 +394,6 @@ void confinfo_dirsrc_close(struct confinfo_dirsrc *d)
 		fd_close(d->fd);
 		close(d->fd);
 	}
-	ci_free(d->dir);
-	ci_free(d);
+	free(d->dir);
+	free(d);
 }

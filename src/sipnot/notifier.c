@@ -1,6 +1,7 @@
 /*
- * The notifier object: configuration, SIP stack and listeners, request
- * dispatch, log events, shutdown. The conference table is in conf.c.
+ * The notifier object: configuration, its request listener on the
+ * caller's SIP stack, request dispatch, shutdown. The conference table is
+ * in conf.c, log events in log.c, replies in reply.c.
  */
 #include <errno.h>
 #include <limits.h>
@@ -9,11 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/alloc.h"
 #include "sipnot.h"
 
 #define DEFAULT_DOMAIN "localhost"
-#define SOFTWARE       "confinfo-focus/" CONFINFO_VERSION_STRING
 
 void confinfo_notifier_config_default(struct confinfo_notifier_config *cfg)
 {
@@ -29,127 +28,6 @@ void confinfo_notifier_config_default(struct confinfo_notifier_config *cfg)
 	cfg->retry_after = 30;
 }
 
-bool ci_name_valid(const char *s, size_t len)
-{
-	if (!len || len > CONFINFO_NOTIFIER_NAME_MAX || s[0] == '.')
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-		      c == '_' || c == '~' || c == '+'))
-			return false;
-	}
-	return true;
-}
-
-static const char *transp_label(enum sip_transp tp)
-{
-	return tp == SIP_TRANSP_NONE ? NULL : sip_transp_name(tp);
-}
-
-void ci_log_sub(struct confinfo_notifier *n, enum confinfo_notifier_event type,
-		const struct ci_sub *sub, uint16_t scode, const char *reason)
-{
-	struct confinfo_notifier_log ev;
-
-	if (!n->cfg.logh)
-		return;
-	memset(&ev, 0, sizeof(ev));
-	ev.type = type;
-	ev.conf = sub->conf->name;
-	ev.peer = sub->peer;
-	ev.callid = sip_dialog_callid(sub->dlg);
-	ev.transport = transp_label(sub->tp);
-	ev.scode = scode;
-	ev.version = sub->version;
-	ev.full = sub->in_full;
-	ev.expires = ci_sub_remaining(sub);
-	ev.reason = reason;
-	n->cfg.logh(&ev, n->cfg.log_arg);
-}
-
-void ci_log_msg(struct confinfo_notifier *n, enum confinfo_notifier_event type,
-		const struct sip_msg *msg, uint16_t scode, const char *reason)
-{
-	struct confinfo_notifier_log ev;
-	char conf[CONFINFO_NOTIFIER_NAME_MAX + 1] = "";
-	char peer[256] = "", callid[128] = "";
-
-	if (!n->cfg.logh)
-		return;
-	/* Only a valid name is shown: the log must not carry whatever
-	 * bytes a request chose to put in its URI. */
-	if (ci_name_valid(msg->uri.user.p, msg->uri.user.l))
-		(void)pl_strcpy(&msg->uri.user, conf, sizeof(conf));
-	(void)pl_strcpy(&msg->from.auri, peer, sizeof(peer));
-	(void)pl_strcpy(&msg->callid, callid, sizeof(callid));
-	memset(&ev, 0, sizeof(ev));
-	ev.type = type;
-	ev.conf = conf[0] ? conf : NULL;
-	ev.peer = peer;
-	ev.callid = callid;
-	ev.transport = transp_label(msg->tp);
-	ev.scode = scode;
-	ev.reason = reason;
-	n->cfg.logh(&ev, n->cfg.log_arg);
-}
-
-void ci_log_pub(struct confinfo_notifier *n, const struct sip_msg *msg,
-		const char *conf, uint16_t scode, const char *reason,
-		const char *etag, const struct confinfo_diag *diag)
-{
-	struct confinfo_notifier_log ev;
-	char peer[256] = "";
-
-	if (!n->cfg.logh)
-		return;
-	memset(&ev, 0, sizeof(ev));
-	if (msg) {
-		(void)pl_strcpy(&msg->from.auri, peer, sizeof(peer));
-		ev.peer = peer;
-		ev.transport = transp_label(msg->tp);
-	}
-	ev.type = CONFINFO_NOTIFIER_PUBLISHED;
-	ev.conf = conf;
-	ev.scode = scode;
-	ev.reason = reason;
-	ev.etag = etag;
-	ev.diag = diag;
-	n->cfg.logh(&ev, n->cfg.log_arg);
-}
-
-void ci_log_delivered(struct ci_conf *conf)
-{
-	struct confinfo_notifier *n = conf->n;
-	struct confinfo_notifier_log ev;
-
-	if (!n->cfg.logh)
-		return;
-	memset(&ev, 0, sizeof(ev));
-	ev.type = CONFINFO_NOTIFIER_CONF;
-	ev.conf = conf->name;
-	ev.reason = "delivered";
-	ev.count = (uint32_t)conf->acked;
-	ev.elapsed_ms = (uint32_t)(tmr_jiffies() - conf->changed_at);
-	n->cfg.logh(&ev, n->cfg.log_arg);
-}
-
-void ci_log_conf(struct confinfo_notifier *n, const char *name,
-		 const char *what)
-{
-	struct confinfo_notifier_log ev;
-
-	if (!n->cfg.logh)
-		return;
-	memset(&ev, 0, sizeof(ev));
-	ev.type = CONFINFO_NOTIFIER_CONF;
-	ev.conf = name;
-	ev.reason = what;
-	n->cfg.logh(&ev, n->cfg.log_arg);
-}
-
 /* ------------------------------------------------------------------ */
 
 static bool request_handler(const struct sip_msg *msg, void *arg)
@@ -157,14 +35,14 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 	struct confinfo_notifier *n = arg;
 
 	if (!pl_strcmp(&msg->met, "SUBSCRIBE"))
-		return ci_subscribe_handler(n, msg);
+		return sipnot_subscribe_handler(n, msg);
 	if (!pl_strcmp(&msg->met, "PUBLISH"))
-		return ci_publish_handler(n, msg);
+		return sipnot_publish_handler(n, msg);
 	if (!pl_strcmp(&msg->met, "OPTIONS")) {
-		(void)ci_reply(n, msg, 200, "OK",
+		(void)sipnot_reply(n, msg, 200, "OK",
 			       "Allow: SUBSCRIBE, PUBLISH, OPTIONS\r\n"
 			       "Allow-Events: conference\r\n"
-			       "Accept: " CI_CTYPE "\r\n");
+			       "Accept: " SIPNOT_CTYPE "\r\n");
 		return true;
 	}
 	if (!pl_strcmp(&msg->met, "ACK"))
@@ -224,7 +102,7 @@ static int copy_config(struct confinfo_notifier *n,
 					  "limits must not be 0");
 	resolve_limits(&n->limits, cfg);
 	n->cfg.limits = NULL; /* the caller's: not kept */
-	n->domain = ci_strdup(cfg->domain ? cfg->domain : DEFAULT_DOMAIN);
+	n->domain = strdup(cfg->domain ? cfg->domain : DEFAULT_DOMAIN);
 	if (!n->domain)
 		return ENOMEM;
 	if (cfg->chat_room) {
@@ -235,18 +113,13 @@ static int copy_config(struct confinfo_notifier *n,
 						  "chat room template '%s' "
 						  "has no URI scheme",
 						  cfg->chat_room);
-		n->chat_room = ci_strdup(cfg->chat_room);
+		n->chat_room = strdup(cfg->chat_room);
 		if (!n->chat_room)
-			return ENOMEM;
-	}
-	if (cfg->tls_cert) {
-		n->tls_cert = ci_strdup(cfg->tls_cert);
-		if (!n->tls_cert)
 			return ENOMEM;
 	}
 	for (size_t i = 0; i < cfg->allow_count && !err; i++) {
 		err =
-		    ci_uri_list_add(&n->allow, &n->allow_count, cfg->allow[i]);
+		    sipnot_uri_list_add(&n->allow, &n->allow_count, cfg->allow[i]);
 		if (err == EINVAL)
 			return confinfo_diag_fail(diag, EINVAL, 0, 0,
 						  "allowed subscriber '%s' is "
@@ -258,7 +131,7 @@ static int copy_config(struct confinfo_notifier *n,
 			n->publish_any = true;
 			continue;
 		}
-		err = ci_uri_list_add(&n->publishers, &n->publisher_count,
+		err = sipnot_uri_list_add(&n->publishers, &n->publisher_count,
 				      cfg->publishers[i]);
 		if (err == EINVAL)
 			return confinfo_diag_fail(diag, EINVAL, 0, 0,
@@ -270,23 +143,23 @@ static int copy_config(struct confinfo_notifier *n,
 	n->cfg.publisher_count = 0;
 	n->cfg.auth_file = NULL;
 	if (!err && cfg->auth_file)
-		err = ci_auth_load(n, cfg->auth_file, diag);
+		err = sipnot_auth_load(n, cfg->auth_file, diag);
 	return err;
 }
 
-int confinfo_notifier_alloc(struct confinfo_notifier **np,
+int confinfo_notifier_alloc(struct confinfo_notifier **np, struct sip *sip,
 			    const struct confinfo_notifier_config *cfg,
 			    struct confinfo_diag *diag)
 {
 	struct confinfo_notifier *n;
 	int err;
 
-	if (!np || !cfg)
+	if (!np || !sip || !cfg)
 		return EINVAL;
-	n = ci_calloc(1, sizeof(*n));
+	n = calloc(1, sizeof(*n));
 	if (!n)
 		return ENOMEM;
-	ci_sched_init(&n->sched);
+	sipnot_sched_init(&n->sched);
 	tmr_init(&n->done_tmr);
 	err = copy_config(n, cfg, diag);
 	if (err)
@@ -295,13 +168,7 @@ int confinfo_notifier_alloc(struct confinfo_notifier **np,
 	err = err ? err : hash_alloc(&n->dialogs, 16384);
 	if (err)
 		goto out;
-	err =
-	    sip_alloc(&n->sip, NULL, 16384, 16384, 16384, SOFTWARE, NULL, NULL);
-	if (err) {
-		confinfo_diag_fail(diag, err, 0, 0, "SIP stack: %s",
-				   strerror(err));
-		goto out;
-	}
+	n->sip = sip;
 	err = sip_listen(&n->lsnr, n->sip, true, request_handler, n);
 out:
 	if (err)
@@ -309,57 +176,6 @@ out:
 	else
 		*np = n;
 	return err;
-}
-
-int confinfo_notifier_listen(struct confinfo_notifier *n, const char *spec,
-			     struct confinfo_diag *diag)
-{
-	enum sip_transp tp;
-	const char *addr;
-	struct sa laddr;
-	int err;
-
-	if (!n || !spec)
-		return EINVAL;
-	if (!strncmp(spec, "udp:", 4))
-		tp = SIP_TRANSP_UDP;
-	else if (!strncmp(spec, "tcp:", 4))
-		tp = SIP_TRANSP_TCP;
-	else if (!strncmp(spec, "tls:", 4))
-		tp = SIP_TRANSP_TLS;
-	else
-		return confinfo_diag_fail(diag, EINVAL, 0, 0,
-					  "listen '%s': expected udp:, tcp: "
-					  "or tls:ADDR:PORT",
-					  spec);
-	addr = spec + 4;
-	if (sa_decode(&laddr, addr, strlen(addr)))
-		return confinfo_diag_fail(diag, EINVAL, 0, 0,
-					  "listen '%s': bad address (use "
-					  "ADDR:PORT, [IPV6]:PORT)",
-					  spec);
-	if (tp == SIP_TRANSP_TLS) {
-		if (!n->tls_cert)
-			return confinfo_diag_fail(diag, EINVAL, 0, 0,
-						  "listen '%s': TLS needs a "
-						  "certificate",
-						  spec);
-		if (!n->tls) {
-			err = tls_alloc(&n->tls, TLS_METHOD_SSLV23, n->tls_cert,
-					NULL);
-			if (err)
-				return confinfo_diag_fail(
-				    diag, err, 0, 0, "TLS certificate %s: %s",
-				    n->tls_cert, strerror(err));
-		}
-		err = sip_transp_add(n->sip, tp, &laddr, n->tls);
-	} else {
-		err = sip_transp_add(n->sip, tp, &laddr);
-	}
-	if (err)
-		return confinfo_diag_fail(diag, err, 0, 0, "listen '%s': %s",
-					  spec, strerror(err));
-	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -372,7 +188,7 @@ static void done_handler(void *arg)
 		n->doneh(n->done_arg);
 }
 
-void ci_check_done(struct confinfo_notifier *n)
+void sipnot_check_done(struct confinfo_notifier *n)
 {
 	if (!n->shutting_down || n->nsubs || n->done_called)
 		return;
@@ -393,13 +209,13 @@ void confinfo_notifier_shutdown(struct confinfo_notifier *n,
 		struct list *l = hash_list(n->dialogs, b);
 
 		for (struct le *le = l->head; le;) {
-			struct ci_sub *sub = le->data;
+			struct sipnot_sub *sub = le->data;
 
 			le = le->next;
-			ci_sub_terminate(sub, CI_REASON_DEACTIVATED);
+			sipnot_sub_terminate(sub, SIPNOT_REASON_DEACTIVATED);
 		}
 	}
-	ci_check_done(n);
+	sipnot_check_done(n);
 }
 
 void confinfo_notifier_free(struct confinfo_notifier *n)
@@ -411,7 +227,7 @@ void confinfo_notifier_free(struct confinfo_notifier *n)
 			struct list *l = hash_list(n->dialogs, b);
 
 			while (l->head)
-				ci_sub_unlink(l->head->data);
+				sipnot_sub_unlink(l->head->data);
 		}
 	}
 	tmr_cancel(&n->done_tmr);
@@ -423,23 +239,19 @@ void confinfo_notifier_free(struct confinfo_notifier *n)
 				mem_deref(l->head->data);
 		}
 	}
+	/* The stack is the caller's: only our listener goes. */
 	mem_deref(n->lsnr);
-	if (n->sip)
-		sip_close(n->sip, true);
-	mem_deref(n->sip);
-	mem_deref(n->tls);
 	mem_deref(n->confs);
 	mem_deref(n->dialogs);
-	ci_sched_close(&n->sched);
+	sipnot_sched_close(&n->sched);
 	for (size_t i = 0; i < n->allow_count; i++)
-		ci_free(n->allow[i]);
-	ci_free(n->allow);
+		free(n->allow[i]);
+	free(n->allow);
 	for (size_t i = 0; i < n->publisher_count; i++)
-		ci_free(n->publishers[i]);
-	ci_free(n->publishers);
-	ci_auth_free(n);
-	ci_free(n->domain);
-	ci_free(n->chat_room);
-	ci_free(n->tls_cert);
-	ci_free(n);
+		free(n->publishers[i]);
+	free(n->publishers);
+	sipnot_auth_free(n);
+	free(n->domain);
+	free(n->chat_room);
+	free(n);
 }

@@ -16,50 +16,40 @@
 
 static void notify_resp(int err, const struct sip_msg *msg, void *arg);
 
-const char *ci_reason_name(enum ci_reason reason)
+const char *sipnot_reason_name(enum sipnot_reason reason)
 {
 	switch (reason) {
-	case CI_REASON_TIMEOUT:
+	case SIPNOT_REASON_TIMEOUT:
 		return "timeout";
-	case CI_REASON_NORESOURCE:
+	case SIPNOT_REASON_NORESOURCE:
 		return "noresource";
-	case CI_REASON_DEACTIVATED:
+	case SIPNOT_REASON_DEACTIVATED:
 		return "deactivated";
-	case CI_REASON_REJECTED:
+	case SIPNOT_REASON_REJECTED:
 		return "rejected";
 	default:
 		return "none";
 	}
 }
 
-uint32_t ci_sub_remaining(const struct ci_sub *sub)
-{
-	uint64_t now = tmr_jiffies();
-
-	if (sub->terminating || sub->expires_at <= now)
-		return 0;
-	/* Round up: "expires=0" would read as terminated. */
-	return (uint32_t)((sub->expires_at - now + 999) / 1000);
-}
-
 /* Drop a subscription without a final NOTIFY. */
-void ci_sub_unlink(struct ci_sub *sub)
+void sipnot_sub_unlink(struct sipnot_sub *sub)
 {
 	mem_deref(sub);
 }
 
-static void sub_destroy(struct ci_sub *sub)
+static void sub_destroy(struct sipnot_sub *sub)
 {
 	struct confinfo_notifier *n = sub->n;
 
 	mem_deref(sub);
-	ci_check_done(n);
+	sipnot_check_done(n);
 }
 
 static int send_contact(enum sip_transp tp, const struct sa *src,
 			const struct sa *dst, struct mbuf *mb, void *arg)
 {
-	struct ci_sub *sub = arg;
+	struct sipnot_sub *sub = arg;
 	struct sip_contact contact;
 	(void)dst;
 
@@ -67,19 +57,19 @@ static int send_contact(enum sip_transp tp, const struct sa *src,
 	return mbuf_printf(mb, "%H", sip_contact_print, &contact);
 }
 
-static int print_event(struct re_printf *pf, const struct ci_sub *sub)
+static int print_event(struct re_printf *pf, const struct sipnot_sub *sub)
 {
 	if (sub->event_id)
 		return re_hprintf(pf, "conference;id=%s", sub->event_id);
 	return re_hprintf(pf, "conference");
 }
 
-static int print_substate(struct re_printf *pf, const struct ci_sub *sub)
+static int print_substate(struct re_printf *pf, const struct sipnot_sub *sub)
 {
 	if (sub->terminating)
 		return re_hprintf(pf, "terminated;reason=%s",
-				  ci_reason_name(sub->reason));
-	return re_hprintf(pf, "active;expires=%u", ci_sub_remaining(sub));
+				  sipnot_reason_name(sub->reason));
+	return re_hprintf(pf, "active;expires=%u", sipnot_sub_remaining(sub));
 }
 
 /*
@@ -87,9 +77,9 @@ static int print_substate(struct re_printf *pf, const struct ci_sub *sub)
  * @p body: whether to carry state at all (final NOTIFYs may not).
  * Returns 0 and sets *sentp false when there was nothing to send.
  */
-static int send_notify(struct ci_sub *sub, bool full, bool body, bool *sentp)
+static int send_notify(struct sipnot_sub *sub, bool full, bool body, bool *sentp)
 {
-	struct ci_snap *cur = sub->conf->snap;
+	struct sipnot_snap *cur = sub->conf->snap;
 	const char *xml = NULL;
 	size_t len = 0;
 	uint32_t version = sub->version;
@@ -106,7 +96,7 @@ static int send_notify(struct ci_sub *sub, bool full, bool body, bool *sentp)
 				return EOVERFLOW;
 			version++;
 		}
-		err = ci_body_get(sub->conf, full ? NULL : sub->sent, cur,
+		err = sipnot_body_get(sub->conf, full ? NULL : sub->sent, cur,
 				  version, &xml, &len, &empty);
 		if (err)
 			return err;
@@ -124,7 +114,7 @@ static int send_notify(struct ci_sub *sub, bool full, bool body, bool *sentp)
 		    send_contact, notify_resp, sub,
 		    "Event: %H\r\n"
 		    "Subscription-State: %H\r\n"
-		    "Content-Type: " CI_CTYPE "\r\n"
+		    "Content-Type: " SIPNOT_CTYPE "\r\n"
 		    "Content-Length: %zu\r\n\r\n"
 		    "%b",
 		    print_event, sub, print_substate, sub, len, xml, len);
@@ -151,16 +141,16 @@ static int send_notify(struct ci_sub *sub, bool full, bool body, bool *sentp)
 
 static void window_handler(void *arg)
 {
-	ci_sub_kick(arg);
+	sipnot_sub_kick(arg);
 }
 
-static void fail(struct ci_sub *sub, uint16_t scode, const char *why)
+static void fail(struct sipnot_sub *sub, uint16_t scode, const char *why)
 {
-	ci_log_sub(sub->n, CONFINFO_NOTIFIER_FAILED, sub, scode, why);
+	sipnot_log_sub(sub->n, CONFINFO_NOTIFIER_FAILED, sub, scode, why);
 	sub_destroy(sub);
 }
 
-void ci_sub_kick(struct ci_sub *sub)
+void sipnot_sub_kick(struct sipnot_sub *sub)
 {
 	struct confinfo_notifier *n = sub->n;
 	bool sent = false;
@@ -174,8 +164,8 @@ void ci_sub_kick(struct ci_sub *sub)
 		sub->termsent = true;
 		err = send_notify(sub, true, sub->final_full, &sent);
 		if (err || !sent) {
-			ci_log_sub(n, CONFINFO_NOTIFIER_TERMINATED, sub, 0,
-				   ci_reason_name(sub->reason));
+			sipnot_log_sub(n, CONFINFO_NOTIFIER_TERMINATED, sub, 0,
+				   sipnot_reason_name(sub->reason));
 			sub_destroy(sub);
 		}
 		return;
@@ -183,14 +173,14 @@ void ci_sub_kick(struct ci_sub *sub)
 	if (sub->need_full) {
 		/* The NOTIFY after a SUBSCRIBE is never held back. */
 		sub->need_full = false;
-		ci_sched_cancel(&n->sched, &sub->window);
+		sipnot_sched_cancel(&n->sched, &sub->window);
 		err = send_notify(sub, true, true, &sent);
 	} else if (sub->conf->snap && sub->sent != sub->conf->snap) {
 		uint64_t due = sub->last_sent + n->cfg.min_interval_ms;
 
 		if (tmr_jiffies() < due) {
-			if (!ci_sched_pending(&sub->window))
-				(void)ci_sched_start(&n->sched, &sub->window,
+			if (!sipnot_sched_pending(&sub->window))
+				(void)sipnot_sched_start(&n->sched, &sub->window,
 						     due, window_handler, sub);
 			return;
 		}
@@ -200,12 +190,12 @@ void ci_sub_kick(struct ci_sub *sub)
 		return;
 	}
 	if (err == EOVERFLOW) /* 2^32 NOTIFYs: start again on a new dialog */
-		ci_sub_terminate(sub, CI_REASON_DEACTIVATED);
+		sipnot_sub_terminate(sub, SIPNOT_REASON_DEACTIVATED);
 	else if (err)
 		fail(sub, 0, strerror(err));
 }
 
-void ci_sub_terminate(struct ci_sub *sub, enum ci_reason reason)
+void sipnot_sub_terminate(struct sipnot_sub *sub, enum sipnot_reason reason)
 {
 	struct confinfo_notifier *n = sub->n;
 
@@ -213,9 +203,9 @@ void ci_sub_terminate(struct ci_sub *sub, enum ci_reason reason)
 		return;
 	sub->terminating = true;
 	sub->reason = reason;
-	ci_sched_cancel(&n->sched, &sub->expiry);
-	ci_sched_cancel(&n->sched, &sub->window);
-	ci_sub_kick(sub);
+	sipnot_sched_cancel(&n->sched, &sub->expiry);
+	sipnot_sched_cancel(&n->sched, &sub->window);
+	sipnot_sub_kick(sub);
 }
 
 /* RFC 6665 4.2.2: these responses to a NOTIFY end the subscription. */
@@ -237,15 +227,15 @@ static bool fatal_scode(uint16_t scode)
 
 static void notify_resp(int err, const struct sip_msg *msg, void *arg)
 {
-	struct ci_sub *sub = arg;
+	struct sipnot_sub *sub = arg;
 	uint16_t scode = msg ? msg->scode : 0;
 
 	if (!err && scode < 200)
 		return;
 	/* libre has cleared sub->req before calling us. */
 	if (sub->termsent) {
-		ci_log_sub(sub->n, CONFINFO_NOTIFIER_TERMINATED, sub, scode,
-			   ci_reason_name(sub->reason));
+		sipnot_log_sub(sub->n, CONFINFO_NOTIFIER_TERMINATED, sub, scode,
+			   sipnot_reason_name(sub->reason));
 		sub_destroy(sub);
 		return;
 	}
@@ -258,21 +248,21 @@ static void notify_resp(int err, const struct sip_msg *msg, void *arg)
 		return;
 	}
 	if (scode < 300) {
-		struct ci_conf *conf = sub->conf;
+		struct sipnot_conf *conf = sub->conf;
 
-		ci_log_sub(sub->n, CONFINFO_NOTIFIER_NOTIFIED, sub, scode,
+		sipnot_log_sub(sub->n, CONFINFO_NOTIFIER_NOTIFIED, sub, scode,
 			   NULL);
 		if (conf->fanout && sub->sent == conf->snap &&
 		    ++conf->acked >= conf->nsubs) {
 			conf->fanout = false;
-			ci_log_delivered(conf);
+			sipnot_log_delivered(conf);
 		}
 	} else {
 		/* Not fatal (RFC 5057), but the subscriber may not hold
 		 * what we sent: the next NOTIFY carries full state. */
 		sub->sent = mem_deref(sub->sent);
-		ci_log_sub(sub->n, CONFINFO_NOTIFIER_NOTIFIED, sub, scode,
+		sipnot_log_sub(sub->n, CONFINFO_NOTIFIER_NOTIFIED, sub, scode,
 			   "not accepted: full state follows");
 	}
-	ci_sub_kick(sub);
+	sipnot_sub_kick(sub);
 }

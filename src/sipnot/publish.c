@@ -13,22 +13,22 @@
  * history of the publisher, which RFC 4575 does not define for PUBLISH.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "confinfo/xml.h"
-#include "model/alloc.h"
 #include "sipnot.h"
 
-void ci_pub_free(struct confinfo_notifier *n, struct ci_pub *pub)
+void sipnot_pub_free(struct confinfo_notifier *n, struct sipnot_pub *pub)
 {
 	if (!pub)
 		return;
-	ci_sched_cancel(&n->sched, &pub->expiry);
-	ci_free(pub);
+	sipnot_sched_cancel(&n->sched, &pub->expiry);
+	free(pub);
 }
 
-static void new_etag(struct confinfo_notifier *n, struct ci_pub *pub)
+static void new_etag(struct confinfo_notifier *n, struct sipnot_pub *pub)
 {
 	/* The counter makes tags unique in this process; the random part
 	 * makes a tag from before a restart useless after it. */
@@ -38,28 +38,28 @@ static void new_etag(struct confinfo_notifier *n, struct ci_pub *pub)
 
 static void pub_expired(void *arg)
 {
-	struct ci_pub *pub = arg;
-	struct ci_conf *conf = pub->conf;
+	struct sipnot_pub *pub = arg;
+	struct sipnot_conf *conf = pub->conf;
 	struct confinfo_notifier *n = conf->n;
 	char etag[sizeof(pub->etag)];
 
 	/* RFC 3903 6: an expired publication's state is removed. */
 	memcpy(etag, pub->etag, sizeof(etag));
-	ci_log_pub(n, NULL, conf->name, 0, "expired", etag, NULL);
+	sipnot_log_pub(n, NULL, conf->name, 0, "expired", etag, NULL);
 	(void)confinfo_notifier_remove_conf(n, conf->name);
 }
 
-static void pub_schedule(struct confinfo_notifier *n, struct ci_pub *pub,
+static void pub_schedule(struct confinfo_notifier *n, struct sipnot_pub *pub,
 			 uint32_t expires)
 {
 	pub->expires_at = tmr_jiffies() + (uint64_t)expires * 1000;
-	(void)ci_sched_start(&n->sched, &pub->expiry, pub->expires_at,
+	(void)sipnot_sched_start(&n->sched, &pub->expiry, pub->expires_at,
 			     pub_expired, pub);
 }
 
-void ci_pub_adopt(struct confinfo_notifier *n, struct ci_conf *conf)
+void sipnot_pub_adopt(struct confinfo_notifier *n, struct sipnot_conf *conf)
 {
-	struct ci_pub *pub = ci_calloc(1, sizeof(*pub));
+	struct sipnot_pub *pub = calloc(1, sizeof(*pub));
 
 	if (!pub)
 		return; /* served without expiry: better than not served */
@@ -73,8 +73,8 @@ static void reply(struct confinfo_notifier *n, const struct sip_msg *msg,
 		  const char *conf, uint16_t scode, const char *reason,
 		  const char *hdrs)
 {
-	(void)ci_reply(n, msg, scode, reason, hdrs ? "%s" : NULL, hdrs);
-	ci_log_pub(n, msg, conf, scode, reason, NULL, NULL);
+	(void)sipnot_reply(n, msg, scode, reason, hdrs ? "%s" : NULL, hdrs);
+	sipnot_log_pub(n, msg, conf, scode, reason, NULL, NULL);
 }
 
 /* 413 for a body over the request limit, logged with diagnostics that
@@ -90,8 +90,8 @@ static void too_large(struct confinfo_notifier *n, const struct sip_msg *msg,
 				 "body of %zu bytes exceeds the limit of %zu "
 				 "bytes",
 				 mbuf_get_left(msg->mb), n->cfg.max_body);
-	(void)ci_reply(n, msg, 413, "Request Entity Too Large", NULL);
-	ci_log_pub(n, msg, name, 413, "Request Entity Too Large", NULL, &diag);
+	(void)sipnot_reply(n, msg, 413, "Request Entity Too Large", NULL);
+	sipnot_log_pub(n, msg, name, 413, "Request Entity Too Large", NULL, &diag);
 }
 
 static int parse_expires(const struct sip_msg *msg, uint32_t dfl, uint32_t *ep)
@@ -133,9 +133,9 @@ static int decode_body(struct confinfo_notifier *n, const struct sip_msg *msg,
 		(void)snprintf(why, sizeof(why), "%u:%u: %s", diag.line,
 			       diag.column,
 			       diag.message[0] ? diag.message : strerror(err));
-		(void)ci_reply(n, msg, 400, "Bad Conference Document",
+		(void)sipnot_reply(n, msg, 400, "Bad Conference Document",
 			       "Warning: 399 confinfo \"%s\"\r\n", why);
-		ci_log_pub(n, msg, name, 400, why, NULL, &diag);
+		sipnot_log_pub(n, msg, name, 400, why, NULL, &diag);
 		return err;
 	}
 	if (confinfo_state_effective((*confp)->state) != CONFINFO_STATE_FULL) {
@@ -149,15 +149,15 @@ static int decode_body(struct confinfo_notifier *n, const struct sip_msg *msg,
 }
 
 static void reply_ok(struct confinfo_notifier *n, const struct sip_msg *msg,
-		     const char *name, const struct ci_pub *pub,
+		     const char *name, const struct sipnot_pub *pub,
 		     uint32_t expires, const char *what)
 {
-	(void)ci_reply(n, msg, 200, "OK", "SIP-ETag: %s\r\nExpires: %u\r\n",
+	(void)sipnot_reply(n, msg, 200, "OK", "SIP-ETag: %s\r\nExpires: %u\r\n",
 		       pub->etag, expires);
-	ci_log_pub(n, msg, name, 200, what, pub->etag, NULL);
+	sipnot_log_pub(n, msg, name, 200, what, pub->etag, NULL);
 }
 
-static bool etag_cmp(const struct ci_conf *conf, const struct pl *etag)
+static bool etag_cmp(const struct sipnot_conf *conf, const struct pl *etag)
 {
 	return conf && conf->pub && !pl_strcmp(etag, conf->pub->etag);
 }
@@ -166,9 +166,9 @@ static void publish(struct confinfo_notifier *n, const struct sip_msg *msg,
 		    const char *name)
 {
 	const struct sip_hdr *ifmatch = sip_msg_hdr(msg, SIP_HDR_SIP_IF_MATCH);
-	struct ci_conf *conf = ci_conf_find(n, &msg->uri.user);
+	struct sipnot_conf *conf = sipnot_conf_find(n, &msg->uri.user);
 	struct confinfo_conf *doc = NULL;
-	struct ci_pub *pub, *fresh = NULL;
+	struct sipnot_pub *pub, *fresh = NULL;
 	bool body = mbuf_get_left(msg->mb) > 0;
 	uint32_t expires;
 	char hdr[48];
@@ -200,10 +200,10 @@ static void publish(struct confinfo_notifier *n, const struct sip_msg *msg,
 	}
 	if (ifmatch && !expires) {
 		/* Removal: the state goes, subscribers get noresource. */
-		(void)ci_reply(n, msg, 200, "OK",
+		(void)sipnot_reply(n, msg, 200, "OK",
 			       "SIP-ETag: %s\r\nExpires: 0\r\n",
 			       conf->pub->etag);
-		ci_log_pub(n, msg, name, 200, "remove", conf->pub->etag, NULL);
+		sipnot_log_pub(n, msg, name, 200, "remove", conf->pub->etag, NULL);
 		(void)confinfo_notifier_remove_conf(n, name);
 		return;
 	}
@@ -213,7 +213,7 @@ static void publish(struct confinfo_notifier *n, const struct sip_msg *msg,
 		     pl_strcasecmp(&msg->ctyp.subtype,
 				   "conference-info+xml"))) {
 			reply(n, msg, name, 415, "Unsupported Media Type",
-			      "Accept: " CI_CTYPE "\r\n");
+			      "Accept: " SIPNOT_CTYPE "\r\n");
 			return;
 		}
 		if (decode_body(n, msg, name, &doc))
@@ -222,7 +222,7 @@ static void publish(struct confinfo_notifier *n, const struct sip_msg *msg,
 	/* Allocate before touching the served state, so that ENOMEM
 	 * leaves it as it was. */
 	if (!ifmatch) {
-		fresh = ci_calloc(1, sizeof(*fresh));
+		fresh = calloc(1, sizeof(*fresh));
 		if (!fresh) {
 			confinfo_conf_free(doc);
 			reply(n, msg, name, 500, "Out Of Memory", NULL);
@@ -230,10 +230,10 @@ static void publish(struct confinfo_notifier *n, const struct sip_msg *msg,
 		}
 	}
 	if (doc) {
-		err = ci_conf_apply(n, name, doc, "publish", &conf);
+		err = sipnot_conf_apply(n, name, doc, "publish", &conf);
 		confinfo_conf_free(doc);
 		if (err) {
-			ci_free(fresh);
+			free(fresh);
 			if (err == ENOSPC)
 				reply(n, msg, name, 503, "Too Many Conferences",
 				      NULL);
@@ -244,7 +244,7 @@ static void publish(struct confinfo_notifier *n, const struct sip_msg *msg,
 	}
 	if (fresh) {
 		/* A new publication replaces whatever owned the state. */
-		ci_pub_free(n, conf->pub);
+		sipnot_pub_free(n, conf->pub);
 		conf->pub = fresh;
 		fresh->conf = conf;
 	}
@@ -257,14 +257,14 @@ static void publish(struct confinfo_notifier *n, const struct sip_msg *msg,
 			  : "refresh");
 }
 
-bool ci_publish_handler(struct confinfo_notifier *n, const struct sip_msg *msg)
+bool sipnot_publish_handler(struct confinfo_notifier *n, const struct sip_msg *msg)
 {
 	char name[CONFINFO_NOTIFIER_NAME_MAX + 1];
 	struct sipevent_event ev;
 	const struct sip_hdr *hdr;
 
 	if (n->shutting_down) {
-		(void)ci_reply(n, msg, 503, "Shutting Down",
+		(void)sipnot_reply(n, msg, 503, "Shutting Down",
 			       "Retry-After: %u\r\n", n->cfg.retry_after);
 		return true;
 	}
@@ -276,13 +276,13 @@ bool ci_publish_handler(struct confinfo_notifier *n, const struct sip_msg *msg)
 		      "Allow-Events: conference\r\n");
 		return true;
 	}
-	if (!ci_authenticate(n, msg))
+	if (!sipnot_authenticate(n, msg))
 		return true;
-	if (!ci_may_publish(n, msg)) {
+	if (!sipnot_may_publish(n, msg)) {
 		reply(n, msg, NULL, 403, "Forbidden", NULL);
 		return true;
 	}
-	if (!ci_name_valid(msg->uri.user.p, msg->uri.user.l)) {
+	if (!sipnot_name_valid(msg->uri.user.p, msg->uri.user.l)) {
 		reply(n, msg, NULL, 404, "Not A Conference Name", NULL);
 		return true;
 	}

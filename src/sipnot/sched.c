@@ -5,20 +5,19 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "model/alloc.h"
 #include "sched.h"
 
 static void sched_fire(void *arg);
 
-static void heap_set(struct ci_sched *s, size_t i, struct ci_sched_ent *e)
+static void heap_set(struct sipnot_sched *s, size_t i, struct sipnot_sched_ent *e)
 {
 	s->heap[i] = e;
 	e->pos = i + 1;
 }
 
-static void sift_up(struct ci_sched *s, size_t i)
+static void sift_up(struct sipnot_sched *s, size_t i)
 {
-	struct ci_sched_ent *e = s->heap[i];
+	struct sipnot_sched_ent *e = s->heap[i];
 
 	while (i > 0) {
 		size_t parent = (i - 1) / 2;
@@ -31,9 +30,9 @@ static void sift_up(struct ci_sched *s, size_t i)
 	heap_set(s, i, e);
 }
 
-static void sift_down(struct ci_sched *s, size_t i)
+static void sift_down(struct sipnot_sched *s, size_t i)
 {
-	struct ci_sched_ent *e = s->heap[i];
+	struct sipnot_sched_ent *e = s->heap[i];
 
 	for (;;) {
 		size_t child = 2 * i + 1;
@@ -53,7 +52,7 @@ static void sift_down(struct ci_sched *s, size_t i)
 
 /* Point the libre timer at the earliest deadline. Re-arming only when the
  * earliest deadline moves keeps libre's sorted list out of the hot path. */
-static void rearm(struct ci_sched *s)
+static void rearm(struct sipnot_sched *s)
 {
 	uint64_t now, due;
 
@@ -70,10 +69,10 @@ static void rearm(struct ci_sched *s)
 	s->armed = due;
 }
 
-static void heap_remove(struct ci_sched *s, struct ci_sched_ent *e)
+static void heap_remove(struct sipnot_sched *s, struct sipnot_sched_ent *e)
 {
 	size_t i = e->pos - 1;
-	struct ci_sched_ent *last = s->heap[--s->count];
+	struct sipnot_sched_ent *last = s->heap[--s->count];
 
 	e->pos = 0;
 	if (last == e)
@@ -87,13 +86,13 @@ static void heap_remove(struct ci_sched *s, struct ci_sched_ent *e)
 
 static void sched_fire(void *arg)
 {
-	struct ci_sched *s = arg;
+	struct sipnot_sched *s = arg;
 	uint64_t now = tmr_jiffies();
 
 	s->armed = 0;
 	/* Handlers may start and cancel entries, so take one at a time. */
 	while (s->count && s->heap[0]->due <= now) {
-		struct ci_sched_ent *e = s->heap[0];
+		struct sipnot_sched_ent *e = s->heap[0];
 
 		heap_remove(s, e);
 		e->h(e->arg);
@@ -101,7 +100,7 @@ static void sched_fire(void *arg)
 	rearm(s);
 }
 
-void ci_sched_init(struct ci_sched *s)
+void sipnot_sched_init(struct sipnot_sched *s)
 {
 	s->heap = NULL;
 	s->count = s->cap = 0;
@@ -109,24 +108,24 @@ void ci_sched_init(struct ci_sched *s)
 	tmr_init(&s->tmr);
 }
 
-void ci_sched_close(struct ci_sched *s)
+void sipnot_sched_close(struct sipnot_sched *s)
 {
 	tmr_cancel(&s->tmr);
 	for (size_t i = 0; i < s->count; i++)
 		s->heap[i]->pos = 0;
-	ci_free(s->heap);
+	free(s->heap);
 	s->heap = NULL;
 	s->count = s->cap = 0;
 }
 
-int ci_sched_start(struct ci_sched *s, struct ci_sched_ent *e, uint64_t due,
-		   ci_sched_h *h, void *arg)
+int sipnot_sched_start(struct sipnot_sched *s, struct sipnot_sched_ent *e, uint64_t due,
+		   sipnot_sched_h *h, void *arg)
 {
 	if (!e->pos && s->count == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 64;
-		struct ci_sched_ent **heap;
+		struct sipnot_sched_ent **heap;
 
-		heap = ci_realloc(s->heap, cap * sizeof(*heap));
+		heap = realloc(s->heap, cap * sizeof(*heap));
 		if (!heap)
 			return ENOMEM;
 		s->heap = heap;
@@ -151,7 +150,7 @@ int ci_sched_start(struct ci_sched *s, struct ci_sched_ent *e, uint64_t due,
 	return 0;
 }
 
-void ci_sched_cancel(struct ci_sched *s, struct ci_sched_ent *e)
+void sipnot_sched_cancel(struct sipnot_sched *s, struct sipnot_sched_ent *e)
 {
 	if (!e->pos)
 		return;

@@ -16,35 +16,35 @@
 
 #include <re.h>
 
-typedef void(ci_sched_h)(void *arg);
+typedef void(sipnot_sched_h)(void *arg);
 
 /* One deadline, embedded in its owner. Zero-initialised = not scheduled. */
-struct ci_sched_ent {
+struct sipnot_sched_ent {
 	uint64_t due; /* tmr_jiffies() milliseconds */
 	size_t pos;   /* heap slot + 1, 0 when not scheduled */
-	ci_sched_h *h;
+	sipnot_sched_h *h;
 	void *arg;
 };
 
-struct ci_sched {
-	struct ci_sched_ent **heap;
+struct sipnot_sched {
+	struct sipnot_sched_ent **heap;
 	size_t count;
 	size_t cap;
 	struct tmr tmr;
 	uint64_t armed; /* due of the libre timer, 0 when idle */
 };
 
-void ci_sched_init(struct ci_sched *s);
+void sipnot_sched_init(struct sipnot_sched *s);
 /* Forget every deadline (their owners are not told) and free the heap. */
-void ci_sched_close(struct ci_sched *s);
+void sipnot_sched_close(struct sipnot_sched *s);
 /* (Re)schedule @p e at @p due: @p h(arg) runs from the loop once
  * tmr_jiffies() >= due. ENOMEM leaves @p e as it was. */
-int ci_sched_start(struct ci_sched *s, struct ci_sched_ent *e, uint64_t due,
-		   ci_sched_h *h, void *arg);
+int sipnot_sched_start(struct sipnot_sched *s, struct sipnot_sched_ent *e, uint64_t due,
+		   sipnot_sched_h *h, void *arg);
 /* Unschedule @p e (nothing happens if it is not scheduled). */
-void ci_sched_cancel(struct ci_sched *s, struct ci_sched_ent *e);
+void sipnot_sched_cancel(struct sipnot_sched *s, struct sipnot_sched_ent *e);
 
-static inline int ci_sched_pending(const struct ci_sched_ent *e)
+static inline int sipnot_sched_pending(const struct sipnot_sched_ent *e)
 {
 	return e->pos != 0;
 }

@@ -1,12 +1,15 @@
 /*
- * Private structures of the notifier. notifier.c owns the notifier and the
- * conference table, subscribe.c answers SUBSCRIBEs, notify.c sends
- * NOTIFYs and ends subscriptions, body.c builds and caches NOTIFY bodies,
- * publish.c is the PUBLISH source, auth.c decides who may subscribe.
+ * Private structures of the notifier. notifier.c owns the notifier,
+ * conf.c the conference table, subscribe.c answers SUBSCRIBEs, notify.c
+ * sends NOTIFYs and ends subscriptions, body.c builds and caches NOTIFY
+ * bodies, publish.c is the PUBLISH source, auth.c and digest.c decide who
+ * may subscribe, dirsrc.c is the directory source. At the bottom, called
+ * by the others and calling none of them: log.c (log events), reply.c
+ * (answers), sched.c (timers).
  *
  * Memory: subscriptions, conferences and snapshots are libre objects
  * (mem_zalloc, reference counted) because libre callbacks hold pointers to
- * them; plain buffers use the library allocator (ci_*).
+ * them; plain buffers use malloc().
  */
 #ifndef CONFINFO_SIPNOT_SIPNOT_H
 #define CONFINFO_SIPNOT_SIPNOT_H
@@ -19,10 +22,10 @@
 #include "confinfo/notifier.h"
 #include "sched.h"
 
-#define CI_CTYPE "application/conference-info+xml"
+#define SIPNOT_CTYPE "application/conference-info+xml"
 
 /* One served state, shared by every subscription that last received it. */
-struct ci_snap {
+struct sipnot_snap {
 	struct confinfo_conf *state; /* full, version normalised to 0 */
 	uint64_t seq;                /* unique per notifier: cache key */
 };
@@ -30,43 +33,43 @@ struct ci_snap {
 /* Encoded bodies and diffs, so that a change fanned out to thousands of
  * subscribers is diffed once per distinct previous state and encoded once
  * per distinct (previous state, version). */
-#define CI_CACHE_SLOTS 8
-struct ci_body {
+#define SIPNOT_CACHE_SLOTS 8
+struct sipnot_body {
 	uint64_t from; /* snapshot seq the diff starts from, 0: full body */
 	uint64_t to;
 	uint32_t version;
 	char *xml;
 	size_t len;
 };
-struct ci_diff {
+struct sipnot_diff {
 	uint64_t from, to;
 	struct confinfo_conf *doc; /* NULL: the states are equal */
 	bool used;
 };
-struct ci_cache {
-	struct ci_body body[CI_CACHE_SLOTS];
-	struct ci_diff diff[CI_CACHE_SLOTS];
+struct sipnot_cache {
+	struct sipnot_body body[SIPNOT_CACHE_SLOTS];
+	struct sipnot_diff diff[SIPNOT_CACHE_SLOTS];
 	unsigned next_body, next_diff;
 };
 
 /* A PUBLISHed state (RFC 3903): the entity tag and its expiry. */
-struct ci_pub {
-	struct ci_conf *conf; /* the owner (not referenced) */
+struct sipnot_pub {
+	struct sipnot_conf *conf; /* the owner (not referenced) */
 	char etag[24];
 	uint64_t expires_at;
-	struct ci_sched_ent expiry;
+	struct sipnot_sched_ent expiry;
 };
 
-struct ci_conf {
+struct sipnot_conf {
 	struct le he; /* notifier->confs */
 	struct confinfo_notifier *n;
 	char *name;
 	char *source;
-	struct ci_snap *snap; /* NULL once removed */
-	struct list subs;     /* of struct ci_sub */
+	struct sipnot_snap *snap; /* NULL once removed */
+	struct list subs;     /* of struct sipnot_sub */
 	size_t nsubs;
-	struct ci_cache cache;
-	struct ci_pub *pub; /* when the state came from PUBLISH */
+	struct sipnot_cache cache;
+	struct sipnot_pub *pub; /* when the state came from PUBLISH */
 	/* Fan-out of the latest change: when it arrived, how many
 	 * subscribers have acknowledged it, whether that is still counted. */
 	uint64_t changed_at;
@@ -74,35 +77,35 @@ struct ci_conf {
 	bool fanout;
 };
 
-enum ci_reason {
-	CI_REASON_NONE = 0,
-	CI_REASON_TIMEOUT,
-	CI_REASON_NORESOURCE,
-	CI_REASON_DEACTIVATED,
-	CI_REASON_REJECTED,
+enum sipnot_reason {
+	SIPNOT_REASON_NONE = 0,
+	SIPNOT_REASON_TIMEOUT,
+	SIPNOT_REASON_NORESOURCE,
+	SIPNOT_REASON_DEACTIVATED,
+	SIPNOT_REASON_REJECTED,
 };
 
-struct ci_sub {
+struct sipnot_sub {
 	struct le he; /* notifier->dialogs, keyed by Call-ID */
 	struct le le; /* conf->subs */
 	struct confinfo_notifier *n;
-	struct ci_conf *conf; /* referenced */
+	struct sipnot_conf *conf; /* referenced */
 	struct sip_dialog *dlg;
 	struct sip_request *req; /* the NOTIFY in flight */
-	struct ci_snap *sent;    /* what the subscriber has; NULL: unknown */
+	struct sipnot_snap *sent;    /* what the subscriber has; NULL: unknown */
 	char *peer;              /* From URI, for logs and authorization */
 	char *event_id;          /* Event `id` parameter, NULL if none */
 	char *rtag;              /* the subscriber's From tag */
 	uint64_t expires_at;     /* tmr_jiffies() ms */
 	uint64_t last_sent;      /* when the last NOTIFY went out */
-	struct ci_sched_ent expiry;
-	struct ci_sched_ent window;
+	struct sipnot_sched_ent expiry;
+	struct sipnot_sched_ent window;
 	uint32_t version;    /* of the last NOTIFY sent, 0 before the first */
 	uint64_t ltag;       /* our tag (To of the 200), for resending it */
 	uint32_t first_cseq; /* CSeq of the initial SUBSCRIBE */
 	uint32_t ok_cseq;    /* CSeq of the last SUBSCRIBE answered 200 */
 	enum sip_transp tp;
-	enum ci_reason reason;
+	enum sipnot_reason reason;
 	bool need_full;   /* a SUBSCRIBE or refresh asks for full state */
 	bool terminating; /* the final NOTIFY is due or in flight */
 	bool termsent;
@@ -111,16 +114,16 @@ struct ci_sub {
 	bool linked;
 };
 
-struct ci_cred {
+struct sipnot_cred {
 	char *user;
 	uint8_t ha1[MD5_SIZE];
 };
 
-enum ci_auth {
-	CI_AUTH_OK,
-	CI_AUTH_CHALLENGE, /* no usable credentials: 401 */
-	CI_AUTH_STALE,     /* our nonce, expired: 401 stale=true */
-	CI_AUTH_FAILED,    /* wrong user or password: 403 */
+enum sipnot_auth {
+	SIPNOT_AUTH_OK,
+	SIPNOT_AUTH_CHALLENGE, /* no usable credentials: 401 */
+	SIPNOT_AUTH_STALE,     /* our nonce, expired: 401 stale=true */
+	SIPNOT_AUTH_FAILED,    /* wrong user or password: 403 */
 };
 
 struct confinfo_notifier {
@@ -131,22 +134,20 @@ struct confinfo_notifier {
 	struct confinfo_xml_limits limits;
 	char *domain;
 	char *chat_room;
-	char *tls_cert;
 	char **allow; /* normalised "scheme:user@host" */
 	size_t allow_count;
 	char **publishers; /* same form; NULL entry list + publish_any */
 	size_t publisher_count;
 	bool publish_any;
 	uint32_t etag_counter;
-	struct ci_cred *creds; /* digest credentials; none: no auth */
+	struct sipnot_cred *creds; /* digest credentials; none: no auth */
 	size_t cred_count, cred_cap;
 	uint8_t nonce_key[20];
-	struct sip *sip;
+	struct sip *sip; /* the caller's */
 	struct sip_lsnr *lsnr;
-	struct tls *tls;
 	struct hash *confs;
 	struct hash *dialogs;
-	struct ci_sched sched;
+	struct sipnot_sched sched;
 	size_t nsubs;
 	size_t nconfs;
 	uint64_t snap_seq;
@@ -157,73 +158,89 @@ struct confinfo_notifier {
 	struct tmr done_tmr;
 };
 
-/* notifier.c */
-struct ci_conf *ci_conf_find(const struct confinfo_notifier *n,
-			     const struct pl *name);
-void ci_log_sub(struct confinfo_notifier *n, enum confinfo_notifier_event type,
-		const struct ci_sub *sub, uint16_t scode, const char *reason);
-void ci_log_msg(struct confinfo_notifier *n, enum confinfo_notifier_event type,
+/* Seconds left of @p sub's subscription, rounded up ("expires=0" would
+ * read as terminated); 0 once it is ending. */
+static inline uint32_t sipnot_sub_remaining(const struct sipnot_sub *sub)
+{
+	uint64_t now = tmr_jiffies();
+
+	if (sub->terminating || sub->expires_at <= now)
+		return 0;
+	return (uint32_t)((sub->expires_at - now + 999) / 1000);
+}
+
+/* log.c: log events */
+void sipnot_log_sub(struct confinfo_notifier *n, enum confinfo_notifier_event type,
+		const struct sipnot_sub *sub, uint16_t scode, const char *reason);
+void sipnot_log_msg(struct confinfo_notifier *n, enum confinfo_notifier_event type,
 		const struct sip_msg *msg, uint16_t scode, const char *reason);
-void ci_log_delivered(struct ci_conf *conf);
-void ci_log_conf(struct confinfo_notifier *n, const char *name,
+void sipnot_log_delivered(struct sipnot_conf *conf);
+void sipnot_log_conf(struct confinfo_notifier *n, const char *name,
 		 const char *what);
 /* @p diag: why a body was refused (400, 413), or NULL. */
-void ci_log_pub(struct confinfo_notifier *n, const struct sip_msg *msg,
+void sipnot_log_pub(struct confinfo_notifier *n, const struct sip_msg *msg,
 		const char *conf, uint16_t scode, const char *reason,
 		const char *etag, const struct confinfo_diag *diag);
-bool ci_name_valid(const char *s, size_t len);
-void ci_check_done(struct confinfo_notifier *n);
-int ci_conf_apply(struct confinfo_notifier *n, const char *name,
-		  const struct confinfo_conf *state, const char *source,
-		  struct ci_conf **confp);
 
-/* subscribe.c */
-bool ci_subscribe_handler(struct confinfo_notifier *n,
-			  const struct sip_msg *msg);
-int ci_reply(struct confinfo_notifier *n, const struct sip_msg *msg,
+/* reply.c: answering requests */
+bool sipnot_name_valid(const char *s, size_t len);
+int sipnot_reply(struct confinfo_notifier *n, const struct sip_msg *msg,
 	     uint16_t scode, const char *reason, const char *fmt, ...);
 
+/* notifier.c */
+void sipnot_check_done(struct confinfo_notifier *n);
+
+/* conf.c: the conference table */
+struct sipnot_conf *sipnot_conf_find(const struct confinfo_notifier *n,
+			     const struct pl *name);
+int sipnot_conf_apply(struct confinfo_notifier *n, const char *name,
+		  const struct confinfo_conf *state, const char *source,
+		  struct sipnot_conf **confp);
+
+/* subscribe.c */
+bool sipnot_subscribe_handler(struct confinfo_notifier *n,
+			  const struct sip_msg *msg);
+
 /* notify.c */
-void ci_sub_kick(struct ci_sub *sub);
-void ci_sub_terminate(struct ci_sub *sub, enum ci_reason reason);
-void ci_sub_unlink(struct ci_sub *sub);
-const char *ci_reason_name(enum ci_reason reason);
-uint32_t ci_sub_remaining(const struct ci_sub *sub);
+void sipnot_sub_kick(struct sipnot_sub *sub);
+void sipnot_sub_terminate(struct sipnot_sub *sub, enum sipnot_reason reason);
+void sipnot_sub_unlink(struct sipnot_sub *sub);
+const char *sipnot_reason_name(enum sipnot_reason reason);
 
 /* body.c */
-void ci_cache_flush(struct ci_cache *c);
+void sipnot_cache_flush(struct sipnot_cache *c);
 /* Body of a NOTIFY to a subscriber holding @p from (NULL: full state) when
  * the conference is at @p to, with @p version. *emptyp is set when from
  * and to are equal (no NOTIFY needed). The buffer belongs to the cache and
  * is valid until the next call. */
-int ci_body_get(struct ci_conf *conf, const struct ci_snap *from,
-		const struct ci_snap *to, uint32_t version, const char **xmlp,
+int sipnot_body_get(struct sipnot_conf *conf, const struct sipnot_snap *from,
+		const struct sipnot_snap *to, uint32_t version, const char **xmlp,
 		size_t *lenp, bool *emptyp);
 
 /* auth.c */
-int ci_uri_list_add(char ***listp, size_t *countp, const char *uri);
-bool ci_allowed(const struct confinfo_notifier *n, const struct sip_msg *msg);
-bool ci_may_publish(const struct confinfo_notifier *n,
+int sipnot_uri_list_add(char ***listp, size_t *countp, const char *uri);
+bool sipnot_allowed(const struct confinfo_notifier *n, const struct sip_msg *msg);
+bool sipnot_may_publish(const struct confinfo_notifier *n,
 		    const struct sip_msg *msg);
 
 /* digest.c */
-int ci_auth_load(struct confinfo_notifier *n, const char *path,
+int sipnot_auth_load(struct confinfo_notifier *n, const char *path,
 		 struct confinfo_diag *diag);
-void ci_auth_free(struct confinfo_notifier *n);
-enum ci_auth ci_auth_check(struct confinfo_notifier *n,
+void sipnot_auth_free(struct confinfo_notifier *n);
+enum sipnot_auth sipnot_auth_check(struct confinfo_notifier *n,
 			   const struct sip_msg *msg);
-void ci_auth_challenge(struct confinfo_notifier *n, const struct sip_msg *msg,
+void sipnot_auth_challenge(struct confinfo_notifier *n, const struct sip_msg *msg,
 		       bool stale);
 /* Authenticate @p msg when credentials are configured; answers (401 or
  * 403) and returns false when it is not. */
-bool ci_authenticate(struct confinfo_notifier *n, const struct sip_msg *msg);
+bool sipnot_authenticate(struct confinfo_notifier *n, const struct sip_msg *msg);
 
 /* publish.c */
-bool ci_publish_handler(struct confinfo_notifier *n, const struct sip_msg *msg);
-void ci_pub_free(struct confinfo_notifier *n, struct ci_pub *pub);
+bool sipnot_publish_handler(struct confinfo_notifier *n, const struct sip_msg *msg);
+void sipnot_pub_free(struct confinfo_notifier *n, struct sipnot_pub *pub);
 /* A conference restored with source "publish" but no publication (after
  * a restart): give it one nobody knows the tag of, with the default
  * expiry, so that it ends unless its publisher publishes again. */
-void ci_pub_adopt(struct confinfo_notifier *n, struct ci_conf *conf);
+void sipnot_pub_adopt(struct confinfo_notifier *n, struct sipnot_conf *conf);
 
 #endif

@@ -14,38 +14,18 @@
  * NOTIFY; a rejection is simply computed again.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <stdarg.h>
 #include <string.h>
 
-#include "model/alloc.h"
 #include "sipnot.h"
-
-int ci_reply(struct confinfo_notifier *n, const struct sip_msg *msg,
-	     uint16_t scode, const char *reason, const char *fmt, ...)
-{
-	char *hdrs = NULL;
-	va_list ap;
-	int err;
-
-	if (fmt) {
-		va_start(ap, fmt);
-		err = re_vsdprintf(&hdrs, fmt, ap);
-		va_end(ap);
-		if (err)
-			return err;
-	}
-	err = sip_treplyf(NULL, NULL, n->sip, msg, false, scode, reason,
-			  "%sContent-Length: 0\r\n\r\n", hdrs ? hdrs : "");
-	mem_deref(hdrs);
-	return err;
-}
 
 static void reject(struct confinfo_notifier *n, const struct sip_msg *msg,
 		   uint16_t scode, const char *reason, const char *hdrs)
 {
 	(void)sip_replyf(n->sip, msg, scode, reason,
 			 "%sContent-Length: 0\r\n\r\n", hdrs ? hdrs : "");
-	ci_log_msg(n, CONFINFO_NOTIFIER_REJECTED, msg, scode, reason);
+	sipnot_log_msg(n, CONFINFO_NOTIFIER_REJECTED, msg, scode, reason);
 }
 
 static void reject_busy(struct confinfo_notifier *n, const struct sip_msg *msg,
@@ -98,7 +78,7 @@ static bool accept_ok(const struct sip_msg *msg)
 			if (semi)
 				item.l = (size_t)(semi - item.p);
 			item = pl_trim_ws(item);
-			if (!pl_strcasecmp(&item, CI_CTYPE) ||
+			if (!pl_strcasecmp(&item, SIPNOT_CTYPE) ||
 			    !pl_strcasecmp(&item, "application/*") ||
 			    !pl_strcasecmp(&item, "*/*"))
 				return true;
@@ -171,7 +151,7 @@ static int print_record_route(struct re_printf *pf, const struct sip_msg *msg)
 }
 
 static int reply_ok(struct confinfo_notifier *n, const struct sip_msg *msg,
-		    const struct ci_sub *sub, uint32_t expires)
+		    const struct sipnot_sub *sub, uint32_t expires)
 {
 	struct sip_contact contact;
 	struct sip_msg tagged = *msg;
@@ -189,27 +169,27 @@ static int reply_ok(struct confinfo_notifier *n, const struct sip_msg *msg,
 			  expires);
 }
 
-static void start_expiry(struct ci_sub *sub, uint32_t expires);
+static void start_expiry(struct sipnot_sub *sub, uint32_t expires);
 
 static void expiry_handler(void *arg)
 {
-	struct ci_sub *sub = arg;
+	struct sipnot_sub *sub = arg;
 
-	ci_sub_terminate(sub, CI_REASON_TIMEOUT);
+	sipnot_sub_terminate(sub, SIPNOT_REASON_TIMEOUT);
 }
 
-static void start_expiry(struct ci_sub *sub, uint32_t expires)
+static void start_expiry(struct sipnot_sub *sub, uint32_t expires)
 {
 	sub->expires_at = tmr_jiffies() + (uint64_t)expires * 1000;
 	/* On ENOMEM the subscription lives until refreshed or ended
 	 * otherwise: better than ending it at once. */
-	(void)ci_sched_start(&sub->n->sched, &sub->expiry, sub->expires_at,
+	(void)sipnot_sched_start(&sub->n->sched, &sub->expiry, sub->expires_at,
 			     expiry_handler, sub);
 }
 
 static bool dialog_cmp(struct le *le, void *arg)
 {
-	const struct ci_sub *sub = le->data;
+	const struct sipnot_sub *sub = le->data;
 
 	return sip_dialog_cmp(sub->dlg, arg);
 }
@@ -217,7 +197,7 @@ static bool dialog_cmp(struct le *le, void *arg)
 static void refresh(struct confinfo_notifier *n, const struct sip_msg *msg,
 		    const struct sipevent_event *ev)
 {
-	struct ci_sub *sub;
+	struct sipnot_sub *sub;
 	struct le *le;
 	uint32_t expires;
 
@@ -226,7 +206,7 @@ static void refresh(struct confinfo_notifier *n, const struct sip_msg *msg,
 	sub = le ? le->data : NULL;
 	if (sub && msg->cseq.num == sub->ok_cseq) {
 		/* A retransmission of the last accepted SUBSCRIBE. */
-		(void)reply_ok(n, msg, sub, ci_sub_remaining(sub));
+		(void)reply_ok(n, msg, sub, sipnot_sub_remaining(sub));
 		return;
 	}
 	if (sub && msg->cseq.num < sub->ok_cseq) {
@@ -243,9 +223,9 @@ static void refresh(struct confinfo_notifier *n, const struct sip_msg *msg,
 		reject(n, msg, 403, "Dialog Sharing Not Supported", NULL);
 		return;
 	}
-	if (!ci_authenticate(n, msg))
+	if (!sipnot_authenticate(n, msg))
 		return;
-	if (!ci_allowed(n, msg)) {
+	if (!sipnot_allowed(n, msg)) {
 		reject(n, msg, 403, "Forbidden", NULL);
 		return;
 	}
@@ -259,23 +239,23 @@ static void refresh(struct confinfo_notifier *n, const struct sip_msg *msg,
 	if (!expires) {
 		sub->final_full = true;
 		sub->expires_at = tmr_jiffies();
-		ci_log_sub(n, CONFINFO_NOTIFIER_REFRESHED, sub, 200,
+		sipnot_log_sub(n, CONFINFO_NOTIFIER_REFRESHED, sub, 200,
 			   "unsubscribe");
-		ci_sub_terminate(sub, CI_REASON_TIMEOUT);
+		sipnot_sub_terminate(sub, SIPNOT_REASON_TIMEOUT);
 		return;
 	}
 	start_expiry(sub, expires);
-	ci_log_sub(n, CONFINFO_NOTIFIER_REFRESHED, sub, 200, NULL);
+	sipnot_log_sub(n, CONFINFO_NOTIFIER_REFRESHED, sub, 200, NULL);
 	sub->need_full = true;
-	ci_sub_kick(sub);
+	sipnot_sub_kick(sub);
 }
 
 static void sub_destructor(void *arg)
 {
-	struct ci_sub *sub = arg;
+	struct sipnot_sub *sub = arg;
 
-	ci_sched_cancel(&sub->n->sched, &sub->expiry);
-	ci_sched_cancel(&sub->n->sched, &sub->window);
+	sipnot_sched_cancel(&sub->n->sched, &sub->expiry);
+	sipnot_sched_cancel(&sub->n->sched, &sub->window);
 	hash_unlink(&sub->he);
 	list_unlink(&sub->le);
 	if (sub->linked) {
@@ -286,16 +266,16 @@ static void sub_destructor(void *arg)
 	mem_deref(sub->dlg);
 	mem_deref(sub->sent);
 	mem_deref(sub->conf);
-	ci_free(sub->peer);
-	ci_free(sub->rtag);
-	ci_free(sub->event_id);
+	free(sub->peer);
+	free(sub->rtag);
+	free(sub->event_id);
 }
 
-static int sub_alloc(struct ci_sub **subp, struct confinfo_notifier *n,
-		     struct ci_conf *conf, const struct sip_msg *msg,
+static int sub_alloc(struct sipnot_sub **subp, struct confinfo_notifier *n,
+		     struct sipnot_conf *conf, const struct sip_msg *msg,
 		     const struct sipevent_event *ev)
 {
-	struct ci_sub *sub;
+	struct sipnot_sub *sub;
 	int err = ENOMEM;
 
 	sub = mem_zalloc(sizeof(*sub), sub_destructor);
@@ -304,12 +284,12 @@ static int sub_alloc(struct ci_sub **subp, struct confinfo_notifier *n,
 	sub->n = n;
 	sub->conf = mem_ref(conf);
 	sub->tp = msg->tp;
-	sub->peer = ci_strndup(msg->from.auri.p, msg->from.auri.l);
-	sub->rtag = ci_strndup(msg->from.tag.p, msg->from.tag.l);
+	sub->peer = strndup(msg->from.auri.p, msg->from.auri.l);
+	sub->rtag = strndup(msg->from.tag.p, msg->from.tag.l);
 	if (!sub->peer || !sub->rtag)
 		goto out;
 	if (pl_isset(&ev->id)) {
-		sub->event_id = ci_strndup(ev->id.p, ev->id.l);
+		sub->event_id = strndup(ev->id.p, ev->id.l);
 		if (!sub->event_id)
 			goto out;
 	}
@@ -335,7 +315,7 @@ out:
 
 static bool initial_cmp(struct le *le, void *arg)
 {
-	const struct ci_sub *sub = le->data;
+	const struct sipnot_sub *sub = le->data;
 	const struct sip_msg *msg = arg;
 
 	/* libre's sip_dialog_cmp_half() compares our tag, which an initial
@@ -349,8 +329,8 @@ static void subscribe_new(struct confinfo_notifier *n,
 			  const struct sip_msg *msg,
 			  const struct sipevent_event *ev)
 {
-	struct ci_conf *conf;
-	struct ci_sub *sub = NULL;
+	struct sipnot_conf *conf;
+	struct sipnot_sub *sub = NULL;
 	uint32_t expires;
 	struct le *le;
 
@@ -359,24 +339,24 @@ static void subscribe_new(struct confinfo_notifier *n,
 			 (void *)msg);
 	if (le) {
 		sub = le->data;
-		(void)reply_ok(n, msg, sub, ci_sub_remaining(sub));
+		(void)reply_ok(n, msg, sub, sipnot_sub_remaining(sub));
 		return;
 	}
 
-	if (!ci_authenticate(n, msg))
+	if (!sipnot_authenticate(n, msg))
 		return;
-	if (!ci_allowed(n, msg)) {
+	if (!sipnot_allowed(n, msg)) {
 		reject(n, msg, 403, "Forbidden", NULL);
 		return;
 	}
-	conf = ci_conf_find(n, &msg->uri.user);
+	conf = sipnot_conf_find(n, &msg->uri.user);
 	if (!conf || !conf->snap) {
 		reject(n, msg, 404, "Conference Not Found", NULL);
 		return;
 	}
 	if (!accept_ok(msg)) {
 		reject(n, msg, 406, "Not Acceptable",
-		       "Accept: " CI_CTYPE "\r\n");
+		       "Accept: " SIPNOT_CTYPE "\r\n");
 		return;
 	}
 	if (!check_expires(n, msg, &expires))
@@ -398,17 +378,17 @@ static void subscribe_new(struct confinfo_notifier *n,
 		/* A fetch (RFC 6665 4.4.3): one NOTIFY with the state, and
 		 * the subscription is over. */
 		sub->final_full = true;
-		ci_log_sub(n, CONFINFO_NOTIFIER_SUBSCRIBED, sub, 200, "fetch");
-		ci_sub_terminate(sub, CI_REASON_TIMEOUT);
+		sipnot_log_sub(n, CONFINFO_NOTIFIER_SUBSCRIBED, sub, 200, "fetch");
+		sipnot_sub_terminate(sub, SIPNOT_REASON_TIMEOUT);
 		return;
 	}
 	start_expiry(sub, expires);
-	ci_log_sub(n, CONFINFO_NOTIFIER_SUBSCRIBED, sub, 200, NULL);
+	sipnot_log_sub(n, CONFINFO_NOTIFIER_SUBSCRIBED, sub, 200, NULL);
 	sub->need_full = true;
-	ci_sub_kick(sub);
+	sipnot_sub_kick(sub);
 }
 
-bool ci_subscribe_handler(struct confinfo_notifier *n,
+bool sipnot_subscribe_handler(struct confinfo_notifier *n,
 			  const struct sip_msg *msg)
 {
 	struct sipevent_event ev;

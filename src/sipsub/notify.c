@@ -7,13 +7,13 @@
  * still carry the last state of the conference.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "confinfo/chat.h"
 #include "confinfo/merge.h"
 #include "confinfo/xml.h"
-#include "model/alloc.h"
 #include "sipsub.h"
 
 #define BODY_TYPE    "application"
@@ -48,9 +48,9 @@ static void check_entity(struct confinfo_subscriber *sub,
 		return;
 	if (sub->reported_entity && !strcmp(entity, sub->reported_entity))
 		return;
-	copy = ci_strdup(entity);
+	copy = strdup(entity);
 	if (copy) {
-		ci_free(sub->reported_entity);
+		free(sub->reported_entity);
 		sub->reported_entity = copy;
 	}
 	memset(&ev, 0, sizeof(ev));

@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "model/alloc.h"
 #include "sipsub.h"
 
 #define EVENT_PACKAGE "conference"
@@ -125,14 +124,14 @@ int confinfo_subscriber_sock_alloc(struct confinfo_subscriber_sock **sockp,
 
 	if (!sockp || !sip)
 		return EINVAL;
-	sock = ci_calloc(1, sizeof(*sock));
+	sock = calloc(1, sizeof(*sock));
 	if (!sock)
 		return ENOMEM;
 	sock->sip = sip;
 	list_init(&sock->subl);
 	err = sip_listen(&sock->lsnr, sip, true, request_handler, sock);
 	if (err) {
-		ci_free(sock);
+		free(sock);
 		return err;
 	}
 	*sockp = sock;
@@ -144,5 +143,5 @@ void confinfo_subscriber_sock_free(struct confinfo_subscriber_sock *sock)
 	if (!sock)
 		return;
 	mem_deref(sock->lsnr);
-	ci_free(sock);
+	free(sock);
 }

@@ -10,13 +10,13 @@
  * its messages, cannot make us loop at network speed.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "confinfo/chat.h"
 #include "confinfo/uri.h"
-#include "model/alloc.h"
 #include "sipsub.h"
 
 static int send_subscribe(struct confinfo_subscriber *sub, uint32_t expires,
@@ -619,7 +619,7 @@ static int dup_opt(char **dst, const char *src)
 		*dst = NULL;
 		return 0;
 	}
-	*dst = ci_strdup(src);
+	*dst = strdup(src);
 	return *dst ? 0 : ENOMEM;
 }
 
@@ -632,7 +632,7 @@ int confinfo_subscriber_alloc(struct confinfo_subscriber **subp,
 
 	if (!subp || !sock || !p || !p->uri || !p->from || !p->eventh)
 		return EINVAL;
-	sub = ci_calloc(1, sizeof(*sub));
+	sub = calloc(1, sizeof(*sub));
 	if (!sub)
 		return ENOMEM;
 	tmr_init(&sub->tmr_refresh);
@@ -763,14 +763,14 @@ void confinfo_subscriber_free(struct confinfo_subscriber *sub)
 	mem_deref(sub->auth);
 	confinfo_conf_free(sub->state);
 	confinfo_uri_free(sub->conf_uri);
-	ci_free(sub->reported_entity);
-	ci_free(sub->uri);
-	ci_free(sub->request_uri);
-	ci_free(sub->route);
-	ci_free(sub->from);
-	ci_free(sub->from_name);
-	ci_free(sub->cuser);
-	ci_free(sub->auth_user);
-	ci_free(sub->auth_password);
-	ci_free(sub);
+	free(sub->reported_entity);
+	free(sub->uri);
+	free(sub->request_uri);
+	free(sub->route);
+	free(sub->from);
+	free(sub->from_name);
+	free(sub->cuser);
+	free(sub->auth_user);
+	free(sub->auth_password);
+	free(sub);
 }

@@ -15,7 +15,6 @@
 
 #include "confinfo/store.h"
 #include "confinfo/xml.h"
-#include "model/alloc.h"
 
 /* Bumped on every incompatible change of the tables below. */
 #define SCHEMA_VERSION 1
@@ -73,7 +72,7 @@ int confinfo_store_open(struct confinfo_store **sp, const char *path,
 
 	if (!sp || !path)
 		return EINVAL;
-	s = ci_calloc(1, sizeof(*s));
+	s = calloc(1, sizeof(*s));
 	if (!s)
 		return ENOMEM;
 	if (sqlite3_open_v2(path, &s->db,
@@ -125,7 +124,7 @@ void confinfo_store_close(struct confinfo_store *s)
 	sqlite3_finalize(s->put);
 	sqlite3_finalize(s->del);
 	sqlite3_close(s->db);
-	ci_free(s);
+	free(s);
 }
 
 int confinfo_store_put(struct confinfo_store *s, const char *name,

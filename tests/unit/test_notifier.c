@@ -16,8 +16,31 @@
 
 #include "confinfo/chat.h"
 #include "confinfo/notifier.h"
+#include "confinfo/sipstack.h"
 #include "sipnot/sched.h"
 #include "testutil.h"
+
+/* The notifiers of a test run on one SIP stack of the test's, as they do
+ * in a program (the notifier takes the caller's stack). */
+static struct confinfo_sipstack *the_stack;
+
+static void re_up(void)
+{
+	assert_int_equal(libre_init(), 0);
+	assert_int_equal(confinfo_sipstack_alloc(&the_stack, NULL, NULL), 0);
+}
+
+static void re_down(void)
+{
+	confinfo_sipstack_free(the_stack);
+	the_stack = NULL;
+	libre_close();
+}
+
+static struct sip *the_sip(void)
+{
+	return confinfo_sipstack_sip(the_stack);
+}
 
 /* ------------------------------------------------------------------ */
 /* The deadline heap. */
@@ -25,8 +48,8 @@
 #define ENTRIES 300
 
 struct fired {
-	struct ci_sched sched;
-	struct ci_sched_ent ent[ENTRIES];
+	struct sipnot_sched sched;
+	struct sipnot_sched_ent ent[ENTRIES];
 	uint64_t due[ENTRIES];
 	bool cancelled[ENTRIES];
 	unsigned hits[ENTRIES];
@@ -64,15 +87,15 @@ static void test_sched_order(void **state)
 	unsigned seed = 12345;
 	(void)state;
 
-	assert_int_equal(libre_init(), 0);
+	re_up();
 	F = calloc(1, sizeof(*F));
 	assert_non_null(F);
-	ci_sched_init(&F->sched);
+	sipnot_sched_init(&F->sched);
 	now = tmr_jiffies();
 	for (size_t i = 0; i < ENTRIES; i++) {
 		seed = seed * 1103515245u + 12345u;
 		F->due[i] = now + 5 + (seed >> 16) % 200;
-		assert_int_equal(ci_sched_start(&F->sched, &F->ent[i],
+		assert_int_equal(sipnot_sched_start(&F->sched, &F->ent[i],
 						F->due[i], on_fire,
 						(void *)(uintptr_t)i),
 				 0);
@@ -80,14 +103,14 @@ static void test_sched_order(void **state)
 	/* Move some (earlier and later), cancel others. */
 	for (size_t i = 0; i < ENTRIES; i += 5) {
 		F->due[i] = now + 1 + (i * 7) % 250;
-		assert_int_equal(ci_sched_start(&F->sched, &F->ent[i],
+		assert_int_equal(sipnot_sched_start(&F->sched, &F->ent[i],
 						F->due[i], on_fire,
 						(void *)(uintptr_t)i),
 				 0);
 	}
 	for (size_t i = 3; i < ENTRIES; i += 7) {
-		ci_sched_cancel(&F->sched, &F->ent[i]);
-		ci_sched_cancel(&F->sched, &F->ent[i]); /* twice is fine */
+		sipnot_sched_cancel(&F->sched, &F->ent[i]);
+		sipnot_sched_cancel(&F->sched, &F->ent[i]); /* twice is fine */
 		F->cancelled[i] = true;
 	}
 	for (size_t i = 0; i < ENTRIES; i++)
@@ -102,12 +125,12 @@ static void test_sched_order(void **state)
 	assert_false(F->early);
 	for (size_t i = 0; i < ENTRIES; i++) {
 		assert_int_equal(F->hits[i], F->cancelled[i] ? 0 : 1);
-		assert_false(ci_sched_pending(&F->ent[i]));
+		assert_false(sipnot_sched_pending(&F->ent[i]));
 	}
-	ci_sched_close(&F->sched);
+	sipnot_sched_close(&F->sched);
 	free(F);
 	F = NULL;
-	libre_close();
+	re_down();
 }
 
 /* ------------------------------------------------------------------ */
@@ -162,7 +185,7 @@ static struct confinfo_notifier *new_notifier(struct changes *c,
 	cfg.change_arg = c;
 	if (max_confs)
 		cfg.max_confs = max_confs;
-	assert_int_equal(confinfo_notifier_alloc(&n, &cfg, NULL), 0);
+	assert_int_equal(confinfo_notifier_alloc(&n, the_sip(), &cfg, NULL), 0);
 	return n;
 }
 
@@ -177,7 +200,7 @@ static void test_chat_room_template(void **state)
 	size_t count = 0;
 	(void)state;
 
-	assert_int_equal(libre_init(), 0);
+	re_up();
 	n = new_notifier(&c, 0);
 	assert_int_equal(confinfo_notifier_set_conf(n, "conf1", plain, NULL),
 			 0);
@@ -209,7 +232,7 @@ static void test_chat_room_template(void **state)
 	confinfo_notifier_free(n);
 	confinfo_conf_free(plain);
 	confinfo_conf_free(room);
-	libre_close();
+	re_down();
 }
 
 static void test_changes_and_removal(void **state)
@@ -220,7 +243,7 @@ static void test_changes_and_removal(void **state)
 	struct confinfo_conf *room = tu_decode_str(doc_room);
 	(void)state;
 
-	assert_int_equal(libre_init(), 0);
+	re_up();
 	n = new_notifier(&c, 2);
 	assert_int_equal(confinfo_notifier_set_conf(n, "conf1", plain, "dir"),
 			 0);
@@ -252,7 +275,7 @@ static void test_changes_and_removal(void **state)
 	confinfo_notifier_free(n);
 	confinfo_conf_free(plain);
 	confinfo_conf_free(room);
-	libre_close();
+	re_down();
 }
 
 static void test_bad_conferences(void **state)
@@ -266,7 +289,7 @@ static void test_bad_conferences(void **state)
 					  "a b", "caf\xc3\xa9", "x;y"};
 	(void)state;
 
-	assert_int_equal(libre_init(), 0);
+	re_up();
 	n = new_notifier(&c, 0);
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(
@@ -289,7 +312,7 @@ static void test_bad_conferences(void **state)
 	confinfo_notifier_free(n);
 	confinfo_conf_free(plain);
 	confinfo_conf_free(partial);
-	libre_close();
+	re_down();
 }
 
 /* ------------------------------------------------------------------ */
@@ -345,7 +368,7 @@ static bool dir_serves(const char *dir, size_t max_body,
 	if (max_body)
 		cfg.max_body = max_body;
 	cfg.limits = lim;
-	assert_int_equal(confinfo_notifier_alloc(&n, &cfg, NULL), 0);
+	assert_int_equal(confinfo_notifier_alloc(&n, the_sip(), &cfg, NULL), 0);
 	/* The limits are copied: what the caller does with its struct
 	 * afterwards changes nothing. */
 	if (lim) {
@@ -371,7 +394,7 @@ static void test_dir_limits(void **state)
 	FILE *f;
 	(void)state;
 
-	assert_int_equal(libre_init(), 0);
+	re_up();
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/big.xml", dir);
 	f = fopen(path, "w");
@@ -433,7 +456,7 @@ static void test_dir_limits(void **state)
 
 	unlink(path);
 	rmdir(dir);
-	libre_close();
+	re_down();
 }
 
 /* ------------------------------------------------------------------ */
@@ -446,7 +469,7 @@ static int alloc_with(struct confinfo_notifier_config *cfg,
 	int err;
 
 	memset(diag, 0, sizeof(*diag));
-	err = confinfo_notifier_alloc(&n, cfg, diag);
+	err = confinfo_notifier_alloc(&n, the_sip(), cfg, diag);
 	confinfo_notifier_free(n);
 	return err;
 }
@@ -463,7 +486,7 @@ static void test_config_errors(void **state)
 	int fd;
 	(void)state;
 
-	assert_int_equal(libre_init(), 0);
+	re_up();
 	confinfo_notifier_config_default(&cfg);
 	cfg.expires_min = 4000; /* above the default 3600 */
 	assert_int_equal(alloc_with(&cfg, &diag), EINVAL);
@@ -500,19 +523,31 @@ static void test_config_errors(void **state)
 	unlink(path);
 
 	confinfo_notifier_config_default(&cfg);
-	assert_int_equal(confinfo_notifier_alloc(&n, &cfg, NULL), 0);
-	memset(&diag, 0, sizeof(diag));
-	assert_int_equal(
-	    confinfo_notifier_listen(n, "sctp:127.0.0.1:5060", &diag), EINVAL);
-	memset(&diag, 0, sizeof(diag));
-	assert_int_equal(confinfo_notifier_listen(n, "udp:nowhere", &diag),
-			 EINVAL);
-	memset(&diag, 0, sizeof(diag));
-	assert_int_equal(
-	    confinfo_notifier_listen(n, "tls:127.0.0.1:5061", &diag), EINVAL);
-	assert_non_null(strstr(diag.message, "certificate"));
+	/* The notifier needs a stack, and leaves it to its owner: a second
+	 * notifier can take the same stack after the first is freed. */
+	confinfo_notifier_config_default(&cfg);
+	assert_int_equal(confinfo_notifier_alloc(&n, NULL, &cfg, NULL), EINVAL);
+	assert_null(n);
+	assert_int_equal(confinfo_notifier_alloc(&n, the_sip(), &cfg, NULL), 0);
 	confinfo_notifier_free(n);
-	libre_close();
+	n = NULL;
+	assert_int_equal(confinfo_notifier_alloc(&n, the_sip(), &cfg, NULL), 0);
+	confinfo_notifier_free(n);
+
+	/* Listen specs (sipstack.h). */
+	memset(&diag, 0, sizeof(diag));
+	assert_int_equal(
+	    confinfo_sipstack_listen(the_stack, "sctp:127.0.0.1:5060", &diag),
+	    EINVAL);
+	memset(&diag, 0, sizeof(diag));
+	assert_int_equal(
+	    confinfo_sipstack_listen(the_stack, "udp:nowhere", &diag), EINVAL);
+	memset(&diag, 0, sizeof(diag));
+	assert_int_equal(
+	    confinfo_sipstack_listen(the_stack, "tls:127.0.0.1:5061", &diag),
+	    EINVAL);
+	assert_non_null(strstr(diag.message, "certificate"));
+	re_down();
 }
 
 int main(void)

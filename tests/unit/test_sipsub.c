@@ -26,6 +26,7 @@
 
 #include "confinfo/merge.h"
 #include "confinfo/notifier.h"
+#include "confinfo/sipstack.h"
 #include "confinfo/subscriber.h"
 #include "testutil.h"
 
@@ -115,6 +116,7 @@ static void on_notifier_log(const struct confinfo_notifier_log *ev, void *arg)
 }
 
 struct agents {
+	struct confinfo_sipstack *nstack; /* the notifier's */
 	struct confinfo_notifier *n;
 	struct pub_log pub;
 	uint16_t port;
@@ -145,11 +147,15 @@ static void agents_start(struct agents *a,
 		cfg.max_body = max_body;
 	cfg.logh = on_notifier_log;
 	cfg.log_arg = &a->pub;
-	assert_int_equal(confinfo_notifier_alloc(&a->n, &cfg, NULL), 0);
+	assert_int_equal(confinfo_sipstack_alloc(&a->nstack, NULL, NULL), 0);
+	assert_int_equal(confinfo_notifier_alloc(&a->n,
+						 confinfo_sipstack_sip(a->nstack),
+						 &cfg, NULL),
+			 0);
 	a->port = free_udp_port();
 	snprintf(spec, sizeof(spec), "udp:127.0.0.1:%u", a->port);
 	memset(&diag, 0, sizeof(diag));
-	assert_int_equal(confinfo_notifier_listen(a->n, spec, &diag), 0);
+	assert_int_equal(confinfo_sipstack_listen(a->nstack, spec, &diag), 0);
 	snprintf(a->request_uri, sizeof(a->request_uri), "sip:big@127.0.0.1:%u",
 		 a->port);
 
@@ -167,6 +173,7 @@ static void agents_stop(struct agents *a)
 	sip_close(a->sip, true);
 	mem_deref(a->sip);
 	confinfo_notifier_free(a->n);
+	confinfo_sipstack_free(a->nstack);
 }
 
 /* Serve @p xml as conference "big". */

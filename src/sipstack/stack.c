@@ -1,0 +1,273 @@
+/*
+ * A libre SIP stack for programs without one (sipstack.h): the focus's
+ * listeners and the watcher's client transports, so that neither the tool
+ * nor an embedder has to repeat libre's set-up.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <re.h>
+
+#include "confinfo/sipstack.h"
+
+#define HASH_SIZE_DEFAULT 32
+
+struct confinfo_sipstack {
+	struct sip *sip;
+	struct dnsc *dnsc;
+	struct tls *tls;
+	char *tls_cert;
+};
+
+static int dns_open(struct confinfo_sipstack *s)
+{
+	struct sa nsv[4];
+	uint32_t nsn = 4;
+	char domain[64] = "";
+
+	/* A machine without resolvers still works with IP addresses. */
+	if (dns_srv_get(domain, sizeof(domain), nsv, &nsn) || nsn == 0) {
+		sa_set_str(&nsv[0], "127.0.0.1", 53);
+		nsn = 1;
+	}
+	return dnsc_alloc(&s->dnsc, NULL, nsv, nsn);
+}
+
+int confinfo_sipstack_alloc(struct confinfo_sipstack **sp,
+			    const struct confinfo_sipstack_params *p,
+			    struct confinfo_diag *diag)
+{
+	struct confinfo_sipstack_params def = {0};
+	struct confinfo_sipstack *s;
+	uint32_t hs;
+	int err = 0;
+
+	if (!sp)
+		return EINVAL;
+	if (!p)
+		p = &def;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return ENOMEM;
+	hs = p->hash_size ? p->hash_size : HASH_SIZE_DEFAULT;
+	if (p->tls_cert) {
+		s->tls_cert = strdup(p->tls_cert);
+		if (!s->tls_cert) {
+			err = ENOMEM;
+			goto out;
+		}
+	}
+	if (p->dns) {
+		err = dns_open(s);
+		if (err) {
+			confinfo_diag_fail(diag, err, 0, 0, "DNS client: %s",
+					   strerror(err));
+			goto out;
+		}
+	}
+	err = sip_alloc(&s->sip, s->dnsc, hs, hs, hs, p->software, NULL, NULL);
+	if (err)
+		confinfo_diag_fail(diag, err, 0, 0, "SIP stack: %s",
+				   strerror(err));
+out:
+	if (err)
+		confinfo_sipstack_free(s);
+	else
+		*sp = s;
+	return err;
+}
+
+/* The TLS context: from the certificate file, or (for a client, whose
+ * TLS listener only receives NOTIFYs) a self-signed one. libre 1.1.0's
+ * tls_set_selfsigned() fails with OpenSSL 3; the RSA one works. */
+static int tls_ensure(struct confinfo_sipstack *s, bool selfsigned,
+		      struct confinfo_diag *diag)
+{
+	int err;
+
+	if (s->tls)
+		return 0;
+	if (s->tls_cert) {
+		err = tls_alloc(&s->tls, TLS_METHOD_SSLV23, s->tls_cert, NULL);
+		if (err)
+			return confinfo_diag_fail(diag, err, 0, 0,
+						  "TLS certificate %s: %s",
+						  s->tls_cert, strerror(err));
+		return 0;
+	}
+	if (!selfsigned)
+		return EINVAL;
+	err = tls_alloc(&s->tls, TLS_METHOD_SSLV23, NULL, NULL);
+	if (!err)
+		err = tls_set_selfsigned_rsa(s->tls, "confinfo", 2048);
+	if (err) {
+		s->tls = mem_deref(s->tls);
+		return confinfo_diag_fail(diag, err, 0, 0, "TLS: %s",
+					  strerror(err));
+	}
+	return 0;
+}
+
+int confinfo_sipstack_listen(struct confinfo_sipstack *s, const char *spec,
+			     struct confinfo_diag *diag)
+{
+	enum sip_transp tp;
+	const char *addr;
+	struct sa laddr;
+	int err;
+
+	if (!s || !spec)
+		return EINVAL;
+	if (!strncmp(spec, "udp:", 4))
+		tp = SIP_TRANSP_UDP;
+	else if (!strncmp(spec, "tcp:", 4))
+		tp = SIP_TRANSP_TCP;
+	else if (!strncmp(spec, "tls:", 4))
+		tp = SIP_TRANSP_TLS;
+	else
+		return confinfo_diag_fail(diag, EINVAL, 0, 0,
+					  "listen '%s': expected udp:, tcp: "
+					  "or tls:ADDR:PORT",
+					  spec);
+	addr = spec + 4;
+	if (sa_decode(&laddr, addr, strlen(addr)))
+		return confinfo_diag_fail(diag, EINVAL, 0, 0,
+					  "listen '%s': bad address (use "
+					  "ADDR:PORT, [IPV6]:PORT)",
+					  spec);
+	if (tp == SIP_TRANSP_TLS) {
+		if (!s->tls_cert)
+			return confinfo_diag_fail(diag, EINVAL, 0, 0,
+						  "listen '%s': TLS needs a "
+						  "certificate",
+						  spec);
+		err = tls_ensure(s, false, diag);
+		if (err)
+			return err;
+		err = sip_transp_add(s->sip, tp, &laddr, s->tls);
+	} else {
+		err = sip_transp_add(s->sip, tp, &laddr);
+	}
+	if (err)
+		return confinfo_diag_fail(diag, err, 0, 0, "listen '%s': %s",
+					  spec, strerror(err));
+	return 0;
+}
+
+/*
+ * The local address the kernel would use to reach @p dst: connect() a UDP
+ * socket (nothing is sent) and read its name back. The Contact we send
+ * must be reachable by the notifier, so 0.0.0.0 will not do.
+ */
+static int source_for(const struct sa *dst, struct sa *src)
+{
+	struct sa tmp;
+	int fd, err = 0;
+
+	fd = socket(sa_af(dst), SOCK_DGRAM, 0);
+	if (fd < 0)
+		return errno;
+	if (connect(fd, &dst->u.sa, dst->len) < 0) {
+		err = errno;
+		goto out;
+	}
+	sa_init(&tmp, sa_af(dst));
+	if (getsockname(fd, &tmp.u.sa, &tmp.len) < 0) {
+		err = errno;
+		goto out;
+	}
+	sa_set_port(&tmp, 0);
+	*src = tmp;
+out:
+	close(fd);
+	return err;
+}
+
+static int pick_local(struct sa *laddr, const char *local, const char *target)
+{
+	struct uri u;
+	struct pl pl;
+	struct sa dst;
+	char host[256];
+	int err;
+
+	if (local) {
+		if (sa_set_str(laddr, local, 0) &&
+		    sa_decode(laddr, local, strlen(local)))
+			return EINVAL;
+		return 0;
+	}
+	if (!target)
+		return EINVAL;
+	pl_set_str(&pl, target);
+	err = uri_decode(&u, &pl);
+	if (err)
+		return err;
+	if (pl_strcpy(&u.host, host, sizeof(host)))
+		return EINVAL;
+	if (!sa_set_str(&dst, host, u.port ? u.port : SIP_PORT))
+		return source_for(&dst, laddr);
+	/* A name: the default route's address (IPv4 first). */
+	if (!net_default_source_addr_get(AF_INET, laddr))
+		return 0;
+	return net_default_source_addr_get(AF_INET6, laddr);
+}
+
+int confinfo_sipstack_client(struct confinfo_sipstack *s, const char *local,
+			     const char *target, struct confinfo_diag *diag)
+{
+	struct sa laddr;
+	int err;
+
+	if (!s)
+		return EINVAL;
+	err = pick_local(&laddr, local, target);
+	if (err)
+		return confinfo_diag_fail(diag, err, 0, 0,
+					  "no local address for %s: %s",
+					  local ? local : target ? target : "-",
+					  strerror(err));
+	/* Notifiers open their own TLS connection to our Contact for the
+	 * NOTIFYs, so our TLS listener needs a certificate. Nobody verifies
+	 * it: it only keeps the NOTIFYs private on the wire. */
+	err = tls_ensure(s, true, diag);
+	if (err)
+		return err;
+	err = sip_transp_add(s->sip, SIP_TRANSP_UDP, &laddr);
+	if (!err)
+		err = sip_transp_add(s->sip, SIP_TRANSP_TCP, &laddr);
+	if (!err)
+		err = sip_transp_add(s->sip, SIP_TRANSP_TLS, &laddr, s->tls);
+	if (err) {
+		char where[64];
+
+		(void)re_snprintf(where, sizeof(where), "%J", &laddr);
+		return confinfo_diag_fail(diag, err, 0, 0,
+					  "SIP stack on %s: %s", where,
+					  strerror(err));
+	}
+	return 0;
+}
+
+struct sip *confinfo_sipstack_sip(const struct confinfo_sipstack *s)
+{
+	return s ? s->sip : NULL;
+}
+
+void confinfo_sipstack_free(struct confinfo_sipstack *s)
+{
+	if (!s)
+		return;
+	if (s->sip)
+		sip_close(s->sip, true);
+	mem_deref(s->sip);
+	mem_deref(s->tls);
+	mem_deref(s->dnsc);
+	free(s->tls_cert);
+	free(s);
+}

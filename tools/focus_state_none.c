@@ -1,0 +1,34 @@
+/*
+ * confinfo focus built without libconfinfo-store (CONFINFO_WITH_STORE=OFF):
+ * --state is refused (focus_state.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+
+#include "focus_state.h"
+
+int focus_state_open(struct focus_state **sp, const char *path,
+		     struct confinfo_notifier *n)
+{
+	(void)n;
+	*sp = NULL;
+	fprintf(stderr,
+		"confinfo focus: --state %s: this confinfo was built without "
+		"the SQLite store (CONFINFO_WITH_STORE=OFF)\n",
+		path);
+	return ENOTSUP;
+}
+
+void focus_state_changed(struct focus_state *s, const char *name,
+			 const struct confinfo_conf *state, const char *source)
+{
+	(void)s;
+	(void)name;
+	(void)state;
+	(void)source;
+}
+
+void focus_state_close(struct focus_state *s)
+{
+	(void)s;
+}
