@@ -447,8 +447,8 @@ static int run(struct watch *w, struct watch_cli *cli)
 			diag.message[0] ? diag.message : strerror(err));
 		goto out;
 	}
-	err = confinfo_subscriber_sock_alloc(&sock,
-					     confinfo_sipstack_sip(stack));
+	err =
+	    confinfo_subscriber_sock_alloc(&sock, confinfo_sipstack_sip(stack));
 	if (!err)
 		err = confinfo_subscriber_alloc(&w->sub, sock, &cli->p);
 	if (err) {

@@ -73,13 +73,14 @@ static bool listed(char *const *list, size_t count, const struct sip_msg *msg)
 	return ok;
 }
 
-bool sipnot_allowed(const struct confinfo_notifier *n, const struct sip_msg *msg)
+bool sipnot_allowed(const struct confinfo_notifier *n,
+		    const struct sip_msg *msg)
 {
 	return !n->allow_count || listed(n->allow, n->allow_count, msg);
 }
 
 bool sipnot_may_publish(const struct confinfo_notifier *n,
-		    const struct sip_msg *msg)
+			const struct sip_msg *msg)
 {
 	return n->publish_any || listed(n->publishers, n->publisher_count, msg);
 }

@@ -56,8 +56,8 @@ static int diff_get(struct sipnot_cache *c, const struct sipnot_snap *from,
 }
 
 int sipnot_body_get(struct sipnot_conf *conf, const struct sipnot_snap *from,
-		const struct sipnot_snap *to, uint32_t version, const char **xmlp,
-		size_t *lenp, bool *emptyp)
+		    const struct sipnot_snap *to, uint32_t version,
+		    const char **xmlp, size_t *lenp, bool *emptyp)
 {
 	struct sipnot_cache *c = &conf->cache;
 	struct confinfo_conf *doc;

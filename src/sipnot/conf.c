@@ -39,7 +39,7 @@ static bool conf_cmp(struct le *le, void *arg)
 }
 
 struct sipnot_conf *sipnot_conf_find(const struct confinfo_notifier *n,
-			     const struct pl *name)
+				     const struct pl *name)
 {
 	struct le *le;
 
@@ -48,7 +48,7 @@ struct sipnot_conf *sipnot_conf_find(const struct confinfo_notifier *n,
 }
 
 static struct sipnot_conf *conf_find_str(const struct confinfo_notifier *n,
-				     const char *name)
+					 const char *name)
 {
 	struct pl pl;
 
@@ -182,8 +182,8 @@ static int set_source(struct sipnot_conf *conf, const char *source)
 }
 
 int sipnot_conf_apply(struct confinfo_notifier *n, const char *name,
-		  const struct confinfo_conf *state, const char *source,
-		  struct sipnot_conf **confp)
+		      const struct confinfo_conf *state, const char *source,
+		      struct sipnot_conf **confp)
 {
 	struct confinfo_conf *copy = NULL;
 	struct sipnot_snap *snap = NULL;

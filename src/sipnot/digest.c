@@ -99,7 +99,7 @@ static int parse_line(struct confinfo_notifier *n, char *line, unsigned lineno,
 }
 
 int sipnot_auth_load(struct confinfo_notifier *n, const char *path,
-		 struct confinfo_diag *diag)
+		     struct confinfo_diag *diag)
 {
 	char line[MAX_LINE + 2];
 	unsigned lineno = 0;
@@ -177,7 +177,7 @@ static int nonce_check(const struct confinfo_notifier *n,
 }
 
 static const struct sipnot_cred *find_cred(const struct confinfo_notifier *n,
-				       const struct pl *user)
+					   const struct pl *user)
 {
 	for (size_t i = 0; i < n->cred_count; i++) {
 		if (!pl_strcmp(user, n->creds[i].user))
@@ -187,7 +187,7 @@ static const struct sipnot_cred *find_cred(const struct confinfo_notifier *n,
 }
 
 enum sipnot_auth sipnot_auth_check(struct confinfo_notifier *n,
-			   const struct sip_msg *msg)
+				   const struct sip_msg *msg)
 {
 	enum sipnot_auth result = SIPNOT_AUTH_CHALLENGE;
 
@@ -222,18 +222,19 @@ enum sipnot_auth sipnot_auth_check(struct confinfo_notifier *n,
 	return result;
 }
 
-void sipnot_auth_challenge(struct confinfo_notifier *n, const struct sip_msg *msg,
-		       bool stale)
+void sipnot_auth_challenge(struct confinfo_notifier *n,
+			   const struct sip_msg *msg, bool stale)
 {
 	char nonce[8 + 2 * MAC_BYTES + 1];
 
 	nonce_make(n, (uint32_t)time(NULL), nonce, sizeof(nonce));
-	(void)sipnot_reply(n, msg, 401, "Unauthorized",
-		       "WWW-Authenticate: Digest realm=\"%s\", nonce=\"%s\", "
-		       "qop=\"auth\", algorithm=MD5%s\r\n",
-		       n->domain, nonce, stale ? ", stale=true" : "");
+	(void)sipnot_reply(
+	    n, msg, 401, "Unauthorized",
+	    "WWW-Authenticate: Digest realm=\"%s\", nonce=\"%s\", "
+	    "qop=\"auth\", algorithm=MD5%s\r\n",
+	    n->domain, nonce, stale ? ", stale=true" : "");
 	sipnot_log_msg(n, CONFINFO_NOTIFIER_REJECTED, msg, 401,
-		   stale ? "Unauthorized (stale nonce)" : "Unauthorized");
+		       stale ? "Unauthorized (stale nonce)" : "Unauthorized");
 }
 
 bool sipnot_authenticate(struct confinfo_notifier *n, const struct sip_msg *msg)
@@ -244,7 +245,7 @@ bool sipnot_authenticate(struct confinfo_notifier *n, const struct sip_msg *msg)
 	case SIPNOT_AUTH_FAILED:
 		(void)sipnot_reply(n, msg, 403, "Forbidden", NULL);
 		sipnot_log_msg(n, CONFINFO_NOTIFIER_REJECTED, msg, 403,
-			   "Wrong Credentials");
+			       "Wrong Credentials");
 		return false;
 	case SIPNOT_AUTH_STALE:
 		sipnot_auth_challenge(n, msg, true);

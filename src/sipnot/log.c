@@ -18,8 +18,10 @@ static const char *transp_label(enum sip_transp tp)
 	return tp == SIP_TRANSP_NONE ? NULL : sip_transp_name(tp);
 }
 
-void sipnot_log_sub(struct confinfo_notifier *n, enum confinfo_notifier_event type,
-		const struct sipnot_sub *sub, uint16_t scode, const char *reason)
+void sipnot_log_sub(struct confinfo_notifier *n,
+		    enum confinfo_notifier_event type,
+		    const struct sipnot_sub *sub, uint16_t scode,
+		    const char *reason)
 {
 	struct confinfo_notifier_log ev;
 
@@ -39,8 +41,10 @@ void sipnot_log_sub(struct confinfo_notifier *n, enum confinfo_notifier_event ty
 	n->cfg.logh(&ev, n->cfg.log_arg);
 }
 
-void sipnot_log_msg(struct confinfo_notifier *n, enum confinfo_notifier_event type,
-		const struct sip_msg *msg, uint16_t scode, const char *reason)
+void sipnot_log_msg(struct confinfo_notifier *n,
+		    enum confinfo_notifier_event type,
+		    const struct sip_msg *msg, uint16_t scode,
+		    const char *reason)
 {
 	struct confinfo_notifier_log ev;
 	char conf[CONFINFO_NOTIFIER_NAME_MAX + 1] = "";
@@ -66,8 +70,8 @@ void sipnot_log_msg(struct confinfo_notifier *n, enum confinfo_notifier_event ty
 }
 
 void sipnot_log_pub(struct confinfo_notifier *n, const struct sip_msg *msg,
-		const char *conf, uint16_t scode, const char *reason,
-		const char *etag, const struct confinfo_diag *diag)
+		    const char *conf, uint16_t scode, const char *reason,
+		    const char *etag, const struct confinfo_diag *diag)
 {
 	struct confinfo_notifier_log ev;
 	char peer[256] = "";
@@ -106,7 +110,7 @@ void sipnot_log_delivered(struct sipnot_conf *conf)
 }
 
 void sipnot_log_conf(struct confinfo_notifier *n, const char *name,
-		 const char *what)
+		     const char *what)
 {
 	struct confinfo_notifier_log ev;
 

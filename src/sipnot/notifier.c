@@ -40,9 +40,9 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 		return sipnot_publish_handler(n, msg);
 	if (!pl_strcmp(&msg->met, "OPTIONS")) {
 		(void)sipnot_reply(n, msg, 200, "OK",
-			       "Allow: SUBSCRIBE, PUBLISH, OPTIONS\r\n"
-			       "Allow-Events: conference\r\n"
-			       "Accept: " SIPNOT_CTYPE "\r\n");
+				   "Allow: SUBSCRIBE, PUBLISH, OPTIONS\r\n"
+				   "Allow-Events: conference\r\n"
+				   "Accept: " SIPNOT_CTYPE "\r\n");
 		return true;
 	}
 	if (!pl_strcmp(&msg->met, "ACK"))
@@ -118,8 +118,8 @@ static int copy_config(struct confinfo_notifier *n,
 			return ENOMEM;
 	}
 	for (size_t i = 0; i < cfg->allow_count && !err; i++) {
-		err =
-		    sipnot_uri_list_add(&n->allow, &n->allow_count, cfg->allow[i]);
+		err = sipnot_uri_list_add(&n->allow, &n->allow_count,
+					  cfg->allow[i]);
 		if (err == EINVAL)
 			return confinfo_diag_fail(diag, EINVAL, 0, 0,
 						  "allowed subscriber '%s' is "
@@ -132,7 +132,7 @@ static int copy_config(struct confinfo_notifier *n,
 			continue;
 		}
 		err = sipnot_uri_list_add(&n->publishers, &n->publisher_count,
-				      cfg->publishers[i]);
+					  cfg->publishers[i]);
 		if (err == EINVAL)
 			return confinfo_diag_fail(diag, EINVAL, 0, 0,
 						  "publisher '%s' is not a SIP "

@@ -77,7 +77,8 @@ static int print_substate(struct re_printf *pf, const struct sipnot_sub *sub)
  * @p body: whether to carry state at all (final NOTIFYs may not).
  * Returns 0 and sets *sentp false when there was nothing to send.
  */
-static int send_notify(struct sipnot_sub *sub, bool full, bool body, bool *sentp)
+static int send_notify(struct sipnot_sub *sub, bool full, bool body,
+		       bool *sentp)
 {
 	struct sipnot_snap *cur = sub->conf->snap;
 	const char *xml = NULL;
@@ -97,7 +98,7 @@ static int send_notify(struct sipnot_sub *sub, bool full, bool body, bool *sentp
 			version++;
 		}
 		err = sipnot_body_get(sub->conf, full ? NULL : sub->sent, cur,
-				  version, &xml, &len, &empty);
+				      version, &xml, &len, &empty);
 		if (err)
 			return err;
 		if (empty) {
@@ -165,7 +166,7 @@ void sipnot_sub_kick(struct sipnot_sub *sub)
 		err = send_notify(sub, true, sub->final_full, &sent);
 		if (err || !sent) {
 			sipnot_log_sub(n, CONFINFO_NOTIFIER_TERMINATED, sub, 0,
-				   sipnot_reason_name(sub->reason));
+				       sipnot_reason_name(sub->reason));
 			sub_destroy(sub);
 		}
 		return;
@@ -180,8 +181,9 @@ void sipnot_sub_kick(struct sipnot_sub *sub)
 
 		if (tmr_jiffies() < due) {
 			if (!sipnot_sched_pending(&sub->window))
-				(void)sipnot_sched_start(&n->sched, &sub->window,
-						     due, window_handler, sub);
+				(void)sipnot_sched_start(&n->sched,
+							 &sub->window, due,
+							 window_handler, sub);
 			return;
 		}
 		/* Nothing held (a NOTIFY failed softly): resend in full. */
@@ -235,7 +237,7 @@ static void notify_resp(int err, const struct sip_msg *msg, void *arg)
 	/* libre has cleared sub->req before calling us. */
 	if (sub->termsent) {
 		sipnot_log_sub(sub->n, CONFINFO_NOTIFIER_TERMINATED, sub, scode,
-			   sipnot_reason_name(sub->reason));
+			       sipnot_reason_name(sub->reason));
 		sub_destroy(sub);
 		return;
 	}
@@ -251,7 +253,7 @@ static void notify_resp(int err, const struct sip_msg *msg, void *arg)
 		struct sipnot_conf *conf = sub->conf;
 
 		sipnot_log_sub(sub->n, CONFINFO_NOTIFIER_NOTIFIED, sub, scode,
-			   NULL);
+			       NULL);
 		if (conf->fanout && sub->sent == conf->snap &&
 		    ++conf->acked >= conf->nsubs) {
 			conf->fanout = false;
@@ -262,7 +264,7 @@ static void notify_resp(int err, const struct sip_msg *msg, void *arg)
 		 * what we sent: the next NOTIFY carries full state. */
 		sub->sent = mem_deref(sub->sent);
 		sipnot_log_sub(sub->n, CONFINFO_NOTIFIER_NOTIFIED, sub, scode,
-			   "not accepted: full state follows");
+			       "not accepted: full state follows");
 	}
 	sipnot_sub_kick(sub);
 }

@@ -13,8 +13,8 @@
  * history of the publisher, which RFC 4575 does not define for PUBLISH.
  */
 #include <errno.h>
-#include <stdlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "confinfo/xml.h"
@@ -54,7 +54,7 @@ static void pub_schedule(struct confinfo_notifier *n, struct sipnot_pub *pub,
 {
 	pub->expires_at = tmr_jiffies() + (uint64_t)expires * 1000;
 	(void)sipnot_sched_start(&n->sched, &pub->expiry, pub->expires_at,
-			     pub_expired, pub);
+				 pub_expired, pub);
 }
 
 void sipnot_pub_adopt(struct confinfo_notifier *n, struct sipnot_conf *conf)
@@ -91,7 +91,8 @@ static void too_large(struct confinfo_notifier *n, const struct sip_msg *msg,
 				 "bytes",
 				 mbuf_get_left(msg->mb), n->cfg.max_body);
 	(void)sipnot_reply(n, msg, 413, "Request Entity Too Large", NULL);
-	sipnot_log_pub(n, msg, name, 413, "Request Entity Too Large", NULL, &diag);
+	sipnot_log_pub(n, msg, name, 413, "Request Entity Too Large", NULL,
+		       &diag);
 }
 
 static int parse_expires(const struct sip_msg *msg, uint32_t dfl, uint32_t *ep)
@@ -134,7 +135,7 @@ static int decode_body(struct confinfo_notifier *n, const struct sip_msg *msg,
 			       diag.column,
 			       diag.message[0] ? diag.message : strerror(err));
 		(void)sipnot_reply(n, msg, 400, "Bad Conference Document",
-			       "Warning: 399 confinfo \"%s\"\r\n", why);
+				   "Warning: 399 confinfo \"%s\"\r\n", why);
 		sipnot_log_pub(n, msg, name, 400, why, NULL, &diag);
 		return err;
 	}
@@ -153,7 +154,7 @@ static void reply_ok(struct confinfo_notifier *n, const struct sip_msg *msg,
 		     uint32_t expires, const char *what)
 {
 	(void)sipnot_reply(n, msg, 200, "OK", "SIP-ETag: %s\r\nExpires: %u\r\n",
-		       pub->etag, expires);
+			   pub->etag, expires);
 	sipnot_log_pub(n, msg, name, 200, what, pub->etag, NULL);
 }
 
@@ -201,9 +202,10 @@ static void publish(struct confinfo_notifier *n, const struct sip_msg *msg,
 	if (ifmatch && !expires) {
 		/* Removal: the state goes, subscribers get noresource. */
 		(void)sipnot_reply(n, msg, 200, "OK",
-			       "SIP-ETag: %s\r\nExpires: 0\r\n",
-			       conf->pub->etag);
-		sipnot_log_pub(n, msg, name, 200, "remove", conf->pub->etag, NULL);
+				   "SIP-ETag: %s\r\nExpires: 0\r\n",
+				   conf->pub->etag);
+		sipnot_log_pub(n, msg, name, 200, "remove", conf->pub->etag,
+			       NULL);
 		(void)confinfo_notifier_remove_conf(n, name);
 		return;
 	}
@@ -257,7 +259,8 @@ static void publish(struct confinfo_notifier *n, const struct sip_msg *msg,
 			  : "refresh");
 }
 
-bool sipnot_publish_handler(struct confinfo_notifier *n, const struct sip_msg *msg)
+bool sipnot_publish_handler(struct confinfo_notifier *n,
+			    const struct sip_msg *msg)
 {
 	char name[CONFINFO_NOTIFIER_NAME_MAX + 1];
 	struct sipevent_event ev;
@@ -265,7 +268,7 @@ bool sipnot_publish_handler(struct confinfo_notifier *n, const struct sip_msg *m
 
 	if (n->shutting_down) {
 		(void)sipnot_reply(n, msg, 503, "Shutting Down",
-			       "Retry-After: %u\r\n", n->cfg.retry_after);
+				   "Retry-After: %u\r\n", n->cfg.retry_after);
 		return true;
 	}
 	hdr = sip_msg_hdr(msg, SIP_HDR_EVENT);

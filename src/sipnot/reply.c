@@ -23,7 +23,7 @@ bool sipnot_name_valid(const char *s, size_t len)
 }
 
 int sipnot_reply(struct confinfo_notifier *n, const struct sip_msg *msg,
-	     uint16_t scode, const char *reason, const char *fmt, ...)
+		 uint16_t scode, const char *reason, const char *fmt, ...)
 {
 	char *hdrs = NULL;
 	va_list ap;

@@ -9,7 +9,8 @@
 
 static void sched_fire(void *arg);
 
-static void heap_set(struct sipnot_sched *s, size_t i, struct sipnot_sched_ent *e)
+static void heap_set(struct sipnot_sched *s, size_t i,
+		     struct sipnot_sched_ent *e)
 {
 	s->heap[i] = e;
 	e->pos = i + 1;
@@ -118,8 +119,8 @@ void sipnot_sched_close(struct sipnot_sched *s)
 	s->count = s->cap = 0;
 }
 
-int sipnot_sched_start(struct sipnot_sched *s, struct sipnot_sched_ent *e, uint64_t due,
-		   sipnot_sched_h *h, void *arg)
+int sipnot_sched_start(struct sipnot_sched *s, struct sipnot_sched_ent *e,
+		       uint64_t due, sipnot_sched_h *h, void *arg)
 {
 	if (!e->pos && s->count == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 64;

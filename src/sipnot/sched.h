@@ -39,8 +39,8 @@ void sipnot_sched_init(struct sipnot_sched *s);
 void sipnot_sched_close(struct sipnot_sched *s);
 /* (Re)schedule @p e at @p due: @p h(arg) runs from the loop once
  * tmr_jiffies() >= due. ENOMEM leaves @p e as it was. */
-int sipnot_sched_start(struct sipnot_sched *s, struct sipnot_sched_ent *e, uint64_t due,
-		   sipnot_sched_h *h, void *arg);
+int sipnot_sched_start(struct sipnot_sched *s, struct sipnot_sched_ent *e,
+		       uint64_t due, sipnot_sched_h *h, void *arg);
 /* Unschedule @p e (nothing happens if it is not scheduled). */
 void sipnot_sched_cancel(struct sipnot_sched *s, struct sipnot_sched_ent *e);
 

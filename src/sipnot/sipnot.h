@@ -66,7 +66,7 @@ struct sipnot_conf {
 	char *name;
 	char *source;
 	struct sipnot_snap *snap; /* NULL once removed */
-	struct list subs;     /* of struct sipnot_sub */
+	struct list subs;         /* of struct sipnot_sub */
 	size_t nsubs;
 	struct sipnot_cache cache;
 	struct sipnot_pub *pub; /* when the state came from PUBLISH */
@@ -91,13 +91,13 @@ struct sipnot_sub {
 	struct confinfo_notifier *n;
 	struct sipnot_conf *conf; /* referenced */
 	struct sip_dialog *dlg;
-	struct sip_request *req; /* the NOTIFY in flight */
-	struct sipnot_snap *sent;    /* what the subscriber has; NULL: unknown */
-	char *peer;              /* From URI, for logs and authorization */
-	char *event_id;          /* Event `id` parameter, NULL if none */
-	char *rtag;              /* the subscriber's From tag */
-	uint64_t expires_at;     /* tmr_jiffies() ms */
-	uint64_t last_sent;      /* when the last NOTIFY went out */
+	struct sip_request *req;  /* the NOTIFY in flight */
+	struct sipnot_snap *sent; /* what the subscriber has; NULL: unknown */
+	char *peer;               /* From URI, for logs and authorization */
+	char *event_id;           /* Event `id` parameter, NULL if none */
+	char *rtag;               /* the subscriber's From tag */
+	uint64_t expires_at;      /* tmr_jiffies() ms */
+	uint64_t last_sent;       /* when the last NOTIFY went out */
 	struct sipnot_sched_ent expiry;
 	struct sipnot_sched_ent window;
 	uint32_t version;    /* of the last NOTIFY sent, 0 before the first */
@@ -170,36 +170,40 @@ static inline uint32_t sipnot_sub_remaining(const struct sipnot_sub *sub)
 }
 
 /* log.c: log events */
-void sipnot_log_sub(struct confinfo_notifier *n, enum confinfo_notifier_event type,
-		const struct sipnot_sub *sub, uint16_t scode, const char *reason);
-void sipnot_log_msg(struct confinfo_notifier *n, enum confinfo_notifier_event type,
-		const struct sip_msg *msg, uint16_t scode, const char *reason);
+void sipnot_log_sub(struct confinfo_notifier *n,
+		    enum confinfo_notifier_event type,
+		    const struct sipnot_sub *sub, uint16_t scode,
+		    const char *reason);
+void sipnot_log_msg(struct confinfo_notifier *n,
+		    enum confinfo_notifier_event type,
+		    const struct sip_msg *msg, uint16_t scode,
+		    const char *reason);
 void sipnot_log_delivered(struct sipnot_conf *conf);
 void sipnot_log_conf(struct confinfo_notifier *n, const char *name,
-		 const char *what);
+		     const char *what);
 /* @p diag: why a body was refused (400, 413), or NULL. */
 void sipnot_log_pub(struct confinfo_notifier *n, const struct sip_msg *msg,
-		const char *conf, uint16_t scode, const char *reason,
-		const char *etag, const struct confinfo_diag *diag);
+		    const char *conf, uint16_t scode, const char *reason,
+		    const char *etag, const struct confinfo_diag *diag);
 
 /* reply.c: answering requests */
 bool sipnot_name_valid(const char *s, size_t len);
 int sipnot_reply(struct confinfo_notifier *n, const struct sip_msg *msg,
-	     uint16_t scode, const char *reason, const char *fmt, ...);
+		 uint16_t scode, const char *reason, const char *fmt, ...);
 
 /* notifier.c */
 void sipnot_check_done(struct confinfo_notifier *n);
 
 /* conf.c: the conference table */
 struct sipnot_conf *sipnot_conf_find(const struct confinfo_notifier *n,
-			     const struct pl *name);
+				     const struct pl *name);
 int sipnot_conf_apply(struct confinfo_notifier *n, const char *name,
-		  const struct confinfo_conf *state, const char *source,
-		  struct sipnot_conf **confp);
+		      const struct confinfo_conf *state, const char *source,
+		      struct sipnot_conf **confp);
 
 /* subscribe.c */
 bool sipnot_subscribe_handler(struct confinfo_notifier *n,
-			  const struct sip_msg *msg);
+			      const struct sip_msg *msg);
 
 /* notify.c */
 void sipnot_sub_kick(struct sipnot_sub *sub);
@@ -214,29 +218,32 @@ void sipnot_cache_flush(struct sipnot_cache *c);
  * and to are equal (no NOTIFY needed). The buffer belongs to the cache and
  * is valid until the next call. */
 int sipnot_body_get(struct sipnot_conf *conf, const struct sipnot_snap *from,
-		const struct sipnot_snap *to, uint32_t version, const char **xmlp,
-		size_t *lenp, bool *emptyp);
+		    const struct sipnot_snap *to, uint32_t version,
+		    const char **xmlp, size_t *lenp, bool *emptyp);
 
 /* auth.c */
 int sipnot_uri_list_add(char ***listp, size_t *countp, const char *uri);
-bool sipnot_allowed(const struct confinfo_notifier *n, const struct sip_msg *msg);
-bool sipnot_may_publish(const struct confinfo_notifier *n,
+bool sipnot_allowed(const struct confinfo_notifier *n,
 		    const struct sip_msg *msg);
+bool sipnot_may_publish(const struct confinfo_notifier *n,
+			const struct sip_msg *msg);
 
 /* digest.c */
 int sipnot_auth_load(struct confinfo_notifier *n, const char *path,
-		 struct confinfo_diag *diag);
+		     struct confinfo_diag *diag);
 void sipnot_auth_free(struct confinfo_notifier *n);
 enum sipnot_auth sipnot_auth_check(struct confinfo_notifier *n,
-			   const struct sip_msg *msg);
-void sipnot_auth_challenge(struct confinfo_notifier *n, const struct sip_msg *msg,
-		       bool stale);
+				   const struct sip_msg *msg);
+void sipnot_auth_challenge(struct confinfo_notifier *n,
+			   const struct sip_msg *msg, bool stale);
 /* Authenticate @p msg when credentials are configured; answers (401 or
  * 403) and returns false when it is not. */
-bool sipnot_authenticate(struct confinfo_notifier *n, const struct sip_msg *msg);
+bool sipnot_authenticate(struct confinfo_notifier *n,
+			 const struct sip_msg *msg);
 
 /* publish.c */
-bool sipnot_publish_handler(struct confinfo_notifier *n, const struct sip_msg *msg);
+bool sipnot_publish_handler(struct confinfo_notifier *n,
+			    const struct sip_msg *msg);
 void sipnot_pub_free(struct confinfo_notifier *n, struct sipnot_pub *pub);
 /* A conference restored with source "publish" but no publication (after
  * a restart): give it one nobody knows the tag of, with the default

@@ -14,8 +14,8 @@
  * NOTIFY; a rejection is simply computed again.
  */
 #include <errno.h>
-#include <stdlib.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sipnot.h"
@@ -184,7 +184,7 @@ static void start_expiry(struct sipnot_sub *sub, uint32_t expires)
 	/* On ENOMEM the subscription lives until refreshed or ended
 	 * otherwise: better than ending it at once. */
 	(void)sipnot_sched_start(&sub->n->sched, &sub->expiry, sub->expires_at,
-			     expiry_handler, sub);
+				 expiry_handler, sub);
 }
 
 static bool dialog_cmp(struct le *le, void *arg)
@@ -240,7 +240,7 @@ static void refresh(struct confinfo_notifier *n, const struct sip_msg *msg,
 		sub->final_full = true;
 		sub->expires_at = tmr_jiffies();
 		sipnot_log_sub(n, CONFINFO_NOTIFIER_REFRESHED, sub, 200,
-			   "unsubscribe");
+			       "unsubscribe");
 		sipnot_sub_terminate(sub, SIPNOT_REASON_TIMEOUT);
 		return;
 	}
@@ -378,7 +378,8 @@ static void subscribe_new(struct confinfo_notifier *n,
 		/* A fetch (RFC 6665 4.4.3): one NOTIFY with the state, and
 		 * the subscription is over. */
 		sub->final_full = true;
-		sipnot_log_sub(n, CONFINFO_NOTIFIER_SUBSCRIBED, sub, 200, "fetch");
+		sipnot_log_sub(n, CONFINFO_NOTIFIER_SUBSCRIBED, sub, 200,
+			       "fetch");
 		sipnot_sub_terminate(sub, SIPNOT_REASON_TIMEOUT);
 		return;
 	}
@@ -389,7 +390,7 @@ static void subscribe_new(struct confinfo_notifier *n,
 }
 
 bool sipnot_subscribe_handler(struct confinfo_notifier *n,
-			  const struct sip_msg *msg)
+			      const struct sip_msg *msg)
 {
 	struct sipevent_event ev;
 	const struct sip_hdr *hdr;

@@ -230,7 +230,9 @@ int confinfo_sipstack_client(struct confinfo_sipstack *s, const char *local,
 	if (err)
 		return confinfo_diag_fail(diag, err, 0, 0,
 					  "no local address for %s: %s",
-					  local ? local : target ? target : "-",
+					  local    ? local
+					  : target ? target
+						   : "-",
 					  strerror(err));
 	/* Notifiers open their own TLS connection to our Contact for the
 	 * NOTIFYs, so our TLS listener needs a certificate. Nobody verifies

@@ -7,8 +7,8 @@
  * still carry the last state of the conference.
  */
 #include <errno.h>
-#include <stdlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "confinfo/chat.h"

@@ -31,8 +31,7 @@ static int pick_transport(const struct uri *u, bool sips,
 					  "a sips: URI needs transport tls");
 	if (sips && !transport)
 		transport = "tls";
-	if (has_transport(u, &tp) && transport &&
-	    pl_strcasecmp(&tp, transport))
+	if (has_transport(u, &tp) && transport && pl_strcasecmp(&tp, transport))
 		return confinfo_diag_fail(diag, EINVAL, 0, 0,
 					  "the URI says transport=%.*s but the "
 					  "transport asked for is %s",
@@ -84,8 +83,8 @@ int confinfo_subscriber_route(struct confinfo_subscriber_route *r,
 
 	if (!r || !uri)
 		return EINVAL;
-	if (transport && strcmp(transport, "udp") &&
-	    strcmp(transport, "tcp") && strcmp(transport, "tls"))
+	if (transport && strcmp(transport, "udp") && strcmp(transport, "tcp") &&
+	    strcmp(transport, "tls"))
 		return confinfo_diag_fail(diag, EINVAL, 0, 0,
 					  "transport: udp, tcp or tls, not "
 					  "'%s'",

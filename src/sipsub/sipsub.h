@@ -3,15 +3,20 @@
  * structs the public header only names, and the functions the files of
  * src/sipsub/ share.
  *
+ * subscribe.c  the API: create, close, resubscribe, free
+ * route.c      where a subscription's requests go (pure string work)
  * sock.c       the NOTIFY listener: dialog matching, 481/489/400/500
- * subscribe.c  SUBSCRIBE requests and responses, timers, backoff, close
  * notify.c     one NOTIFY of a dialog: body through decode + merge,
  *              Subscription-State
+ * request.c    SUBSCRIBE requests and their responses
+ * life.c       timers, backoff, new subscriptions, the end
+ * emit.c       events to the caller (the bottom: called by all)
  * headers.c    Subscription-State and Event header parsing (pure)
  */
 #ifndef CONFINFO_SUBSCRIBER_PRIV_H
 #define CONFINFO_SUBSCRIBER_PRIV_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -132,16 +137,26 @@ struct confinfo_subscriber {
 	char *reported_entity;         /* last entity mismatch reported      */
 };
 
-/* subscribe.c */
+/* emit.c: events to the caller (message "" when NULL). */
 void sipsub_emit(struct confinfo_subscriber *sub,
 		 struct confinfo_subscriber_event *ev);
+void sipsub_emitv(struct confinfo_subscriber *sub,
+		  struct confinfo_subscriber_event *ev, const char *fmt,
+		  va_list ap) __attribute__((format(printf, 3, 0)));
 void sipsub_emitf(struct confinfo_subscriber *sub,
 		  enum confinfo_subscriber_event_type type, const char *fmt,
 		  ...) __attribute__((format(printf, 3, 4)));
+
+/* life.c: timers and the life cycle. */
+void sipsub_cancel_timers(struct confinfo_subscriber *sub);
+/* A new dialog and its initial SUBSCRIBE (the old dialog's state goes). */
+int sipsub_start_new(struct confinfo_subscriber *sub);
 /* A NOTIFY of the dialog arrived: Timer N is satisfied. */
 void sipsub_notify_seen(struct confinfo_subscriber *sub);
 /* The notifier said how long the subscription lasts (NOTIFY expires). */
 void sipsub_set_expires(struct confinfo_subscriber *sub, uint32_t expires);
+/* A 2xx granted @p expires more seconds from now: refresh and expiry. */
+void sipsub_schedule(struct confinfo_subscriber *sub, uint32_t expires);
 /* The subscription ended: start a new one after @p min_wait_ms (or the
  * backoff, whichever is longer). @p reason is for the event. */
 void sipsub_terminated(struct confinfo_subscriber *sub, const char *reason,
@@ -159,6 +174,20 @@ void sipsub_resync(struct confinfo_subscriber *sub, const char *why,
 void sipsub_resynced(struct confinfo_subscriber *sub);
 /* While closing: the final NOTIFY arrived. */
 void sipsub_close_notify(struct confinfo_subscriber *sub);
+/* Timer handlers the requests (re)start (arg: the subscription). */
+void sipsub_refresh_handler(void *arg);
+void sipsub_resync_handler(void *arg);
+void sipsub_timer_n_handler(void *arg);
+void sipsub_close_timeout_handler(void *arg);
+
+/* request.c: SUBSCRIBE requests. */
+/* Send a SUBSCRIBE on the dialog for @p expires seconds (0 with closing
+ * set: the unsubscribe); starts Timer N. */
+int sipsub_send_subscribe(struct confinfo_subscriber *sub, uint32_t expires,
+			  bool refresh);
+int sipsub_send_unsubscribe(struct confinfo_subscriber *sub);
+/* libre's credentials callback (sip_auth_alloc()): arg the subscription. */
+int sipsub_auth_handler(char **user, char **pass, const char *realm, void *arg);
 
 /* notify.c: @p msg matched the established dialog of @p sub. */
 void sipsub_notify_handle(struct confinfo_subscriber *sub,

@@ -96,16 +96,16 @@ static void test_sched_order(void **state)
 		seed = seed * 1103515245u + 12345u;
 		F->due[i] = now + 5 + (seed >> 16) % 200;
 		assert_int_equal(sipnot_sched_start(&F->sched, &F->ent[i],
-						F->due[i], on_fire,
-						(void *)(uintptr_t)i),
+						    F->due[i], on_fire,
+						    (void *)(uintptr_t)i),
 				 0);
 	}
 	/* Move some (earlier and later), cancel others. */
 	for (size_t i = 0; i < ENTRIES; i += 5) {
 		F->due[i] = now + 1 + (i * 7) % 250;
 		assert_int_equal(sipnot_sched_start(&F->sched, &F->ent[i],
-						F->due[i], on_fire,
-						(void *)(uintptr_t)i),
+						    F->due[i], on_fire,
+						    (void *)(uintptr_t)i),
 				 0);
 	}
 	for (size_t i = 3; i < ENTRIES; i += 7) {

@@ -148,10 +148,10 @@ static void agents_start(struct agents *a,
 	cfg.logh = on_notifier_log;
 	cfg.log_arg = &a->pub;
 	assert_int_equal(confinfo_sipstack_alloc(&a->nstack, NULL, NULL), 0);
-	assert_int_equal(confinfo_notifier_alloc(&a->n,
-						 confinfo_sipstack_sip(a->nstack),
-						 &cfg, NULL),
-			 0);
+	assert_int_equal(
+	    confinfo_notifier_alloc(&a->n, confinfo_sipstack_sip(a->nstack),
+				    &cfg, NULL),
+	    0);
 	a->port = free_udp_port();
 	snprintf(spec, sizeof(spec), "udp:127.0.0.1:%u", a->port);
 	memset(&diag, 0, sizeof(diag));
