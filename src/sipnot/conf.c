@@ -181,6 +181,70 @@ static int set_source(struct sipnot_conf *conf, const char *source)
 	return 0;
 }
 
+/* The copy of @p state a conference serves: full, version 0, with the
+ * template's chat room when it advertises none. */
+static int served_copy(const struct confinfo_notifier *n, const char *name,
+		       const struct confinfo_conf *state,
+		       struct confinfo_conf **copyp)
+{
+	struct confinfo_conf *copy = NULL;
+	int err;
+
+	err = confinfo_conf_clone(&copy, state);
+	if (err)
+		return err;
+	copy->state = CONFINFO_STATE_FULL;
+	copy->version.set = true;
+	copy->version.value = 0;
+	if (n->chat_room) {
+		err = add_chat_room(n, name, copy);
+		if (err) {
+			confinfo_conf_free(copy);
+			return err;
+		}
+	}
+	*copyp = copy;
+	return 0;
+}
+
+/* @p snap is the conference's new state: serve it, and tell every
+ * subscriber (subject to its rate window). */
+static void install(struct confinfo_notifier *n, struct sipnot_conf *conf,
+		    struct sipnot_snap *snap, bool created)
+{
+	snap->seq = ++n->snap_seq;
+	conf->changed_at = tmr_jiffies();
+	conf->acked = 0;
+	conf->fanout = !created && conf->nsubs > 0;
+	mem_deref(conf->snap);
+	conf->snap = snap;
+	sipnot_cache_flush(&conf->cache);
+}
+
+static void kick_all(struct sipnot_conf *conf)
+{
+	for (struct le *le = conf->subs.head; le;) {
+		struct sipnot_sub *sub = le->data;
+
+		le = le->next;
+		sipnot_sub_kick(sub);
+	}
+}
+
+/* A publication owns the state only while its source is "publish". */
+static void follow_source(struct confinfo_notifier *n, struct sipnot_conf *conf,
+			  bool from_publish)
+{
+	if (strcmp(conf->source, "publish") && conf->pub) {
+		/* Another source took over: the publication no longer owns
+		 * the state, its expiry must not remove it. */
+		sipnot_pub_free(n, conf->pub);
+		conf->pub = NULL;
+	}
+	if (!conf->pub && !strcmp(conf->source, "publish") && !from_publish)
+		sipnot_pub_adopt(n, conf);
+}
+
 int sipnot_conf_apply(struct confinfo_notifier *n, const char *name,
 		      const struct confinfo_conf *state, const char *source,
 		      struct sipnot_conf **confp)
@@ -196,17 +260,9 @@ int sipnot_conf_apply(struct confinfo_notifier *n, const char *name,
 		return EINVAL;
 	if (!source)
 		source = "api";
-	err = confinfo_conf_clone(&copy, state);
+	err = served_copy(n, name, state, &copy);
 	if (err)
 		return err;
-	copy->state = CONFINFO_STATE_FULL;
-	copy->version.set = true;
-	copy->version.value = 0;
-	if (n->chat_room) {
-		err = add_chat_room(n, name, copy);
-		if (err)
-			goto out;
-	}
 	conf = conf_find_str(n, name);
 	if (!conf) {
 		err = conf_new(n, name, &conf);
@@ -229,35 +285,17 @@ int sipnot_conf_apply(struct confinfo_notifier *n, const char *name,
 	if (changed) {
 		snap->state = copy;
 		copy = NULL;
-		snap->seq = ++n->snap_seq;
-		conf->changed_at = tmr_jiffies();
-		conf->acked = 0;
-		conf->fanout = !created && conf->nsubs > 0;
-		mem_deref(conf->snap);
-		conf->snap = snap;
+		install(n, conf, snap, created);
 		snap = NULL;
-		sipnot_cache_flush(&conf->cache);
 	}
 	if (n->cfg.changeh && (changed || src_changed))
 		n->cfg.changeh(name, conf->snap->state, conf->source,
 			       n->cfg.change_arg);
 	if (changed) {
 		sipnot_log_conf(n, name, created ? "added" : "changed");
-		for (struct le *le = conf->subs.head; le;) {
-			struct sipnot_sub *sub = le->data;
-
-			le = le->next;
-			sipnot_sub_kick(sub);
-		}
+		kick_all(conf);
 	}
-	if (strcmp(conf->source, "publish") && conf->pub) {
-		/* Another source took over: the publication no longer owns
-		 * the state, its expiry must not remove it. */
-		sipnot_pub_free(n, conf->pub);
-		conf->pub = NULL;
-	}
-	if (!conf->pub && !strcmp(conf->source, "publish") && !confp)
-		sipnot_pub_adopt(n, conf);
+	follow_source(n, conf, confp != NULL);
 	if (confp)
 		*confp = conf;
 	goto out;

@@ -163,6 +163,74 @@ static bool etag_cmp(const struct sipnot_conf *conf, const struct pl *etag)
 	return conf && conf->pub && !pl_strcmp(etag, conf->pub->etag);
 }
 
+/* The checks of a PUBLISH that need no state change (RFC 3903 section
+ * 6): false when @p msg was answered. */
+static bool publish_ok(struct confinfo_notifier *n, const struct sip_msg *msg,
+		       const char *name, const struct sipnot_conf *conf,
+		       const struct sip_hdr *ifmatch, bool body,
+		       uint32_t *expiresp)
+{
+	uint32_t expires;
+	char hdr[48];
+
+	if (sip_msg_hdr_count(msg, SIP_HDR_SIP_IF_MATCH) > 1) {
+		reply(n, msg, name, 400, "Several Entity Tags", NULL);
+		return false;
+	}
+	if (ifmatch && !etag_cmp(conf, &ifmatch->val)) {
+		reply(n, msg, name, 412, "Conditional Request Failed", NULL);
+		return false;
+	}
+	if (parse_expires(msg, n->cfg.expires_default, &expires)) {
+		reply(n, msg, name, 400, "Bad Expires", NULL);
+		return false;
+	}
+	if (expires && expires < n->cfg.expires_min) {
+		(void)re_snprintf(hdr, sizeof(hdr), "Min-Expires: %u\r\n",
+				  n->cfg.expires_min);
+		reply(n, msg, name, 423, "Interval Too Brief", hdr);
+		return false;
+	}
+	if (expires > n->cfg.expires_max)
+		expires = n->cfg.expires_max;
+	if (!ifmatch && (!body || !expires)) {
+		reply(n, msg, name, 400, "Initial PUBLISH Needs A Body", NULL);
+		return false;
+	}
+	*expiresp = expires;
+	return true;
+}
+
+/* Serve the published @p doc (consumed) as conference @p name, with a new
+ * publication when @p fresh: false when @p msg was answered. */
+static bool publish_state(struct confinfo_notifier *n,
+			  const struct sip_msg *msg, const char *name,
+			  struct confinfo_conf *doc, struct sipnot_pub *fresh,
+			  struct sipnot_conf **confp)
+{
+	int err = 0;
+
+	if (doc) {
+		err = sipnot_conf_apply(n, name, doc, "publish", confp);
+		confinfo_conf_free(doc);
+	}
+	if (err) {
+		free(fresh);
+		if (err == ENOSPC)
+			reply(n, msg, name, 503, "Too Many Conferences", NULL);
+		else
+			reply(n, msg, name, 500, strerror(err), NULL);
+		return false;
+	}
+	if (fresh) {
+		/* A new publication replaces whatever owned the state. */
+		sipnot_pub_free(n, (*confp)->pub);
+		(*confp)->pub = fresh;
+		fresh->conf = *confp;
+	}
+	return true;
+}
+
 static void publish(struct confinfo_notifier *n, const struct sip_msg *msg,
 		    const char *name)
 {
@@ -172,33 +240,9 @@ static void publish(struct confinfo_notifier *n, const struct sip_msg *msg,
 	struct sipnot_pub *pub, *fresh = NULL;
 	bool body = mbuf_get_left(msg->mb) > 0;
 	uint32_t expires;
-	char hdr[48];
-	int err;
 
-	if (sip_msg_hdr_count(msg, SIP_HDR_SIP_IF_MATCH) > 1) {
-		reply(n, msg, name, 400, "Several Entity Tags", NULL);
+	if (!publish_ok(n, msg, name, conf, ifmatch, body, &expires))
 		return;
-	}
-	if (ifmatch && !etag_cmp(conf, &ifmatch->val)) {
-		reply(n, msg, name, 412, "Conditional Request Failed", NULL);
-		return;
-	}
-	if (parse_expires(msg, n->cfg.expires_default, &expires)) {
-		reply(n, msg, name, 400, "Bad Expires", NULL);
-		return;
-	}
-	if (expires && expires < n->cfg.expires_min) {
-		(void)re_snprintf(hdr, sizeof(hdr), "Min-Expires: %u\r\n",
-				  n->cfg.expires_min);
-		reply(n, msg, name, 423, "Interval Too Brief", hdr);
-		return;
-	}
-	if (expires > n->cfg.expires_max)
-		expires = n->cfg.expires_max;
-	if (!ifmatch && (!body || !expires)) {
-		reply(n, msg, name, 400, "Initial PUBLISH Needs A Body", NULL);
-		return;
-	}
 	if (ifmatch && !expires) {
 		/* Removal: the state goes, subscribers get noresource. */
 		(void)sipnot_reply(n, msg, 200, "OK",
@@ -209,18 +253,15 @@ static void publish(struct confinfo_notifier *n, const struct sip_msg *msg,
 		(void)confinfo_notifier_remove_conf(n, name);
 		return;
 	}
-	if (body) {
-		if (msg->ctyp.type.l &&
-		    (pl_strcasecmp(&msg->ctyp.type, "application") ||
-		     pl_strcasecmp(&msg->ctyp.subtype,
-				   "conference-info+xml"))) {
-			reply(n, msg, name, 415, "Unsupported Media Type",
-			      "Accept: " SIPNOT_CTYPE "\r\n");
-			return;
-		}
-		if (decode_body(n, msg, name, &doc))
-			return;
+	if (body && msg->ctyp.type.l &&
+	    (pl_strcasecmp(&msg->ctyp.type, "application") ||
+	     pl_strcasecmp(&msg->ctyp.subtype, "conference-info+xml"))) {
+		reply(n, msg, name, 415, "Unsupported Media Type",
+		      "Accept: " SIPNOT_CTYPE "\r\n");
+		return;
 	}
+	if (body && decode_body(n, msg, name, &doc))
+		return;
 	/* Allocate before touching the served state, so that ENOMEM
 	 * leaves it as it was. */
 	if (!ifmatch) {
@@ -231,25 +272,8 @@ static void publish(struct confinfo_notifier *n, const struct sip_msg *msg,
 			return;
 		}
 	}
-	if (doc) {
-		err = sipnot_conf_apply(n, name, doc, "publish", &conf);
-		confinfo_conf_free(doc);
-		if (err) {
-			free(fresh);
-			if (err == ENOSPC)
-				reply(n, msg, name, 503, "Too Many Conferences",
-				      NULL);
-			else
-				reply(n, msg, name, 500, strerror(err), NULL);
-			return;
-		}
-	}
-	if (fresh) {
-		/* A new publication replaces whatever owned the state. */
-		sipnot_pub_free(n, conf->pub);
-		conf->pub = fresh;
-		fresh->conf = conf;
-	}
+	if (!publish_state(n, msg, name, doc, fresh, &conf))
+		return;
 	pub = conf->pub;
 	new_etag(n, pub);
 	pub_schedule(n, pub, expires);

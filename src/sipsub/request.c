@@ -11,61 +11,54 @@
 
 #include "sipsub.h"
 
-/* A final failure of the request in flight. */
-static void request_failed(struct confinfo_subscriber *sub, bool refresh,
-			   int err, const struct sip_msg *msg)
+/* A refresh failed with @p scode (0: no answer), @p what said. */
+static void refresh_failed(struct confinfo_subscriber *sub, uint16_t scode,
+			   const char *what)
 {
-	uint16_t scode = msg ? msg->scode : 0;
-	char what[128];
+	switch (scode) {
+	case 404:
+	case 405:
+	case 410:
+	case 416:
+	case 480:
+	case 481:
+	case 482:
+	case 483:
+	case 484:
+	case 485:
+	case 489:
+	case 501:
+	case 604:
+		/* RFC 6665 4.1.2.2: the subscription is gone. */
+		sipsub_terminated(sub, "refresh-failed", 0,
+				  "refresh answered %s", what);
+		return;
+	default: {
+		/* The old subscription lasts until its expiry; try
+		 * again meanwhile. */
+		uint64_t left = tmr_get_expire(&sub->tmr_expiry);
+		uint64_t wait = left / 3;
 
-	if (msg)
-		snprintf(what, sizeof(what), "%u %.*s", scode,
-			 (int)(msg->reason.l > 80 ? 80 : msg->reason.l),
-			 msg->reason.p ? msg->reason.p : "");
-	else
-		snprintf(what, sizeof(what), "%s", strerror(err));
-
-	if (refresh) {
-		switch (scode) {
-		case 404:
-		case 405:
-		case 410:
-		case 416:
-		case 480:
-		case 481:
-		case 482:
-		case 483:
-		case 484:
-		case 485:
-		case 489:
-		case 501:
-		case 604:
-			/* RFC 6665 4.1.2.2: the subscription is gone. */
-			sipsub_terminated(sub, "refresh-failed", 0,
-					  "refresh answered %s", what);
-			return;
-		default: {
-			/* The old subscription lasts until its expiry; try
-			 * again meanwhile. */
-			uint64_t left = tmr_get_expire(&sub->tmr_expiry);
-			uint64_t wait = left / 3;
-
-			if (wait < 1000)
-				wait = 1000;
-			if (wait > 60000)
-				wait = 60000;
-			sipsub_emitf(sub, CONFINFO_SUBSCRIBER_WARNING,
-				     "refresh failed (%s): retrying in %llu "
-				     "ms",
-				     what, (unsigned long long)wait);
-			if (left)
-				tmr_start(&sub->tmr_refresh, wait,
-					  sipsub_refresh_handler, sub);
-			return;
-		}
-		}
+		if (wait < 1000)
+			wait = 1000;
+		if (wait > 60000)
+			wait = 60000;
+		sipsub_emitf(sub, CONFINFO_SUBSCRIBER_WARNING,
+			     "refresh failed (%s): retrying in %llu "
+			     "ms",
+			     what, (unsigned long long)wait);
+		if (left)
+			tmr_start(&sub->tmr_refresh, wait,
+				  sipsub_refresh_handler, sub);
+		return;
 	}
+	}
+}
 
+/* An initial SUBSCRIBE failed with @p scode (0: no answer, @p err). */
+static void initial_failed(struct confinfo_subscriber *sub, int err,
+			   uint16_t scode, bool answered, const char *what)
+{
 	/* An initial SUBSCRIBE. Definitive answers end it; transient ones
 	 * are retried, but only for a subscription that worked before
 	 * (a wrong URI on the command line should fail fast). */
@@ -94,12 +87,32 @@ static void request_failed(struct confinfo_subscriber *sub, bool refresh,
 		break;
 	}
 	if (!sub->ever_subscribed) {
-		sipsub_finish(sub, msg ? EPROTO : err, scode, "failed",
+		sipsub_finish(sub, answered ? EPROTO : err, scode, "failed",
 			      "SUBSCRIBE failed: %s", what);
 		return;
 	}
 	sipsub_terminated(sub, "subscribe-failed", 0, "SUBSCRIBE failed: %s",
 			  what);
+}
+
+/* A final failure of the request in flight. */
+static void request_failed(struct confinfo_subscriber *sub, bool refresh,
+			   int err, const struct sip_msg *msg)
+{
+	uint16_t scode = msg ? msg->scode : 0;
+	char what[128];
+
+	if (msg)
+		snprintf(what, sizeof(what), "%u %.*s", scode,
+			 (int)(msg->reason.l > 80 ? 80 : msg->reason.l),
+			 msg->reason.p ? msg->reason.p : "");
+	else
+		snprintf(what, sizeof(what), "%s", strerror(err));
+
+	if (refresh)
+		refresh_failed(sub, scode, what);
+	else
+		initial_failed(sub, err, scode, msg != NULL, what);
 }
 
 static bool retry_auth(struct confinfo_subscriber *sub,
