@@ -2,8 +2,7 @@
 # confinfo diff: the partial document it prints is valid, carries version
 # OLD + 1, and turns OLD into NEW through `confinfo apply` (compared through
 # the JSON view); refusals of inputs it cannot diff.
-set -euo pipefail
-. cli/lib.bash "$@"
+. "$(dirname "$0")/../lib.bash" "$@"
 
 S=$V/seq
 
@@ -13,16 +12,19 @@ S=$V/seq
 # when a partial one cannot express the change.
 round_trip() {
 	local old=$1 new=$2 state=${3:-partial} old_version
-	run 0 "$BIN" diff "$old" "$new"
+	# OLD's version, from its JSON view (show_json checks that show
+	# succeeded: an empty view would make no version).
+	show_json "$old" "$TMP/old.json"
+	old_version=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["version"])' \
+		"$TMP/old.json")
+	run 0 "$CONFINFO" diff "$old" "$new"
 	cp "$OUT" "$TMP/d.xml"
 	xmllint --noout --schema schema/conference-info.xsd "$TMP/d.xml" \
 		2>"$ERR" || { show_io; fail "diff output is not schema-valid"; }
-	run 0 "$BIN" show --json "$TMP/d.xml"
-	old_version=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["version"])' \
-		<(  "$BIN" show --json "$old" 2>/dev/null))
+	run 0 "$CONFINFO" show --json "$TMP/d.xml"
 	json_assert "$OUT" "d['state'] == '$state'" \
 		"d['version'] == $old_version + 1"
-	run 0 "$BIN" apply --json "$old" "$TMP/d.xml"
+	run 0 "$CONFINFO" apply --json "$old" "$TMP/d.xml"
 	cp "$OUT" "$TMP/applied.json"
 	show_json "$new" "$TMP/new.json"
 	json_same "$TMP/new.json" "$TMP/applied.json" version
@@ -41,39 +43,39 @@ round_trip $S/base-v1.xml $S/v3-full.xml full
 # Nothing changed: a version bump with no content.
 round_trip $S/base-v1.xml $S/base-v1.xml
 json_assert "$TMP/applied.json" "d['version'] == 2"
-run 0 "$BIN" diff $S/base-v1.xml $S/base-v1.xml
+run 0 "$CONFINFO" diff $S/base-v1.xml $S/base-v1.xml
 cp "$OUT" "$TMP/bump.xml"
-run 0 "$BIN" show --json "$TMP/bump.xml"
+run 0 "$CONFINFO" show --json "$TMP/bump.xml"
 json_assert "$OUT" "d['users'] == [] and d['subject'] is None"
 
 # The printed partial keeps its promise through stdin too: diff | apply.
-"$BIN" diff $S/base-v1.xml $V/diff-new.xml |
-	"$BIN" apply --json $S/base-v1.xml - >"$TMP/piped.json"
+"$CONFINFO" diff $S/base-v1.xml $V/diff-new.xml |
+	"$CONFINFO" apply --json $S/base-v1.xml - >"$TMP/piped.json"
 show_json $V/diff-new.xml "$TMP/new.json"
 json_same "$TMP/new.json" "$TMP/piped.json" version
-run 0 "$BIN" diff - $V/diff-new.xml <$S/base-v1.xml
-run 2 "$BIN" diff - - <$S/base-v1.xml
+run 0 "$CONFINFO" diff - $V/diff-new.xml <$S/base-v1.xml
+run 2 "$CONFINFO" diff - - <$S/base-v1.xml
 
 # Refusals (status 1, nothing printed, the file at fault named).
-run 1 "$BIN" diff $S/base-v1.xml vectors/rfc4575/rfc4575-example-7.1.xml
+run 1 "$CONFINFO" diff $S/base-v1.xml vectors/rfc4575/rfc4575-example-7.1.xml
 expect_err "^vectors/rfc4575/rfc4575-example-7\.1\.xml: another conference \(sips:conf233@example\.com\)"
 expect_no_out
-run 1 "$BIN" diff $S/v2-partial.xml $S/base-v1.xml
+run 1 "$CONFINFO" diff $S/v2-partial.xml $S/base-v1.xml
 expect_err "^$S/v2-partial\.xml: not a full state \(the document is partial\)$"
-run 1 "$BIN" diff $S/base-v1.xml $S/v3-deleted.xml
+run 1 "$CONFINFO" diff $S/base-v1.xml $S/v3-deleted.xml
 expect_err "^$S/v3-deleted\.xml: not a full state \(the document is deleted\)$"
-run 1 "$BIN" diff $S/base-v1.xml $V/bad-mismatch.xml
+run 1 "$CONFINFO" diff $S/base-v1.xml $V/bad-mismatch.xml
 expect_err "^$V/bad-mismatch\.xml:6:[0-9]+: "
 expect_no_out
 # The last version has no successor.
 sed 's/version="1"/version="4294967295"/' $S/base-v1.xml >"$TMP/last.xml"
-run 1 "$BIN" diff "$TMP/last.xml" $V/diff-new.xml
+run 1 "$CONFINFO" diff "$TMP/last.xml" $V/diff-new.xml
 expect_err "last\.xml: version 4294967295 is the last one"
 
 # Usage errors.
-run 2 "$BIN" diff $S/base-v1.xml
+run 2 "$CONFINFO" diff $S/base-v1.xml
 expect_err "^confinfo diff: expected OLD and NEW"
-run 2 "$BIN" diff $S/base-v1.xml $S/base-v1.xml $S/base-v1.xml
-run 2 "$BIN" diff --bogus $S/base-v1.xml $S/base-v1.xml
+run 2 "$CONFINFO" diff $S/base-v1.xml $S/base-v1.xml $S/base-v1.xml
+run 2 "$CONFINFO" diff --bogus $S/base-v1.xml $S/base-v1.xml
 
 echo "diff: ok"

@@ -7,8 +7,7 @@
 # document, apply's merge limit follows --max-users, and bad values are
 # usage errors. The large documents are written here, by awk, so that the
 # test runs in builds without the benchmarks (bench/confinfo-gen).
-set -euo pipefail
-. cli/lib.bash "$@"
+. "$(dirname "$0")/../lib.bash" "$@"
 
 BASE=$V/seq/base-v1.xml
 COMMANDS="lint show apply diff rooms"
@@ -43,9 +42,9 @@ run_cmd() {
 	file=${*: -1}
 	set -- "${@:1:$#-1}"
 	case $cmd in
-	diff) run "$want" "$BIN" diff "$@" "$file" "$file" ;;
-	rooms) run "$want" "$BIN" rooms --conference sip:big@example.com "$@" "$file" ;;
-	*) run "$want" "$BIN" "$cmd" "$@" "$file" ;;
+	diff) run "$want" "$CONFINFO" diff "$@" "$file" "$file" ;;
+	rooms) run "$want" "$CONFINFO" rooms --conference sip:big@example.com "$@" "$file" ;;
+	*) run "$want" "$CONFINFO" "$cmd" "$@" "$file" ;;
 	esac
 }
 
@@ -55,7 +54,7 @@ gen_users 10000 >"$TMP/u10000.xml"
 gen_users 10001 >"$TMP/u10001.xml"
 gen_users 12000 >"$TMP/u12000.xml"
 [ "$(wc -c <"$TMP/u12000.xml")" -lt 1048576 ] || fail "u12000.xml is too big"
-run 0 "$BIN" lint "$TMP/u10000.xml"
+run 0 "$CONFINFO" lint "$TMP/u10000.xml"
 for cmd in $COMMANDS; do
 	run_cmd 1 "$cmd" "$TMP/u10001.xml"
 	expect_err "^$TMP/u10001\.xml:[0-9]+:[0-9]+: <user>: more than 10000 users in the document \(raise with --max-users\)$"
@@ -69,26 +68,26 @@ for cmd in $COMMANDS; do
 	expect_err "more than 11999 users in the document \(raise with --max-users\)$"
 done
 # The whole document is there, not a truncated part of it.
-run 0 "$BIN" show --json --max-users 12000 "$TMP/u12000.xml"
+run 0 "$CONFINFO" show --json --max-users 12000 "$TMP/u12000.xml"
 json_assert "$OUT" "len(d['users']) == 12000" \
 	"d['users'][-1]['entity'] == 'sip:u12000@example.com'"
 # apply takes its base through the merge: --max-users raises the merge
 # limit too, or a 12000-user base would be refused there.
-run 0 "$BIN" apply --json --max-users 12000 "$TMP/u12000.xml"
+run 0 "$CONFINFO" apply --json --max-users 12000 "$TMP/u12000.xml"
 json_assert "$OUT" "len(d['users']) == 12000"
 
 # --- Standard input, with the limits raised and not.
-run 1 "$BIN" lint - <"$TMP/u12000.xml"
+run 1 "$CONFINFO" lint - <"$TMP/u12000.xml"
 expect_err "^<stdin>:[0-9]+:[0-9]+: <user>: more than 10000 users in the document \(raise with --max-users\)$"
-run 0 "$BIN" lint --max-users 12000 - <"$TMP/u12000.xml"
+run 0 "$CONFINFO" lint --max-users 12000 - <"$TMP/u12000.xml"
 expect_no_err
-run 0 "$BIN" show --json --max-users 12000 - <"$TMP/u12000.xml"
+run 0 "$CONFINFO" show --json --max-users 12000 - <"$TMP/u12000.xml"
 json_assert "$OUT" "len(d['users']) == 12000"
 # A full version 2 replaces the base (same conference) from stdin.
 gen_users 12000 2 >"$TMP/u12000-v2.xml"
-run 1 "$BIN" apply "$TMP/u10000.xml" - <"$TMP/u12000-v2.xml"
+run 1 "$CONFINFO" apply "$TMP/u10000.xml" - <"$TMP/u12000-v2.xml"
 expect_err "^<stdin>:[0-9]+:[0-9]+: <user>: more than 10000 users in the document \(raise with --max-users\)$"
-run 0 "$BIN" apply --json --max-users 12000 "$TMP/u10000.xml" - \
+run 0 "$CONFINFO" apply --json --max-users 12000 "$TMP/u10000.xml" - \
 	<"$TMP/u12000-v2.xml"
 json_assert "$OUT" "len(d['users']) == 12000" "d['version'] == 2"
 
@@ -107,18 +106,18 @@ for cmd in $COMMANDS; do
 	run_cmd 0 "$cmd" --max-bytes 2M "$TMP/big.xml"
 done
 for spelling in 2M 2m 2048K 2048k 2097152 "$size"; do
-	run 0 "$BIN" lint --max-bytes "$spelling" "$TMP/big.xml"
+	run 0 "$CONFINFO" lint --max-bytes "$spelling" "$TMP/big.xml"
 	expect_no_err
 done
-run 1 "$BIN" lint --max-bytes $((size - 1)) "$TMP/big.xml"
+run 1 "$CONFINFO" lint --max-bytes $((size - 1)) "$TMP/big.xml"
 expect_err "^$TMP/big\.xml: larger than $((size - 1)) bytes, the size limit of a document \(raise with --max-bytes\)$"
-run 0 "$BIN" lint --max-bytes 1G - <"$TMP/big.xml"
-run 0 "$BIN" lint --max-bytes 2M - <"$TMP/big.xml"
-run 1 "$BIN" lint - <"$TMP/big.xml"
+run 0 "$CONFINFO" lint --max-bytes 1G - <"$TMP/big.xml"
+run 0 "$CONFINFO" lint --max-bytes 2M - <"$TMP/big.xml"
+run 1 "$CONFINFO" lint - <"$TMP/big.xml"
 expect_err "^<stdin>: larger than 1048576 bytes, the size limit of a document \(raise with --max-bytes\)$"
 # The largest size the decoder takes is accepted (and costs nothing more
 # for a small document: the buffer grows with the input).
-run 0 "$BIN" lint --max-bytes 2147483647 "$BASE"
+run 0 "$CONFINFO" lint --max-bytes 2147483647 "$BASE"
 
 # --- Lowered limits refuse a small document (2 users, 2 endpoints, 3
 # media, 4 entries, strings up to 31 bytes), each naming its option; the
@@ -128,7 +127,7 @@ for cmd in $COMMANDS; do
 	run_cmd 1 "$cmd" --max-bytes 1K "$BASE"
 	expect_err "^$BASE: larger than 1024 bytes, the size limit of a document \(raise with --max-bytes\)$"
 done
-run 0 "$BIN" lint --max-bytes "$bsize" "$BASE"
+run 0 "$CONFINFO" lint --max-bytes "$bsize" "$BASE"
 check_lowered() { # OPTION PASSING REFUSED MESSAGE-REGEX
 	local cmd
 	for cmd in $COMMANDS; do
@@ -144,7 +143,7 @@ check_lowered --max-endpoints 2 1 "<endpoint>: more than 1 endpoints in the docu
 check_lowered --max-media 3 2 "<media>: more than 2 media in the document"
 check_lowered --max-entries 4 3 "<entry>: more than 3 entries in the document"
 check_lowered --max-string 31 30 "text of <uri> longer than the limit of 30 bytes"
-run 1 "$BIN" lint --max-string 16 "$BASE"
+run 1 "$CONFINFO" lint --max-string 16 "$BASE"
 expect_err "^$BASE:[0-9]+:[0-9]+: value of attribute entity longer than the limit of 16 bytes \(raise with --max-string\)$"
 
 # --- apply's merge limit follows --max-users. Each document alone is
@@ -167,36 +166,36 @@ cat >"$TMP/add-user.xml" <<'EOF'
 EOF
 A=$TMP/add-user.xml
 # By default: 10000 users, the 10001st refused by the merge.
-run 1 "$BIN" apply "$TMP/u10000.xml" "$A"
+run 1 "$CONFINFO" apply "$TMP/u10000.xml" "$A"
 expect_err "^$A: <users> of conference 'sip:big@example\.com' would hold 10001 users \(limit 10000\) \(raise with --max-users\)$"
 expect_no_out
-run 0 "$BIN" apply --json --max-users 10001 "$TMP/u10000.xml" "$A"
+run 0 "$CONFINFO" apply --json --max-users 10001 "$TMP/u10000.xml" "$A"
 json_assert "$OUT" "len(d['users']) == 10001" "d['version'] == 2" \
 	"d['users'][-1]['entity'] == 'sip:new@example.com'"
 # Lowered: a 100-user base takes no 101st user.
 gen_users 100 >"$TMP/u100.xml"
-run 1 "$BIN" apply --max-users 100 "$TMP/u100.xml" "$A"
+run 1 "$CONFINFO" apply --max-users 100 "$TMP/u100.xml" "$A"
 expect_err "would hold 101 users \(limit 100\) \(raise with --max-users\)$"
 expect_no_out
-run 0 "$BIN" apply --json --max-users 101 "$TMP/u100.xml" "$A"
+run 0 "$CONFINFO" apply --json --max-users 101 "$TMP/u100.xml" "$A"
 json_assert "$OUT" "len(d['users']) == 101"
 # The per-row merge limits, with their own options.
-run 1 "$BIN" apply --max-endpoints-per-user 2 "$TMP/u100.xml" "$A"
+run 1 "$CONFINFO" apply --max-endpoints-per-user 2 "$TMP/u100.xml" "$A"
 expect_err "^$A: user 'sip:new@example\.com' would hold 3 endpoints \(limit 2\) \(raise with --max-endpoints-per-user\)$"
 expect_no_out
-run 0 "$BIN" apply --max-endpoints-per-user 3 "$TMP/u100.xml" "$A"
-run 1 "$BIN" apply --max-media-per-endpoint 2 "$TMP/u100.xml" "$A"
+run 0 "$CONFINFO" apply --max-endpoints-per-user 3 "$TMP/u100.xml" "$A"
+run 1 "$CONFINFO" apply --max-media-per-endpoint 2 "$TMP/u100.xml" "$A"
 expect_err "^$A: endpoint 'sip:new@a\.example\.com' would hold 3 media \(limit 2\) \(raise with --max-media-per-endpoint\)$"
 expect_no_out
-run 0 "$BIN" apply --max-media-per-endpoint 3 "$TMP/u100.xml" "$A"
+run 0 "$CONFINFO" apply --max-media-per-endpoint 3 "$TMP/u100.xml" "$A"
 # A base of 65 endpoints for one user is over the default merge limit
 # (64) while the decoder takes it: the per-user option raises it.
 gen_users 1 1 full "$(for i in $(seq 65); do
 	printf '<endpoint entity="sip:e%d@example.com"/>' "$i"; done)" >"$TMP/e65.xml"
-run 0 "$BIN" lint "$TMP/e65.xml"
-run 1 "$BIN" apply "$TMP/e65.xml"
+run 0 "$CONFINFO" lint "$TMP/e65.xml"
+run 1 "$CONFINFO" apply "$TMP/e65.xml"
 expect_err "would hold 65 endpoints \(limit 64\) \(raise with --max-endpoints-per-user\)$"
-run 0 "$BIN" apply --max-endpoints-per-user 65 "$TMP/e65.xml"
+run 0 "$CONFINFO" apply --max-endpoints-per-user 65 "$TMP/e65.xml"
 # The merge options are apply's alone.
 for cmd in lint show diff rooms; do
 	run_cmd 2 "$cmd" --max-endpoints-per-user 3 "$BASE"
@@ -244,60 +243,60 @@ for cmd in show apply diff rooms; do
 	done
 done
 # The --opt=VALUE spelling, and a missing value.
-run 2 "$BIN" lint --max-users=0 "$BASE"
+run 2 "$CONFINFO" lint --max-users=0 "$BASE"
 expect_err "^confinfo lint: --max-users: invalid value '0': must be at least 1\$"
 for cmd in $COMMANDS; do
-	run 2 "$BIN" "$cmd" --max-users
+	run 2 "$CONFINFO" "$cmd" --max-users
 	expect_err "requires an argument"
 done
 # One past SIZE_MAX is an overflow, SIZE_MAX itself a (huge) count.
-run 2 "$BIN" lint --max-users 18446744073709551616 "$BASE"
+run 2 "$CONFINFO" lint --max-users 18446744073709551616 "$BASE"
 expect_err "invalid value '18446744073709551616': too large$"
-run 0 "$BIN" lint --max-users 18446744073709551615 "$BASE"
+run 0 "$CONFINFO" lint --max-users 18446744073709551615 "$BASE"
 # Suffixes are for sizes only, and one letter of K, M or G.
-run 0 "$BIN" lint --max-string 1K "$BASE"
+run 0 "$CONFINFO" lint --max-string 1K "$BASE"
 for bad in 1K 1M 2G; do
-	run 2 "$BIN" lint --max-users "$bad" "$BASE"
+	run 2 "$CONFINFO" lint --max-users "$bad" "$BASE"
 	expect_err "^confinfo lint: --max-users: invalid value '$bad': not a decimal number$"
 done
 for bad in 1KK 1KB 1T 1Ki K; do
-	run 2 "$BIN" lint --max-bytes "$bad" "$BASE"
+	run 2 "$CONFINFO" lint --max-bytes "$bad" "$BASE"
 	expect_err "^confinfo lint: --max-bytes: invalid value '$bad': not a size"
 done
 # Above what the decoder reads (2 GiB - 1), and a suffix that overflows.
-run 2 "$BIN" lint --max-bytes 2G "$BASE"
+run 2 "$CONFINFO" lint --max-bytes 2G "$BASE"
 expect_err "^confinfo lint: --max-bytes: invalid value '2G': too large \(the decoder reads at most 2147483647 bytes\)$"
-run 2 "$BIN" lint --max-bytes 2147483648 "$BASE"
+run 2 "$CONFINFO" lint --max-bytes 2147483648 "$BASE"
 expect_err "too large \(the decoder reads at most 2147483647 bytes\)$"
-run 2 "$BIN" lint --max-string 99999999999G "$BASE"
+run 2 "$CONFINFO" lint --max-string 99999999999G "$BASE"
 expect_err "^confinfo lint: --max-string: invalid value '99999999999G': too large$"
 
 # --- The options are in each command's help (help.sh checks the man page).
 for cmd in $COMMANDS; do
-	run 0 "$BIN" "$cmd" --help
+	run 0 "$CONFINFO" "$cmd" --help
 	expect_out '^usage: confinfo .*\[LIMITS\]'
 	for opt in --max-bytes --max-users --max-endpoints --max-media \
 		--max-entries --max-string; do
 		expect_out "^  $opt N "
 	done
 done
-run 0 "$BIN" apply --help
+run 0 "$CONFINFO" apply --help
 expect_out '^  --max-endpoints-per-user N$'
 expect_out '^  --max-media-per-endpoint N$'
 
 # --- A realistic document from the benchmarks' generator, when it was
 # built: 3000 users of 2 endpoints with audio and video (about 6 MB).
-GEN=$(dirname "$BIN")/bench/confinfo-gen
+GEN=$(dirname "$CONFINFO")/bench/confinfo-gen
 if [ -x "$GEN" ]; then
 	"$GEN" 3000 >"$TMP/gen.xml" || fail "confinfo-gen failed"
-	run 1 "$BIN" lint "$TMP/gen.xml"
+	run 1 "$CONFINFO" lint "$TMP/gen.xml"
 	expect_err "\(raise with --max-bytes\)$"
-	run 1 "$BIN" lint --max-bytes 16M --max-endpoints 5999 "$TMP/gen.xml"
+	run 1 "$CONFINFO" lint --max-bytes 16M --max-endpoints 5999 "$TMP/gen.xml"
 	expect_err "more than 5999 endpoints in the document \(raise with --max-endpoints\)$"
-	run 1 "$BIN" lint --max-bytes 16M --max-media 11999 "$TMP/gen.xml"
+	run 1 "$CONFINFO" lint --max-bytes 16M --max-media 11999 "$TMP/gen.xml"
 	expect_err "more than 11999 media in the document \(raise with --max-media\)$"
-	run 0 "$BIN" lint --max-bytes 16M "$TMP/gen.xml"
-	run 0 "$BIN" show --json --max-bytes 16M "$TMP/gen.xml"
+	run 0 "$CONFINFO" lint --max-bytes 16M "$TMP/gen.xml"
+	run 0 "$CONFINFO" show --json --max-bytes 16M "$TMP/gen.xml"
 	json_assert "$OUT" "len(d['users']) == 3000" \
 		"sum(len(u['endpoints']) for u in d['users']) == 6000"
 else

@@ -1,14 +1,13 @@
 #!/bin/bash
 # confinfo show: the text summary and the JSON view (keys, order, values,
 # nulls), chat rooms and their spelling, escaping, standard input, errors.
-set -euo pipefail
-. cli/lib.bash "$@"
+. "$(dirname "$0")/../lib.bash" "$@"
 
 EX71=vectors/rfc4575/rfc4575-example-7.1.xml
 EX72=vectors/rfc4575/rfc4575-example-7.2.xml
 
 # --- Text summary of RFC 4575 example 7.1.
-run 0 "$BIN" show $EX71
+run 0 "$CONFINFO" show $EX71
 expect_no_err
 expect_out '^conference sips:conf233@example\.com$'
 expect_out '^  state: full$'
@@ -25,7 +24,7 @@ expect_out_fixed '      media 1: audio label 34567 sendrecv "main audio"'
 expect_out_fixed '    endpoint sip:4kfk4j392jsu@example.com;grid=433kj4j3u: connected, joining: dialed-out'
 
 # --- JSON view of example 7.1: every documented key, in order.
-run 0 "$BIN" show --json $EX71
+run 0 "$CONFINFO" show --json $EX71
 expect_no_err
 cp "$OUT" "$TMP/71.json"
 json_assert "$TMP/71.json" \
@@ -61,15 +60,15 @@ json_assert "$TMP/71.json" \
 	"d['sidebars_by_ref'] == [] and d['sidebars_by_val'] == []"
 
 # The same through standard input.
-run 0 "$BIN" show --json - <$EX71
+run 0 "$CONFINFO" show --json - <$EX71
 json_same "$TMP/71.json" "$OUT"
-run 0 "$BIN" show -j $EX71
+run 0 "$CONFINFO" show -j $EX71
 json_same "$TMP/71.json" "$OUT"
 
 # --- Example 7.2, a partial document with everything in it. It relies on
 # the default state of <users> and <user>: the decoder warns, with a
 # position.
-run 0 "$BIN" show --json $EX72
+run 0 "$CONFINFO" show --json $EX72
 expect_err "^${EX72//./\\.}:[0-9]+:[0-9]+: warning: "
 json_assert "$OUT" \
 	"d['state'] == 'partial' and d['version'] == 5" \
@@ -88,7 +87,7 @@ json_assert "$OUT" \
 	 {'uri': 'sips:conf233@example.com;grid=21', 'display_text': 'private with Peter'}]" \
 	"d['sidebars_by_val'] == [{'entity': 'sips:conf233@example.com;grid=77',
 	 'state': 'partial'}]"
-run 0 "$BIN" show $EX72
+run 0 "$CONFINFO" show $EX72
 expect_out '^  state: partial$'
 expect_out '^  user count: 32, active: yes, locked: no$'
 expect_out_fixed '  tel:+18005671234 [participation] "TTI Bridge"'
@@ -96,7 +95,7 @@ expect_out_fixed '  sips:conf233@example.com;grid=77 (partial, 3 users)'
 
 # --- Chat rooms: service-uris first, then conf-uris; the spelling as
 # written; one warning for the misspelling, naming the file.
-run 0 "$BIN" show --json $V/chat-rooms.xml
+run 0 "$CONFINFO" show --json $V/chat-rooms.xml
 expect_err "^$V/chat-rooms\.xml: warning: .*groupertextchat"
 expect_err_lines 1
 json_assert "$OUT" \
@@ -109,7 +108,7 @@ json_assert "$OUT" \
 	  'purpose_spelling': 'grouptextchat', 'in_conf_uris': True}]" \
 	"d['user_count'] is None and d['active'] is None and d['locked'] is None" \
 	"d['users'] == [] and d['version'] == 7"
-run 0 "$BIN" show $V/chat-rooms.xml
+run 0 "$CONFINFO" show $V/chat-rooms.xml
 expect_err "^$V/chat-rooms\.xml: warning: .*groupertextchat"
 expect_out_fixed '  sip:conf42-chat@example.com "Team chat"'
 expect_out_fixed "  xmpp:conf42@muc.example.com?join \"Old spelling\" (purpose spelled 'groupertextchat')"
@@ -118,14 +117,14 @@ expect_out '^users \(0\):$'
 
 # --- Text that would drive a terminal is escaped in the summary, and
 # kept as it is (JSON-escaped) in the JSON view.
-run 0 "$BIN" show $V/terminal-escapes.xml
+run 0 "$CONFINFO" show $V/terminal-escapes.xml
 expect_out_fixed '  subject: evil\u009b31m subject'
 expect_out_fixed '  sip:mallory@example.com "txt.\u202eexe"'
 if LC_ALL=C grep -q $'\xc2\x9b\|\xe2\x80\xae' "$OUT"; then
 	show_io
 	fail "raw control characters reached the terminal"
 fi
-run 0 "$BIN" show --json $V/terminal-escapes.xml
+run 0 "$CONFINFO" show --json $V/terminal-escapes.xml
 json_assert "$OUT" "d['subject'] == 'evil\x9b31m subject'" \
 	"d['users'][0]['display_text'] == 'txt.\u202eexe'"
 
@@ -153,7 +152,7 @@ expect_verdict() {
 	done
 }
 
-run 0 "$BIN" show --auto-join=same-domain --conference sip:team@example.com \
+run 0 "$CONFINFO" show --auto-join=same-domain --conference sip:team@example.com \
 	$C/rooms-valid.xml
 expect_no_err
 expect_out '^conference sip:team@example\.com$'
@@ -173,7 +172,7 @@ expect_verdict '  xmpp:team@bücher.example' \
 expect_out '^users \(3\):$'
 
 # The policy reaches the verdicts.
-run 0 "$BIN" show --related=subdomain --auto-join=related \
+run 0 "$CONFINFO" show --related=subdomain --auto-join=related \
 	-c sip:team@example.com $C/rooms-valid.xml
 expect_verdict '  xmpp:team@muc.example.com' '    related:      yes' \
 	'    join:         auto'
@@ -182,7 +181,7 @@ expect_verdict '  xmpp:team@muc.example.com' '    related:      yes' \
 # policy joins the conference's own rooms at once; they do not make `show`
 # fail.
 SPRINT=sip:dev-sprint@conference.example.com
-run 0 "$BIN" show --auto-join=same-domain --max-auto-join-users 1000 \
+run 0 "$CONFINFO" show --auto-join=same-domain --max-auto-join-users 1000 \
 	--conference $SPRINT $C/rooms-mixed.xml
 expect_err "purpose spelled 'groupertextchat'"
 expect_verdict '  xmpp:dev-sprint@conference.example.com "Sprint chat"' \
@@ -203,11 +202,11 @@ fi
 
 # JSON: the view's keys unchanged; each chat room has its own keys, then
 # the verdict's, exactly as `rooms --json` gives them.
-run 0 "$BIN" show --json --conference $SPRINT $C/rooms-mixed.xml
+run 0 "$CONFINFO" show --json --conference $SPRINT $C/rooms-mixed.xml
 cp "$OUT" "$TMP/show-conf.json"
-run 0 "$BIN" show --json $C/rooms-mixed.xml
+run 0 "$CONFINFO" show --json $C/rooms-mixed.xml
 cp "$OUT" "$TMP/show-plain.json"
-run 1 "$BIN" rooms --json --conference $SPRINT $C/rooms-mixed.xml
+run 1 "$CONFINFO" rooms --json --conference $SPRINT $C/rooms-mixed.xml
 cp "$OUT" "$TMP/rooms.json"
 python3 - "$TMP/show-conf.json" "$TMP/show-plain.json" "$TMP/rooms.json" <<PY ||
 import json, sys
@@ -230,47 +229,47 @@ PY
 
 # A document whose entity is not the subscribed URI: a warning, and the
 # rooms are checked against the subscribed URI all the same.
-run 0 "$BIN" show --json --conference sip:team@evil.example.net \
+run 0 "$CONFINFO" show --json --conference sip:team@evil.example.net \
 	$C/rooms-valid.xml
 expect_err "^$C/rooms-valid\.xml: warning: .*differs from the subscribed URI"
 expect_err_lines 1
 json_assert "$OUT" "d['entity'] == 'sip:team@example.com'" \
 	"len(d['chat_rooms']) == 3" \
 	"not any(r['same_domain'] for r in d['chat_rooms'])"
-run 0 "$BIN" show --conference sip:team@example.com $C/rooms-valid.xml
+run 0 "$CONFINFO" show --conference sip:team@example.com $C/rooms-valid.xml
 expect_no_err
 
 # Usage errors: an invalid conference URI (before the document is read),
 # a bad policy option, policy options that nothing would use.
-run 2 "$BIN" show --conference tel:+15551234 $C/rooms-valid.xml
+run 2 "$CONFINFO" show --conference tel:+15551234 $C/rooms-valid.xml
 expect_err '^confinfo show: invalid conference URI: '
 expect_no_out
-run 2 "$BIN" show --conference 'sip:team@evil.net@example.com' \
+run 2 "$CONFINFO" show --conference 'sip:team@evil.net@example.com' \
 	$C/does-not-exist.xml
 expect_err 'invalid conference URI'
-run 2 "$BIN" show --conference sip:team@example.com --related=everything \
+run 2 "$CONFINFO" show --conference sip:team@example.com --related=everything \
 	$C/rooms-valid.xml
 expect_err "unknown mode 'everything'"
-run 2 "$BIN" show --related=psl --relate a.com=b.com -c sip:team@a.com \
+run 2 "$CONFINFO" show --related=psl --relate a.com=b.com -c sip:team@a.com \
 	$C/rooms-valid.xml
 expect_err 'needs --related=list'
-run 2 "$BIN" show --auto-join=related $C/rooms-valid.xml
+run 2 "$CONFINFO" show --auto-join=related $C/rooms-valid.xml
 expect_err 'the policy options need --conference'
 expect_no_out
 
 # --- Errors.
-run 1 "$BIN" show $V/bad-mismatch.xml
+run 1 "$CONFINFO" show $V/bad-mismatch.xml
 expect_no_out
 expect_err "^$V/bad-mismatch\.xml:6:[0-9]+: "
-run 1 "$BIN" show --json $V/bad-status.xml
+run 1 "$CONFINFO" show --json $V/bad-status.xml
 expect_no_out
-run 2 "$BIN" show
+run 2 "$CONFINFO" show
 expect_err "^confinfo show: expected exactly one FILE"
-run 2 "$BIN" show $EX71 $EX72
-run 2 "$BIN" show --bogus $EX71
+run 2 "$CONFINFO" show $EX71 $EX72
+run 2 "$CONFINFO" show --bogus $EX71
 # Output that cannot be written is a failure, not a silent success.
 if [ -w /dev/full ]; then
-	run 1 bash -c '"$0" show --json "$1" >/dev/full' "$BIN" $EX71
+	run 1 bash -c '"$0" show --json "$1" >/dev/full' "$CONFINFO" $EX71
 	expect_err "^confinfo show: write error: "
 fi
 

@@ -1,29 +1,29 @@
 # confinfo focus against SIPp: the full life cycle of a subscription over
 # UDP and over TCP (sipp/focus_lifecycle.xml), and the focus's own log of
 # it (versions, full/partial, termination reason).
-. "$(dirname "$0")/sipp/focus_lib.sh"
+. "$(dirname "$0")/../lib.bash" "$@"
 
-mkdir "$WORK/confs"
-conf_doc conf1 alice | write_conf "$WORK/confs" conf1
+mkdir "$TMP/confs"
+conf_doc conf1 alice | write_conf "$TMP/confs" conf1
 
 for tp in u1 t1; do
 	PORT=$(free_port)
-	start_focus "focus-$tp" --conferences "$WORK/confs" \
+	start_focus "focus-$tp" --conferences "$TMP/confs" \
 		--listen "udp:127.0.0.1:$PORT" --listen "tcp:127.0.0.1:$PORT" \
 		--min-interval 0
-	log="$WORK/focus-$tp.log"
+	log="$TMP/focus-$tp.out"
 	# The change the scenario triggers after the first NOTIFY.
 	{
-		echo "tmp='$WORK/confs/.conf1.xml.tmp'"
+		echo "tmp='$TMP/confs/.conf1.xml.tmp'"
 		echo "cat >\"\$tmp\" <<'XML'"
 		conf_doc conf1 alice bob
 		echo "XML"
-		echo "mv \"\$tmp\" '$WORK/confs/conf1.xml'"
-	} >"$WORK/change.sh"
+		echo "mv \"\$tmp\" '$TMP/confs/conf1.xml'"
+	} >"$TMP/change.sh"
 
-	run_sipp focus_lifecycle.xml "$tp" conf1 "$PORT"
+	sipp_uac focus_lifecycle.xml "$tp" conf1 "$PORT"
 
-	wait_for "$log" '^terminated .*reason="timeout"' 5 ||
+	wait_line "$log" '^terminated .*reason="timeout"' 5 ||
 		fail "$tp: no termination logged"
 	grep -Eq '^subscribe conf=conf1 .*expires=600' "$log" ||
 		fail "$tp: subscribe not logged"
@@ -41,6 +41,6 @@ for tp in u1 t1; do
 
 	stop_focus "$FOCUS_PID" || fail "$tp: focus exit status $?"
 	# Back to one subscriber-less conference for the next transport.
-	conf_doc conf1 alice | write_conf "$WORK/confs" conf1
+	conf_doc conf1 alice | write_conf "$TMP/confs" conf1
 done
 echo "PASS"

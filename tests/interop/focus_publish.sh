@@ -4,29 +4,28 @@
 # subscriber getting full state then the partial NOTIFY of a modification
 # and merging it to the published document, a stale tag (412), a refresh,
 # a removal (the conference goes), and a publication that expires.
-. "$(dirname "$0")/sipp/focus_lib.sh"
+. "$(dirname "$0")/../lib.bash" "$@"
 
-SOFIA_SUB=$BUILD_DIR/tests/interop/sofia_sub
-[ -x "$SOFIA_SUB" ] || fail "sofia_sub not built ($SOFIA_SUB)"
+need_sofia_sub
 
-mkdir "$WORK/confs"
+mkdir "$TMP/confs"
 PORT=$(free_port)
-start_focus focus --conferences "$WORK/confs" \
+start_focus focus --conferences "$TMP/confs" \
 	--listen "udp:127.0.0.1:$PORT" --listen "tcp:127.0.0.1:$PORT" \
 	--min-interval 0 --expires-min 1 --publisher sip:mixer@example.com
-log="$WORK/focus.log"
+log="$TMP/focus.out"
 
-# etag_of CONF: the entity tag of the last accepted PUBLISH for CONF, as
+# etag_file CONF: the entity tag of the last accepted PUBLISH for CONF, as
 # an SIPp injection file.
 etag_file() {
 	local tag
 	tag=$(grep -E "^publish conf=$1 .*code=200" "$log" | tail -n 1 |
-		sed -E 's/.* etag=([0-9a-f]+) .*/\1/')
+		sed -E 's/.* etag=([0-9a-f]+) .*/\1/') || true
 	[ -n "$tag" ] || fail "no entity tag for $1"
-	printf 'SEQUENTIAL\n%s;\n' "$tag" >"$WORK/etag.csv"
+	printf 'SEQUENTIAL\n%s;\n' "$tag" >"$TMP/etag.csv"
 }
 
-run_sipp focus_publish_initial.xml u1 pubconf "$PORT" -key expires 600
+sipp_uac focus_publish_initial.xml u1 pubconf "$PORT" -key expires 600
 for code in 403 489 400 415; do
 	grep -Eq "^publish .*code=$code " "$log" || fail "PUBLISH $code not logged"
 done
@@ -37,38 +36,38 @@ grep -Eq '^publish conf=pubconf .*etag=[0-9a-f]{16} code=200 reason="initial"' "
 grep -q '^conference conf=pubconf what=added' "$log" || fail "pubconf not served"
 
 SPORT=$(free_port)
-slog="$WORK/sofia.log"
-"$SOFIA_SUB" --target "sip:pubconf@127.0.0.1:$PORT" \
-	--bind "sip:127.0.0.1:$SPORT" --out "$WORK/sofia.xml" \
-	--until-version 2 --timeout 30 >"$slog" 2>&1 &
-SOFIA_PID=$!
-PIDS+=("$SOFIA_PID")
-wait_for "$slog" '^notify version=1 state=full result=applied' 10 ||
+slog="$TMP/sofia.out"
+bg sofia "$SOFIA_SUB" --target "sip:pubconf@127.0.0.1:$PORT" \
+	--bind "sip:127.0.0.1:$SPORT" --out "$TMP/sofia.xml" \
+	--until-version 2 --timeout 30
+SOFIA_PID=$BG_PID
+wait_line "$slog" '^notify version=1 state=full result=applied' 10 ||
 	fail "no full state from the published conference"
 
 etag_file pubconf
-run_sipp focus_publish_modify.xml u1 pubconf "$PORT" -key expires 600 \
-	-inf "$WORK/etag.csv"
-wait "$SOFIA_PID" || fail "sofia_sub failed"
+sipp_uac focus_publish_modify.xml u1 pubconf "$PORT" -key expires 600 \
+	-inf "$TMP/etag.csv"
+wait_exit "$SOFIA_PID" 40
+[ "$EXIT_STATUS" -eq 0 ] || fail "sofia_sub failed"
 grep -q '^notify version=2 state=partial result=applied' "$slog" ||
 	fail "no partial NOTIFY for the modification"
-grep -q 'entity="sip:bob@example.com"' "$WORK/sofia.xml" ||
+grep -q 'entity="sip:bob@example.com"' "$TMP/sofia.xml" ||
 	fail "the modification did not reach the subscriber"
 grep -Eq '^publish conf=pubconf .*code=412 ' "$log" || fail "412 not logged"
 grep -Eq '^publish conf=pubconf .*code=200 reason="refresh"' "$log" ||
 	fail "refresh not logged"
 
 etag_file pubconf
-run_sipp focus_publish_remove.xml u1 pubconf "$PORT" -key expires 0 \
-	-inf "$WORK/etag.csv"
-wait_for "$log" '^conference conf=pubconf what=removed' 5 ||
+sipp_uac focus_publish_remove.xml u1 pubconf "$PORT" -key expires 0 \
+	-inf "$TMP/etag.csv"
+wait_line "$log" '^conference conf=pubconf what=removed' 5 ||
 	fail "removal did not remove the conference"
 
 # A publication that is not refreshed expires and takes its state along.
-run_sipp focus_publish_initial.xml u1 pubexp "$PORT" -key expires 1
-wait_for "$log" '^publish conf=pubexp .*reason="expired"' 5 ||
+sipp_uac focus_publish_initial.xml u1 pubexp "$PORT" -key expires 1
+wait_line "$log" '^publish conf=pubexp .*reason="expired"' 5 ||
 	fail "the publication did not expire"
-wait_for "$log" '^conference conf=pubexp what=removed' 5 ||
+wait_line "$log" '^conference conf=pubexp what=removed' 5 ||
 	fail "the expired publication's conference is still served"
 
 stop_focus "$FOCUS_PID" || fail "focus exit status $?"

@@ -5,10 +5,9 @@
 # subscriber merges them with confinfo_merge(); its final state must be
 # the state the focus serves (read from the focus's --state database),
 # including the chat room added by --chat-room. Over UDP and TCP.
-. "$(dirname "$0")/sipp/focus_lib.sh"
+. "$(dirname "$0")/../lib.bash" "$@"
 
-SOFIA_SUB=$BUILD_DIR/tests/interop/sofia_sub
-[ -x "$SOFIA_SUB" ] || fail "sofia_sub not built ($SOFIA_SUB)"
+need_sofia_sub
 
 doc() { # doc SUBJECT USERS-XML
 	cat <<XML
@@ -38,7 +37,7 @@ XML
 
 # focus_state NAME > FILE: the state the focus serves, from its database.
 focus_state() {
-	python3 - "$WORK/state.db" "$1" <<'PY'
+	python3 - "$TMP/state.db" "$1" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 row = db.execute("SELECT state FROM conference WHERE name = ?", (sys.argv[2],)).fetchone()
@@ -63,45 +62,47 @@ if a != b:
 PY
 }
 
-mkdir "$WORK/confs"
+mkdir "$TMP/confs"
 for tp in udp tcp; do
-	rm -f "$WORK/state.db"*
-	doc "Weekly" "$(user alice connected)" | write_conf "$WORK/confs" conf1
+	rm -f "$TMP/state.db"*
+	doc "Weekly" "$(user alice connected)" | write_conf "$TMP/confs" conf1
 	PORT=$(free_port)
-	start_focus "focus-$tp" --conferences "$WORK/confs" \
+	start_focus "focus-$tp" --conferences "$TMP/confs" \
 		--listen "udp:127.0.0.1:$PORT" --listen "tcp:127.0.0.1:$PORT" \
-		--min-interval 0 --state "$WORK/state.db" --domain example.com \
+		--min-interval 0 --state "$TMP/state.db" --domain example.com \
 		--chat-room 'xmpp:{name}@conference.{domain}?join'
 	SPORT=$(free_port)
-	slog="$WORK/sofia-$tp.log"
-	"$SOFIA_SUB" --target "sip:conf1@127.0.0.1:$PORT;transport=$tp" \
-		--bind "sip:127.0.0.1:$SPORT" --out "$WORK/sofia-$tp.xml" \
-		--until-version 4 --timeout 30 >"$slog" 2>&1 &
-	SOFIA_PID=$!
-	PIDS+=("$SOFIA_PID")
+	slog="$TMP/sofia-$tp.out"
+	bg "sofia-$tp" "$SOFIA_SUB" \
+		--target "sip:conf1@127.0.0.1:$PORT;transport=$tp" \
+		--bind "sip:127.0.0.1:$SPORT" --out "$TMP/sofia-$tp.xml" \
+		--until-version 4 --timeout 30
+	SOFIA_PID=$BG_PID
 
-	wait_for "$slog" '^notify version=1 state=full result=applied' 10 ||
+	wait_line "$slog" '^notify version=1 state=full result=applied' 10 ||
 		fail "$tp: no full state"
 	doc "Weekly" "$(user alice connected)$(user bob connected)" |
-		write_conf "$WORK/confs" conf1
-	wait_for "$slog" '^notify version=2 state=partial result=applied' 10 ||
+		write_conf "$TMP/confs" conf1
+	wait_line "$slog" '^notify version=2 state=partial result=applied' 10 ||
 		fail "$tp: no partial NOTIFY for the join"
-	doc "Weekly" "$(user bob on-hold)" | write_conf "$WORK/confs" conf1
-	wait_for "$slog" '^notify version=3 state=partial result=applied' 10 ||
+	doc "Weekly" "$(user bob on-hold)" | write_conf "$TMP/confs" conf1
+	wait_line "$slog" '^notify version=3 state=partial result=applied' 10 ||
 		fail "$tp: no partial NOTIFY for the leave"
 	doc "Weekly (moved)" "$(user bob on-hold)$(user carol connected \
 		'<media id="1"><type>audio</type><status>sendrecv</status></media>')" |
-		write_conf "$WORK/confs" conf1
-	wait_for "$slog" '^notify version=4 state=partial result=applied' 10 ||
+		write_conf "$TMP/confs" conf1
+	wait_line "$slog" '^notify version=4 state=partial result=applied' 10 ||
 		fail "$tp: no partial NOTIFY for the subject"
 
-	wait "$SOFIA_PID" || fail "$tp: sofia_sub failed"
+	wait_exit "$SOFIA_PID" 40
+	[ "$EXIT_STATUS" -eq 0 ] || fail "$tp: sofia_sub failed"
 	grep -q '^terminated' "$slog" || fail "$tp: no final NOTIFY"
-	focus_state conf1 >"$WORK/focus-$tp.xml"
-	same_json "$WORK/sofia-$tp.xml" "$WORK/focus-$tp.xml"
-	grep -q 'xmpp:conf1@conference.example.com?join' "$WORK/sofia-$tp.xml.json" ||
+	focus_state conf1 >"$TMP/focus-$tp.xml" ||
+		fail "$tp: no state of conf1 in the focus's database"
+	same_json "$TMP/sofia-$tp.xml" "$TMP/focus-$tp.xml"
+	grep -q 'xmpp:conf1@conference.example.com?join' "$TMP/sofia-$tp.xml.json" ||
 		fail "$tp: the chat room did not reach the subscriber"
-	grep -q '"Weekly (moved)"' "$WORK/sofia-$tp.xml.json" ||
+	grep -q '"Weekly (moved)"' "$TMP/sofia-$tp.xml.json" ||
 		fail "$tp: the last change did not reach the subscriber"
 	stop_focus "$FOCUS_PID" || fail "$tp: focus exit status $?"
 done

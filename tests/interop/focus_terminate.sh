@@ -2,41 +2,37 @@
 # expiry (reason timeout), conference file deleted (reason noresource),
 # focus shut down by SIGTERM (reason deactivated, and the focus exits 0
 # once the final NOTIFY is answered). UDP and TCP.
-. "$(dirname "$0")/sipp/focus_lib.sh"
+. "$(dirname "$0")/../lib.bash" "$@"
 
-mkdir "$WORK/confs"
+mkdir "$TMP/confs"
 for tp in u1 t1; do
-	conf_doc conf1 alice | write_conf "$WORK/confs" conf1
+	conf_doc conf1 alice | write_conf "$TMP/confs" conf1
 	PORT=$(free_port)
-	start_focus "focus-$tp" --conferences "$WORK/confs" \
+	start_focus "focus-$tp" --conferences "$TMP/confs" \
 		--listen "udp:127.0.0.1:$PORT" --listen "tcp:127.0.0.1:$PORT" \
 		--min-interval 0 --expires-min 1
-	log="$WORK/focus-$tp.log"
+	log="$TMP/focus-$tp.out"
 
-	run_sipp focus_expiry.xml "$tp" conf1 "$PORT"
-	wait_for "$log" '^terminated conf=conf1 .*reason="timeout"' 5 ||
+	sipp_uac focus_expiry.xml "$tp" conf1 "$PORT"
+	wait_line "$log" '^terminated conf=conf1 .*reason="timeout"' 5 ||
 		fail "$tp: expiry not logged"
 
-	echo "rm '$WORK/confs/conf1.xml'" >"$WORK/end.sh"
-	run_sipp focus_noresource.xml "$tp" conf1 "$PORT"
-	wait_for "$log" '^terminated conf=conf1 .*reason="noresource"' 5 ||
+	echo "rm '$TMP/confs/conf1.xml'" >"$TMP/end.sh"
+	sipp_uac focus_noresource.xml "$tp" conf1 "$PORT"
+	wait_line "$log" '^terminated conf=conf1 .*reason="noresource"' 5 ||
 		fail "$tp: noresource not logged"
 	grep -q '^conference conf=conf1 what=removed' "$log" ||
 		fail "$tp: removal not logged"
 
-	conf_doc conf1 alice | write_conf "$WORK/confs" conf1
-	wait_for "$log" '^conference conf=conf1 what=added' 5 ||
+	conf_doc conf1 alice | write_conf "$TMP/confs" conf1
+	wait_line "$log" '^conference conf=conf1 what=added' 5 ||
 		fail "$tp: conf1 not served again"
-	echo "kill -TERM $FOCUS_PID" >"$WORK/end.sh"
-	run_sipp focus_deactivated.xml "$tp" conf1 "$PORT"
-	wait_for "$log" '^terminated conf=conf1 .*reason="deactivated"' 5 ||
+	echo "kill -TERM $FOCUS_PID" >"$TMP/end.sh"
+	sipp_uac focus_deactivated.xml "$tp" conf1 "$PORT"
+	wait_line "$log" '^terminated conf=conf1 .*reason="deactivated"' 5 ||
 		fail "$tp: deactivation not logged"
 	# The focus was already told to stop: it must be gone, with status 0.
-	for _ in $(seq 50); do
-		kill -0 "$FOCUS_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -0 "$FOCUS_PID" 2>/dev/null && fail "$tp: focus still running"
-	wait "$FOCUS_PID" || fail "$tp: focus exit status $?"
+	wait_exit "$FOCUS_PID" 5
+	[ "$EXIT_STATUS" -eq 0 ] || fail "$tp: focus exit status $EXIT_STATUS"
 done
 echo "PASS"

@@ -2,7 +2,7 @@
 # confinfo watch against a SIPp notifier that ends the subscription with
 # terminated;reason=deactivated: the watcher subscribes again at once on a
 # new dialog (SIPp sees a second call) and follows the state served there.
-source "$(dirname "$0")/watch/lib.bash"
+. "$(dirname "$0")/../lib.bash" "$@"
 
 PORT=$(free_port)
 sipp_uas sipp-deactivated sipp/watch_deactivated.xml $PORT u1 2

@@ -4,31 +4,30 @@
 # changes, refreshes (Expires 4 s), and a focus restart with a change made
 # while it was down: every watcher resubscribes and ends with the state the
 # focus serves.
-source "$(dirname "$0")/watch/lib.bash"
+. "$(dirname "$0")/../lib.bash" "$@"
 
 PORT=$(free_port)
 TLS_PORT=$(free_port)
 DIR=$TMP/conferences
 DOC=$DIR/weekly.xml
 mkdir -p "$DIR"
-cp "$HERE/../../examples/conference-with-chat.xml" "$DOC"
+cp "$TESTS_DIR/../examples/conference-with-chat.xml" "$DOC"
 need_cmd openssl openssl
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
 	-keyout "$TMP/key.pem" -out "$TMP/cert.pem" 2>/dev/null
 cat "$TMP/key.pem" "$TMP/cert.pem" >"$TMP/focus.pem"
 
+# start_weekly_focus: the focus serving $DIR on the same ports each time
+# (focus1, focus2, ...).
 FOCUS_N=0
-start_focus() {
+start_weekly_focus() {
 	FOCUS_N=$((FOCUS_N + 1))
 	need_free_port $PORT
 	need_free_port $TLS_PORT
-	bg "focus$FOCUS_N" "$CONFINFO" focus --conferences "$DIR" \
+	start_focus "focus$FOCUS_N" --conferences "$DIR" \
 		--listen udp:127.0.0.1:$PORT --listen tcp:127.0.0.1:$PORT \
 		--listen tls:127.0.0.1:$TLS_PORT --tls-cert "$TMP/focus.pem" \
 		--domain conf.example.com --min-interval 0 --expires-min 4
-	FOCUS_PID=$BG_PID
-	wait_for 10 grep -q '^ready' "$TMP/focus$FOCUS_N.out" ||
-		fail "focus $FOCUS_N did not start"
 }
 
 # edit SED-SCRIPT: change the served document (atomically: the focus
@@ -38,18 +37,16 @@ edit() {
 	mv "$DIR/.weekly.tmp" "$DOC"
 }
 
-same_state() {
-	[ -s "$TMP/$1.xml" ] && diff -q <(canon "$TMP/$1.xml") <(canon "$DOC") >/dev/null
-}
-
+# Every watcher saved the state the focus serves (same_state checks that
+# both sides decode before comparing them).
 all_converged() {
 	local tp
 	for tp in udp tcp tls; do
-		same_state "watch-$tp" || return 1
+		same_state "$TMP/watch-$tp.xml" "$DOC" || return 1
 	done
 }
 
-start_focus
+start_weekly_focus
 
 # --once: the first full state, then unsubscribe and exit.
 bg once "$CONFINFO" watch --once --proxy "sip:127.0.0.1:$PORT" \
@@ -118,7 +115,7 @@ kill -INT "$FOCUS_PID"
 wait_exit "$FOCUS_PID" 15
 [ "$EXIT_STATUS" -eq 0 ] || fail "focus exited with $EXIT_STATUS"
 edit 's#<display-text>Carol</display-text>#<display-text>Carol (back)</display-text>#'
-start_focus
+start_weekly_focus
 wait_for 40 all_converged || fail "not every watcher came back to the focus's state"
 for tp in udp tcp tls; do
 	json_has "$TMP/watch-$tp.out" 'e["event"] == "terminated" and e["reason"] == "deactivated"' ||

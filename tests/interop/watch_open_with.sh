@@ -8,14 +8,14 @@
 # - ask (the default policy) on a pseudo-terminal (open_with/pty_answer.py):
 #   one prompt per valid room, never repeated when the rooms are advertised
 #   again, at least --prompt-interval apart; only rooms answered "y" open.
-source "$(dirname "$0")/watch/lib.bash"
+. "$(dirname "$0")/../lib.bash" "$@"
 
 A='xmpp:weekly@conf.example.com?join'
 B="sip:we;ek\$(id)&a='b'!*@conf.example.com"
 C='xmpp:weekly@chat.other.example?join'
 D='ftp://conf.example.com/weekly'
 E='xmpp:other@conf.example.com?join'
-RECORD="python3 $HERE/open_with/record.py"
+RECORD="python3 $TESTS_DIR/interop/open_with/record.py"
 need_cmd setsid util-linux
 
 # records FILE: the recorded argument lists, one JSON array per line.
@@ -32,9 +32,6 @@ got = sorted(json.loads(l) for l in open(sys.argv[1]).read().splitlines())
 want = sorted([u] for u in sys.argv[2:])
 sys.exit(0 if got == want else 1)
 PY
-}
-lines() {
-	[ -f "$1" ] && wc -l <"$1" || echo 0
 }
 
 # --- auto, without a terminal ---------------------------------------

@@ -2,7 +2,7 @@
 # confinfo watch against a SIPp notifier whose first NOTIFY is partial:
 # nothing to apply it to, so the watcher refreshes (SIPp waits for it) and
 # applies the full state that answers.
-source "$(dirname "$0")/watch/lib.bash"
+. "$(dirname "$0")/../lib.bash" "$@"
 
 PORT=$(free_port)
 sipp_uas sipp-partial-first sipp/watch_partial_first.xml $PORT

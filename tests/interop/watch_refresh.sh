@@ -3,7 +3,7 @@
 # and then challenges for digest credentials (read from a file here); SIPp
 # checks the Expires of each retry and the digest response; the
 # subscription granted for 8 s must be refreshed before it ends.
-source "$(dirname "$0")/watch/lib.bash"
+. "$(dirname "$0")/../lib.bash" "$@"
 
 PORT=$(free_port)
 printf 'alice:s3cret;&pw\n' >"$TMP/credentials"
