@@ -41,6 +41,9 @@
 #include <libxml/xmlversion.h>
 
 #include "model/alloc.h"
+#include "model/copy.h"
+#include "model/obj.h"
+#include "model/pool.h"
 #include "xml/decode_int.h"
 
 #if LIBXML_VERSION >= 21200

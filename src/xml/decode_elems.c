@@ -15,7 +15,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "model/alloc.h"
+#include "model/copy.h"
+#include "model/pool.h"
 #include "xml/decode_int.h"
 #include "xml/encode.h" /* CI_XML_MAX_SIDEBAR_NESTING */
 
@@ -49,7 +50,11 @@ static const struct {
 } kinds[] = {
 #define KIND(k, T, state, attrs, key, any)                                     \
 	[k] = {sizeof(struct confinfo_##T),                                    \
-	       offsetof(struct confinfo_##T, ext), state, attrs, key, any}
+	       offsetof(struct confinfo_##T, ext),                             \
+	       state,                                                          \
+	       attrs,                                                          \
+	       key,                                                            \
+	       any}
 #define STATE(T) offsetof(struct confinfo_##T, state)
     KIND(K_CONF, conf, STATE(conf),
 	 BIT(A_ENTITY) | BIT(A_STATE) | BIT(A_VERSION), A_ENTITY, true),
@@ -83,9 +88,9 @@ static const struct {
 
 static struct confinfo_ext *ext_of(enum dec_kind kind, void *obj)
 {
-	return kinds[kind].size ? (struct confinfo_ext *)((char *)obj +
-							  kinds[kind].ext)
-				: NULL;
+	return kinds[kind].size
+		   ? (struct confinfo_ext *)((char *)obj + kinds[kind].ext)
+		   : NULL;
 }
 
 static enum confinfo_state *state_of(enum dec_kind kind, void *obj)
@@ -1010,9 +1015,8 @@ __attribute__((noinline)) static void start_keyed(struct dec *d,
 	*(char **)obj = k; /* the key is every keyed struct's first member */
 	if (state)
 		*state_of(kind, obj) = s;
-	err = dec_list_append(d, (struct confinfo_list *)((char *)f->obj +
-							  r->off),
-			      obj);
+	err = dec_list_append(
+	    d, (struct confinfo_list *)((char *)f->obj + r->off), obj);
 	if (err) {
 		keyed_failed(d, f, kind, local, obj, err);
 		return;

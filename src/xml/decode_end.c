@@ -4,7 +4,8 @@
  */
 #include <errno.h>
 
-#include "model/alloc.h"
+#include "model/model_int.h"
+#include "model/pool.h"
 #include "xml/decode_int.h"
 /* The lexical checks the encoder applies (ci_xml_datetime_ok(),
  * ci_xml_languages_ok()): what one refuses to write, the other refuses
@@ -212,9 +213,8 @@ static int dec_elem_end(struct dec *d)
 
 /* dec_on_end() beyond its common case. Out of line, so that the common
  * case needs no stack frame. */
-__attribute__((noinline)) static void end_slow(struct dec *d,
-					       const xmlChar *local,
-					       const xmlChar *prefix)
+__attribute__((noinline)) static void
+end_slow(struct dec *d, const xmlChar *local, const xmlChar *prefix)
 {
 	if (d->err)
 		return;

@@ -21,7 +21,7 @@
 #include <libxml/parser.h>
 
 #include "confinfo/xml.h"
-#include "model/alloc.h"
+#include "model/pool.h"
 
 /* Every element name of the RFC 4575 schema. */
 #define DEC_ELEMS(X)                                                           \
@@ -166,9 +166,9 @@ struct dec_capture {
 #define DEC_INLINE_FRAMES 16
 /* Attributes of one element, in any namespace. No element of the schema
  * needs more than three of its own; this leaves room for foreign ones. */
-#define DEC_MAX_ATTRS     256
-#define DEC_NAME_SLOTS    128 /* a power of two, > 2 * E_COUNT */
-#define DEC_NAME_SPAN     1024 /* bytes of dictionary names_base covers */
+#define DEC_MAX_ATTRS  256
+#define DEC_NAME_SLOTS 128  /* a power of two, > 2 * E_COUNT */
+#define DEC_NAME_SPAN  1024 /* bytes of dictionary names_base covers */
 
 /* The unprefixed attributes of our elements (attributeFormDefault is
  * unqualified, so they are in no namespace). */
@@ -178,9 +178,9 @@ enum dec_attr { A_ENTITY, A_STATE, A_VERSION, A_LABEL, A_ID, A_COUNT };
  * open and close so that on_chars() (which runs for every run of
  * indentation) decides with one test. */
 enum dec_text {
-	TM_IGNORE,  /* outside the root, or inside a skipped subtree */
-	TM_BLANK,   /* in a complex element: whitespace only */
-	TM_TEXT,    /* in a K_LEAF element: accumulated as its value */
+	TM_IGNORE, /* outside the root, or inside a skipped subtree */
+	TM_BLANK,  /* in a complex element: whitespace only */
+	TM_TEXT,   /* in a K_LEAF element: accumulated as its value */
 	/* In an L_STR leaf (most leaves), before any text: a first piece of
 	 * text of up to CI_COPY_INLINE bytes becomes the value at once, in
 	 * the pool, rather than being copied twice (into d->text, then out
@@ -202,11 +202,11 @@ struct dec {
 	struct confinfo_xml_limits lim;
 	struct confinfo_diag *diag;
 	size_t doc_len; /* bytes of the input */
-	int err;   /* first failure; once set, every event is ignored */
+	int err;        /* first failure; once set, every event is ignored */
 	/* Set just before a failure that is a limit exceeded: the limit's
 	 * name, for diag->limit (dec_limit()). */
 	const char *limit;
-	bool done; /* the root element has been closed */
+	bool done;               /* the root element has been closed */
 	unsigned char text_mode; /* enum dec_text */
 	struct confinfo_conf *conf;
 	/* Every struct and string of the state comes from here. */
@@ -323,8 +323,8 @@ extern bool dec_general_only;
 /* Keep d->fast_frames in step with frames_cap and the depth limit. */
 static inline void dec_fast_frames(struct dec *d)
 {
-	d->fast_frames = d->frames_cap < d->lim.max_depth ? d->frames_cap
-							  : d->lim.max_depth;
+	d->fast_frames =
+	    d->frames_cap < d->lim.max_depth ? d->frames_cap : d->lim.max_depth;
 	/* Under the test hook, dec_on_start() never takes a short path. */
 	if (dec_general_only)
 		d->fast_frames = 0;
@@ -431,8 +431,8 @@ static inline enum dec_attr dec_attr_of(const struct dec *d,
 /* decode_elems.c: the schema, at the start of an element: the SAX2
  * startElementNs callback. */
 void dec_on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
-		  const xmlChar *uri, int nb_ns, const xmlChar **ns, int nb_attrs,
-		  int nb_defaulted, const xmlChar **attrs);
+		  const xmlChar *uri, int nb_ns, const xmlChar **ns,
+		  int nb_attrs, int nb_defaulted, const xmlChar **attrs);
 /* "<user entity="...">": the element of a frame and its key, for
  * messages. */
 const char *dec_describe(const struct dec_frame *f, char *buf, size_t size);
