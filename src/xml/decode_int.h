@@ -243,7 +243,8 @@ struct dec {
 	const xmlChar *attr_names[A_COUNT];
 };
 
-/* decode.c: failures, positions, shared buffers. */
+/* decode_diag.c, at the bottom of the decoder: failures, warnings,
+ * positions. */
 /* Record the first failure (and stop libxml2, for dec_fail*: only from
  * SAX callbacks). */
 int dec_record(struct dec *d, int err, unsigned line, unsigned col,
@@ -263,6 +264,8 @@ static inline void dec_limit(struct dec *d, const char *name)
 void dec_warn_tag(struct dec *d, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void dec_tag_pos(const struct dec *d, unsigned *line, unsigned *col);
+
+/* decode_stack.c: the frame stack and the text buffer, grown. */
 struct dec_frame *dec_push_grow(struct dec *d, enum dec_kind kind,
 				const xmlChar *name, void *obj);
 int dec_text_reserve(struct dec *d, size_t size);
@@ -314,10 +317,10 @@ static inline void dec_frame_set(struct dec_frame *f, enum dec_kind kind,
 	f->warned = false;
 }
 
-/* Test hook: when true, every event takes the general path (no
- * fast_frames, no TM_STR, no end_text()), so that tests can check that the
- * short paths decode exactly as the general one (test_decode_paths.c).
- * Not thread-safe: tests only. */
+/* Test hook (decode_stack.c): when true, every event takes the general
+ * path (no fast_frames, no TM_STR, no end_text()), so that tests can check
+ * that the short paths decode exactly as the general one
+ * (test_decode_paths.c). Not thread-safe: tests only. */
 extern bool dec_general_only;
 
 /* Keep d->fast_frames in step with frames_cap and the depth limit. */
