@@ -1,7 +1,9 @@
 /*
  * Decoding application/conference-info+xml: parser set-up, the SAX2
- * driver, text and limits. The schema itself is in decode_elems.c
- * (start of an element) and decode_end.c (end of one), names in
+ * driver, text and limits. The schema itself is in decode_start.c
+ * (start of an element: its short paths; the general one in
+ * decode_elems.c, the tables in decode_schema.c) and decode_end.c (end
+ * of one), names in
  * decode_names.c, foreign content in decode_ext.c, simple-type values in
  * decode_value.c, the encoding check and the input reader in
  * decode_input.c; below them all, the frame stack and text buffer in
@@ -100,7 +102,7 @@ void confinfo_xml_limits_fill(struct confinfo_xml_limits *dst,
  * ------------------------------------------------------------------- */
 
 /* The element callbacks, dec_on_start() and dec_on_end(), live with the
- * element logic (decode_elems.c, decode_end.c), which the compiler can
+ * element logic (decode_start.c, decode_end.c), which the compiler can
  * then inline into them. */
 
 /* on_chars() beyond its two common cases. Out of line, so that the

@@ -385,6 +385,8 @@ void dec_names_hash(struct dec *d, const xmlChar *const *p);
 enum dec_elem dec_elem_lookup(const xmlChar *name);
 /* Which of our attributes @p name is, by its text (A_COUNT if none). */
 enum dec_attr dec_attr_lookup(const xmlChar *name);
+/* The text of each of our attributes, by enum dec_attr. */
+extern const char *const dec_attr_names[A_COUNT];
 
 static inline size_t dec_name_slot(const xmlChar *name)
 {
@@ -431,13 +433,14 @@ static inline enum dec_attr dec_attr_of(const struct dec *d,
 	return dec_attr_lookup(name);
 }
 
-/* decode_elems.c: the schema, at the start of an element: the SAX2
- * startElementNs callback. */
+/* decode_start.c: the schema, at the start of an element: the SAX2
+ * startElementNs callback (its general path in decode_elems.c, the
+ * schema's tables in decode_schema.c, decode_schema.h). */
 void dec_on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
 		  const xmlChar *uri, int nb_ns, const xmlChar **ns,
 		  int nb_attrs, int nb_defaulted, const xmlChar **attrs);
-/* "<user entity="...">": the element of a frame and its key, for
- * messages. */
+/* decode_schema.c: "<user entity="...">": the element of a frame and its
+ * key, for messages. */
 const char *dec_describe(const struct dec_frame *f, char *buf, size_t size);
 
 /* decode_end.c: the schema, at the end of an element: the SAX2
