@@ -234,6 +234,31 @@ int confinfo_uri_parse(struct confinfo_uri **up, const char *s, size_t len,
 void confinfo_uri_free(struct confinfo_uri *u);
 
 /**
+ * True if two parsed SIP URIs send a request to the same place and the
+ * same party: they agree on the parts that decide that (RFC 3261 section
+ * 19.1.4, restricted to what a subscription uses), which are
+ * - the scheme (sip is not sips),
+ * - the port (an absent port is not 5060),
+ * - whether a password is present, and whether a maddr parameter is,
+ * - the transport parameter (lower-cased by the parser; absent equals
+ *   only absent),
+ * - the host, by confinfo_uri_host_equal() (so "EXAMPLE.com" equals
+ *   "example.com", and a host of kind NONE equals nothing),
+ * - the user part, byte for byte after percent-decoding (case kept;
+ *   absent equals only absent).
+ * Other parameters and the headers are not compared. Meant for sip and
+ * sips URIs: given URIs of other schemes it compares the same fields,
+ * which say less about them (an xmpp resource is not looked at).
+ *
+ * @param a, b  URIs from confinfo_uri_parse(); not modified
+ * @return false if either is NULL
+ *
+ * Since 0.1.
+ */
+bool confinfo_uri_same_target(const struct confinfo_uri *a,
+			      const struct confinfo_uri *b);
+
+/**
  * PRECIS UsernameCaseMapped (RFC 8265 section 3.3, as used for xmpp
  * localparts by RFC 7622): width mapping, lower-case, NFC, then the
  * IdentifierClass check (RFC 8264) and the Bidi Rule (RFC 5893).

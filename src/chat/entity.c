@@ -10,27 +10,6 @@
 #include "chat/chat_int.h"
 #include "model/alloc.h"
 
-static bool str_eq(const char *a, const char *b)
-{
-	return (!a && !b) || (a && b && !strcmp(a, b));
-}
-
-/* The parts of a SIP URI that decide where a request goes and to whom
- * (RFC 3261 section 19.1.4, restricted to what a subscription uses). */
-static bool same_target(const struct confinfo_uri *a,
-			const struct confinfo_uri *b)
-{
-	if (a->scheme != b->scheme || a->port != b->port ||
-	    a->has_password != b->has_password ||
-	    a->has_maddr != b->has_maddr || !str_eq(a->transport, b->transport))
-		return false;
-	if (!confinfo_uri_host_equal(&a->host, &b->host))
-		return false;
-	if (!a->user.ptr || !b->user.ptr)
-		return !a->user.ptr && !b->user.ptr;
-	return confinfo_bytes_equal(&a->user, &b->user);
-}
-
 bool confinfo_chat_entity_matches(const struct confinfo_conf *doc,
 				  const struct confinfo_uri *subscribed,
 				  struct confinfo_diag *diag)
@@ -46,7 +25,7 @@ bool confinfo_chat_entity_matches(const struct confinfo_conf *doc,
 			return true;
 		if (!confinfo_uri_parse(&entity, doc->entity,
 					strlen(doc->entity), NULL, NULL))
-			match = same_target(entity, subscribed);
+			match = confinfo_uri_same_target(entity, subscribed);
 		confinfo_uri_free(entity);
 	}
 	if (match)

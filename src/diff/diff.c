@@ -8,7 +8,7 @@
 
 #include "confinfo/diff.h"
 #include "diff/diff_int.h"
-#include "model/alloc.h"
+#include "model/obj.h"
 
 static int user_diff(void **outp, const void *o, const void *n)
 {

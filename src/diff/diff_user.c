@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "diff/diff_int.h"
-#include "model/alloc.h"
+#include "model/obj.h"
 
 int diff_str(char **dstp, bool *fullp, const char *o, const char *n)
 {

@@ -7,6 +7,7 @@
 
 #include "confinfo/model.h"
 #include "model/alloc.h"
+#include "model/obj.h"
 
 static bool str_eq(const char *a, const char *b)
 {

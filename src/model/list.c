@@ -8,7 +8,7 @@
  * keeps the table free of tombstones. Hashes are cached in the slots so a
  * probe compares keys only on a full hash match.
  *
- * The array of items is a model object (alloc.h), so that the decoder can
+ * The array of items is a model object (model/obj.h), so that the decoder can
  * slice a list's first array from its pool along with the items.
  */
 #include <errno.h>
@@ -17,6 +17,7 @@
 
 #include "confinfo/model.h"
 #include "model/alloc.h"
+#include "model/obj.h"
 
 /* Below this many items a linear scan beats hashing and saves memory. */
 #define INDEX_MIN_ITEMS 16

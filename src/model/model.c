@@ -11,7 +11,9 @@
 #include <string.h>
 
 #include "confinfo/model.h"
-#include "model/alloc.h"
+#include "model/model_int.h"
+#include "model/obj.h"
+#include "model/pool.h"
 
 enum field_kind {
 	F_STR,   /* char *                                          */

@@ -1,7 +1,7 @@
 /*
  * Model objects and the pools that slice them out of shared chunks.
  *
- * Layout of every model object (see alloc.h):
+ * Layout of every model object (see obj.h; pools: pool.h):
  *
  *     [tag: CI_OBJ_PLAIN, or the address of its chunk] [size: ASan only]
  *     [the object]
@@ -48,13 +48,15 @@
 
 #include "confinfo/model.h"
 #include "model/alloc.h"
+#include "model/obj.h"
+#include "model/pool.h"
 
 #ifdef CI_ASAN
 #include <sanitizer/asan_interface.h>
-#define POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define POISON(p, n)   ASAN_POISON_MEMORY_REGION((p), (n))
 #define UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
 #else
-#define POISON(p, n) ((void)(p), (void)(n))
+#define POISON(p, n)   ((void)(p), (void)(n))
 #define UNPOISON(p, n) ((void)(p), (void)(n))
 #endif
 
@@ -67,13 +69,13 @@
 #define CHUNK_MAX ((size_t)64 * 1024)
 /* Objects above this get a block of their own rather than waste a chunk's
  * tail. */
-#define SLICE_MAX (CHUNK_MAX / 8)
-#define HOLD ((size_t)1 << 62)
-#define CACHE_MAX 64 /* chunks of CHUNK_MAX: 4 MiB */
-#define HUGE_CHUNK ((size_t)2 * 1024 * 1024)
-#define BIG_HINT ((size_t)4 * 1024 * 1024)
+#define SLICE_MAX      (CHUNK_MAX / 8)
+#define HOLD           ((size_t)1 << 62)
+#define CACHE_MAX      64 /* chunks of CHUNK_MAX: 4 MiB */
+#define HUGE_CHUNK     ((size_t)2 * 1024 * 1024)
+#define BIG_HINT       ((size_t)4 * 1024 * 1024)
 #define HUGE_CACHE_MAX 256 /* 512 MiB of address space */
-#define HUGE_DECAY_S 10
+#define HUGE_DECAY_S   10
 
 #define CHUNK_MAGIC UINT64_C(0x63696368756e6b21) /* "cichunk!" */
 

@@ -320,6 +320,67 @@ static int host_decode(struct uri_ctx *c, size_t off, size_t len,
 	return 0;
 }
 
+/* Append the label @p l of @p ln bytes (at offset @p at of the input) to
+ * both forms of the host in @p b, as an A-label in the ASCII one; its
+ * length there in *alenp. */
+static int host_label(struct uri_ctx *c, struct host_buf *b,
+		      struct confinfo_host *h, char *l, size_t ln, size_t at,
+		      size_t off, size_t *alenp)
+{
+	char alabel[LABEL_MAX + 1];
+	size_t alen = 0;
+	bool ascii = true;
+	int err;
+
+	for (size_t k = 0; k < ln; k++)
+		ascii = ascii && (unsigned char)l[k] < 0x80;
+	if (h->labels &&
+	    !buf_put(b->unicode, sizeof(b->unicode), &b->ulen, ".", 1))
+		return uri_fail(c, CONFINFO_URI_E_HOST, off, "host too long");
+	if (ascii) {
+		err = label_ascii(c, b, l, ln, at, &h->idn);
+		if (err)
+			return err;
+		memcpy(alabel, l, ln);
+		alen = ln;
+	} else {
+		err = label_unicode(c, b, l, ln, at, alabel, &alen);
+		if (err)
+			return err;
+		h->idn = true;
+	}
+	if ((h->labels &&
+	     !buf_put(b->ascii, sizeof(b->ascii), &b->alen, ".", 1)) ||
+	    !buf_put(b->ascii, sizeof(b->ascii), &b->alen, alabel, alen) ||
+	    b->alen > CONFINFO_URI_MAX_HOST)
+		return uri_fail(c, CONFINFO_URI_E_HOST, off,
+				"host longer than %d octets",
+				CONFINFO_URI_MAX_HOST);
+	h->labels++;
+	*alenp = alen;
+	return 0;
+}
+
+/* The whole name of an IDN once more, for the checks IDNA2008 makes
+ * across labels (the Bidi Rule of RFC 5893). */
+static int idn_check_whole(struct uri_ctx *c, const struct host_buf *b,
+			   size_t off)
+{
+	uint8_t *a = NULL;
+	int rc = idn2_lookup_u8((const uint8_t *)b->unicode, &a, IDN2_NO_TR46);
+	bool same = rc == IDN2_OK && a && !strcmp((char *)a, b->ascii);
+
+	free(a); /* allocated by libidn2 */
+	if (!same)
+		return uri_fail(c, CONFINFO_URI_E_IDN, off,
+				"host '%s' is not a valid IDNA2008 name "
+				"(%s)",
+				b->unicode,
+				rc == IDN2_OK ? "labels do not agree"
+					      : idn2_strerror(rc));
+	return 0;
+}
+
 static int host_name(struct uri_ctx *c, struct host_buf *b,
 		     struct confinfo_host *h, size_t off, size_t len,
 		     unsigned flags)
@@ -338,10 +399,7 @@ static int host_name(struct uri_ctx *c, struct host_buf *b,
 	if (!n)
 		return uri_fail(c, CONFINFO_URI_E_HOST, off, "empty host");
 	for (size_t i = 0; i <= n; i++) {
-		size_t ln, at;
-		bool ascii = true;
-		char alabel[LABEL_MAX + 1];
-		size_t alen = 0;
+		size_t ln, at, alen = 0;
 
 		if (i < n && d[i] != '.')
 			continue;
@@ -350,34 +408,9 @@ static int host_name(struct uri_ctx *c, struct host_buf *b,
 		if (!ln)
 			return uri_fail(c, CONFINFO_URI_E_HOST, at,
 					"empty label in host");
-		for (size_t k = start; k < i; k++)
-			ascii = ascii && (unsigned char)d[k] < 0x80;
-		if (h->labels &&
-		    !buf_put(b->unicode, sizeof(b->unicode), &b->ulen, ".", 1))
-			return uri_fail(c, CONFINFO_URI_E_HOST, off,
-					"host too long");
-		if (ascii) {
-			err = label_ascii(c, b, d + start, ln, at, &h->idn);
-			if (err)
-				return err;
-			memcpy(alabel, d + start, ln);
-			alen = ln;
-		} else {
-			err = label_unicode(c, b, d + start, ln, at, alabel,
-					    &alen);
-			if (err)
-				return err;
-			h->idn = true;
-		}
-		if ((h->labels &&
-		     !buf_put(b->ascii, sizeof(b->ascii), &b->alen, ".", 1)) ||
-		    !buf_put(b->ascii, sizeof(b->ascii), &b->alen, alabel,
-			     alen) ||
-		    b->alen > CONFINFO_URI_MAX_HOST)
-			return uri_fail(c, CONFINFO_URI_E_HOST, off,
-					"host longer than %d octets",
-					CONFINFO_URI_MAX_HOST);
-		h->labels++;
+		err = host_label(c, b, h, d + start, ln, at, off, &alen);
+		if (err)
+			return err;
 		last = b->alen - alen;
 		lastlen = alen;
 		start = i + 1;
@@ -388,22 +421,9 @@ static int host_name(struct uri_ctx *c, struct host_buf *b,
 				"name, and not a dotted-decimal IPv4 address",
 				b->ascii + last);
 	if (h->idn) {
-		/* The whole name once more, for the checks IDNA2008 makes
-		 * across labels (the Bidi Rule of RFC 5893). */
-		uint8_t *a = NULL;
-		int rc = idn2_lookup_u8((const uint8_t *)b->unicode, &a,
-					IDN2_NO_TR46);
-		bool same = rc == IDN2_OK && a && !strcmp((char *)a, b->ascii);
-
-		free(a); /* allocated by libidn2 */
-		if (!same)
-			return uri_fail(
-			    c, CONFINFO_URI_E_IDN, off,
-			    "host '%s' is not a valid IDNA2008 name "
-			    "(%s)",
-			    b->unicode,
-			    rc == IDN2_OK ? "labels do not agree"
-					  : idn2_strerror(rc));
+		err = idn_check_whole(c, b, off);
+		if (err)
+			return err;
 	}
 	h->kind = CONFINFO_HOST_NAME;
 	return 0;

@@ -1,6 +1,9 @@
 /*
  * URI parsing: the checks every scheme shares (length, characters,
  * percent-encoding, scheme) and the dispatch to the grammar of each scheme.
+ * The top of the module: it calls the scheme parsers (uri_sip.c,
+ * uri_web.c, uri_xmpp.c), which call host.c and precis.c, and all of
+ * them call down to lex.c; nothing calls back up.
  *
  * The shared checks run over the whole input before any grammar does, so
  * that a control character, a backslash or a bidi control hidden in a part
@@ -8,8 +11,6 @@
  * invalid: docs/chat-rooms.md section 2 says "anywhere".
  */
 #include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "model/alloc.h"
@@ -56,170 +57,12 @@ const char *confinfo_uri_err_str(enum confinfo_uri_err err)
 	return names[err];
 }
 
-bool confinfo_bytes_equal(const struct confinfo_bytes *a,
-			  const struct confinfo_bytes *b)
-{
-	if (!a || !b || !a->ptr || !b->ptr)
-		return false;
-	return a->len == b->len && !memcmp(a->ptr, b->ptr, a->len);
-}
-
-int uri_fail(struct uri_ctx *c, enum confinfo_uri_err code, size_t off,
-	     const char *fmt, ...)
-{
-	char msg[CONFINFO_DIAG_MSG_SIZE];
-	va_list ap;
-
-	if (c->errp)
-		*c->errp = code;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	/* The column is the 1-based byte offset: URIs are one line. */
-	confinfo_diag_fail(c->diag, EBADMSG, 0, (unsigned)off + 1,
-			   "%s at offset %zu", msg, off);
-	return EBADMSG;
-}
-
-const char *uri_char_desc(const struct uri_ctx *c, size_t off, char *buf)
-{
-	uint32_t uc = 0;
-
-	if (off >= c->len) {
-		snprintf(buf, 16, "end of input");
-		return buf;
-	}
-	if (!uri_utf8_next((const uint8_t *)c->s + off, c->len - off, &uc))
-		uc = (unsigned char)c->s[off];
-	if (uc > 0x20 && uc < 0x7F)
-		snprintf(buf, 16, "'%c'", (char)uc);
-	else
-		snprintf(buf, 16, "U+%04X", (unsigned)uc);
-	return buf;
-}
-
-int uri_pct_decode(struct confinfo_bytes *out, const char *s, size_t len)
-{
-	char *d = ci_malloc(len + 1);
-	size_t n = 0;
-
-	if (!d)
-		return ENOMEM;
-	for (size_t i = 0; i < len; i++) {
-		if (uri_pct_at(s, len, i)) {
-			d[n++] =
-			    (char)(uri_hexval((unsigned char)s[i + 1]) * 16 +
-				   uri_hexval((unsigned char)s[i + 2]));
-			i += 2;
-		} else {
-			d[n++] = s[i];
-		}
-	}
-	d[n] = '\0';
-	out->ptr = d;
-	out->len = n;
-	return 0;
-}
-
-size_t uri_utf8_next(const uint8_t *s, size_t len, uint32_t *ucp)
-{
-	uint32_t uc;
-	size_t n;
-
-	if (!len)
-		return 0;
-	if (s[0] < 0x80) {
-		*ucp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-		n = 2;
-		uc = s[0] & 0x1F;
-	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-		n = 3;
-		uc = s[0] & 0x0F;
-	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-		n = 4;
-		uc = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (len < n)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		uc = (uc << 6) | (s[i] & 0x3F);
-	}
-	/* Reject overlong forms, surrogates and values past U+10FFFF. */
-	if ((n == 3 && uc < 0x800) || (n == 4 && uc < 0x10000) ||
-	    (uc >= 0xD800 && uc <= 0xDFFF) || uc > 0x10FFFF)
-		return 0;
-	*ucp = uc;
-	return n;
-}
-
-bool uri_is_bidi_control(uint32_t uc)
-{
-	return uc == 0x061C || uc == 0x200E || uc == 0x200F ||
-	       (uc >= 0x202A && uc <= 0x202E) || (uc >= 0x2066 && uc <= 0x2069);
-}
-
 /* Unicode white space that would make a URI look like two words. */
 static bool is_unicode_space(uint32_t uc)
 {
 	return uc == 0x00A0 || uc == 0x1680 || (uc >= 0x2000 && uc <= 0x200A) ||
 	       uc == 0x2028 || uc == 0x2029 || uc == 0x202F || uc == 0x205F ||
 	       uc == 0x3000 || uc == 0x0085;
-}
-
-int uri_port_parse(struct uri_ctx *c, size_t off, size_t len, int *portp)
-{
-	long v = 0;
-
-	if (!len)
-		return uri_fail(c, CONFINFO_URI_E_PORT, off, "empty port");
-	for (size_t i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)c->s[off + i];
-
-		if (!uri_is_digit(ch))
-			return uri_fail(c, CONFINFO_URI_E_PORT, off + i,
-					"port is not all digits");
-		v = v * 10 + (ch - '0');
-		if (v > 65535)
-			return uri_fail(c, CONFINFO_URI_E_PORT, off,
-					"port above 65535");
-	}
-	*portp = (int)v;
-	return 0;
-}
-
-int uri_check_tail(struct uri_ctx *c, size_t off, bool iri)
-{
-	bool fragment = false;
-
-	for (size_t i = off; i < c->len; i++) {
-		unsigned char ch = (unsigned char)c->s[i];
-
-		if (ch == '%' && uri_pct_at(c->s, c->len, i)) {
-			i += 2;
-			continue;
-		}
-		if (ch == '#' && !fragment) {
-			fragment = true;
-			continue;
-		}
-		if (i == off && ch == '?')
-			continue;
-		if (uri_is_pchar(ch) || ch == '/' || ch == '?')
-			continue;
-		if (ch >= 0x80 && iri)
-			continue;
-		return uri_fail(c, CONFINFO_URI_E_CHAR, i,
-				"character '%c' not allowed in %s", ch,
-				fragment ? "fragment" : "query");
-	}
-	return 0;
 }
 
 /* Bidi controls hidden behind percent-encoding: decode each run of

@@ -1,7 +1,13 @@
 /*
- * Private helpers of the URI module: character classes of the grammars,
- * percent-decoding, UTF-8 scanning and the error reporting shared by the
- * per-scheme parsers (uri_sip.c, uri_xmpp.c, uri_web.c).
+ * Private to the URI module. Its files call down only, in this order:
+ *
+ *   uri.c        confinfo_uri_parse(): shared checks, then dispatch
+ *   uri_sip.c, uri_web.c, uri_xmpp.c   the grammar of each scheme
+ *   host.c, precis.c                   hosts, xmpp localparts
+ *   lex.c        what they all share: failures with offsets,
+ *                percent-decoding, UTF-8, ports, query and fragment
+ *
+ * plus the character classes below, inline for every grammar.
  */
 #ifndef CONFINFO_URI_INT_H
 #define CONFINFO_URI_INT_H
@@ -24,15 +30,6 @@ struct uri_ctx {
 	enum confinfo_uri_err *errp;
 	struct confinfo_diag *diag;
 };
-
-/* Record the failed rule and a message "... at offset N"; returns EBADMSG
- * so that callers can `return uri_fail(...)`. */
-int uri_fail(struct uri_ctx *c, enum confinfo_uri_err code, size_t off,
-	     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-/* "'x'" for a printable ASCII character at @p off, "U+XXXX" otherwise,
- * written to @p buf (at least 16 bytes): safe to put in a message. */
-const char *uri_char_desc(const struct uri_ctx *c, size_t off, char *buf);
 
 /* ASCII classes. They take an int so that a char from any platform works;
  * bytes >= 0x80 are in none of them. */
@@ -113,6 +110,17 @@ static inline size_t uri_scan(const struct uri_ctx *c, size_t i,
 	return i;
 }
 
+/* lex.c: the bottom of the module. */
+
+/* Record the failed rule and a message "... at offset N"; returns EBADMSG
+ * so that callers can `return uri_fail(...)`. */
+int uri_fail(struct uri_ctx *c, enum confinfo_uri_err code, size_t off,
+	     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* "'x'" for a printable ASCII character at @p off, "U+XXXX" otherwise,
+ * written to @p buf (at least 16 bytes): safe to put in a message. */
+const char *uri_char_desc(const struct uri_ctx *c, size_t off, char *buf);
+
 /*
  * Percent-decode @p len bytes at @p s into a new length-counted string
  * (ci_malloc'd, NUL-terminated after len). Escapes are assumed well formed
@@ -131,21 +139,8 @@ size_t uri_utf8_next(const uint8_t *s, size_t len, uint32_t *ucp);
  * LRI..PDI): never allowed anywhere in a room URI. */
 bool uri_is_bidi_control(uint32_t uc);
 
-/*
- * Host normalisation with offsets for messages: like
- * confinfo_uri_host_normalize() on s[off .. off+len) of the context.
- */
-int uri_host_parse(struct uri_ctx *c, struct confinfo_host *h, size_t off,
-		   size_t len, unsigned flags);
-
 /* Parse a port of s[off .. off+len): 1-5 digits' worth, <= 65535. */
 int uri_port_parse(struct uri_ctx *c, size_t off, size_t len, int *portp);
-
-/* Per-scheme parsers; @p off is just after "scheme:". */
-int uri_parse_sip(struct uri_ctx *c, size_t off);
-int uri_parse_xmpp(struct uri_ctx *c, size_t off);
-int uri_parse_irc(struct uri_ctx *c, size_t off);
-int uri_parse_http(struct uri_ctx *c, size_t off);
 
 /*
  * Scan an RFC 3986 [ "?" query ] [ "#" fragment ] tail of s[off .. len):
@@ -155,7 +150,26 @@ int uri_parse_http(struct uri_ctx *c, size_t off);
  */
 int uri_check_tail(struct uri_ctx *c, size_t off, bool iri);
 
+/* host.c */
+
+/*
+ * Host normalisation with offsets for messages: like
+ * confinfo_uri_host_normalize() on s[off .. off+len) of the context.
+ */
+int uri_host_parse(struct uri_ctx *c, struct confinfo_host *h, size_t off,
+		   size_t len, unsigned flags);
+
+/* precis.c */
+
 /* Bytes of a PRECIS-valid xmpp part, for the resourcepart check. */
 int uri_precis_opaque_check(const char *s, size_t len);
+
+/* uri_sip.c, uri_xmpp.c, uri_web.c: one parser per scheme. */
+
+/* Per-scheme parsers; @p off is just after "scheme:". */
+int uri_parse_sip(struct uri_ctx *c, size_t off);
+int uri_parse_xmpp(struct uri_ctx *c, size_t off);
+int uri_parse_irc(struct uri_ctx *c, size_t off);
+int uri_parse_http(struct uri_ctx *c, size_t off);
 
 #endif

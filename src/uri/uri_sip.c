@@ -12,6 +12,9 @@
  * userinfo only when an '@' ends it. Nothing after the userinfo may hold an
  * '@' (parameters and headers cannot), so a second '@' is an error rather
  * than a choice between two readings.
+ *
+ * Also the comparison of two parsed SIP URIs by where a request goes
+ * (confinfo_uri_same_target()).
  */
 #include <errno.h>
 #include <string.h>
@@ -283,4 +286,32 @@ int uri_parse_sip(struct uri_ctx *c, size_t off)
 out:
 	params_reset(&seen);
 	return err;
+}
+
+/* ---------------------------------------------------------------------
+ * Comparing two parsed SIP URIs.
+ * ------------------------------------------------------------------- */
+
+static bool str_eq(const char *a, const char *b)
+{
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+/* The parts of a SIP URI that decide where a request goes and to whom
+ * (RFC 3261 section 19.1.4, restricted to what a subscription uses): the
+ * other parameters and the headers do not change the target. */
+bool confinfo_uri_same_target(const struct confinfo_uri *a,
+			      const struct confinfo_uri *b)
+{
+	if (!a || !b)
+		return false;
+	if (a->scheme != b->scheme || a->port != b->port ||
+	    a->has_password != b->has_password ||
+	    a->has_maddr != b->has_maddr || !str_eq(a->transport, b->transport))
+		return false;
+	if (!confinfo_uri_host_equal(&a->host, &b->host))
+		return false;
+	if (!a->user.ptr || !b->user.ptr)
+		return !a->user.ptr && !b->user.ptr;
+	return confinfo_bytes_equal(&a->user, &b->user);
 }

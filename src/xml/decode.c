@@ -1,10 +1,13 @@
 /*
  * Decoding application/conference-info+xml: parser set-up, the SAX2
- * driver, failures and limits. The schema itself is in decode_elems.c
- * (start of an element) and decode_end.c (end of one), names in
+ * driver, text and limits. The schema itself is in decode_start.c
+ * (start of an element: its short paths; the general one in
+ * decode_elems.c, the tables in decode_schema.c) and decode_end.c (end
+ * of one), names in
  * decode_names.c, foreign content in decode_ext.c, simple-type values in
  * decode_value.c, the encoding check and the input reader in
- * decode_input.c.
+ * decode_input.c; below them all, the frame stack and text buffer in
+ * decode_stack.c and failures and positions in decode_diag.c.
  *
  * The input comes from the network, so libxml2 is configured to do as
  * little as possible on its own:
@@ -33,7 +36,6 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 
 #include <libxml/parserInternals.h>
@@ -41,6 +43,9 @@
 #include <libxml/xmlversion.h>
 
 #include "model/alloc.h"
+#include "model/copy.h"
+#include "model/obj.h"
+#include "model/pool.h"
 #include "xml/decode_int.h"
 
 #if LIBXML_VERSION >= 21200
@@ -93,205 +98,11 @@ void confinfo_xml_limits_fill(struct confinfo_xml_limits *dst,
 }
 
 /* ---------------------------------------------------------------------
- * Failures and positions.
- * ------------------------------------------------------------------- */
-
-static int vrecord(struct dec *d, int err, unsigned line, unsigned col,
-		   const char *fmt, va_list ap)
-{
-	char msg[CONFINFO_DIAG_MSG_SIZE];
-
-	if (d->err)
-		return d->err;
-	d->err = err;
-	d->text_mode = TM_IGNORE;
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (d->diag && !d->diag->err)
-		d->diag->limit = d->limit; /* NULL unless dec_limit() */
-	confinfo_diag_fail(d->diag, err, line, col, "%s", msg);
-	return err;
-}
-
-int dec_record(struct dec *d, int err, unsigned line, unsigned col,
-	       const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vrecord(d, err, line, col, fmt, ap);
-	va_end(ap);
-	return err;
-}
-
-/* Record a failure found by our own callbacks and stop libxml2: once the
- * document is known bad, reading the rest is wasted work. */
-static int vfail(struct dec *d, int err, unsigned line, unsigned col,
-		 const char *fmt, va_list ap)
-{
-	if (d->err)
-		return d->err;
-	vrecord(d, err, line, col, fmt, ap);
-	if (d->ctxt)
-		xmlStopParser(d->ctxt);
-	return err;
-}
-
-int dec_fail(struct dec *d, int err, unsigned line, unsigned col,
-	     const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vfail(d, err, line, col, fmt, ap);
-	va_end(ap);
-	return err;
-}
-
-int dec_fail_tag(struct dec *d, int err, const char *fmt, ...)
-{
-	unsigned line, col;
-	va_list ap;
-
-	dec_tag_pos(d, &line, &col);
-	va_start(ap, fmt);
-	vfail(d, err, line, col, fmt, ap);
-	va_end(ap);
-	return err;
-}
-
-int dec_fail_here(struct dec *d, int err, const char *fmt, ...)
-{
-	unsigned line = 0, col = 0;
-	va_list ap;
-
-	if (d->ctxt && d->ctxt->input) {
-		line = (unsigned)d->ctxt->input->line;
-		col = (unsigned)d->ctxt->input->col;
-	}
-	va_start(ap, fmt);
-	vfail(d, err, line, col, fmt, ap);
-	va_end(ap);
-	return err;
-}
-
-int dec_nomem(struct dec *d)
-{
-	return dec_fail_here(d, ENOMEM, "out of memory");
-}
-
-void dec_warn_tag(struct dec *d, const char *fmt, ...)
-{
-	char msg[CONFINFO_DIAG_MSG_SIZE];
-	unsigned line, col;
-	va_list ap;
-
-	if (!d->diag)
-		return;
-	dec_tag_pos(d, &line, &col);
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	confinfo_diag_warn(d->diag, line, col, "%s", msg);
-}
-
-/*
- * Where the tag being reported starts. libxml2 calls startElementNs with
- * its cursor on the '>' of the start tag (endElementNs just after the end
- * tag), which for a start tag written over several lines is far from where
- * a reader looks. The tag's '<' is the last one before the cursor (a '<'
- * cannot appear raw inside a tag), so walk back to it. This runs only when
- * something is reported, never on the hot path.
- */
-void dec_tag_pos(const struct dec *d, unsigned *line, unsigned *col)
-{
-	const xmlParserInput *in = d->ctxt ? d->ctxt->input : NULL;
-	const xmlChar *p, *bol;
-	unsigned nl = 0, c = 1;
-
-	*line = 0;
-	*col = 0;
-	if (!in)
-		return;
-	*line = in->line > 0 ? (unsigned)in->line : 0;
-	*col = in->col > 0 ? (unsigned)in->col : 0;
-	if (!in->base || !in->cur || in->cur <= in->base)
-		return;
-	p = in->cur - 1;
-	while (p > in->base && *p != '<') {
-		if (*p == '\n')
-			nl++;
-		p--;
-	}
-	if (*p != '<' || nl >= *line)
-		return;
-	for (bol = p; bol > in->base && bol[-1] != '\n'; bol--)
-		;
-	/* If the line start was shrunk away the column is unknown. */
-	if (bol == in->base && in->consumed)
-		return;
-	for (; bol < p; bol++)
-		if ((*bol & 0xC0) != 0x80) /* count characters, not bytes */
-			c++;
-	*line -= nl;
-	*col = c;
-}
-
-bool dec_general_only;
-
-/* ---------------------------------------------------------------------
- * The frame stack and the text buffer.
- * ------------------------------------------------------------------- */
-
-/* dec_push() when the stack is full: grow it, then push. */
-struct dec_frame *dec_push_grow(struct dec *d, enum dec_kind kind,
-				const xmlChar *name, void *obj)
-{
-	unsigned cap = d->frames_cap * 2;
-	struct dec_frame *frames;
-
-	/* The first frames live inside struct dec: most documents never
-	 * need the heap for them. */
-	if (d->frames == d->inline_frames) {
-		frames = ci_malloc(cap * sizeof(*frames));
-		if (frames)
-			memcpy(frames, d->frames, d->nframes * sizeof(*frames));
-	} else {
-		frames = ci_realloc(d->frames, cap * sizeof(*frames));
-	}
-	if (!frames) {
-		dec_nomem(d);
-		return NULL;
-	}
-	d->frames = frames;
-	d->frames_cap = cap;
-	dec_fast_frames(d);
-	return dec_push(d, kind, name, obj);
-}
-
-int dec_text_reserve(struct dec *d, size_t size)
-{
-	size_t cap;
-	char *p;
-
-	if (size <= d->text_cap)
-		return 0;
-	cap = d->text_cap ? d->text_cap * 2 : 256;
-	if (cap < size)
-		cap = size;
-	p = ci_realloc(d->text, cap);
-	if (!p)
-		return dec_nomem(d);
-	d->text = p;
-	d->text_cap = cap;
-	return 0;
-}
-
-/* ---------------------------------------------------------------------
  * SAX2 callbacks.
  * ------------------------------------------------------------------- */
 
 /* The element callbacks, dec_on_start() and dec_on_end(), live with the
- * element logic (decode_elems.c, decode_end.c), which the compiler can
+ * element logic (decode_start.c, decode_end.c), which the compiler can
  * then inline into them. */
 
 /* on_chars() beyond its two common cases. Out of line, so that the

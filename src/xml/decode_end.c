@@ -4,7 +4,8 @@
  */
 #include <errno.h>
 
-#include "model/alloc.h"
+#include "model/model_int.h"
+#include "model/pool.h"
 #include "xml/decode_int.h"
 /* The lexical checks the encoder applies (ci_xml_datetime_ok(),
  * ci_xml_languages_ok()): what one refuses to write, the other refuses
@@ -46,38 +47,34 @@ static int entry_uri(struct dec *d, const char *s, size_t n)
 	return 0;
 }
 
-static int end_leaf(struct dec *d, const struct dec_frame *f)
+/* The value of a leaf kept as a string (f->leaf <= L_LANGUAGES): its
+ * text @p s of @p n bytes, collapsed and checked as its type says. Part
+ * of end_leaf() to the compiler (always inlined), as is end_typed(). */
+static inline __attribute__((always_inline)) int
+end_string(struct dec *d, const struct dec_frame *f, char *s, size_t n)
 {
-	size_t n = d->text_len;
-	char *s;
-
-	/* Room for the NUL: on_chars() keeps one spare byte, so this only
-	 * allocates for a leaf whose text is the first and empty. */
-	if (n >= d->text_cap && dec_text_reserve(d, n + 1))
-		return d->err;
-	s = d->text;
-	s[n] = '\0';
-	/* Strings first, without a switch: most leaves are strings, and
-	 * branches on their few properties predict better than a jump
-	 * table over every leaf kind. */
-	if (f->leaf <= L_LANGUAGES) {
-		if (f->leaf != L_STR) {
-			n = dec_collapse(s, n);
-			s[n] = '\0';
-		}
-		if (f->leaf == L_DATETIME && !ci_xml_datetime_ok(s))
-			return invalid(d, f, s, n, "not an xs:dateTime");
-		if (f->leaf == L_LANGUAGES && !ci_xml_languages_ok(s))
-			return invalid(d, f, s, n,
-				       "not a list of xs:language tags");
-		return set_str(d, f->obj, s, n);
+	if (f->leaf != L_STR) {
+		n = dec_collapse(s, n);
+		s[n] = '\0';
 	}
+	if (f->leaf == L_DATETIME && !ci_xml_datetime_ok(s))
+		return invalid(d, f, s, n, "not an xs:dateTime");
+	if (f->leaf == L_LANGUAGES && !ci_xml_languages_ok(s))
+		return invalid(d, f, s, n, "not a list of xs:language tags");
+	return set_str(d, f->obj, s, n);
+}
+
+/* The value of any other leaf: a number, a boolean, one of the
+ * enumerations, a role or an entry's uri. */
+static inline __attribute__((always_inline)) int
+end_typed(struct dec *d, const struct dec_frame *f, char *s, size_t n)
+{
 	switch ((enum dec_leaf)f->leaf) {
 	case L_STR:
 	case L_COLLAPSE:
 	case L_DATETIME:
 	case L_LANGUAGES:
-		break; /* above */
+		break; /* end_string() */
 	case L_U32: {
 		struct confinfo_u32 *u = f->obj;
 
@@ -139,6 +136,28 @@ static int end_leaf(struct dec *d, const struct dec_frame *f)
 		return entry_uri(d, s, n);
 	}
 	return 0;
+}
+
+/* The end of a leaf: its value into the state. Out of line: its two
+ * callers stay small, and the pieces above make one function. */
+__attribute__((noinline)) static int end_leaf(struct dec *d,
+					      const struct dec_frame *f)
+{
+	size_t n = d->text_len;
+	char *s;
+
+	/* Room for the NUL: on_chars() keeps one spare byte, so this only
+	 * allocates for a leaf whose text is the first and empty. */
+	if (n >= d->text_cap && dec_text_reserve(d, n + 1))
+		return d->err;
+	s = d->text;
+	s[n] = '\0';
+	/* Strings first, without a switch: most leaves are strings, and
+	 * branches on their few properties predict better than a jump
+	 * table over every leaf kind. */
+	if (f->leaf <= L_LANGUAGES)
+		return end_string(d, f, s, n);
+	return end_typed(d, f, s, n);
 }
 
 static int missing(struct dec *d, const struct dec_frame *f, const char *what)
@@ -212,9 +231,8 @@ static int dec_elem_end(struct dec *d)
 
 /* dec_on_end() beyond its common case. Out of line, so that the common
  * case needs no stack frame. */
-__attribute__((noinline)) static void end_slow(struct dec *d,
-					       const xmlChar *local,
-					       const xmlChar *prefix)
+__attribute__((noinline)) static void
+end_slow(struct dec *d, const xmlChar *local, const xmlChar *prefix)
 {
 	if (d->err)
 		return;

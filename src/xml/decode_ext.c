@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "model/alloc.h"
+#include "model/obj.h"
 #include "xml/decode_int.h"
 
 static const xmlChar xml_prefix[] = "xml";

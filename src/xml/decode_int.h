@@ -21,7 +21,7 @@
 #include <libxml/parser.h>
 
 #include "confinfo/xml.h"
-#include "model/alloc.h"
+#include "model/pool.h"
 
 /* Every element name of the RFC 4575 schema. */
 #define DEC_ELEMS(X)                                                           \
@@ -166,9 +166,9 @@ struct dec_capture {
 #define DEC_INLINE_FRAMES 16
 /* Attributes of one element, in any namespace. No element of the schema
  * needs more than three of its own; this leaves room for foreign ones. */
-#define DEC_MAX_ATTRS     256
-#define DEC_NAME_SLOTS    128 /* a power of two, > 2 * E_COUNT */
-#define DEC_NAME_SPAN     1024 /* bytes of dictionary names_base covers */
+#define DEC_MAX_ATTRS  256
+#define DEC_NAME_SLOTS 128  /* a power of two, > 2 * E_COUNT */
+#define DEC_NAME_SPAN  1024 /* bytes of dictionary names_base covers */
 
 /* The unprefixed attributes of our elements (attributeFormDefault is
  * unqualified, so they are in no namespace). */
@@ -178,9 +178,9 @@ enum dec_attr { A_ENTITY, A_STATE, A_VERSION, A_LABEL, A_ID, A_COUNT };
  * open and close so that on_chars() (which runs for every run of
  * indentation) decides with one test. */
 enum dec_text {
-	TM_IGNORE,  /* outside the root, or inside a skipped subtree */
-	TM_BLANK,   /* in a complex element: whitespace only */
-	TM_TEXT,    /* in a K_LEAF element: accumulated as its value */
+	TM_IGNORE, /* outside the root, or inside a skipped subtree */
+	TM_BLANK,  /* in a complex element: whitespace only */
+	TM_TEXT,   /* in a K_LEAF element: accumulated as its value */
 	/* In an L_STR leaf (most leaves), before any text: a first piece of
 	 * text of up to CI_COPY_INLINE bytes becomes the value at once, in
 	 * the pool, rather than being copied twice (into d->text, then out
@@ -202,11 +202,11 @@ struct dec {
 	struct confinfo_xml_limits lim;
 	struct confinfo_diag *diag;
 	size_t doc_len; /* bytes of the input */
-	int err;   /* first failure; once set, every event is ignored */
+	int err;        /* first failure; once set, every event is ignored */
 	/* Set just before a failure that is a limit exceeded: the limit's
 	 * name, for diag->limit (dec_limit()). */
 	const char *limit;
-	bool done; /* the root element has been closed */
+	bool done;               /* the root element has been closed */
 	unsigned char text_mode; /* enum dec_text */
 	struct confinfo_conf *conf;
 	/* Every struct and string of the state comes from here. */
@@ -243,7 +243,8 @@ struct dec {
 	const xmlChar *attr_names[A_COUNT];
 };
 
-/* decode.c: failures, positions, shared buffers. */
+/* decode_diag.c, at the bottom of the decoder: failures, warnings,
+ * positions. */
 /* Record the first failure (and stop libxml2, for dec_fail*: only from
  * SAX callbacks). */
 int dec_record(struct dec *d, int err, unsigned line, unsigned col,
@@ -263,6 +264,8 @@ static inline void dec_limit(struct dec *d, const char *name)
 void dec_warn_tag(struct dec *d, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void dec_tag_pos(const struct dec *d, unsigned *line, unsigned *col);
+
+/* decode_stack.c: the frame stack and the text buffer, grown. */
 struct dec_frame *dec_push_grow(struct dec *d, enum dec_kind kind,
 				const xmlChar *name, void *obj);
 int dec_text_reserve(struct dec *d, size_t size);
@@ -314,17 +317,17 @@ static inline void dec_frame_set(struct dec_frame *f, enum dec_kind kind,
 	f->warned = false;
 }
 
-/* Test hook: when true, every event takes the general path (no
- * fast_frames, no TM_STR, no end_text()), so that tests can check that the
- * short paths decode exactly as the general one (test_decode_paths.c).
- * Not thread-safe: tests only. */
+/* Test hook (decode_stack.c): when true, every event takes the general
+ * path (no fast_frames, no TM_STR, no end_text()), so that tests can check
+ * that the short paths decode exactly as the general one
+ * (test_decode_paths.c). Not thread-safe: tests only. */
 extern bool dec_general_only;
 
 /* Keep d->fast_frames in step with frames_cap and the depth limit. */
 static inline void dec_fast_frames(struct dec *d)
 {
-	d->fast_frames = d->frames_cap < d->lim.max_depth ? d->frames_cap
-							  : d->lim.max_depth;
+	d->fast_frames =
+	    d->frames_cap < d->lim.max_depth ? d->frames_cap : d->lim.max_depth;
 	/* Under the test hook, dec_on_start() never takes a short path. */
 	if (dec_general_only)
 		d->fast_frames = 0;
@@ -382,6 +385,8 @@ void dec_names_hash(struct dec *d, const xmlChar *const *p);
 enum dec_elem dec_elem_lookup(const xmlChar *name);
 /* Which of our attributes @p name is, by its text (A_COUNT if none). */
 enum dec_attr dec_attr_lookup(const xmlChar *name);
+/* The text of each of our attributes, by enum dec_attr. */
+extern const char *const dec_attr_names[A_COUNT];
 
 static inline size_t dec_name_slot(const xmlChar *name)
 {
@@ -428,13 +433,14 @@ static inline enum dec_attr dec_attr_of(const struct dec *d,
 	return dec_attr_lookup(name);
 }
 
-/* decode_elems.c: the schema, at the start of an element: the SAX2
- * startElementNs callback. */
+/* decode_start.c: the schema, at the start of an element: the SAX2
+ * startElementNs callback (its general path in decode_elems.c, the
+ * schema's tables in decode_schema.c, decode_schema.h). */
 void dec_on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
-		  const xmlChar *uri, int nb_ns, const xmlChar **ns, int nb_attrs,
-		  int nb_defaulted, const xmlChar **attrs);
-/* "<user entity="...">": the element of a frame and its key, for
- * messages. */
+		  const xmlChar *uri, int nb_ns, const xmlChar **ns,
+		  int nb_attrs, int nb_defaulted, const xmlChar **attrs);
+/* decode_schema.c: "<user entity="...">": the element of a frame and its
+ * key, for messages. */
 const char *dec_describe(const struct dec_frame *f, char *buf, size_t size);
 
 /* decode_end.c: the schema, at the end of an element: the SAX2

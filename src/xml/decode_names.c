@@ -13,8 +13,8 @@ static const char *const elem_names[E_COUNT] = {[E_UNKNOWN] = "",
 #undef X
 };
 
-static const char *const attr_names[A_COUNT] = {"entity", "state", "version",
-						"label", "id"};
+const char *const dec_attr_names[A_COUNT] = {"entity", "state", "version",
+					     "label", "id"};
 
 /* Names are first told apart by length, so at most six comparisons run,
  * most of them decided by the first byte. */
@@ -118,7 +118,7 @@ enum dec_elem dec_elem_lookup(const xmlChar *name)
 enum dec_attr dec_attr_lookup(const xmlChar *name)
 {
 	for (unsigned k = 0; k < A_COUNT; k++)
-		if (!strcmp((const char *)name, attr_names[k]))
+		if (!strcmp((const char *)name, dec_attr_names[k]))
 			return (enum dec_attr)k;
 	return A_COUNT;
 }
@@ -169,8 +169,8 @@ int dec_names_init(struct dec *d)
 		dec_names_hash(d, p);
 	}
 	for (unsigned k = 0; k < A_COUNT; k++) {
-		d->attr_names[k] =
-		    xmlDictLookup(d->ctxt->dict, BAD_CAST attr_names[k], -1);
+		d->attr_names[k] = xmlDictLookup(
+		    d->ctxt->dict, BAD_CAST dec_attr_names[k], -1);
 		if (!d->attr_names[k])
 			return dec_nomem(d);
 	}

@@ -20,7 +20,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "model/alloc.h"
+#include "model/copy.h"
+#include "model/pool.h"
 #include "xml/decode_int.h"
 
 static bool is_space(unsigned char c)

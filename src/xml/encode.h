@@ -83,6 +83,8 @@ static inline void ci_enc_leaf(struct ci_enc *e, const char *open, size_t on,
 		}                                                              \
 	} while (0)
 
+/* encode_types.c: the types elements at every level share. */
+
 /*
  * ` state="..."`: written when set, or as "full" when @p force and UNSET.
  * @p parent is the effective state of the parent element (FULL for

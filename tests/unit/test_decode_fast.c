@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "confinfo/confinfo.h"
+#include "model/copy.h"
 #include "testutil.h"
 #include "xml/decode_int.h"
 
@@ -33,8 +34,8 @@ static size_t ref_collapse(char *s, size_t n)
 	bool pending = false;
 
 	for (size_t i = 0; i < n; i++) {
-		bool sp = s[i] == ' ' || s[i] == '\t' || s[i] == '\n' ||
-			  s[i] == '\r';
+		bool sp =
+		    s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r';
 
 		if (sp) {
 			pending = out > 0;
@@ -183,7 +184,8 @@ static void check_attr(const char *raw)
 	int err;
 
 	snprintf(doc, sizeof(doc),
-		 "<conference-info xmlns=\"" CONFINFO_NS "\" entity=\"sip:c@x\" "
+		 "<conference-info xmlns=\"" CONFINFO_NS
+		 "\" entity=\"sip:c@x\" "
 		 "version=\"1\"><users><user entity=\"%s\"><endpoint "
 		 "entity=\"e\"><media id=\"%s\"/></endpoint></user></users>"
 		 "</conference-info>",
@@ -235,7 +237,8 @@ static void check_text(const char *xml, const char *want)
 	int err;
 
 	snprintf(doc, sizeof(doc),
-		 "<conference-info xmlns=\"" CONFINFO_NS "\" entity=\"sip:c@x\" "
+		 "<conference-info xmlns=\"" CONFINFO_NS
+		 "\" entity=\"sip:c@x\" "
 		 "version=\"1\"><conference-description><display-text>%s"
 		 "</display-text><subject>%s</subject></conference-description>"
 		 "</conference-info>",
@@ -301,10 +304,8 @@ static void check_names(const struct dec *d, xmlDictPtr dict)
 		/* Inside a name is no name; nor is a copy, except by text. */
 		assert_int_equal(dec_elem_by_addr(d, p + 1), E_UNKNOWN);
 		snprintf(copy, sizeof(copy), "%s", our_names[i].name);
-		assert_int_equal(dec_elem_by_addr(d, BAD_CAST copy),
-				 E_UNKNOWN);
-		assert_int_equal(dec_elem_of(d, BAD_CAST copy),
-				 our_names[i].e);
+		assert_int_equal(dec_elem_by_addr(d, BAD_CAST copy), E_UNKNOWN);
+		assert_int_equal(dec_elem_of(d, BAD_CAST copy), our_names[i].e);
 	}
 	assert_int_equal(dec_elem_by_addr(d, foo), E_UNKNOWN);
 	assert_int_equal(dec_elem_of(d, foo), E_UNKNOWN);
@@ -323,8 +324,8 @@ static void test_names(void **unused)
 	assert_non_null(d.names_base);
 	check_names(&d, d.ctxt->dict);
 	for (size_t i = 0; i < sizeof(our_names) / sizeof(our_names[0]); i++)
-		p[our_names[i].e] = xmlDictLookup(
-		    d.ctxt->dict, BAD_CAST our_names[i].name, -1);
+		p[our_names[i].e] =
+		    xmlDictLookup(d.ctxt->dict, BAD_CAST our_names[i].name, -1);
 	dec_names_hash(&d, p);
 	assert_null(d.names_base);
 	check_names(&d, d.ctxt->dict);

@@ -14,7 +14,8 @@
 
 #include "confinfo/merge.h"
 #include "confinfo/xml.h"
-#include "model/alloc.h"
+#include "model/obj.h"
+#include "model/pool.h"
 #include "testutil.h"
 
 static size_t chunks_out(void)
@@ -281,8 +282,7 @@ static void test_large_document_chunks(void **unused)
 	confinfo_xml_limits_default(&lim);
 	lim.max_body = 8u << 20;
 	lim.max_users = lim.max_endpoints = lim.max_media = 20000;
-	assert_int_equal(confinfo_xml_decode(&c, xml, strlen(xml), &lim,
-					     &diag),
+	assert_int_equal(confinfo_xml_decode(&c, xml, strlen(xml), &lim, &diag),
 			 0);
 	assert_int_equal(c->users->users.count, 20000);
 	assert_true(chunks_out() > before);
@@ -294,8 +294,7 @@ static void test_large_document_chunks(void **unused)
 #endif
 	/* A second decode takes what was kept. */
 	c = NULL;
-	assert_int_equal(confinfo_xml_decode(&c, xml, strlen(xml), &lim,
-					     &diag),
+	assert_int_equal(confinfo_xml_decode(&c, xml, strlen(xml), &lim, &diag),
 			 0);
 	confinfo__chunk_stats(&out, &cached);
 #ifndef CI_ASAN

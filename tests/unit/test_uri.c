@@ -2,9 +2,9 @@
  * The URI module: one table per scheme of benign forms that must parse to
  * exactly the expected parts, and hostile forms that must be rejected by
  * exactly the expected rule (docs/chat-rooms.md sections 2 and 3); then
- * idempotence of the host normalisation, limits, error offsets and
- * allocation failures. The host normaliser and PRECIS on their own are in
- * test_uri_host.c.
+ * idempotence of the host normalisation, comparison by target, limits,
+ * error offsets and allocation failures. The host normaliser and PRECIS on
+ * their own are in test_uri_host.c.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -705,6 +705,84 @@ static void test_idempotent(void **state)
 }
 
 /* ---------------------------------------------------------------------
+ * confinfo_uri_same_target().
+ * ------------------------------------------------------------------- */
+
+static struct confinfo_uri *parsed(const char *s)
+{
+	struct confinfo_uri *u = NULL;
+
+	if (confinfo_uri_parse(&u, s, strlen(s), NULL, NULL))
+		fail_msg("%s does not parse", s);
+	return u;
+}
+
+/* Compare @p a and @p b both ways round: the answer is symmetric. */
+static bool same(const char *a, const char *b)
+{
+	struct confinfo_uri *ua = parsed(a), *ub = parsed(b);
+	bool ab = confinfo_uri_same_target(ua, ub);
+
+	if (ab != confinfo_uri_same_target(ub, ua))
+		fail_msg("%s vs %s: not symmetric", a, b);
+	confinfo_uri_free(ua);
+	confinfo_uri_free(ub);
+	return ab;
+}
+
+static void test_same_target(void **state)
+{
+	/* Same target: what decides it is equal, what does not differs. */
+	static const char *const equal[][2] = {
+	    {"sip:conf@example.com", "sip:conf@example.com"},
+	    {"sip:conf@EXAMPLE.com", "sip:conf@example.com."},
+	    {"sip:conf@example.com", "sip:%63onf@example.com"},
+	    {"sip:conf@example.com;transport=TCP",
+	     "sip:conf@example.com;transport=tcp"},
+	    {"sip:conf@example.com;lr", "sip:conf@example.com"},
+	    {"sip:conf@example.com?Subject=x", "sip:conf@example.com"},
+	    {"sip:conf:a@example.com", "sip:conf:b@example.com"},
+	    {"sip:example.com", "sip:example.com"},
+	    {"sips:conf@[2001:db8::1]:5061", "sips:conf@[2001:DB8:0::1]:5061"},
+	    {"sip:conf@192.0.2.1;maddr=a.example",
+	     "sip:conf@192.0.2.1;maddr=b"},
+	};
+	/* Each differs from the first of its row in one part only. */
+	static const char *const differ[][2] = {
+	    {"sip:conf@example.com", "sips:conf@example.com"},     /* scheme */
+	    {"sip:conf@example.com", "sip:conf@example.com:5060"}, /* port */
+	    {"sip:conf@example.com:5060", "sip:conf@example.com:5061"},
+	    {"sip:conf@example.com", "sip:conf:pw@example.com"}, /* password */
+	    {"sip:conf@example.com", "sip:conf@example.com;maddr=x.example"},
+	    {"sip:conf@example.com", "sip:conf@example.com;transport=tcp"},
+	    {"sip:conf@example.com;transport=udp",
+	     "sip:conf@example.com;transport=tcp"},
+	    {"sip:conf@example.com", "sip:conf@example.net"}, /* host */
+	    {"sip:conf@192.0.2.1", "sip:conf@192.0.2.2"},
+	    {"sip:conf@example.com", "sip:Conf@example.com"}, /* user */
+	    {"sip:conf@example.com", "sip:conf2@example.com"},
+	    {"sip:conf@example.com", "sip:example.com"},
+	    {"sip:conf@example.com", "sip:conf%00@example.com"},
+	};
+	struct confinfo_uri *u = parsed("sip:conf@example.com");
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(equal) / sizeof(equal[0]); i++)
+		if (!same(equal[i][0], equal[i][1]))
+			fail_msg("%s and %s: expected the same target",
+				 equal[i][0], equal[i][1]);
+	for (size_t i = 0; i < sizeof(differ) / sizeof(differ[0]); i++)
+		if (same(differ[i][0], differ[i][1]))
+			fail_msg("%s and %s: expected different targets",
+				 differ[i][0], differ[i][1]);
+	assert_true(confinfo_uri_same_target(u, u));
+	assert_false(confinfo_uri_same_target(u, NULL));
+	assert_false(confinfo_uri_same_target(NULL, u));
+	assert_false(confinfo_uri_same_target(NULL, NULL));
+	confinfo_uri_free(u);
+}
+
+/* ---------------------------------------------------------------------
  * Limits, offsets, allocation failures.
  * ------------------------------------------------------------------- */
 
@@ -802,6 +880,7 @@ int main(void)
 	    cmocka_unit_test(test_http),
 	    cmocka_unit_test(test_scheme),
 	    cmocka_unit_test(test_idempotent),
+	    cmocka_unit_test(test_same_target),
 	    cmocka_unit_test(test_limits),
 	    cmocka_unit_test(test_offsets),
 	    cmocka_unit_test(test_alloc_failures),
