@@ -74,22 +74,16 @@ check(struct watch_verdict *v, const struct confinfo_conf *state,
 	return cv;
 }
 
-enum watch_decision
-watch_verdict_decision(struct watch_verdict *v,
-		       const struct confinfo_conf *state,
-		       const struct confinfo_chat_room *room)
+/* What --open-with does with a room of verdict @p cv (NULL: unchecked). */
+static enum watch_decision decision_of(const struct confinfo_chat_verdict *cv)
 {
-	struct confinfo_chat_verdict *cv = check(v, state, room);
-	enum watch_decision d = WATCH_DECISION_NEVER;
-
-	if (cv && cv->valid) {
-		if (cv->join == CONFINFO_CHAT_JOIN_AUTO)
-			d = WATCH_DECISION_AUTO;
-		else if (cv->join == CONFINFO_CHAT_JOIN_ASK)
-			d = WATCH_DECISION_ASK;
-	}
-	confinfo_chat_verdict_free(cv);
-	return d;
+	if (!cv || !cv->valid)
+		return WATCH_DECISION_NEVER;
+	if (cv->join == CONFINFO_CHAT_JOIN_AUTO)
+		return WATCH_DECISION_AUTO;
+	if (cv->join == CONFINFO_CHAT_JOIN_ASK)
+		return WATCH_DECISION_ASK;
+	return WATCH_DECISION_NEVER;
 }
 
 /*
@@ -126,7 +120,8 @@ static json_t *room_json(const struct confinfo_chat_room *room,
 
 void watch_verdict_show(struct watch_verdict *v, struct watch_out *out,
 			const struct confinfo_conf *state,
-			const struct confinfo_chat_room *rooms, size_t count)
+			const struct confinfo_chat_room *rooms, size_t count,
+			enum watch_decision *decisions)
 {
 	json_t *obj = NULL, *arr = NULL;
 	size_t i;
@@ -149,6 +144,7 @@ void watch_verdict_show(struct watch_verdict *v, struct watch_out *out,
 		struct confinfo_chat_verdict none;
 		const struct confinfo_chat_verdict *shown = cv;
 
+		decisions[i] = decision_of(cv);
 		if (!cv) {
 			unchecked(&none, v, &rooms[i]);
 			shown = &none;
