@@ -134,7 +134,9 @@ static void emit(const struct emitter *em, enum confinfo_roster_event_type type,
 	memset(&ev, 0, sizeof(ev));
 	ev.type = type;
 	ev.entity = rec->entity;
-	ev.display_text = rec->display_text;
+	/* LEFT shows the user as it was; the others as it is. */
+	ev.display_text =
+	    type == CONFINFO_ROSTER_LEFT ? rec->display_text : u->display_text;
 	ev.user = u;
 	em->h(&ev, em->arg);
 }
@@ -153,7 +155,7 @@ static void emit_roles(const struct emitter *em, const struct roster_rec *old,
 	memset(&ev, 0, sizeof(ev));
 	ev.type = CONFINFO_ROSTER_ROLES_CHANGED;
 	ev.entity = rec->entity;
-	ev.display_text = rec->display_text;
+	ev.display_text = u->display_text;
 	ev.user = u;
 	ev.old_roles = roles_or_null(old);
 	ev.new_roles = u->roles;
@@ -171,7 +173,7 @@ static void emit_endpoint(const struct emitter *em,
 	memset(&ev, 0, sizeof(ev));
 	ev.type = CONFINFO_ROSTER_ENDPOINT_STATUS_CHANGED;
 	ev.entity = rec->entity;
-	ev.display_text = rec->display_text;
+	ev.display_text = u->display_text;
 	ev.user = u;
 	ev.endpoint = endpoint;
 	ev.old_status = old_status;
