@@ -131,11 +131,14 @@ void watch_verdict_show(struct watch_verdict *v, struct watch_out *out,
 		arr = json_array();
 		if (!obj || !arr ||
 		    json_object_set_new(obj, "event", json_string("rooms")) ||
-		    json_object_set_new(obj, "rooms", arr)) {
+		    json_object_set_new(obj, "rooms", json_incref(arr))) {
+			/* Nothing shown; the decisions are still needed. */
 			json_decref(obj);
+			json_decref(arr);
+			obj = arr = NULL;
 			out->failed = true;
-			return;
 		}
+		json_decref(arr); /* obj holds it */
 	} else {
 		fprintf(out->f, "chat rooms: %zu\n", count);
 	}
@@ -150,8 +153,8 @@ void watch_verdict_show(struct watch_verdict *v, struct watch_out *out,
 			shown = &none;
 		}
 		if (out->json) {
-			if (json_array_append_new(arr,
-						  room_json(&rooms[i], shown)))
+			if (arr && json_array_append_new(
+				       arr, room_json(&rooms[i], shown)))
 				out->failed = true;
 		} else {
 			verdict_room_text(out->f, i + 1, &rooms[i], shown);
@@ -159,7 +162,8 @@ void watch_verdict_show(struct watch_verdict *v, struct watch_out *out,
 		confinfo_chat_verdict_free(cv);
 	}
 	if (out->json) {
-		watch_json_line(out, obj);
+		if (obj)
+			watch_json_line(out, obj);
 	} else if (fflush(out->f)) {
 		out->failed = true;
 	}
