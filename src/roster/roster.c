@@ -425,10 +425,15 @@ static int update_some(struct confinfo_roster *r,
 		       const struct emitter *em)
 {
 	size_t n = c->count;
-	struct touch *t = ci_calloc(n ? n : 1, sizeof(*t));
-	struct touch **order = ci_calloc(n ? n : 1, sizeof(*order));
-	int err = t && order ? 0 : ENOMEM;
+	struct touch *t = NULL, **order = NULL;
+	int err = 0;
 
+	if (!n)
+		return 0; /* e.g. only conference-state changed */
+	t = ci_calloc(n, sizeof(*t));
+	order = ci_calloc(n, sizeof(*order));
+	if (!t || !order)
+		err = ENOMEM;
 	if (!err)
 		err = build_some(r, t, n, c, state);
 	if (err)
