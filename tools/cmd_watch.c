@@ -88,7 +88,9 @@ struct watch {
 	struct watch_out out;
 	struct watch_rooms *rooms;
 	struct confinfo_subscriber *sub;
-	struct confinfo_conf *prev; /* the state last shown */
+	struct confinfo_roster *roster; /* the users shown; NULL: none yet */
+	uint32_t shown_version;         /* of the state shown last         */
+	bool shown;                     /* a state was shown               */
 	const char *uri;
 	const char *save;
 	bool once;
@@ -140,12 +142,21 @@ static void stop(struct watch *w)
 static void on_state(struct watch *w,
 		     const struct confinfo_subscriber_event *ev)
 {
-	struct confinfo_conf *copy = NULL;
-
-	if (!w->prev)
+	if (!w->roster) {
+		/* The first state is shown whole, and the roster that tells
+		 * the changes of the next ones fills silently; until it can
+		 * be made (ENOMEM), each state is shown whole. */
 		watch_out_roster(&w->out, ev->state);
-	else
-		watch_out_changes(&w->out, w->prev, ev->state);
+		if (!confinfo_roster_alloc(&w->roster) &&
+		    confinfo_roster_update(w->roster, ev->state, ev->changes,
+					   NULL, NULL)) {
+			confinfo_roster_free(w->roster);
+			w->roster = NULL;
+		}
+	} else {
+		(void)watch_out_changes(&w->out, w->roster, ev->state,
+					ev->changes);
+	}
 	watch_rooms_update(w->rooms, ev->state);
 	if (w->out.json)
 		watch_out_snapshot(&w->out, ev->state, ev->version, ev->full);
@@ -156,10 +167,8 @@ static void on_state(struct watch *w,
 			fprintf(stderr, "confinfo watch: --save %s: %s\n",
 				w->save, strerror(err));
 	}
-	if (confinfo_conf_clone(&copy, ev->state) == 0) {
-		confinfo_conf_free(w->prev);
-		w->prev = copy;
-	}
+	w->shown = true;
+	w->shown_version = ev->state->version.value;
 	if (w->out.failed || (w->once && ev->full))
 		stop(w);
 }
@@ -181,8 +190,8 @@ static void event_handler(const struct confinfo_subscriber_event *ev, void *arg)
 	case CONFINFO_SUBSCRIBER_DISCARDED:
 		/* A full state of the version shown is what every refresh
 		 * brings back: not worth a line for people. */
-		if (!w->out.json && ev->full && w->prev &&
-		    w->prev->version.value == ev->version)
+		if (!w->out.json && ev->full && w->shown &&
+		    w->shown_version == ev->version)
 			return;
 		watch_out_event(&w->out, ev, w->uri);
 		return;
@@ -495,7 +504,7 @@ int cmd_watch(int argc, char **argv)
 	if (status == 0 && !tool_stdout_ok("watch"))
 		status = EXIT_FAILED;
 out:
-	confinfo_conf_free(w.prev);
+	confinfo_roster_free(w.roster);
 	room_policy_reset(&cli.policy);
 	memset(cli.auth_buf, 0, sizeof(cli.auth_buf));
 	return status;

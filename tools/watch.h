@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "confinfo/model.h"
+#include "confinfo/roster.h"
 #include "confinfo/subscriber.h"
 
 /* ------------------------------------------------------------------ */
@@ -34,10 +35,15 @@ void watch_json_line(struct watch_out *out, json_t *obj);
 /* The first state of the session: a readable roster, or a JSON snapshot. */
 void watch_out_roster(struct watch_out *out, const struct confinfo_conf *state);
 
-/* One line (or JSON event) per change between @p old and @p new (users
- * joined, left, muted, unmuted, roles changed). */
-void watch_out_changes(struct watch_out *out, const struct confinfo_conf *old,
-		       const struct confinfo_conf *new_state);
+/* One line (or JSON event) per change @p roster finds from the state it
+ * remembers to @p state (users joined, left, muted, unmuted, roles
+ * changed, conference deleted), looking at the users @p changes names
+ * (NULL: all); @p roster then remembers @p state. 0, or ENOMEM from
+ * confinfo_roster_update(): nothing printed, the roster reports these
+ * changes with the next state. */
+int watch_out_changes(struct watch_out *out, struct confinfo_roster *roster,
+		      const struct confinfo_conf *state,
+		      const struct confinfo_roster_changes *changes);
 
 /* The JSON snapshot of @p state after an applied NOTIFY. */
 void watch_out_snapshot(struct watch_out *out,

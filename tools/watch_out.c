@@ -5,13 +5,8 @@
  * flushed as soon as it is written so that `confinfo watch --json | jq`
  * follows live.
  *
- * A change is computed by comparing the state shown last with the new one,
- * user by user (users are keyed by entity, RFC 4575 section 4.5):
- * - present: listed, and not every one of its endpoints disconnected (a
- *   focus may keep departed users listed as disconnected);
- * - muted: some endpoint still in the conference has status
- *   muted-via-focus, or an audio stream that is recvonly or inactive;
- * - roles: the <roles> entries, in order.
+ * What changed, and what present and muted mean, is the roster's
+ * (confinfo/roster.h): this file only prints its events.
  * Every string from the document goes through tool_fputs_safe(): it was
  * written by whoever sent the NOTIFY.
  */
@@ -39,63 +34,6 @@ static void text_flush(struct watch_out *out)
 {
 	if (fflush(out->f) || ferror(out->f))
 		out->failed = true;
-}
-
-static bool endpoint_gone(const struct confinfo_endpoint *ep)
-{
-	return ep->status == CONFINFO_EP_STATUS_DISCONNECTED;
-}
-
-static bool user_present(const struct confinfo_user *u)
-{
-	size_t i;
-
-	if (!u)
-		return false;
-	if (u->endpoints.count == 0)
-		return true;
-	for (i = 0; i < u->endpoints.count; i++) {
-		if (!endpoint_gone(u->endpoints.items[i]))
-			return true;
-	}
-	return false;
-}
-
-static bool user_muted(const struct confinfo_user *u)
-{
-	size_t i, j;
-
-	for (i = 0; u && i < u->endpoints.count; i++) {
-		const struct confinfo_endpoint *ep = u->endpoints.items[i];
-
-		if (endpoint_gone(ep))
-			continue;
-		if (ep->status == CONFINFO_EP_STATUS_MUTED_VIA_FOCUS)
-			return true;
-		for (j = 0; j < ep->media.count; j++) {
-			const struct confinfo_media *m = ep->media.items[j];
-
-			if (m->type && !strcmp(m->type, "audio") &&
-			    (m->status == CONFINFO_MEDIA_STATUS_RECVONLY ||
-			     m->status == CONFINFO_MEDIA_STATUS_INACTIVE))
-				return true;
-		}
-	}
-	return false;
-}
-
-static bool roles_equal(const struct confinfo_roles *a,
-			const struct confinfo_roles *b)
-{
-	size_t na = a ? a->count : 0, nb = b ? b->count : 0, i;
-
-	if (na != nb)
-		return false;
-	for (i = 0; i < na; i++) {
-		if (strcmp(a->entries[i], b->entries[i]))
-			return false;
-	}
-	return true;
 }
 
 static void put_roles(FILE *f, const struct confinfo_roles *r)
@@ -128,28 +66,29 @@ static json_t *roles_json(const struct confinfo_roles *r)
 }
 
 /* `Alice <sip:alice@example.com>`, or the bare entity. */
-static void put_user(FILE *f, const struct confinfo_user *u)
+static void put_user(FILE *f, const char *entity, const char *display_text)
 {
-	if (u->display_text) {
-		tool_fputs_safe(f, u->display_text);
+	if (display_text) {
+		tool_fputs_safe(f, display_text);
 		fputs(" <", f);
-		tool_fputs_safe(f, u->entity);
+		tool_fputs_safe(f, entity);
 		fputc('>', f);
 	} else {
-		tool_fputs_safe(f, u->entity);
+		tool_fputs_safe(f, entity);
 	}
 }
 
-static json_t *user_event(const char *event, const struct confinfo_user *u)
+static json_t *user_event(const char *event,
+			  const struct confinfo_roster_event *ev)
 {
 	json_t *o = json_object();
 	int bad = 0;
 
 	bad |= json_object_set_new(o, "event", json_string(event));
-	bad |= json_object_set_new(o, "user", json_string(u->entity));
+	bad |= json_object_set_new(o, "user", json_string(ev->entity));
 	bad |= json_object_set_new(
 	    o, "display_text",
-	    u->display_text ? json_string(u->display_text) : json_null());
+	    ev->display_text ? json_string(ev->display_text) : json_null());
 	if (bad) {
 		json_decref(o);
 		return NULL;
@@ -158,26 +97,27 @@ static json_t *user_event(const char *event, const struct confinfo_user *u)
 }
 
 static void user_line(struct watch_out *out, const char *event,
-		      const struct confinfo_user *u)
+		      const struct confinfo_roster_event *ev)
 {
 	if (out->json) {
-		watch_json_line(out, user_event(event, u));
+		watch_json_line(out, user_event(event, ev));
 		return;
 	}
 	fprintf(out->f, "%s: ", event);
-	put_user(out->f, u);
+	put_user(out->f, ev->entity, ev->display_text);
 	fputc('\n', out->f);
 }
 
-static void role_line(struct watch_out *out, const struct confinfo_user *old,
-		      const struct confinfo_user *u)
+static void role_line(struct watch_out *out,
+		      const struct confinfo_roster_event *ev)
 {
 	if (out->json) {
-		json_t *o = user_event("role_changed", u);
+		json_t *o = user_event("role_changed", ev);
 
 		if (o &&
-		    (json_object_set_new(o, "old", roles_json(old->roles)) ||
-		     json_object_set_new(o, "new", roles_json(u->roles)))) {
+		    (json_object_set_new(o, "old", roles_json(ev->old_roles)) ||
+		     json_object_set_new(o, "new",
+					 roles_json(ev->new_roles)))) {
 			json_decref(o);
 			o = NULL;
 		}
@@ -185,77 +125,76 @@ static void role_line(struct watch_out *out, const struct confinfo_user *old,
 		return;
 	}
 	fputs("role changed: ", out->f);
-	put_user(out->f, u);
+	put_user(out->f, ev->entity, ev->display_text);
 	fputs(": ", out->f);
-	put_roles(out->f, old->roles);
+	put_roles(out->f, ev->old_roles);
 	fputs(" -> ", out->f);
-	put_roles(out->f, u->roles);
+	put_roles(out->f, ev->new_roles);
 	fputc('\n', out->f);
 }
 
-static const struct confinfo_list *user_list(const struct confinfo_conf *c)
+static void deleted_line(struct watch_out *out)
 {
-	return c && c->users ? &c->users->users : NULL;
+	json_t *o;
+
+	if (!out->json) {
+		fputs("conference deleted\n", out->f);
+		return;
+	}
+	o = json_object();
+	if (o && json_object_set_new(o, "event", json_string("deleted"))) {
+		json_decref(o);
+		o = NULL;
+	}
+	watch_json_line(out, o);
 }
 
-void watch_out_changes(struct watch_out *out, const struct confinfo_conf *old,
-		       const struct confinfo_conf *new_state)
+/* A confinfo_roster_event_h: one line (or JSON object) per event. Endpoint
+ * status changes are not shown: presence and mute say what people read. */
+static void change_line(const struct confinfo_roster_event *ev, void *arg)
 {
-	const struct confinfo_list *ol = user_list(old);
-	const struct confinfo_list *nl = user_list(new_state);
-	size_t i;
+	struct watch_out *out = arg;
 
-	/* Departures first, in the old order, then the rest in the new
-	 * order: the output reads like what happened. */
-	for (i = 0; ol && i < ol->count; i++) {
-		const struct confinfo_user *ou = ol->items[i];
-		const struct confinfo_user *nu =
-		    nl ? confinfo_list_find(nl, ou->entity) : NULL;
-
-		if (user_present(ou) && !user_present(nu))
-			user_line(out, "left", ou);
+	switch (ev->type) {
+	case CONFINFO_ROSTER_JOINED:
+		user_line(out, "joined", ev);
+		break;
+	case CONFINFO_ROSTER_LEFT:
+		user_line(out, "left", ev);
+		break;
+	case CONFINFO_ROSTER_MUTED:
+		user_line(out, "muted", ev);
+		break;
+	case CONFINFO_ROSTER_UNMUTED:
+		user_line(out, "unmuted", ev);
+		break;
+	case CONFINFO_ROSTER_ROLES_CHANGED:
+		role_line(out, ev);
+		break;
+	case CONFINFO_ROSTER_DELETED:
+		deleted_line(out);
+		break;
+	case CONFINFO_ROSTER_ENDPOINT_STATUS_CHANGED:
+		break;
 	}
-	for (i = 0; nl && i < nl->count; i++) {
-		const struct confinfo_user *nu = nl->items[i];
-		const struct confinfo_user *ou =
-		    ol ? confinfo_list_find(ol, nu->entity) : NULL;
+}
 
-		if (!user_present(nu))
-			continue;
-		if (!user_present(ou)) {
-			user_line(out, "joined", nu);
-			if (user_muted(nu))
-				user_line(out, "muted", nu);
-			continue;
-		}
-		if (!user_muted(ou) && user_muted(nu))
-			user_line(out, "muted", nu);
-		else if (user_muted(ou) && !user_muted(nu))
-			user_line(out, "unmuted", nu);
-		if (!roles_equal(ou->roles, nu->roles))
-			role_line(out, ou, nu);
-	}
-	if (new_state && new_state->state == CONFINFO_STATE_DELETED) {
-		if (out->json) {
-			json_t *o = json_object();
+int watch_out_changes(struct watch_out *out, struct confinfo_roster *roster,
+		      const struct confinfo_conf *state,
+		      const struct confinfo_roster_changes *changes)
+{
+	int err =
+	    confinfo_roster_update(roster, state, changes, change_line, out);
 
-			if (o && json_object_set_new(o, "event",
-						     json_string("deleted"))) {
-				json_decref(o);
-				o = NULL;
-			}
-			watch_json_line(out, o);
-		} else {
-			fputs("conference deleted\n", out->f);
-		}
-	}
 	if (!out->json)
 		text_flush(out);
+	return err;
 }
 
 void watch_out_roster(struct watch_out *out, const struct confinfo_conf *state)
 {
-	const struct confinfo_list *ul = user_list(state);
+	const struct confinfo_list *ul =
+	    state->users ? &state->users->users : NULL;
 	const struct confinfo_description *d = state->description;
 	size_t i, present = 0;
 	FILE *f = out->f;
@@ -263,7 +202,7 @@ void watch_out_roster(struct watch_out *out, const struct confinfo_conf *state)
 	if (out->json)
 		return; /* the snapshot that follows is the roster */
 	for (i = 0; ul && i < ul->count; i++)
-		present += user_present(ul->items[i]);
+		present += confinfo_roster_user_present(ul->items[i]);
 	fputs("conference ", f);
 	tool_fputs_safe(f, state->entity);
 	if (d && d->display_text) {
@@ -286,16 +225,16 @@ void watch_out_roster(struct watch_out *out, const struct confinfo_conf *state)
 	for (i = 0; ul && i < ul->count; i++) {
 		const struct confinfo_user *u = ul->items[i];
 
-		if (!user_present(u))
+		if (!confinfo_roster_user_present(u))
 			continue;
 		fputs("    ", f);
-		put_user(f, u);
+		put_user(f, u->entity, u->display_text);
 		if (u->roles && u->roles->count) {
 			fputs(" [", f);
 			put_roles(f, u->roles);
 			fputc(']', f);
 		}
-		if (user_muted(u))
+		if (confinfo_roster_user_muted(u))
 			fputs(" (muted)", f);
 		fputc('\n', f);
 	}

@@ -355,6 +355,7 @@ void watch_rooms_update(struct watch_rooms *wr,
 			const struct confinfo_conf *state)
 {
 	struct confinfo_chat_room *rooms = NULL;
+	enum watch_decision *decisions;
 	size_t count = 0, i;
 	char **now;
 	bool same;
@@ -382,6 +383,12 @@ void watch_rooms_update(struct watch_rooms *wr,
 		free(rooms);
 		return;
 	}
+	decisions = calloc(count ? count : 1, sizeof(*decisions));
+	if (!decisions) {
+		free_strv(now, count);
+		free(rooms);
+		return;
+	}
 	if (wr->shown) {
 		for (i = 0; i < wr->shown_count; i++) {
 			if (!in_list(now, count, wr->shown[i]))
@@ -394,13 +401,14 @@ void watch_rooms_update(struct watch_rooms *wr,
 					  "room added");
 		}
 	}
-	watch_verdict_show(wr->verdict, wr->out, state, rooms, count);
+	watch_verdict_show(wr->verdict, wr->out, state, rooms, count,
+			   decisions);
 	for (i = 0; i < count; i++)
-		act(wr, now[i],
-		    watch_verdict_decision(wr->verdict, state, &rooms[i]));
+		act(wr, now[i], decisions[i]);
 	free_strv(wr->shown, wr->shown_count);
 	wr->shown = now;
 	wr->shown_count = count;
+	free(decisions);
 	free(rooms);
 }
 

@@ -74,22 +74,16 @@ check(struct watch_verdict *v, const struct confinfo_conf *state,
 	return cv;
 }
 
-enum watch_decision
-watch_verdict_decision(struct watch_verdict *v,
-		       const struct confinfo_conf *state,
-		       const struct confinfo_chat_room *room)
+/* What --open-with does with a room of verdict @p cv (NULL: unchecked). */
+static enum watch_decision decision_of(const struct confinfo_chat_verdict *cv)
 {
-	struct confinfo_chat_verdict *cv = check(v, state, room);
-	enum watch_decision d = WATCH_DECISION_NEVER;
-
-	if (cv && cv->valid) {
-		if (cv->join == CONFINFO_CHAT_JOIN_AUTO)
-			d = WATCH_DECISION_AUTO;
-		else if (cv->join == CONFINFO_CHAT_JOIN_ASK)
-			d = WATCH_DECISION_ASK;
-	}
-	confinfo_chat_verdict_free(cv);
-	return d;
+	if (!cv || !cv->valid)
+		return WATCH_DECISION_NEVER;
+	if (cv->join == CONFINFO_CHAT_JOIN_AUTO)
+		return WATCH_DECISION_AUTO;
+	if (cv->join == CONFINFO_CHAT_JOIN_ASK)
+		return WATCH_DECISION_ASK;
+	return WATCH_DECISION_NEVER;
 }
 
 /*
@@ -126,7 +120,8 @@ static json_t *room_json(const struct confinfo_chat_room *room,
 
 void watch_verdict_show(struct watch_verdict *v, struct watch_out *out,
 			const struct confinfo_conf *state,
-			const struct confinfo_chat_room *rooms, size_t count)
+			const struct confinfo_chat_room *rooms, size_t count,
+			enum watch_decision *decisions)
 {
 	json_t *obj = NULL, *arr = NULL;
 	size_t i;
@@ -136,11 +131,14 @@ void watch_verdict_show(struct watch_verdict *v, struct watch_out *out,
 		arr = json_array();
 		if (!obj || !arr ||
 		    json_object_set_new(obj, "event", json_string("rooms")) ||
-		    json_object_set_new(obj, "rooms", arr)) {
+		    json_object_set_new(obj, "rooms", json_incref(arr))) {
+			/* Nothing shown; the decisions are still needed. */
 			json_decref(obj);
+			json_decref(arr);
+			obj = arr = NULL;
 			out->failed = true;
-			return;
 		}
+		json_decref(arr); /* obj holds it */
 	} else {
 		fprintf(out->f, "chat rooms: %zu\n", count);
 	}
@@ -149,13 +147,14 @@ void watch_verdict_show(struct watch_verdict *v, struct watch_out *out,
 		struct confinfo_chat_verdict none;
 		const struct confinfo_chat_verdict *shown = cv;
 
+		decisions[i] = decision_of(cv);
 		if (!cv) {
 			unchecked(&none, v, &rooms[i]);
 			shown = &none;
 		}
 		if (out->json) {
-			if (json_array_append_new(arr,
-						  room_json(&rooms[i], shown)))
+			if (arr && json_array_append_new(
+				       arr, room_json(&rooms[i], shown)))
 				out->failed = true;
 		} else {
 			verdict_room_text(out->f, i + 1, &rooms[i], shown);
@@ -163,7 +162,8 @@ void watch_verdict_show(struct watch_verdict *v, struct watch_out *out,
 		confinfo_chat_verdict_free(cv);
 	}
 	if (out->json) {
-		watch_json_line(out, obj);
+		if (obj)
+			watch_json_line(out, obj);
 	} else if (fflush(out->f)) {
 		out->failed = true;
 	}

@@ -26,15 +26,12 @@ int watch_verdict_alloc(struct watch_verdict **vp,
 			const struct watch_room_opts *o);
 void watch_verdict_free(struct watch_verdict *v);
 
-/* Show @p count rooms of @p state with their verdicts. */
+/* Show @p count rooms of @p state with their verdicts, and put in
+ * @p decisions (count of them) what --open-with does with each: one check
+ * per room serves both (never when a room cannot be checked). */
 void watch_verdict_show(struct watch_verdict *v, struct watch_out *out,
 			const struct confinfo_conf *state,
-			const struct confinfo_chat_room *rooms, size_t count);
-
-/* The join decision for one room (never when it cannot be checked). */
-enum watch_decision
-watch_verdict_decision(struct watch_verdict *v,
-		       const struct confinfo_conf *state,
-		       const struct confinfo_chat_room *room);
+			const struct confinfo_chat_room *rooms, size_t count,
+			enum watch_decision *decisions);
 
 #endif

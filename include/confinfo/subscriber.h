@@ -58,6 +58,7 @@
 #include "confinfo/diag.h"
 #include "confinfo/merge.h"
 #include "confinfo/model.h"
+#include "confinfo/roster.h"
 #include "confinfo/xml.h"
 
 #ifdef __cplusplus
@@ -147,6 +148,11 @@ struct confinfo_subscriber_event {
 	 *  which one to raise. NULL otherwise (a gap, a stale document, a
 	 *  body of another type). Since 0.1. */
 	const struct confinfo_diag *diag;
+	/** STATE: the users the applied document touched, taken from it
+	 *  before the merge (roster.h), for confinfo_roster_update() to
+	 *  report what changed at that cost; NULL when unknown (out of
+	 *  memory), which means everything. Since 0.1. */
+	const struct confinfo_roster_changes *changes;
 };
 
 /**

@@ -13,6 +13,7 @@
 
 #include "confinfo/chat.h"
 #include "confinfo/merge.h"
+#include "confinfo/roster.h"
 #include "confinfo/xml.h"
 #include "sipsub.h"
 
@@ -67,6 +68,7 @@ static void handle_body(struct confinfo_subscriber *sub,
 	enum confinfo_merge_result res;
 	struct confinfo_diag diag;
 	struct confinfo_conf *doc = NULL;
+	struct confinfo_roster_changes *changes = NULL;
 	const char *body = (const char *)mbuf_buf(msg->mb);
 	size_t len = mbuf_get_left(msg->mb);
 	uint32_t version;
@@ -120,10 +122,14 @@ static void handle_body(struct confinfo_subscriber *sub,
 	version = doc->version.value;
 	full = confinfo_state_effective(doc->state) != CONFINFO_STATE_PARTIAL;
 
+	/* The merge consumes doc: what it touches is taken first (NULL on
+	 * ENOMEM, which means everything). */
+	(void)confinfo_roster_changes_from_doc(&changes, doc);
 	confinfo_diag_reset(&diag);
 	err = confinfo_merge_ex(&sub->state, doc, &sub->merge_limits, &res,
 				&diag);
 	if (err) {
+		confinfo_roster_changes_free(changes);
 		/* ENOMEM: the state is unchanged; a full state repairs it. */
 		sipsub_resync(sub, "out of memory while applying a NOTIFY",
 			      NULL);
@@ -139,6 +145,7 @@ static void handle_body(struct confinfo_subscriber *sub,
 		ev.state = sub->state;
 		ev.version = version;
 		ev.full = full;
+		ev.changes = changes;
 		sipsub_emit(sub, &ev);
 		if (sub->state && sub->state->state == CONFINFO_STATE_DELETED &&
 		    !sub->closing) {
@@ -173,6 +180,7 @@ static void handle_body(struct confinfo_subscriber *sub,
 		break;
 	}
 	}
+	confinfo_roster_changes_free(changes);
 }
 
 static void handle_terminated(struct confinfo_subscriber *sub,
