@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "confinfo/text.h"
 #include "confinfo/xml.h"
 #include "input_limits.h"
 #include "util.h"
@@ -213,83 +214,11 @@ int tool_usage_hint(const char *cmd)
 	return EXIT_USAGE;
 }
 
-/*
- * Length of the well-formed UTF-8 sequence at @p s and its code point, or
- * 0 if the bytes there are not one (overlong, surrogate, truncated, ...).
- */
-static size_t utf8_seq(const unsigned char *s, uint32_t *cpp)
-{
-	uint32_t cp, min;
-	size_t n;
-
-	if (s[0] < 0x80) {
-		*cpp = s[0];
-		return 1;
-	}
-	if ((s[0] & 0xe0) == 0xc0) {
-		cp = s[0] & 0x1f;
-		n = 2;
-		min = 0x80;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		cp = s[0] & 0x0f;
-		n = 3;
-		min = 0x800;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		cp = s[0] & 0x07;
-		n = 4;
-		min = 0x10000;
-	} else {
-		return 0;
-	}
-	/* The NUL terminator is not a continuation byte, so this stops at
-	 * the end of the string. */
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	*cpp = cp;
-	return n;
-}
-
-/* Code points that change how the text around them is displayed. */
-static bool cp_is_format(uint32_t cp)
-{
-	return (cp >= 0x80 && cp <= 0x9f) ||     /* C1 controls         */
-	       cp == 0x061c ||                   /* arabic letter mark  */
-	       cp == 0x200e || cp == 0x200f ||   /* LRM, RLM            */
-	       (cp >= 0x2028 && cp <= 0x202e) || /* separators, embeds  */
-	       (cp >= 0x2066 && cp <= 0x2069);   /* isolates            */
-}
-
 void tool_fputs_safe(FILE *f, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-
-	if (!s) {
-		fputc('-', f);
-		return;
-	}
-	while (*p) {
-		uint32_t cp;
-		size_t n = utf8_seq(p, &cp);
-
-		if (n == 0) {
-			fprintf(f, "\\x%02x", *p);
-			n = 1;
-		} else if (cp == '\\') {
-			fputs("\\\\", f);
-		} else if (cp < 0x20 || cp == 0x7f) {
-			fprintf(f, "\\x%02x", (unsigned)cp);
-		} else if (cp_is_format(cp)) {
-			fprintf(f, "\\u%04x", (unsigned)cp);
-		} else {
-			fwrite(p, 1, n, f);
-		}
-		p += n;
-	}
+	if (!s)
+		s = "-";
+	(void)confinfo_text_fputs(f, s, strlen(s), CONFINFO_TEXT_BACKSLASH);
 }
 
 bool tool_stdout_ok(const char *cmd)

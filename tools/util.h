@@ -103,10 +103,11 @@ int tool_usage_error(const char *cmd, const char *fmt, ...)
 int tool_usage_hint(const char *cmd);
 
 /*
- * Write @p s to @p f, escaping what a terminal would interpret: C0 and C1
- * control characters, DEL, and the Unicode bidirectional formatting
- * characters (which can make a URI read differently from what it is).
- * Escapes look like `\x1b` and `\u202e`. NULL prints as "-".
+ * Write @p s to @p f escaped for a terminal: confinfo_text_fputs() in the
+ * CONFINFO_TEXT_BACKSLASH style (text.h), so that controls, bidi
+ * formatting and invisible characters show as `\x1b` or `\u202e`, on the
+ * library's one list. NULL prints as "-". A failed write to standard
+ * output shows in tool_stdout_ok().
  */
 void tool_fputs_safe(FILE *f, const char *s);
 

@@ -4,8 +4,9 @@
  *
  * libconfinfo keeps the state of an RFC 4575 conference (model.h), reads
  * and writes it as application/conference-info+xml (xml.h), applies
- * notifications (merge.h), computes them (diff.h), and checks the chat rooms
- * of RFC 7106 (uri.h, chat.h). It has no SIP dependency. The SIP layer on
+ * notifications (merge.h), computes them (diff.h), checks the chat rooms
+ * of RFC 7106 (uri.h, chat.h), and escapes untrusted text for display
+ * (text.h). It has no SIP dependency. The SIP layer on
  * libre (notifier.h, subscriber.h, store.h) is separate and not included
  * here.
  *
@@ -19,6 +20,7 @@
 #include "confinfo/diff.h"
 #include "confinfo/merge.h"
 #include "confinfo/model.h"
+#include "confinfo/text.h"
 #include "confinfo/uri.h"
 #include "confinfo/xml.h"
 
