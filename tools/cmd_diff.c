@@ -3,7 +3,6 @@
  * subscriber from one full state to another.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,20 +95,17 @@ int cmd_diff(int argc, char **argv)
 	struct tool_doc old_doc, new_doc;
 	char *xml = NULL;
 	size_t len = 0;
-	int c, err, status = 1;
+	const struct tool_cli cli = {.cmd = "diff",
+				     .usage = diff_usage,
+				     .shortopts = "h",
+				     .longopts = long_opts,
+				     .limits = &limits};
+	int err, status = 1;
 
 	input_limits_init(&limits);
-	while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			fputs(diff_usage, stdout);
-			return tool_stdout_ok("diff") ? 0 : 1;
-		default:
-			err = input_limits_option(&limits, "diff", c, optarg);
-			if (err)
-				return err;
-		}
-	}
+	err = tool_parse_opts(&cli, argc, argv, NULL, NULL);
+	if (err != CMD_RUN)
+		return err;
 	if (argc - optind != 2)
 		return tool_usage_error("diff", "expected OLD and NEW");
 	if (!tool_stdin_once("diff", argc - optind, argv + optind))

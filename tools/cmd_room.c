@@ -8,7 +8,6 @@
  * forms.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,6 +107,22 @@ out:
 	return status;
 }
 
+static int room_opt(void *ctx, int c, const char *arg)
+{
+	struct room_opts *o = ctx;
+	uint64_t n;
+
+	if (c == 'j') {
+		o->json = true;
+	} else if (c == OPT_USERS) {
+		if (tool_parse_uint(arg, 0, UINT32_MAX, &n))
+			return tool_usage_error(
+			    "room", "--users: not a number: '%s'", arg);
+		o->users = (uint32_t)n;
+	}
+	return CMD_RUN;
+}
+
 int cmd_room(int argc, char **argv)
 {
 	static const struct option long_opts[] = {
@@ -118,33 +133,21 @@ int cmd_room(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	struct room_opts o = {.policy = ROOM_POLICY_INIT("room")};
-	int c, status = 0;
+	const struct tool_cli cli = {.cmd = "room",
+				     .usage = room_usage,
+				     .shortopts = "jh",
+				     .longopts = long_opts,
+				     .policy = &o.policy};
+	int status;
 
-	while (!status &&
-	       (c = getopt_long(argc, argv, "jh", long_opts, NULL)) != -1) {
-		if (c == 'j') {
-			o.json = true;
-		} else if (c == 'h') {
-			fputs(room_usage, stdout);
-			status = tool_stdout_ok("room") ? 0 : 1;
-			goto out;
-		} else if (c == OPT_USERS) {
-			if (!room_policy_parse_count(optarg, &o.users))
-				status = tool_usage_error(
-				    "room", "--users: not a number: '%s'",
-				    optarg);
-		} else {
-			status = room_policy_option(&o.policy, c, optarg);
-		}
-	}
-	if (!status && argc - optind != 2)
+	status = tool_parse_opts(&cli, argc, argv, room_opt, &o);
+	if (status == CMD_RUN && argc - optind != 2)
 		status = tool_usage_error(
 		    "room", "expected CONFERENCE-URI and ROOM-URI");
-	if (!status)
+	if (status == CMD_RUN)
 		status = room_policy_finish(&o.policy);
-	if (!status)
+	if (status == CMD_RUN)
 		status = room_run(&o, argv[optind], argv[optind + 1]);
-out:
 	room_policy_reset(&o.policy);
 	return status;
 }

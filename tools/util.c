@@ -1,5 +1,6 @@
 /*
- * Reading, decoding and reporting for the subcommands (see util.h).
+ * The command line, reading, decoding and reporting for the subcommands
+ * (see util.h).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -11,10 +12,66 @@
 #include "confinfo/text.h"
 #include "confinfo/xml.h"
 #include "input_limits.h"
+#include "room_policy.h"
 #include "util.h"
 
 /* First allocation for an input; doubled up to the cap. */
 #define READ_CHUNK 16384
+
+int tool_parse_uint_n(const char *s, size_t len, uint64_t min, uint64_t max,
+		      uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!len)
+		return EINVAL;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return EINVAL;
+	}
+	for (size_t i = 0; i < len; i++) {
+		uint64_t digit = (uint64_t)(s[i] - '0');
+
+		if (v > (UINT64_MAX - digit) / 10)
+			return ERANGE;
+		v = v * 10 + digit;
+	}
+	if (v < min || v > max)
+		return ERANGE;
+	*out = v;
+	return 0;
+}
+
+int tool_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	return tool_parse_uint_n(s, strlen(s), min, max, out);
+}
+
+int tool_parse_opts(const struct tool_cli *cli, int argc, char **argv,
+		    tool_opt_h *own, void *ctx)
+{
+	int c, status = CMD_RUN;
+
+	while (status == CMD_RUN &&
+	       (c = getopt_long(argc, argv, cli->shortopts, cli->longopts,
+				NULL)) != -1) {
+		if (c == 'h') {
+			fputs(cli->usage, stdout);
+			status = tool_stdout_ok(cli->cmd) ? 0 : 1;
+		} else if (cli->limits && input_limits_owns(c)) {
+			status = input_limits_option(cli->limits, cli->cmd, c,
+						     optarg);
+		} else if (cli->policy && room_policy_owns(c)) {
+			status = room_policy_option(cli->policy, c, optarg);
+		} else if (c == '?' || !own) {
+			/* getopt_long() has said what was wrong. */
+			status = tool_usage_hint(cli->cmd);
+		} else {
+			status = own(ctx, c, optarg);
+		}
+	}
+	return status;
+}
 
 static void print_warning(unsigned line, unsigned column, const char *msg,
 			  void *arg)
