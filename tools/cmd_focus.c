@@ -108,10 +108,8 @@ struct focus {
 
 static void put_kv(const char *key, const char *value)
 {
-	if (!value)
-		return;
-	printf(" %s=", key);
-	tool_fputs_safe(stdout, value);
+	if (value)
+		tool_printf(stdout, " %s=%s", key, value);
 }
 
 static const char *sub_event_name(const struct confinfo_notifier_log *ev)
@@ -142,8 +140,7 @@ static void put_reason(const struct confinfo_notifier_log *ev)
 {
 	const char *option = ev->diag ? input_limits_hint(ev->diag) : NULL;
 
-	printf(" reason=\"");
-	tool_fputs_safe(stdout, ev->reason ? ev->reason : "");
+	tool_printf(stdout, " reason=\"%s", ev->reason ? ev->reason : "");
 	if (option)
 		printf(" (raise with %s)", option);
 	putchar('"');
@@ -197,18 +194,8 @@ out:
 static void dir_error(const char *file, const struct confinfo_diag *diag,
 		      void *arg)
 {
-	const char *option = input_limits_hint(diag);
-	char msg[CONFINFO_DIAG_MSG_SIZE + 64];
 	(void)arg;
-
-	if (option) {
-		snprintf(msg, sizeof(msg), "%s (raise with %s)", diag->message,
-			 option);
-		tool_report(file, diag->line, diag->column, false, msg);
-	} else {
-		tool_report(file, diag->line, diag->column, false,
-			    diag->message);
-	}
+	tool_report_diag(file, diag, EINVAL);
 }
 
 /* ------------------------------------------------------------------ */

@@ -158,35 +158,24 @@ int cmd_room(int argc, char **argv)
 
 static int rooms_json(struct room_doc *vd)
 {
-	const struct confinfo_conf *doc = vd->conf;
-	json_t *obj = json_object(), *view = NULL, *rooms;
-	int bad = !obj, err;
+	json_t *obj, *view = NULL;
+	int err;
 
 	/* The document's own view builds the room objects (uri,
 	 * display_text, purpose_spelling, in_conf_uris); the hook adds the
 	 * verdict keys to each. */
-	err = tool_json_conf(&view, doc, &vd->doc.diag, verdict_json_room,
+	err = tool_json_conf(&view, vd->conf, &vd->doc.diag, verdict_json_room,
 			     &vd->check);
 	if (err)
-		goto out;
-	rooms = json_object_get(view, "chat_rooms");
-	bad |= json_object_set_new(obj, "conference",
-				   json_string(vd->conference->text));
-	bad |= json_object_set_new(obj, "entity",
-				   doc->entity ? json_string(doc->entity)
-					       : json_null());
-	bad |= json_object_set_new(obj, "entity_matches",
-				   json_boolean(vd->entity_matches));
-	bad |= json_object_set_new(obj, "users", json_integer(vd->check.users));
-	bad |= json_object_set(obj, "rooms", rooms ? rooms : json_array());
-	if (bad) {
-		err = ENOMEM;
-		goto out;
-	}
-	err = tool_json_print(stdout, obj);
-out:
-	json_decref(view);
+		return err;
+	obj = json_pack("{s:s, s:s?, s:b, s:I, s:O}", "conference",
+			vd->conference->text, "entity", vd->conf->entity,
+			"entity_matches", (int)vd->entity_matches, "users",
+			(json_int_t)vd->check.users, "rooms",
+			json_object_get(view, "chat_rooms"));
+	err = obj ? tool_json_print(stdout, obj) : ENOMEM;
 	json_decref(obj);
+	json_decref(view);
 	return err;
 }
 
@@ -199,13 +188,13 @@ static int rooms_text(struct room_doc *vd)
 	err = confinfo_chat_rooms(vd->conf, &rooms, &count, &vd->doc.diag);
 	if (err)
 		return err;
-	fputs("conference:   ", stdout);
-	tool_fputs_safe(stdout, vd->conference->text);
-	fputs("\nentity:       ", stdout);
-	tool_fputs_safe(stdout, vd->conf->entity);
-	fprintf(stdout, "%s\nusers:        %lu\nchat rooms:   %zu\n",
-		vd->entity_matches ? "" : " (differs from the conference URI!)",
-		(unsigned long)vd->check.users, count);
+	tool_printf(stdout,
+		    "conference:   %s\nentity:       %s%s\nusers:        "
+		    "%lu\nchat rooms:   %zu\n",
+		    vd->conference->text, vd->conf->entity,
+		    vd->entity_matches ? ""
+				       : " (differs from the conference URI!)",
+		    (unsigned long)vd->check.users, count);
 	for (size_t i = 0; i < count; i++) {
 		struct confinfo_chat_verdict *v = NULL;
 

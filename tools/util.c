@@ -197,19 +197,23 @@ out:
 
 void tool_doc_fail(struct tool_doc *doc, int err)
 {
-	const struct confinfo_diag *d = &doc->diag;
+	tool_report_diag(doc->name, &doc->diag, err);
+	confinfo_diag_reset(&doc->diag);
+}
+
+void tool_report_diag(const char *name, const struct confinfo_diag *d, int err)
+{
 	const char *option = input_limits_hint(d);
 	char msg[CONFINFO_DIAG_MSG_SIZE + 64];
 
 	if (d->message[0] && option) {
 		snprintf(msg, sizeof(msg), "%s (raise with %s)", d->message,
 			 option);
-		tool_report(doc->name, d->line, d->column, false, msg);
+		tool_report(name, d->line, d->column, false, msg);
 	} else {
-		tool_report(doc->name, d->line, d->column, false,
+		tool_report(name, d->line, d->column, false,
 			    d->message[0] ? d->message : strerror(err));
 	}
-	confinfo_diag_reset(&doc->diag);
 }
 
 bool tool_require_full(const struct tool_doc *doc,
@@ -276,6 +280,37 @@ void tool_fputs_safe(FILE *f, const char *s)
 	if (!s)
 		s = "-";
 	(void)confinfo_text_fputs(f, s, strlen(s), CONFINFO_TEXT_BACKSLASH);
+}
+
+void tool_printf(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	while (*fmt) {
+		size_t run = strcspn(fmt, "%");
+
+		fwrite(fmt, 1, run, f);
+		fmt += run;
+		if (!*fmt)
+			break;
+		if (!strncmp(fmt, "%s", 2))
+			tool_fputs_safe(f, va_arg(ap, const char *));
+		else if (!strncmp(fmt, "%d", 2))
+			fprintf(f, "%d", va_arg(ap, int));
+		else if (!strncmp(fmt, "%u", 2))
+			fprintf(f, "%u", va_arg(ap, unsigned));
+		else if (!strncmp(fmt, "%%", 2))
+			fputc('%', f);
+		else if (!strncmp(fmt, "%lu", 3))
+			fprintf(f, "%lu", va_arg(ap, unsigned long));
+		else if (!strncmp(fmt, "%zu", 3))
+			fprintf(f, "%zu", va_arg(ap, size_t));
+		else
+			abort(); /* a conversion this printer does not know */
+		fmt += fmt[1] == 'l' || fmt[1] == 'z' ? 3 : 2;
+	}
+	va_end(ap);
 }
 
 bool tool_stdout_ok(const char *cmd)

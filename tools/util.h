@@ -115,11 +115,16 @@ void tool_diag_init(struct confinfo_diag *diag, const char *name);
 int tool_doc_load(struct tool_doc *doc, struct confinfo_conf **confp);
 
 /*
- * Print the failure recorded in @p doc->diag (its message, or
- * strerror(@p err) when the library left none) as `NAME[:LINE[:COL]]: msg`,
- * then clear it so that the diag can serve the next step. A limit exceeded
- * ends the message with the option that raises it: `... (raise with
- * --max-users)`.
+ * Print the failure recorded in @p d (its message, or strerror(@p err)
+ * when the library left none) as `NAME[:LINE[:COL]]: msg`. A limit
+ * exceeded ends the message with the option that raises it: `... (raise
+ * with --max-users)`.
+ */
+void tool_report_diag(const char *name, const struct confinfo_diag *d, int err);
+
+/*
+ * tool_report_diag() of the failure recorded in @p doc->diag, then clear
+ * it so that the diag can serve the next step.
  */
 void tool_doc_fail(struct tool_doc *doc, int err);
 
@@ -166,6 +171,17 @@ int tool_usage_hint(const char *cmd);
  * output shows in tool_stdout_ok().
  */
 void tool_fputs_safe(FILE *f, const char *s);
+
+/*
+ * fprintf() for lines that show text from documents or from the network:
+ * every %s is written by tool_fputs_safe(), escaped (NULL as "-"), so no
+ * string can be printed raw by mistake. The other conversions are %d,
+ * %u, %lu, %zu and %%, without flags, width or precision (anything else
+ * is a programming error and aborts). Returns nothing: a failed write to
+ * standard output shows in tool_stdout_ok().
+ */
+void tool_printf(FILE *f, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /*
  * Flush standard output and check that everything was written; on failure
