@@ -54,29 +54,17 @@ static bool diff_inputs_ok(const struct tool_doc *old_doc,
 		return false;
 	}
 	/* The decoder requires entity; a NULL would still be no match. */
-	if (!old_state->entity || !new_state->entity ||
-	    strcmp(old_state->entity, new_state->entity)) {
-		/* Entities are URIs from the documents: escaped by
-		 * tool_report(), hence one message holding both. */
-		char *both = NULL;
-		size_t size;
-
-		if (!old_state->entity || !new_state->entity) {
-			tool_report(new_doc->name, 0, 0, false,
-				    "no entity to compare");
-			return false;
-		}
-		size =
-		    strlen(old_state->entity) + strlen(new_state->entity) + 64;
-		both = malloc(size);
-		if (both)
-			snprintf(both, size,
-				 "another conference (%s) than the old "
-				 "state's (%s)",
-				 new_state->entity, old_state->entity);
-		tool_report(new_doc->name, 0, 0, false,
-			    both ? both : "another conference");
-		free(both);
+	if (!old_state->entity || !new_state->entity) {
+		tool_report(new_doc->name, 0, 0, false, "no entity to compare");
+		return false;
+	}
+	if (strcmp(old_state->entity, new_state->entity)) {
+		/* tool_report()'s form; tool_printf() escapes the URIs. */
+		tool_printf(stderr,
+			    "%s: another conference (%s) than the old state's "
+			    "(%s)\n",
+			    new_doc->name, new_state->entity,
+			    old_state->entity);
 		return false;
 	}
 	return true;

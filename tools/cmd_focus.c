@@ -114,24 +114,25 @@ static void put_kv(const char *key, const char *value)
 
 static const char *sub_event_name(const struct confinfo_notifier_log *ev)
 {
-	switch (ev->type) {
-	case CONFINFO_NOTIFIER_SUBSCRIBED:
-		return ev->reason ? ev->reason : "subscribe"; /* "fetch" */
-	case CONFINFO_NOTIFIER_REFRESHED:
-		return ev->reason ? ev->reason : "refresh"; /* "unsubscribe" */
-	case CONFINFO_NOTIFIER_REJECTED:
-		return "reject";
-	case CONFINFO_NOTIFIER_NOTIFIED:
-		return "notify";
-	case CONFINFO_NOTIFIER_TERMINATED:
-		return "terminated";
-	case CONFINFO_NOTIFIER_FAILED:
-		return "failed";
-	case CONFINFO_NOTIFIER_PUBLISHED:
-		return "publish";
-	default:
-		return "conference";
-	}
+	static const char *const names[] = {
+	    [CONFINFO_NOTIFIER_SUBSCRIBED] = "subscribe",
+	    [CONFINFO_NOTIFIER_REFRESHED] = "refresh",
+	    [CONFINFO_NOTIFIER_REJECTED] = "reject",
+	    [CONFINFO_NOTIFIER_NOTIFIED] = "notify",
+	    [CONFINFO_NOTIFIER_TERMINATED] = "terminated",
+	    [CONFINFO_NOTIFIER_FAILED] = "failed",
+	    [CONFINFO_NOTIFIER_PUBLISHED] = "publish",
+	};
+
+	/* A subscription's reason names its kind: "fetch", "unsubscribe". */
+	if ((ev->type == CONFINFO_NOTIFIER_SUBSCRIBED ||
+	     ev->type == CONFINFO_NOTIFIER_REFRESHED) &&
+	    ev->reason)
+		return ev->reason;
+	if ((unsigned)ev->type < sizeof(names) / sizeof(names[0]) &&
+	    names[ev->type])
+		return names[ev->type];
+	return "conference";
 }
 
 /* A refused PUBLISH's reason, with the option that raises the limit
