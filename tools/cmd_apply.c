@@ -10,7 +10,6 @@
  * the real one.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,6 +159,16 @@ static int print_result(const struct confinfo_conf *state, bool json)
 	return err;
 }
 
+static int apply_opt(void *ctx, int c, const char *arg)
+{
+	bool *json = ctx;
+
+	(void)arg;
+	if (c == 'j')
+		*json = true;
+	return CMD_RUN;
+}
+
 int cmd_apply(int argc, char **argv)
 {
 	static const struct option long_opts[] = {
@@ -171,25 +180,18 @@ int cmd_apply(int argc, char **argv)
 	};
 	struct confinfo_conf *state = NULL;
 	struct input_limits limits;
+	const struct tool_cli cli = {.cmd = "apply",
+				     .usage = apply_usage,
+				     .shortopts = "jh",
+				     .longopts = long_opts,
+				     .limits = &limits};
 	bool json = false, stale = false;
-	int c, err, status;
+	int err, status;
 
 	input_limits_init(&limits);
-	while ((c = getopt_long(argc, argv, "jh", long_opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			fputs(apply_usage, stdout);
-			return tool_stdout_ok("apply") ? 0 : 1;
-		default:
-			status =
-			    input_limits_option(&limits, "apply", c, optarg);
-			if (status)
-				return status;
-		}
-	}
+	status = tool_parse_opts(&cli, argc, argv, apply_opt, &json);
+	if (status != CMD_RUN)
+		return status;
 	if (optind >= argc)
 		return tool_usage_error("apply", "no BASE given");
 	if (!tool_stdin_once("apply", argc - optind, argv + optind))

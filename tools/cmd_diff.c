@@ -3,7 +3,6 @@
  * subscriber from one full state to another.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,29 +54,17 @@ static bool diff_inputs_ok(const struct tool_doc *old_doc,
 		return false;
 	}
 	/* The decoder requires entity; a NULL would still be no match. */
-	if (!old_state->entity || !new_state->entity ||
-	    strcmp(old_state->entity, new_state->entity)) {
-		/* Entities are URIs from the documents: escaped by
-		 * tool_report(), hence one message holding both. */
-		char *both = NULL;
-		size_t size;
-
-		if (!old_state->entity || !new_state->entity) {
-			tool_report(new_doc->name, 0, 0, false,
-				    "no entity to compare");
-			return false;
-		}
-		size =
-		    strlen(old_state->entity) + strlen(new_state->entity) + 64;
-		both = malloc(size);
-		if (both)
-			snprintf(both, size,
-				 "another conference (%s) than the old "
-				 "state's (%s)",
-				 new_state->entity, old_state->entity);
-		tool_report(new_doc->name, 0, 0, false,
-			    both ? both : "another conference");
-		free(both);
+	if (!old_state->entity || !new_state->entity) {
+		tool_report(new_doc->name, 0, 0, false, "no entity to compare");
+		return false;
+	}
+	if (strcmp(old_state->entity, new_state->entity)) {
+		/* tool_report()'s form; tool_printf() escapes the URIs. */
+		tool_printf(stderr,
+			    "%s: another conference (%s) than the old state's "
+			    "(%s)\n",
+			    new_doc->name, new_state->entity,
+			    old_state->entity);
 		return false;
 	}
 	return true;
@@ -96,20 +83,17 @@ int cmd_diff(int argc, char **argv)
 	struct tool_doc old_doc, new_doc;
 	char *xml = NULL;
 	size_t len = 0;
-	int c, err, status = 1;
+	const struct tool_cli cli = {.cmd = "diff",
+				     .usage = diff_usage,
+				     .shortopts = "h",
+				     .longopts = long_opts,
+				     .limits = &limits};
+	int err, status = 1;
 
 	input_limits_init(&limits);
-	while ((c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
-		switch (c) {
-		case 'h':
-			fputs(diff_usage, stdout);
-			return tool_stdout_ok("diff") ? 0 : 1;
-		default:
-			err = input_limits_option(&limits, "diff", c, optarg);
-			if (err)
-				return err;
-		}
-	}
+	err = tool_parse_opts(&cli, argc, argv, NULL, NULL);
+	if (err != CMD_RUN)
+		return err;
 	if (argc - optind != 2)
 		return tool_usage_error("diff", "expected OLD and NEW");
 	if (!tool_stdin_once("diff", argc - optind, argv + optind))

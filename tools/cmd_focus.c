@@ -111,32 +111,31 @@ struct focus {
 
 static void put_kv(const char *key, const char *value)
 {
-	if (!value)
-		return;
-	printf(" %s=", key);
-	tool_fputs_safe(stdout, value);
+	if (value)
+		tool_printf(stdout, " %s=%s", key, value);
 }
 
 static const char *sub_event_name(const struct confinfo_notifier_log *ev)
 {
-	switch (ev->type) {
-	case CONFINFO_NOTIFIER_SUBSCRIBED:
-		return ev->reason ? ev->reason : "subscribe"; /* "fetch" */
-	case CONFINFO_NOTIFIER_REFRESHED:
-		return ev->reason ? ev->reason : "refresh"; /* "unsubscribe" */
-	case CONFINFO_NOTIFIER_REJECTED:
-		return "reject";
-	case CONFINFO_NOTIFIER_NOTIFIED:
-		return "notify";
-	case CONFINFO_NOTIFIER_TERMINATED:
-		return "terminated";
-	case CONFINFO_NOTIFIER_FAILED:
-		return "failed";
-	case CONFINFO_NOTIFIER_PUBLISHED:
-		return "publish";
-	default:
-		return "conference";
-	}
+	static const char *const names[] = {
+	    [CONFINFO_NOTIFIER_SUBSCRIBED] = "subscribe",
+	    [CONFINFO_NOTIFIER_REFRESHED] = "refresh",
+	    [CONFINFO_NOTIFIER_REJECTED] = "reject",
+	    [CONFINFO_NOTIFIER_NOTIFIED] = "notify",
+	    [CONFINFO_NOTIFIER_TERMINATED] = "terminated",
+	    [CONFINFO_NOTIFIER_FAILED] = "failed",
+	    [CONFINFO_NOTIFIER_PUBLISHED] = "publish",
+	};
+
+	/* A subscription's reason names its kind: "fetch", "unsubscribe". */
+	if ((ev->type == CONFINFO_NOTIFIER_SUBSCRIBED ||
+	     ev->type == CONFINFO_NOTIFIER_REFRESHED) &&
+	    ev->reason)
+		return ev->reason;
+	if ((unsigned)ev->type < sizeof(names) / sizeof(names[0]) &&
+	    names[ev->type])
+		return names[ev->type];
+	return "conference";
 }
 
 /* A refused PUBLISH's reason, with the option that raises the limit
@@ -145,8 +144,7 @@ static void put_reason(const struct confinfo_notifier_log *ev)
 {
 	const char *option = ev->diag ? input_limits_hint(ev->diag) : NULL;
 
-	printf(" reason=\"");
-	tool_fputs_safe(stdout, ev->reason ? ev->reason : "");
+	tool_printf(stdout, " reason=\"%s", ev->reason ? ev->reason : "");
 	if (option)
 		printf(" (raise with %s)", option);
 	putchar('"');
@@ -200,18 +198,8 @@ out:
 static void dir_error(const char *file, const struct confinfo_diag *diag,
 		      void *arg)
 {
-	const char *option = input_limits_hint(diag);
-	char msg[CONFINFO_DIAG_MSG_SIZE + 64];
 	(void)arg;
-
-	if (option) {
-		snprintf(msg, sizeof(msg), "%s (raise with %s)", diag->message,
-			 option);
-		tool_report(file, diag->line, diag->column, false, msg);
-	} else {
-		tool_report(file, diag->line, diag->column, false,
-			    diag->message);
-	}
+	tool_report_diag(file, diag, EINVAL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -297,32 +285,6 @@ static void raise_fd_limit(void)
 /* ------------------------------------------------------------------ */
 /* Options. */
 
-static bool parse_u32(const char *s, uint32_t max, uint32_t *out)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || *s == '-' || v > max)
-		return false;
-	*out = (uint32_t)v;
-	return true;
-}
-
-static bool parse_interval(const char *s, uint32_t *ms)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !(v >= 0.0) || v > 3600.0)
-		return false;
-	*ms = (uint32_t)(v * 1000.0 + 0.5);
-	return true;
-}
-
 struct focus_opts {
 	const char *conferences;
 	const char *state;
@@ -338,6 +300,130 @@ struct focus_opts {
 	bool quiet;
 };
 
+/*
+ * --min-interval: seconds, with an optional fraction, as milliseconds.
+ * The digits go by the one number rule (tool_parse_uint_n()); strtod()
+ * alone would also take " 5", "+5", "1e3" and "0x10".
+ */
+static int parse_interval(const char *s, uint32_t *ms)
+{
+	const char *dot = strchr(s, '.');
+	const char *frac = dot ? dot + 1 : "0";
+	uint64_t whole;
+
+	if (tool_parse_uint_n(s, dot ? (size_t)(dot - s) : strlen(s), 0, 3600,
+			      &whole) ||
+	    !*frac || strspn(frac, "0123456789") != strlen(frac) ||
+	    strtod(s, NULL) > 3600.0)
+		return tool_usage_error(CMD,
+					"--min-interval: '%s' is not a number "
+					"of seconds in 0..3600",
+					s);
+	*ms = (uint32_t)(strtod(s, NULL) * 1000.0 + 0.5);
+	return CMD_RUN;
+}
+
+/* --expires-min, --expires-max, --max-subs, --max-subs-per-conf. */
+static int focus_count(struct focus_opts *o, int c, const char *arg)
+{
+	uint64_t v;
+
+	if (tool_parse_uint(arg, 1, UINT32_MAX, &v))
+		return tool_usage_error(CMD, "'%s' is not a positive number",
+					arg);
+	if (c == OPT_EXPIRES_MIN)
+		o->cfg.expires_min = (uint32_t)v;
+	else if (c == OPT_EXPIRES_MAX)
+		o->cfg.expires_max = (uint32_t)v;
+	else if (c == OPT_MAX_SUBS)
+		o->cfg.max_subs = (size_t)v;
+	else
+		o->cfg.max_subs_per_conf = (size_t)v;
+	return CMD_RUN;
+}
+
+/* Append @p arg to a repeatable option's @p list of at most @p max. */
+static int add_arg(const char **list, size_t *count, size_t max,
+		   const char *arg, const char *option)
+{
+	if (*count == max)
+		return tool_usage_error(CMD, "too many %s", option);
+	list[(*count)++] = arg;
+	return CMD_RUN;
+}
+
+static int focus_opt(void *ctx, int c, const char *arg)
+{
+	struct focus_opts *o = ctx;
+
+	switch (c) {
+	case 'c':
+		o->conferences = arg;
+		break;
+	case 'l':
+		return add_arg(o->listen, &o->listen_count, MAX_LISTEN, arg,
+			       "--listen");
+	case 'd':
+		o->cfg.domain = arg;
+		break;
+	case 'r':
+		o->cfg.chat_room = arg;
+		break;
+	case 's':
+		o->state = arg;
+		break;
+	case 'a':
+		return add_arg(o->allow, &o->allow_count, MAX_ALLOW, arg,
+			       "--allow");
+	case 'A':
+		o->cfg.auth_file = arg;
+		break;
+	case 'p':
+		return add_arg(o->publishers, &o->publisher_count, MAX_ALLOW,
+			       arg, "--publisher");
+	case 'i':
+		return parse_interval(arg, &o->cfg.min_interval_ms);
+	case OPT_EXPIRES_MIN:
+	case OPT_EXPIRES_MAX:
+	case OPT_MAX_SUBS:
+	case OPT_MAX_SUBS_CONF:
+		return focus_count(o, c, arg);
+	case OPT_TLS_CERT:
+		o->tls_cert = arg;
+		break;
+	case 'q':
+		o->quiet = true;
+		break;
+	}
+	return CMD_RUN;
+}
+
+/* What the options imply once they are all known. */
+static void focus_finish(struct focus_opts *o)
+{
+	/* The default must not break the min <= default <= max rule when
+	 * only one bound was given. */
+	if (o->cfg.expires_default > o->cfg.expires_max)
+		o->cfg.expires_default = o->cfg.expires_max;
+	if (o->cfg.expires_default < o->cfg.expires_min)
+		o->cfg.expires_default = o->cfg.expires_min;
+	if (!o->listen_count) {
+		o->listen[o->listen_count++] = "udp:127.0.0.1:5060";
+		o->listen[o->listen_count++] = "tcp:127.0.0.1:5060";
+	}
+	o->cfg.allow = o->allow;
+	o->cfg.allow_count = o->allow_count;
+	o->cfg.publishers = o->publishers;
+	o->cfg.publisher_count = o->publisher_count;
+	o->cfg.limits = &o->limits.xml;
+	/* Documents also arrive as PUBLISH bodies: one size limit for
+	 * both, or a raised --max-bytes would still meet the request
+	 * limit's 413 (the library keeps the two apart for programs that
+	 * want them apart). */
+	o->cfg.max_body = o->limits.xml.max_body;
+}
+
+/* CMD_RUN, or the exit status (commands.h). */
 static int parse_opts(int argc, char **argv, struct focus_opts *o)
 {
 	static const struct option longopts[] = {
@@ -360,118 +446,25 @@ static int parse_opts(int argc, char **argv, struct focus_opts *o)
 	    INPUT_LIMITS_LONG_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
-	uint32_t v;
-	int c, status;
+	const struct tool_cli cli = {.cmd = CMD,
+				     .usage = focus_usage,
+				     .shortopts = "c:l:d:r:s:a:p:A:i:qh",
+				     .longopts = longopts,
+				     .limits = &o->limits};
+	int status;
 
 	confinfo_notifier_config_default(&o->cfg);
 	input_limits_init(&o->limits);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "c:l:d:r:s:a:p:A:i:qh", longopts,
-				NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			o->conferences = optarg;
-			break;
-		case 'l':
-			if (o->listen_count == MAX_LISTEN)
-				return tool_usage_error(CMD,
-							"too many --listen");
-			o->listen[o->listen_count++] = optarg;
-			break;
-		case 'd':
-			o->cfg.domain = optarg;
-			break;
-		case 'r':
-			o->cfg.chat_room = optarg;
-			break;
-		case 's':
-			o->state = optarg;
-			break;
-		case 'a':
-			if (o->allow_count == MAX_ALLOW)
-				return tool_usage_error(CMD,
-							"too many --allow");
-			o->allow[o->allow_count++] = optarg;
-			break;
-		case 'A':
-			o->cfg.auth_file = optarg;
-			break;
-		case 'p':
-			if (o->publisher_count == MAX_ALLOW)
-				return tool_usage_error(CMD,
-							"too many --publisher");
-			o->publishers[o->publisher_count++] = optarg;
-			break;
-		case 'i':
-			if (!parse_interval(optarg, &o->cfg.min_interval_ms))
-				return tool_usage_error(
-				    CMD,
-				    "--min-interval: '%s' is not a "
-				    "number of seconds in 0..3600",
-				    optarg);
-			break;
-		case OPT_EXPIRES_MIN:
-		case OPT_EXPIRES_MAX:
-		case OPT_MAX_SUBS:
-		case OPT_MAX_SUBS_CONF:
-			if (!parse_u32(optarg, UINT32_MAX, &v) || !v)
-				return tool_usage_error(
-				    CMD, "'%s' is not a positive number",
-				    optarg);
-			if (c == OPT_EXPIRES_MIN)
-				o->cfg.expires_min = v;
-			else if (c == OPT_EXPIRES_MAX)
-				o->cfg.expires_max = v;
-			else if (c == OPT_MAX_SUBS)
-				o->cfg.max_subs = v;
-			else
-				o->cfg.max_subs_per_conf = v;
-			break;
-		case OPT_TLS_CERT:
-			o->tls_cert = optarg;
-			break;
-		case 'q':
-			o->quiet = true;
-			break;
-		case 'h':
-			fputs(focus_usage, stdout);
-			return -1;
-		default:
-			if (!input_limits_owns(c))
-				return tool_usage_error(CMD, "unknown option");
-			status =
-			    input_limits_option(&o->limits, CMD, c, optarg);
-			if (status)
-				return status;
-			break;
-		}
-	}
+	status = tool_parse_opts(&cli, argc, argv, focus_opt, o);
+	if (status != CMD_RUN)
+		return status;
 	if (optind < argc)
 		return tool_usage_error(CMD, "unexpected argument '%s'",
 					argv[optind]);
 	if (!o->conferences)
 		return tool_usage_error(CMD, "--conferences DIR is required");
-	/* The default must not break the min <= default <= max rule when
-	 * only one bound was given. */
-	if (o->cfg.expires_default > o->cfg.expires_max)
-		o->cfg.expires_default = o->cfg.expires_max;
-	if (o->cfg.expires_default < o->cfg.expires_min)
-		o->cfg.expires_default = o->cfg.expires_min;
-	if (!o->listen_count) {
-		o->listen[o->listen_count++] = "udp:127.0.0.1:5060";
-		o->listen[o->listen_count++] = "tcp:127.0.0.1:5060";
-	}
-	o->cfg.allow = o->allow;
-	o->cfg.allow_count = o->allow_count;
-	o->cfg.publishers = o->publishers;
-	o->cfg.publisher_count = o->publisher_count;
-	o->cfg.limits = &o->limits.xml;
-	/* Documents also arrive as PUBLISH bodies: one size limit for
-	 * both, or a raised --max-bytes would still meet the request
-	 * limit's 413 (the library keeps the two apart for programs that
-	 * want them apart). */
-	o->cfg.max_body = o->limits.xml.max_body;
-	return 0;
+	focus_finish(o);
+	return CMD_RUN;
 }
 
 /* ------------------------------------------------------------------ */
@@ -535,16 +528,15 @@ int cmd_focus(int argc, char **argv)
 {
 	struct focus_opts o;
 	struct focus f;
-	int err, status = 1;
+	int err, status;
 
 	memset(&o, 0, sizeof(o));
 	memset(&f, 0, sizeof(f));
 	f.sigfd = -1;
-	err = parse_opts(argc, argv, &o);
-	if (err < 0) /* --help printed */
-		return tool_stdout_ok(CMD) ? 0 : 1;
-	if (err)
-		return err;
+	status = parse_opts(argc, argv, &o);
+	if (status != CMD_RUN)
+		return status;
+	status = 1;
 	f.quiet = o.quiet;
 	err = libre_init();
 	if (err) {

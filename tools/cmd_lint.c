@@ -1,7 +1,6 @@
 /*
  * confinfo lint: check documents the way a subscriber would decode them.
  */
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,6 +65,16 @@ out:
 	return ok;
 }
 
+static int lint_opt(void *ctx, int c, const char *arg)
+{
+	bool *strict = ctx;
+
+	(void)arg;
+	if (c == 's')
+		*strict = true;
+	return CMD_RUN;
+}
+
 int cmd_lint(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -75,26 +84,18 @@ int cmd_lint(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	struct input_limits limits;
+	const struct tool_cli cli = {.cmd = "lint",
+				     .usage = lint_usage,
+				     .shortopts = "sh",
+				     .longopts = opts,
+				     .limits = &limits};
 	bool strict = false, all_ok = true;
-	int c, status;
+	int status;
 
 	input_limits_init(&limits);
-
-	while ((c = getopt_long(argc, argv, "sh", opts, NULL)) != -1) {
-		switch (c) {
-		case 's':
-			strict = true;
-			break;
-		case 'h':
-			fputs(lint_usage, stdout);
-			return tool_stdout_ok("lint") ? 0 : 1;
-		default:
-			status =
-			    input_limits_option(&limits, "lint", c, optarg);
-			if (status)
-				return status;
-		}
-	}
+	status = tool_parse_opts(&cli, argc, argv, lint_opt, &strict);
+	if (status != CMD_RUN)
+		return status;
 	if (optind >= argc)
 		return tool_usage_error("lint", "no FILE given");
 	if (!tool_stdin_once("lint", argc - optind, argv + optind))

@@ -8,7 +8,6 @@
  * forms.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,6 +107,22 @@ out:
 	return status;
 }
 
+static int room_opt(void *ctx, int c, const char *arg)
+{
+	struct room_opts *o = ctx;
+	uint64_t n;
+
+	if (c == 'j') {
+		o->json = true;
+	} else if (c == OPT_USERS) {
+		if (tool_parse_uint(arg, 0, UINT32_MAX, &n))
+			return tool_usage_error(
+			    "room", "--users: not a number: '%s'", arg);
+		o->users = (uint32_t)n;
+	}
+	return CMD_RUN;
+}
+
 int cmd_room(int argc, char **argv)
 {
 	static const struct option long_opts[] = {
@@ -118,33 +133,21 @@ int cmd_room(int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	struct room_opts o = {.policy = ROOM_POLICY_INIT("room")};
-	int c, status = 0;
+	const struct tool_cli cli = {.cmd = "room",
+				     .usage = room_usage,
+				     .shortopts = "jh",
+				     .longopts = long_opts,
+				     .policy = &o.policy};
+	int status;
 
-	while (!status &&
-	       (c = getopt_long(argc, argv, "jh", long_opts, NULL)) != -1) {
-		if (c == 'j') {
-			o.json = true;
-		} else if (c == 'h') {
-			fputs(room_usage, stdout);
-			status = tool_stdout_ok("room") ? 0 : 1;
-			goto out;
-		} else if (c == OPT_USERS) {
-			if (!room_policy_parse_count(optarg, &o.users))
-				status = tool_usage_error(
-				    "room", "--users: not a number: '%s'",
-				    optarg);
-		} else {
-			status = room_policy_option(&o.policy, c, optarg);
-		}
-	}
-	if (!status && argc - optind != 2)
+	status = tool_parse_opts(&cli, argc, argv, room_opt, &o);
+	if (status == CMD_RUN && argc - optind != 2)
 		status = tool_usage_error(
 		    "room", "expected CONFERENCE-URI and ROOM-URI");
-	if (!status)
+	if (status == CMD_RUN)
 		status = room_policy_finish(&o.policy);
-	if (!status)
+	if (status == CMD_RUN)
 		status = room_run(&o, argv[optind], argv[optind + 1]);
-out:
 	room_policy_reset(&o.policy);
 	return status;
 }
@@ -155,35 +158,24 @@ out:
 
 static int rooms_json(struct room_doc *vd)
 {
-	const struct confinfo_conf *doc = vd->conf;
-	json_t *obj = json_object(), *view = NULL, *rooms;
-	int bad = !obj, err;
+	json_t *obj, *view = NULL;
+	int err;
 
 	/* The document's own view builds the room objects (uri,
 	 * display_text, purpose_spelling, in_conf_uris); the hook adds the
 	 * verdict keys to each. */
-	err = tool_json_conf(&view, doc, &vd->doc.diag, verdict_json_room,
+	err = tool_json_conf(&view, vd->conf, &vd->doc.diag, verdict_json_room,
 			     &vd->check);
 	if (err)
-		goto out;
-	rooms = json_object_get(view, "chat_rooms");
-	bad |= json_object_set_new(obj, "conference",
-				   json_string(vd->conference->text));
-	bad |= json_object_set_new(obj, "entity",
-				   doc->entity ? json_string(doc->entity)
-					       : json_null());
-	bad |= json_object_set_new(obj, "entity_matches",
-				   json_boolean(vd->entity_matches));
-	bad |= json_object_set_new(obj, "users", json_integer(vd->check.users));
-	bad |= json_object_set(obj, "rooms", rooms ? rooms : json_array());
-	if (bad) {
-		err = ENOMEM;
-		goto out;
-	}
-	err = tool_json_print(stdout, obj);
-out:
-	json_decref(view);
+		return err;
+	obj = json_pack("{s:s, s:s?, s:b, s:I, s:O}", "conference",
+			vd->conference->text, "entity", vd->conf->entity,
+			"entity_matches", (int)vd->entity_matches, "users",
+			(json_int_t)vd->check.users, "rooms",
+			json_object_get(view, "chat_rooms"));
+	err = obj ? tool_json_print(stdout, obj) : ENOMEM;
 	json_decref(obj);
+	json_decref(view);
 	return err;
 }
 
@@ -196,13 +188,13 @@ static int rooms_text(struct room_doc *vd)
 	err = confinfo_chat_rooms(vd->conf, &rooms, &count, &vd->doc.diag);
 	if (err)
 		return err;
-	fputs("conference:   ", stdout);
-	tool_fputs_safe(stdout, vd->conference->text);
-	fputs("\nentity:       ", stdout);
-	tool_fputs_safe(stdout, vd->conf->entity);
-	fprintf(stdout, "%s\nusers:        %lu\nchat rooms:   %zu\n",
-		vd->entity_matches ? "" : " (differs from the conference URI!)",
-		(unsigned long)vd->check.users, count);
+	tool_printf(stdout,
+		    "conference:   %s\nentity:       %s%s\nusers:        "
+		    "%lu\nchat rooms:   %zu\n",
+		    vd->conference->text, vd->conf->entity,
+		    vd->entity_matches ? ""
+				       : " (differs from the conference URI!)",
+		    (unsigned long)vd->check.users, count);
 	for (size_t i = 0; i < count; i++) {
 		struct confinfo_chat_verdict *v = NULL;
 

@@ -3,8 +3,8 @@
  *
  * The text layout is for people (see confinfo(1)); scripts use --json,
  * whose keys are documented and stable. Every string of the document goes
- * through tool_fputs_safe(): a display-text is written by whoever sent the
- * NOTIFY and must not be able to drive the terminal.
+ * through tool_printf()'s %s, escaped: a display-text is written by
+ * whoever sent the NOTIFY and must not be able to drive the terminal.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -43,21 +43,15 @@ static const char show_usage[] =
 
 static void put_text(FILE *out, const char *label, const char *value)
 {
-	if (!value)
-		return;
-	fprintf(out, "  %s: ", label);
-	tool_fputs_safe(out, value);
-	fputc('\n', out);
+	if (value)
+		tool_printf(out, "  %s: %s\n", label, value);
 }
 
 /* ` "display text"` after a key, when there is one. */
 static void put_display(FILE *out, const char *display_text)
 {
-	if (!display_text)
-		return;
-	fputs(" \"", out);
-	tool_fputs_safe(out, display_text);
-	fputc('"', out);
+	if (display_text)
+		tool_printf(out, " \"%s\"", display_text);
 }
 
 static const char *bool_text(enum confinfo_bool b)
@@ -77,11 +71,9 @@ static void show_header(FILE *out, const struct confinfo_conf *conf)
 	const struct confinfo_description *d = conf->description;
 	const struct confinfo_conf_state *cs = conf->conf_state;
 
-	fputs("conference ", out);
-	tool_fputs_safe(out, conf->entity);
-	fprintf(out, "\n  state: %s%s\n",
-		confinfo_state_str(confinfo_state_effective(conf->state)),
-		conf->state == CONFINFO_STATE_UNSET ? " (by default)" : "");
+	tool_printf(out, "conference %s\n  state: %s%s\n", conf->entity,
+		    confinfo_state_str(confinfo_state_effective(conf->state)),
+		    conf->state == CONFINFO_STATE_UNSET ? " (by default)" : "");
 	if (conf->version.set)
 		fprintf(out, "  version: %u\n", (unsigned)conf->version.value);
 	else
@@ -114,13 +106,9 @@ static void show_uris(FILE *out, const char *title,
 	for (size_t i = 0; i < n; i++) {
 		const struct confinfo_uri_entry *e = uris->entries.items[i];
 
-		fputs("  ", out);
-		tool_fputs_safe(out, e->uri);
-		if (e->purpose) {
-			fputs(" [", out);
-			tool_fputs_safe(out, e->purpose);
-			fputc(']', out);
-		}
+		tool_printf(out, "  %s", e->uri);
+		if (e->purpose)
+			tool_printf(out, " [%s]", e->purpose);
 		put_display(out, e->display_text);
 		fputc('\n', out);
 	}
@@ -137,8 +125,7 @@ static int show_room(FILE *out, struct verdict_check *check,
 	struct confinfo_chat_verdict *v = NULL;
 	int err;
 
-	fputs("  ", out);
-	tool_fputs_safe(out, room->entry->uri);
+	tool_printf(out, "  %s", room->entry->uri);
 	put_display(out, room->entry->display_text);
 	if (room->in_conf_uris)
 		fputs(" (listed in conf-uris)", out);
@@ -179,17 +166,11 @@ static void show_media(FILE *out, const struct confinfo_media *m)
 {
 	const char *status = confinfo_media_status_str(m->status);
 
-	fputs("      media ", out);
-	tool_fputs_safe(out, m->id);
-	fputs(":", out);
-	if (m->type) {
-		fputc(' ', out);
-		tool_fputs_safe(out, m->type);
-	}
-	if (m->label) {
-		fputs(" label ", out);
-		tool_fputs_safe(out, m->label);
-	}
+	tool_printf(out, "      media %s:", m->id);
+	if (m->type)
+		tool_printf(out, " %s", m->type);
+	if (m->label)
+		tool_printf(out, " label %s", m->label);
 	if (status)
 		fprintf(out, " %s", status);
 	put_display(out, m->display_text);
@@ -203,8 +184,7 @@ static void show_endpoint(FILE *out, const struct confinfo_endpoint *ep)
 	const char *disc =
 	    confinfo_disconnection_method_str(ep->disconnection_method);
 
-	fputs("    endpoint ", out);
-	tool_fputs_safe(out, ep->entity);
+	tool_printf(out, "    endpoint %s", ep->entity);
 	put_display(out, ep->display_text);
 	if (ep->state != CONFINFO_STATE_UNSET &&
 	    ep->state != CONFINFO_STATE_FULL)
@@ -221,17 +201,15 @@ static void show_endpoint(FILE *out, const struct confinfo_endpoint *ep)
 
 static void show_user(FILE *out, const struct confinfo_user *u)
 {
-	fputs("  ", out);
-	tool_fputs_safe(out, u->entity);
+	tool_printf(out, "  %s", u->entity);
 	put_display(out, u->display_text);
 	if (u->state != CONFINFO_STATE_UNSET && u->state != CONFINFO_STATE_FULL)
 		fprintf(out, " (%s)", confinfo_state_str(u->state));
 	if (u->roles && u->roles->count) {
 		fputs(" roles:", out);
-		for (size_t i = 0; i < u->roles->count; i++) {
-			fputc(i ? ',' : ' ', out);
-			tool_fputs_safe(out, u->roles->entries[i]);
-		}
+		for (size_t i = 0; i < u->roles->count; i++)
+			tool_printf(out, i ? ",%s" : " %s",
+				    u->roles->entries[i]);
 	}
 	fputc('\n', out);
 	for (size_t i = 0; i < u->endpoints.count; i++)
@@ -262,12 +240,10 @@ static void show_sidebars(FILE *out, const struct confinfo_conf *conf)
 		const struct confinfo_conf *sb = sbv->entries.items[i];
 		size_t users = sb->users ? sb->users->users.count : 0;
 
-		fputs("  ", out);
-		tool_fputs_safe(out, sb->entity);
-		fprintf(out, " (%s, %zu user%s)",
-			confinfo_state_str(confinfo_state_effective(sb->state)),
-			users, users == 1 ? "" : "s");
-		fputc('\n', out);
+		tool_printf(
+		    out, "  %s (%s, %zu user%s)\n", sb->entity,
+		    confinfo_state_str(confinfo_state_effective(sb->state)),
+		    users, users == 1 ? "" : "s");
 	}
 }
 

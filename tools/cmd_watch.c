@@ -233,21 +233,6 @@ static int read_auth_file(const char *path, char *buf, size_t size)
 	return 0;
 }
 
-static int parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *vp)
-{
-	char *end;
-	unsigned long v;
-
-	if (!*s || *s == '-' || *s == '+')
-		return EINVAL;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v < min || v > max)
-		return EINVAL;
-	*vp = (uint32_t)v;
-	return 0;
-}
-
 enum {
 	OPT_AUTH_FILE = 256,
 	OPT_SAVE,
@@ -256,6 +241,7 @@ enum {
 };
 
 struct watch_cli {
+	struct watch *w; /* what the options set in the watch itself */
 	struct confinfo_subscriber_params p;
 	const char *transport;
 	const char *proxy;
@@ -268,6 +254,103 @@ struct watch_cli {
 	char auth_buf[AUTH_LINE_MAX];
 };
 
+static int watch_opt(void *ctx, int c, const char *arg)
+{
+	struct watch_cli *cli = ctx;
+	uint64_t v;
+
+	switch (c) {
+	case 'f':
+		cli->p.from = arg;
+		break;
+	case 't':
+		if (strcmp(arg, "udp") && strcmp(arg, "tcp") &&
+		    strcmp(arg, "tls"))
+			return tool_usage_error(
+			    "watch", "--transport: udp, tcp or tls, not '%s'",
+			    arg);
+		cli->transport = arg;
+		break;
+	case 'p':
+		cli->proxy = arg;
+		break;
+	case 'l':
+		cli->local = arg;
+		break;
+	case 'e':
+		if (tool_parse_uint(arg, 1, 86400 * 7, &v))
+			return tool_usage_error(
+			    "watch",
+			    "--expires: seconds from 1 to 604800, not '%s'",
+			    arg);
+		cli->p.expires = (uint32_t)v;
+		break;
+	case 'a':
+		cli->auth = arg;
+		break;
+	case OPT_AUTH_FILE:
+		cli->auth_file = arg;
+		break;
+	case '1':
+		cli->w->once = true;
+		break;
+	case 'j':
+		cli->w->out.json = true;
+		break;
+	case OPT_SAVE:
+		cli->w->save = arg;
+		break;
+	case OPT_OPEN_WITH:
+		if (!*arg)
+			return tool_usage_error("watch",
+						"--open-with needs a command");
+		cli->room.open_with = arg;
+		break;
+	case OPT_PROMPT_INTERVAL:
+		if (tool_parse_uint(arg, 0, 86400, &v))
+			return tool_usage_error(
+			    "watch", "--prompt-interval: seconds, not '%s'",
+			    arg);
+		cli->room.prompt_interval = (unsigned)v;
+		break;
+	}
+	return CMD_RUN;
+}
+
+/* --auth or --auth-file, into p.auth_user and p.auth_password. */
+static int watch_auth(struct watch_cli *cli)
+{
+	char *colon;
+	int err;
+
+	if (cli->auth && cli->auth_file)
+		return tool_usage_error("watch",
+					"--auth and --auth-file exclude each "
+					"other");
+	if (cli->auth_file) {
+		err = read_auth_file(cli->auth_file, cli->auth_buf,
+				     sizeof(cli->auth_buf));
+		if (err) {
+			fprintf(stderr, "confinfo watch: --auth-file %s: %s\n",
+				cli->auth_file, strerror(err));
+			return EXIT_USAGE;
+		}
+	} else if (cli->auth) {
+		snprintf(cli->auth_buf, sizeof(cli->auth_buf), "%s", cli->auth);
+	} else {
+		return CMD_RUN;
+	}
+	colon = strchr(cli->auth_buf, ':');
+	if (!colon || colon == cli->auth_buf)
+		return tool_usage_error("watch",
+					"credentials must be USER:PASSWORD");
+	*colon = '\0';
+	cli->p.auth_user = cli->auth_buf;
+	cli->p.auth_password = colon + 1;
+	return CMD_RUN;
+}
+
+/* CMD_RUN, or the exit status (commands.h). */
 static int parse_args(struct watch *w, struct watch_cli *cli, int argc,
 		      char **argv)
 {
@@ -290,89 +373,22 @@ static int parse_args(struct watch *w, struct watch_cli *cli, int argc,
 	    INPUT_LIMITS_MERGE_LONG_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
-	uint32_t v;
-	int c, st;
+	const struct tool_cli tc = {.cmd = "watch",
+				    .usage = watch_usage,
+				    .shortopts = "f:t:p:l:e:a:1jh",
+				    .longopts = opts,
+				    .limits = &cli->limits,
+				    .policy = &cli->policy};
+	int st;
 
-	while ((c = getopt_long(argc, argv, "f:t:p:l:e:a:1jh", opts, NULL)) !=
-	       -1) {
-		switch (c) {
-		case 'f':
-			cli->p.from = optarg;
-			break;
-		case 't':
-			if (strcmp(optarg, "udp") && strcmp(optarg, "tcp") &&
-			    strcmp(optarg, "tls"))
-				return tool_usage_error(
-				    "watch",
-				    "--transport: udp, tcp or tls, not "
-				    "'%s'",
-				    optarg);
-			cli->transport = optarg;
-			break;
-		case 'p':
-			cli->proxy = optarg;
-			break;
-		case 'l':
-			cli->local = optarg;
-			break;
-		case 'e':
-			if (parse_u32(optarg, 1, 86400 * 7, &v))
-				return tool_usage_error(
-				    "watch",
-				    "--expires: seconds from 1 to 604800, not "
-				    "'%s'",
-				    optarg);
-			cli->p.expires = v;
-			break;
-		case 'a':
-			cli->auth = optarg;
-			break;
-		case OPT_AUTH_FILE:
-			cli->auth_file = optarg;
-			break;
-		case '1':
-			w->once = true;
-			break;
-		case 'j':
-			w->out.json = true;
-			break;
-		case OPT_SAVE:
-			w->save = optarg;
-			break;
-		case OPT_OPEN_WITH:
-			if (!*optarg)
-				return tool_usage_error(
-				    "watch", "--open-with needs a command");
-			cli->room.open_with = optarg;
-			break;
-		case OPT_PROMPT_INTERVAL:
-			if (parse_u32(optarg, 0, 86400, &v))
-				return tool_usage_error(
-				    "watch",
-				    "--prompt-interval: seconds, not '%s'",
-				    optarg);
-			cli->room.prompt_interval = v;
-			break;
-		case 'h':
-			fputs(watch_usage, stdout);
-			return tool_stdout_ok("watch") ? 0 : 1;
-		default:
-			/* Also getopt's '?': a usage error with the hint. */
-			if (input_limits_owns(c))
-				st = input_limits_option(&cli->limits, "watch",
-							 c, optarg);
-			else
-				st =
-				    room_policy_option(&cli->policy, c, optarg);
-			if (st)
-				return st;
-			break;
-		}
-	}
+	cli->w = w;
+	st = tool_parse_opts(&tc, argc, argv, watch_opt, cli);
+	if (st != CMD_RUN)
+		return st;
 	cli->p.limits = &cli->limits.xml;
 	cli->p.merge_limits = &cli->limits.merge;
 	st = room_policy_finish(&cli->policy);
-	if (st)
+	if (st != CMD_RUN)
 		return st;
 	cli->room.policy = cli->policy.chat;
 	if (optind + 1 != argc)
@@ -380,35 +396,7 @@ static int parse_args(struct watch *w, struct watch_cli *cli, int argc,
 		    "watch", optind >= argc ? "missing CONFERENCE-URI"
 					    : "one CONFERENCE-URI only");
 	w->uri = argv[optind];
-	if (cli->auth && cli->auth_file)
-		return tool_usage_error("watch",
-					"--auth and --auth-file exclude each "
-					"other");
-	if (cli->auth_file) {
-		int err = read_auth_file(cli->auth_file, cli->auth_buf,
-					 sizeof(cli->auth_buf));
-
-		if (err) {
-			fprintf(stderr, "confinfo watch: --auth-file %s: %s\n",
-				cli->auth_file, strerror(err));
-			return EXIT_USAGE;
-		}
-		cli->auth = cli->auth_buf;
-	} else if (cli->auth) {
-		snprintf(cli->auth_buf, sizeof(cli->auth_buf), "%s", cli->auth);
-		cli->auth = cli->auth_buf;
-	}
-	if (cli->auth) {
-		char *colon = strchr(cli->auth_buf, ':');
-
-		if (!colon || colon == cli->auth_buf)
-			return tool_usage_error("watch", "credentials must be "
-							 "USER:PASSWORD");
-		*colon = '\0';
-		cli->p.auth_user = cli->auth_buf;
-		cli->p.auth_password = colon + 1;
-	}
-	return -1;
+	return watch_auth(cli);
 }
 
 static int run(struct watch *w, struct watch_cli *cli)
@@ -495,7 +483,7 @@ int cmd_watch(int argc, char **argv)
 	input_limits_init(&cli.limits);
 
 	status = parse_args(&w, &cli, argc, argv);
-	if (status >= 0)
+	if (status != CMD_RUN)
 		goto out;
 	/* A reader closing the pipe must not kill us before we unsubscribe:
 	 * writes then fail with EPIPE, which stops the watch cleanly. */

@@ -2,6 +2,7 @@
  * The input limit options (see input_limits.h).
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,28 +11,47 @@
 #include "input_limits.h"
 #include "util.h"
 
-/* One option: its name for messages, and whether it is a size in bytes
- * (which takes a K, M or G suffix). */
+/*
+ * One option: its name, the library's name of the limit it sets (what
+ * diag->limit says when that limit refused a document), whether it is a
+ * size in bytes (which takes a K, M or G suffix), and the field it sets.
+ */
 struct limit_opt {
 	const char *name;
+	const char *limit;
 	bool bytes;
+	size_t field; /* offset in struct input_limits */
 };
 
 /* Indexed by getopt code, from the first. */
 #define AT(code) [(code)-INPUT_LIMITS_OPT_BYTES]
+#define XML(f)   offsetof(struct input_limits, xml.f)
+#define MERGE(f) offsetof(struct input_limits, merge.f)
 static const struct limit_opt limit_opts[] = {
-    AT(INPUT_LIMITS_OPT_BYTES) = {"--max-bytes", true},
-    AT(INPUT_LIMITS_OPT_USERS) = {"--max-users", false},
-    AT(INPUT_LIMITS_OPT_ENDPOINTS) = {"--max-endpoints", false},
-    AT(INPUT_LIMITS_OPT_MEDIA) = {"--max-media", false},
-    AT(INPUT_LIMITS_OPT_ENTRIES) = {"--max-entries", false},
-    AT(INPUT_LIMITS_OPT_STRING) = {"--max-string", true},
+    AT(INPUT_LIMITS_OPT_BYTES) = {"--max-bytes", "max_body", true,
+				  XML(max_body)},
+    /* Decoding and merging alike (input_limits_option()). */
+    AT(INPUT_LIMITS_OPT_USERS) = {"--max-users", "max_users", false,
+				  XML(max_users)},
+    AT(INPUT_LIMITS_OPT_ENDPOINTS) = {"--max-endpoints", "max_endpoints", false,
+				      XML(max_endpoints)},
+    AT(INPUT_LIMITS_OPT_MEDIA) = {"--max-media", "max_media", false,
+				  XML(max_media)},
+    AT(INPUT_LIMITS_OPT_ENTRIES) = {"--max-entries", "max_entries", false,
+				    XML(max_entries)},
+    /* Also a run of text without markup, whose bound derives from it. */
+    AT(INPUT_LIMITS_OPT_STRING) = {"--max-string", "max_string", true,
+				   XML(max_string)},
     AT(INPUT_LIMITS_OPT_ENDPOINTS_PER_USER) = {"--max-endpoints-per-user",
-					       false},
+					       "max_endpoints_per_user", false,
+					       MERGE(max_endpoints_per_user)},
     AT(INPUT_LIMITS_OPT_MEDIA_PER_ENDPOINT) = {"--max-media-per-endpoint",
-					       false},
+					       "max_media_per_endpoint", false,
+					       MERGE(max_media_per_endpoint)},
 };
 #undef AT
+#undef XML
+#undef MERGE
 
 void input_limits_init(struct input_limits *il)
 {
@@ -66,34 +86,23 @@ static size_t size_unit(char c)
 static const char *parse_value(const struct limit_opt *opt, const char *s,
 			       size_t *np)
 {
-	const char *junk = opt->bytes ? "not a size (decimal digits, then "
-					"optionally K, M or G)"
-				      : "not a decimal number";
-	size_t v = 0, unit = 1;
+	size_t len = strlen(s), unit = 1;
+	uint64_t v;
+	int err;
 
-	/* Digits only, as room_policy_parse_count(): strtoul() would take
-	 * "-1" (as ULONG_MAX), " 5" and "+5", and a limit that is not what
-	 * was typed is worse than a usage error. */
-	if (*s < '0' || *s > '9')
-		return junk;
-	for (; *s >= '0' && *s <= '9'; s++) {
-		size_t digit = (size_t)(*s - '0');
-
-		if (v > (SIZE_MAX - digit) / 10)
-			return "too large";
-		v = v * 10 + digit;
-	}
-	if (opt->bytes && *s && !s[1] && size_unit(*s))
-		unit = size_unit(*s++);
-	if (*s)
-		return junk;
-	if (v > SIZE_MAX / unit)
+	if (opt->bytes && len > 1 && size_unit(s[len - 1]))
+		unit = size_unit(s[--len]);
+	err = tool_parse_uint_n(s, len, 0, SIZE_MAX, &v);
+	if (err == EINVAL)
+		return opt->bytes ? "not a size (decimal digits, then "
+				    "optionally K, M or G)"
+				  : "not a decimal number";
+	if (err || v > SIZE_MAX / unit)
 		return "too large";
-	v *= unit;
 	/* 0 would mean "the default" to the library: not what was asked. */
 	if (v == 0)
 		return "must be at least 1";
-	*np = v;
+	*np = (size_t)v * unit;
 	return NULL;
 }
 
@@ -116,64 +125,22 @@ int input_limits_option(struct input_limits *il, const char *cmd, int c,
 					"%s: invalid value '%s': too large "
 					"(the decoder reads at most %zu bytes)",
 					opt->name, arg, INPUT_LIMITS_MAX_BYTES);
-	switch (c) {
-	case INPUT_LIMITS_OPT_BYTES:
-		il->xml.max_body = n;
-		break;
-	case INPUT_LIMITS_OPT_USERS:
-		/* Per document for the decoder, per conference for the
-		 * merge: one number, so that a document the decoder takes
-		 * also fits the state it becomes. */
-		il->xml.max_users = n;
+	*(size_t *)(void *)((char *)il + opt->field) = n;
+	/* Per document for the decoder, per conference for the merge: one
+	 * number, so that a document the decoder takes also fits the state
+	 * it becomes. */
+	if (c == INPUT_LIMITS_OPT_USERS)
 		il->merge.max_users = n;
-		break;
-	case INPUT_LIMITS_OPT_ENDPOINTS:
-		il->xml.max_endpoints = n;
-		break;
-	case INPUT_LIMITS_OPT_MEDIA:
-		il->xml.max_media = n;
-		break;
-	case INPUT_LIMITS_OPT_ENTRIES:
-		il->xml.max_entries = n;
-		break;
-	case INPUT_LIMITS_OPT_STRING:
-		il->xml.max_string = n;
-		break;
-	case INPUT_LIMITS_OPT_ENDPOINTS_PER_USER:
-		il->merge.max_endpoints_per_user = n;
-		break;
-	case INPUT_LIMITS_OPT_MEDIA_PER_ENDPOINT:
-		il->merge.max_media_per_endpoint = n;
-		break;
-	}
-	return 0;
+	return CMD_RUN;
 }
-
-/* The library names the limit that refused a document (diag->limit, the
- * field of its limits struct); these are the ones an option raises. */
-static const struct {
-	const char *limit;
-	const char *option;
-} limit_options[] = {
-    {"max_body", "--max-bytes"},
-    {"max_users", "--max-users"}, /* decoding and merging alike */
-    {"max_endpoints", "--max-endpoints"},
-    {"max_media", "--max-media"},
-    {"max_entries", "--max-entries"},
-    /* Also a run of text without markup, whose bound derives from it. */
-    {"max_string", "--max-string"},
-    {"max_endpoints_per_user", "--max-endpoints-per-user"},
-    {"max_media_per_endpoint", "--max-media-per-endpoint"},
-};
 
 const char *input_limits_hint(const struct confinfo_diag *diag)
 {
-	if (!diag->limit)
-		return NULL;
-	for (size_t i = 0; i < sizeof(limit_options) / sizeof(limit_options[0]);
+	for (size_t i = 0;
+	     diag->limit && i < sizeof(limit_opts) / sizeof(limit_opts[0]);
 	     i++) {
-		if (!strcmp(diag->limit, limit_options[i].limit))
-			return limit_options[i].option;
+		if (!strcmp(diag->limit, limit_opts[i].limit))
+			return limit_opts[i].name;
 	}
 	return NULL;
 }

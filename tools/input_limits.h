@@ -10,15 +10,12 @@
  * for a legitimately larger document, or a stricter check. They are
  * documented once, in confinfo(1), section "Input limit options".
  *
- * Use:
- *   struct input_limits il;
- *   input_limits_init(&il);
- *   long options: INPUT_LIMITS_LONG_OPTIONS inside the command's array,
- *   plus INPUT_LIMITS_MERGE_LONG_OPTIONS for a command that merges
- *   getopt loop: if (input_limits_owns(c))
- *                        status = input_limits_option(&il, cmd, c, optarg);
- *   documents: tool_doc_init(&doc, path, &il) (util.h) decodes within
- *   il.xml, and a limit exceeded is reported with the option to raise it.
+ * Use: a command names its struct input_limits (input_limits_init()'d)
+ * in its struct tool_cli and puts INPUT_LIMITS_LONG_OPTIONS (plus
+ * INPUT_LIMITS_MERGE_LONG_OPTIONS when it merges) in its option array;
+ * tool_parse_opts() (util.h) does the rest. tool_doc_init() then decodes
+ * within il.xml, and a limit exceeded is reported with the option that
+ * raises it.
  */
 #ifndef CONFINFO_TOOLS_INPUT_LIMITS_H
 #define CONFINFO_TOOLS_INPUT_LIMITS_H
@@ -122,11 +119,11 @@ bool input_limits_owns(int c);
 /*
  * Apply the getopt_long result @p c with its @p arg for the command
  * @p cmd. --max-users sets the decoder's limit and the merge limit on the
- * users of one conference to the same N. Returns 0; or EXIT_USAGE once
- * `confinfo CMD: --OPTION: invalid value 'ARG': why` and the --help hint
- * are printed (a value that is not a decimal number above 0, with a K, M
- * or G suffix for sizes, or that is too large). A @p c that is not a
- * limit option (getopt_long's '?') prints only the hint.
+ * users of one conference to the same N. Returns CMD_RUN; or EXIT_USAGE
+ * once `confinfo CMD: --OPTION: invalid value 'ARG': why` and the --help
+ * hint are printed (a value that is not a decimal number above 0, with a
+ * K, M or G suffix for sizes, or that is too large). A @p c that is not a
+ * limit option prints only the hint.
  */
 int input_limits_option(struct input_limits *il, const char *cmd, int c,
 			const char *arg);

@@ -22,7 +22,18 @@ struct room_doc_args {
 	struct input_limits limits;
 };
 
-/* -1 to run the command; otherwise its exit status (the reason said). */
+static int args_opt(void *ctx, int c, const char *arg)
+{
+	struct room_doc_args *a = ctx;
+
+	if (c == 'j')
+		a->json = true;
+	else if (c == 'c')
+		a->conference = arg;
+	return CMD_RUN;
+}
+
+/* CMD_RUN, or the exit status (commands.h). */
 static int args_parse(struct room_doc_args *a, const char *usage,
 		      bool need_conference, int argc, char **argv)
 {
@@ -35,29 +46,16 @@ static int args_parse(struct room_doc_args *a, const char *usage,
 	    {NULL, 0, NULL, 0},
 	};
 	const char *cmd = a->policy.cmd;
-	int c, status = 0;
+	const struct tool_cli cli = {.cmd = cmd,
+				     .usage = usage,
+				     .shortopts = "jc:h",
+				     .longopts = long_opts,
+				     .limits = &a->limits,
+				     .policy = &a->policy};
+	int status;
 
-	while (!status &&
-	       (c = getopt_long(argc, argv, "jc:h", long_opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			a->json = true;
-			break;
-		case 'c':
-			a->conference = optarg;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return tool_stdout_ok(cmd) ? 0 : 1;
-		default:
-			status =
-			    input_limits_owns(c)
-				? input_limits_option(&a->limits, cmd, c,
-						      optarg)
-				: room_policy_option(&a->policy, c, optarg);
-		}
-	}
-	if (status)
+	status = tool_parse_opts(&cli, argc, argv, args_opt, a);
+	if (status != CMD_RUN)
 		return status;
 	if (need_conference && !a->conference)
 		return tool_usage_error(cmd, "--conference URI is required");
@@ -67,8 +65,7 @@ static int args_parse(struct room_doc_args *a, const char *usage,
 	if (argc - optind != 1)
 		return tool_usage_error(cmd, "expected exactly one FILE");
 	a->path = argv[optind];
-	status = room_policy_finish(&a->policy);
-	return status ? status : -1;
+	return room_policy_finish(&a->policy);
 }
 
 /* 0; or, the reason said, EXIT_USAGE (conference URI) or 1 (document). */
@@ -108,7 +105,7 @@ int room_doc_main(const char *cmd, const char *usage, bool rooms_command,
 	memset(&rd, 0, sizeof(rd));
 	input_limits_init(&a.limits);
 	status = args_parse(&a, usage, rooms_command, argc, argv);
-	if (status >= 0)
+	if (status != CMD_RUN)
 		goto out;
 	status = load(&rd, &a);
 	if (status)

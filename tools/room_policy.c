@@ -42,24 +42,10 @@ void room_policy_reset(struct room_policy *rp)
 	rp->chat = NULL;
 }
 
-bool room_policy_parse_count(const char *s, uint32_t *np)
+bool room_policy_owns(int c)
 {
-	uint64_t v = 0;
-
-	/* Digits only: strtoul() would take "-1" (as ULONG_MAX), " 5" and
-	 * "+5", and a count that is not what was typed is worse than a
-	 * usage error. */
-	if (!*s)
-		return false;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return false;
-		v = v * 10 + (uint64_t)(*s - '0');
-		if (v > UINT32_MAX)
-			return false;
-	}
-	*np = (uint32_t)v;
-	return true;
+	return c >= ROOM_POLICY_OPT_RELATED &&
+	       c <= ROOM_POLICY_OPT_MAX_AUTO_JOIN_USERS;
 }
 
 /*
@@ -107,18 +93,14 @@ static int relate_add(struct room_policy *rp, const char *arg)
 					d.message[0] ? d.message
 						     : strerror(err));
 	rp->relate_given = true;
-	return 0;
+	return CMD_RUN;
 }
 
 int room_policy_option(struct room_policy *rp, int c, const char *arg)
 {
-	uint32_t n;
-	int i;
+	uint64_t n;
+	int i, err;
 
-	if (c < ROOM_POLICY_OPT_RELATED ||
-	    c > ROOM_POLICY_OPT_MAX_AUTO_JOIN_USERS)
-		/* getopt_long() has said what was wrong. */
-		return tool_usage_hint(rp->cmd);
 	if (chat_policy(rp))
 		return EXIT_FAILURE;
 	/* Noted before it is known to be valid: the command exits anyway
@@ -133,7 +115,7 @@ int room_policy_option(struct room_policy *rp, int c, const char *arg)
 		/* Applied by room_policy_finish(), which needs to know
 		 * whether --relate came with another mode. */
 		rp->related = i;
-		return 0;
+		return CMD_RUN;
 	case ROOM_POLICY_OPT_RELATE:
 		return relate_add(rp, arg);
 	case ROOM_POLICY_OPT_AUTO_JOIN:
@@ -141,30 +123,28 @@ int room_policy_option(struct room_policy *rp, int c, const char *arg)
 			     COUNT_OF(auto_join_modes), arg);
 		if (i < 0)
 			return EXIT_USAGE;
-		if (confinfo_chat_policy_set_auto_join(
-			rp->chat, (enum confinfo_chat_auto_join)i))
-			return tool_usage_error(rp->cmd, "--auto-join %s: %s",
-						arg, strerror(EINVAL));
-		return 0;
+		err = confinfo_chat_policy_set_auto_join(
+		    rp->chat, (enum confinfo_chat_auto_join)i);
+		break;
 	case ROOM_POLICY_OPT_REQUIRE_NAME_MATCH:
-		if (confinfo_chat_policy_set_require_name_match(rp->chat, true))
-			return tool_usage_error(rp->cmd,
-						"--require-name-match: %s",
-						strerror(EINVAL));
-		return 0;
+		err =
+		    confinfo_chat_policy_set_require_name_match(rp->chat, true);
+		break;
 	case ROOM_POLICY_OPT_MAX_AUTO_JOIN_USERS:
-		if (!room_policy_parse_count(arg, &n))
+		if (tool_parse_uint(arg, 0, UINT32_MAX, &n))
 			return tool_usage_error(
 			    rp->cmd,
 			    "--max-auto-join-users: not a number: '%s'", arg);
-		if (confinfo_chat_policy_set_max_auto_join_users(rp->chat, n))
-			return tool_usage_error(rp->cmd,
-						"--max-auto-join-users: %s",
-						strerror(EINVAL));
-		return 0;
+		err = confinfo_chat_policy_set_max_auto_join_users(rp->chat,
+								   (uint32_t)n);
+		break;
 	default:
 		return tool_usage_hint(rp->cmd);
 	}
+	/* The library refuses only values the words above never map to. */
+	if (err)
+		return tool_usage_error(rp->cmd, "%s", strerror(err));
+	return CMD_RUN;
 }
 
 int room_policy_finish(struct room_policy *rp)
@@ -184,7 +164,7 @@ int room_policy_finish(struct room_policy *rp)
 		rp->chat, (enum confinfo_chat_related_mode)mode))
 		return tool_usage_error(rp->cmd, "--related: %s",
 					strerror(EINVAL));
-	return 0;
+	return CMD_RUN;
 }
 
 int room_policy_conference(const char *cmd, const char *s,

@@ -7,12 +7,13 @@
  *
  * Use:
  *   struct room_policy rp = ROOM_POLICY_INIT("rooms");
- *   long options: ROOM_POLICY_LONG_OPTIONS inside the command's array
- *   getopt loop, default branch: status = room_policy_option(&rp, c, optarg)
- *   after the loop: status = room_policy_finish(&rp)
+ *   long options: ROOM_POLICY_LONG_OPTIONS inside the command's array,
+ *   &rp in its struct tool_cli: tool_parse_opts() (util.h) applies them
+ *   after the options: status = room_policy_finish(&rp)
  *   ... rp.chat is the policy for confinfo_chat_check*() ...
  *   room_policy_reset(&rp);
- * Each step returns 0 or the command's exit status, the reason printed.
+ * Each step returns CMD_RUN or the command's exit status (commands.h),
+ * the reason printed.
  */
 #ifndef CONFINFO_TOOLS_ROOM_POLICY_H
 #define CONFINFO_TOOLS_ROOM_POLICY_H
@@ -93,25 +94,22 @@ struct room_policy {
 /* Release what @p rp owns (safe at any step, and twice). */
 void room_policy_reset(struct room_policy *rp);
 
+/* True if the getopt_long result @p c is one of the policy options. */
+bool room_policy_owns(int c);
+
 /*
- * Apply the getopt_long result @p c with its @p arg. Meant for the
- * default branch of a command's option switch: a code that is not a
- * policy option (getopt's '?' after an unknown option) is a usage error
- * too. Returns 0; or, once the reason is printed, EXIT_USAGE (with the
+ * Apply the getopt_long result @p c, a policy option, with its @p arg.
+ * Returns CMD_RUN; or, once the reason is printed, EXIT_USAGE (with the
  * --help hint) or 1 (out of memory).
  */
 int room_policy_option(struct room_policy *rp, int c, const char *arg);
 
 /*
  * After the last option: --relate implies --related=list and contradicts
- * any other mode; rp->chat is then the complete policy. 0, or EXIT_USAGE
- * or 1 (out of memory) once the reason is printed.
+ * any other mode; rp->chat is then the complete policy. CMD_RUN, or
+ * EXIT_USAGE or 1 (out of memory) once the reason is printed.
  */
 int room_policy_finish(struct room_policy *rp);
-
-/* A count for a command line (--max-auto-join-users, --users): decimal
- * digits only, at most UINT32_MAX. *np is written only on success. */
-bool room_policy_parse_count(const char *s, uint32_t *np);
 
 /*
  * Parse the conference URI given on the command line of @p cmd (the

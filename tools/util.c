@@ -1,5 +1,6 @@
 /*
- * Reading, decoding and reporting for the subcommands (see util.h).
+ * The command line, reading, decoding and reporting for the subcommands
+ * (see util.h).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -8,12 +9,69 @@
 #include <string.h>
 
 #include "commands.h"
+#include "confinfo/text.h"
 #include "confinfo/xml.h"
 #include "input_limits.h"
+#include "room_policy.h"
 #include "util.h"
 
 /* First allocation for an input; doubled up to the cap. */
 #define READ_CHUNK 16384
+
+int tool_parse_uint_n(const char *s, size_t len, uint64_t min, uint64_t max,
+		      uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!len)
+		return EINVAL;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return EINVAL;
+	}
+	for (size_t i = 0; i < len; i++) {
+		uint64_t digit = (uint64_t)(s[i] - '0');
+
+		if (v > (UINT64_MAX - digit) / 10)
+			return ERANGE;
+		v = v * 10 + digit;
+	}
+	if (v < min || v > max)
+		return ERANGE;
+	*out = v;
+	return 0;
+}
+
+int tool_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	return tool_parse_uint_n(s, strlen(s), min, max, out);
+}
+
+int tool_parse_opts(const struct tool_cli *cli, int argc, char **argv,
+		    tool_opt_h *own, void *ctx)
+{
+	int c, status = CMD_RUN;
+
+	while (status == CMD_RUN &&
+	       (c = getopt_long(argc, argv, cli->shortopts, cli->longopts,
+				NULL)) != -1) {
+		if (c == 'h') {
+			fputs(cli->usage, stdout);
+			status = tool_stdout_ok(cli->cmd) ? 0 : 1;
+		} else if (cli->limits && input_limits_owns(c)) {
+			status = input_limits_option(cli->limits, cli->cmd, c,
+						     optarg);
+		} else if (cli->policy && room_policy_owns(c)) {
+			status = room_policy_option(cli->policy, c, optarg);
+		} else if (c == '?' || !own) {
+			/* getopt_long() has said what was wrong. */
+			status = tool_usage_hint(cli->cmd);
+		} else {
+			status = own(ctx, c, optarg);
+		}
+	}
+	return status;
+}
 
 static void print_warning(unsigned line, unsigned column, const char *msg,
 			  void *arg)
@@ -139,19 +197,23 @@ out:
 
 void tool_doc_fail(struct tool_doc *doc, int err)
 {
-	const struct confinfo_diag *d = &doc->diag;
+	tool_report_diag(doc->name, &doc->diag, err);
+	confinfo_diag_reset(&doc->diag);
+}
+
+void tool_report_diag(const char *name, const struct confinfo_diag *d, int err)
+{
 	const char *option = input_limits_hint(d);
 	char msg[CONFINFO_DIAG_MSG_SIZE + 64];
 
 	if (d->message[0] && option) {
 		snprintf(msg, sizeof(msg), "%s (raise with %s)", d->message,
 			 option);
-		tool_report(doc->name, d->line, d->column, false, msg);
+		tool_report(name, d->line, d->column, false, msg);
 	} else {
-		tool_report(doc->name, d->line, d->column, false,
+		tool_report(name, d->line, d->column, false,
 			    d->message[0] ? d->message : strerror(err));
 	}
-	confinfo_diag_reset(&doc->diag);
 }
 
 bool tool_require_full(const struct tool_doc *doc,
@@ -213,83 +275,42 @@ int tool_usage_hint(const char *cmd)
 	return EXIT_USAGE;
 }
 
-/*
- * Length of the well-formed UTF-8 sequence at @p s and its code point, or
- * 0 if the bytes there are not one (overlong, surrogate, truncated, ...).
- */
-static size_t utf8_seq(const unsigned char *s, uint32_t *cpp)
-{
-	uint32_t cp, min;
-	size_t n;
-
-	if (s[0] < 0x80) {
-		*cpp = s[0];
-		return 1;
-	}
-	if ((s[0] & 0xe0) == 0xc0) {
-		cp = s[0] & 0x1f;
-		n = 2;
-		min = 0x80;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		cp = s[0] & 0x0f;
-		n = 3;
-		min = 0x800;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		cp = s[0] & 0x07;
-		n = 4;
-		min = 0x10000;
-	} else {
-		return 0;
-	}
-	/* The NUL terminator is not a continuation byte, so this stops at
-	 * the end of the string. */
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	*cpp = cp;
-	return n;
-}
-
-/* Code points that change how the text around them is displayed. */
-static bool cp_is_format(uint32_t cp)
-{
-	return (cp >= 0x80 && cp <= 0x9f) ||     /* C1 controls         */
-	       cp == 0x061c ||                   /* arabic letter mark  */
-	       cp == 0x200e || cp == 0x200f ||   /* LRM, RLM            */
-	       (cp >= 0x2028 && cp <= 0x202e) || /* separators, embeds  */
-	       (cp >= 0x2066 && cp <= 0x2069);   /* isolates            */
-}
-
 void tool_fputs_safe(FILE *f, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	if (!s)
+		s = "-";
+	(void)confinfo_text_fputs(f, s, strlen(s), CONFINFO_TEXT_BACKSLASH);
+}
 
-	if (!s) {
-		fputc('-', f);
-		return;
-	}
-	while (*p) {
-		uint32_t cp;
-		size_t n = utf8_seq(p, &cp);
+void tool_printf(FILE *f, const char *fmt, ...)
+{
+	va_list ap;
 
-		if (n == 0) {
-			fprintf(f, "\\x%02x", *p);
-			n = 1;
-		} else if (cp == '\\') {
-			fputs("\\\\", f);
-		} else if (cp < 0x20 || cp == 0x7f) {
-			fprintf(f, "\\x%02x", (unsigned)cp);
-		} else if (cp_is_format(cp)) {
-			fprintf(f, "\\u%04x", (unsigned)cp);
-		} else {
-			fwrite(p, 1, n, f);
-		}
-		p += n;
+	va_start(ap, fmt);
+	while (*fmt) {
+		size_t run = strcspn(fmt, "%");
+
+		fwrite(fmt, 1, run, f);
+		fmt += run;
+		if (!*fmt)
+			break;
+		if (!strncmp(fmt, "%s", 2))
+			tool_fputs_safe(f, va_arg(ap, const char *));
+		else if (!strncmp(fmt, "%d", 2))
+			fprintf(f, "%d", va_arg(ap, int));
+		else if (!strncmp(fmt, "%u", 2))
+			fprintf(f, "%u", va_arg(ap, unsigned));
+		else if (!strncmp(fmt, "%%", 2))
+			fputc('%', f);
+		else if (!strncmp(fmt, "%lu", 3))
+			fprintf(f, "%lu", va_arg(ap, unsigned long));
+		else if (!strncmp(fmt, "%zu", 3))
+			fprintf(f, "%zu", va_arg(ap, size_t));
+		else
+			abort(); /* a conversion this printer does not know */
+		fmt += fmt[1] == 'l' || fmt[1] == 'z' ? 3 : 2;
 	}
+	va_end(ap);
 }
 
 bool tool_stdout_ok(const char *cmd)

@@ -2,7 +2,7 @@
  * Chat room verdicts as commands show them (see verdict.h). The chat
  * module decides everything; this file only lays it out. The display
  * strings of a verdict are already percent-encoded where they could
- * mislead, and everything still goes through tool_fputs_safe() so that a
+ * mislead, and everything still goes through tool_printf()'s %s so that a
  * verdict built elsewhere (watch's "cannot check") is safe too.
  */
 #include <errno.h>
@@ -11,40 +11,28 @@
 #include "util.h"
 #include "verdict.h"
 
-/* A string, or null when absent. NULL on ENOMEM. */
-static json_t *jstr_or_null(const char *s)
-{
-	return s ? json_string(s) : json_null();
-}
-
 int verdict_json(json_t *o, const struct confinfo_chat_verdict *v)
 {
-	json_t *w = json_array();
+	json_t *w = json_array(), *keys;
 	int bad = 0;
 
-	/* Each *_set_new takes its value over even when it fails, so the
-	 * failures are ORed together and checked once. */
-	bad |= json_object_set_new(o, "valid", json_boolean(v->valid));
-	bad |= json_object_set_new(o, "error", jstr_or_null(v->error));
-	bad |= json_object_set_new(
-	    o, "scheme", jstr_or_null(confinfo_uri_scheme_str(v->scheme)));
-	bad |= json_object_set_new(o, "host", jstr_or_null(v->host));
-	bad |= json_object_set_new(o, "host_unicode",
-				   jstr_or_null(v->host_unicode));
-	bad |= json_object_set_new(
-	    o, "port", v->port < 0 ? json_null() : json_integer(v->port));
-	bad |= json_object_set_new(o, "room", jstr_or_null(v->room_display));
-	bad |=
-	    json_object_set_new(o, "same_domain", json_boolean(v->same_domain));
-	bad |=
-	    json_object_set_new(o, "name_match", json_boolean(v->name_match));
-	bad |= json_object_set_new(o, "related", json_boolean(v->related));
-	bad |= json_object_set_new(o, "secure", json_boolean(v->secure));
-	bad |= json_object_set_new(
-	    o, "join", jstr_or_null(confinfo_chat_join_str(v->join)));
 	for (size_t i = 0; w && i < v->warning_count; i++)
 		bad |= json_array_append_new(w, json_string(v->warnings[i]));
-	bad |= json_object_set_new(o, "warnings", w);
+	/* json_pack() keeps this, the documented order, and takes @p w
+	 * over even when it fails. */
+	keys = json_pack(
+	    "{s:b, s:s?, s:s?, s:s?, s:s?, s:o, s:s?, s:b, s:b, s:b, s:b, "
+	    "s:s?, s:o}",
+	    "valid", (int)v->valid, "error", v->error, "scheme",
+	    confinfo_uri_scheme_str(v->scheme), "host", v->host, "host_unicode",
+	    v->host_unicode, "port",
+	    v->port < 0 ? json_null() : json_integer(v->port), "room",
+	    v->room_display, "same_domain", (int)v->same_domain, "name_match",
+	    (int)v->name_match, "related", (int)v->related, "secure",
+	    (int)v->secure, "join", confinfo_chat_join_str(v->join), "warnings",
+	    w);
+	bad |= !keys || json_object_update(o, keys);
+	json_decref(keys);
 	return bad ? ENOMEM : 0;
 }
 
@@ -63,12 +51,9 @@ static void host_text(FILE *out, const struct confinfo_chat_verdict *v)
 		fputs("(none)", out);
 		return;
 	}
-	tool_fputs_safe(out, shown);
-	if (strcmp(v->host, shown)) {
-		fputs(" (A-label ", out);
-		tool_fputs_safe(out, v->host);
-		fputc(')', out);
-	}
+	tool_printf(out, "%s", shown);
+	if (strcmp(v->host, shown))
+		tool_printf(out, " (A-label %s)", v->host);
 }
 
 void verdict_text(FILE *out, const char *indent,
@@ -76,13 +61,11 @@ void verdict_text(FILE *out, const char *indent,
 {
 	/* The full URI first, whatever follows: a user must be able to see
 	 * where a room really is (RFC 7106 section 2). */
-	fprintf(out, "%sroom URI:     ", indent);
-	tool_fputs_safe(out, v->uri_display);
-	fputc('\n', out);
+	tool_printf(out, "%sroom URI:     %s\n", indent, v->uri_display);
 	if (!v->valid) {
-		fprintf(out, "%svalid:        no: ", indent);
-		tool_fputs_safe(out, v->error);
-		fprintf(out, "\n%sjoin:         never\n", indent);
+		tool_printf(out,
+			    "%svalid:        no: %s\n%sjoin:         never\n",
+			    indent, v->error, indent);
 	} else {
 		fprintf(out, "%svalid:        yes\n", indent);
 		fprintf(out, "%sscheme:       %s (%s)\n", indent,
@@ -93,9 +76,8 @@ void verdict_text(FILE *out, const char *indent,
 		host_text(out, v);
 		if (v->port >= 0)
 			fprintf(out, " port %d", v->port);
-		fprintf(out, "\n%sroom name:    ", indent);
-		tool_fputs_safe(out,
-				v->room_display ? v->room_display : "(none)");
+		tool_printf(out, "\n%sroom name:    %s", indent,
+			    v->room_display ? v->room_display : "(none)");
 		fprintf(out, "\n%ssame domain:  %s\n", indent,
 			yes_no(v->same_domain));
 		fprintf(out, "%sname match:   %s\n", indent,
@@ -105,11 +87,9 @@ void verdict_text(FILE *out, const char *indent,
 		fprintf(out, "%sjoin:         %s\n", indent,
 			confinfo_chat_join_str(v->join));
 	}
-	for (size_t i = 0; i < v->warning_count; i++) {
-		fprintf(out, "%swarning:      ", indent);
-		tool_fputs_safe(out, v->warnings[i]);
-		fputc('\n', out);
-	}
+	for (size_t i = 0; i < v->warning_count; i++)
+		tool_printf(out, "%swarning:      %s\n", indent,
+			    v->warnings[i]);
 }
 
 void verdict_room_text(FILE *out, size_t number,
@@ -117,11 +97,9 @@ void verdict_room_text(FILE *out, size_t number,
 		       const struct confinfo_chat_verdict *v)
 {
 	fprintf(out, "\nroom %zu:\n", number);
-	if (room->entry->display_text) {
-		fputs("  display text: ", out);
-		tool_fputs_safe(out, room->entry->display_text);
-		fputc('\n', out);
-	}
+	if (room->entry->display_text)
+		tool_printf(out, "  display text: %s\n",
+			    room->entry->display_text);
 	verdict_text(out, "  ", v);
 }
 

@@ -1,6 +1,6 @@
 /*
  * Private helpers of the chat module: the policy's answers (policy.c) and
- * the display side of a verdict (display.c).
+ * the display side of a verdict (display.c, on text.h).
  */
 #ifndef CONFINFO_CHAT_INT_H
 #define CONFINFO_CHAT_INT_H
@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "confinfo/chat.h"
+#include "confinfo/text.h"
 
 /* @p p, or the default policy when NULL. */
 const struct confinfo_chat_policy *
@@ -26,16 +27,30 @@ void chat_policy_auto(const struct confinfo_chat_policy *p,
 		      uint32_t *max_usersp);
 
 /*
- * A printable copy of @p len bytes: invalid UTF-8, controls, bidi
- * formatting and other invisible characters are percent-encoded, and so is
- * '%' itself when @p escape_percent (then the result decodes back to the
- * input). *escapedp tells whether anything was encoded. NULL on ENOMEM.
+ * A printable copy of @p len bytes (text.h, one list for the library and
+ * the tool): invalid UTF-8, controls, bidi formatting and other invisible
+ * characters are percent-encoded, and so is '%' itself when
+ * @p escape_percent (then the result decodes back to the input).
+ * *escapedp tells whether anything was encoded. NULL on ENOMEM.
  */
-char *chat_display(const char *s, size_t len, bool escape_percent,
-		   bool *escapedp);
+static inline char *chat_display(const char *s, size_t len, bool escape_percent,
+				 bool *escapedp)
+{
+	char *d = NULL;
+
+	if (confinfo_text_escape(&d, s, len,
+				 escape_percent ? CONFINFO_TEXT_PERCENT_ALL
+						: CONFINFO_TEXT_PERCENT,
+				 escapedp))
+		return NULL;
+	return d;
+}
 
 /* True if @p s (len bytes) needs no escaping to be shown. */
-bool chat_printable(const char *s, size_t len);
+static inline bool chat_printable(const char *s, size_t len)
+{
+	return confinfo_text_printable(s, len);
+}
 
 /*
  * If the labels of @p unicode mix scripts in a way no language does

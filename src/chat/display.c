@@ -4,8 +4,9 @@
  * the only way of actually detecting the problem"), so what is shown must
  * be exactly what is there: nothing invisible, nothing that reorders the
  * text, nothing that drives a terminal. Such characters are shown
- * percent-encoded, and hosts that mix scripts (a Cyrillic "а" inside a
- * Latin name) are flagged, since they look like another name.
+ * percent-encoded (chat_display(), on the library's one list in text.h),
+ * and hosts that mix scripts (a Cyrillic "а" inside a Latin name) are
+ * flagged, since they look like another name.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -20,71 +21,6 @@
 /* The UTF-8 decoder of the URI module (strict: no overlongs, no
  * surrogates). */
 #include "uri/uri_int.h"
-
-/* Characters that must not be shown as themselves. */
-static bool hidden(uint32_t uc)
-{
-	return uc < 0x20 || (uc >= 0x7F && uc <= 0x9F) ||
-	       uri_is_bidi_control(uc) ||
-	       uc_is_property_default_ignorable_code_point(uc) ||
-	       uc_is_general_category(
-		   uc,
-		   uc_general_category_or(
-		       uc_general_category_or(UC_CATEGORY_Zl, UC_CATEGORY_Zp),
-		       uc_general_category_or(UC_CATEGORY_Cs,
-					      UC_CATEGORY_Cn))) ||
-	       (uc >= 0xE000 && uc <= 0xF8FF); /* private use */
-}
-
-bool chat_printable(const char *s, size_t len)
-{
-	for (size_t i = 0; i < len;) {
-		uint32_t uc;
-		size_t n = uri_utf8_next((const uint8_t *)s + i, len - i, &uc);
-
-		if (!n || hidden(uc))
-			return false;
-		i += n;
-	}
-	return true;
-}
-
-char *chat_display(const char *s, size_t len, bool escape_percent,
-		   bool *escapedp)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	char *d = ci_malloc(len * 3 + 1);
-	size_t k = 0;
-	bool escaped = false;
-
-	if (!d)
-		return NULL;
-	for (size_t i = 0; i < len;) {
-		uint32_t uc;
-		size_t n = uri_utf8_next((const uint8_t *)s + i, len - i, &uc);
-		bool enc = !n || hidden(uc) || (escape_percent && uc == '%');
-
-		if (!n)
-			n = 1; /* one invalid byte at a time */
-		for (size_t j = 0; j < n; j++) {
-			unsigned char b = (unsigned char)s[i + j];
-
-			if (enc) {
-				d[k++] = '%';
-				d[k++] = hex[b >> 4];
-				d[k++] = hex[b & 15];
-			} else {
-				d[k++] = (char)b;
-			}
-		}
-		escaped = escaped || enc;
-		i += n;
-	}
-	d[k] = '\0';
-	if (escapedp)
-		*escapedp = escaped;
-	return d;
-}
 
 /* Script sets that one writing system uses together: Japanese, Chinese
  * with Bopomofo, Korean; each may also hold Latin (brand names). */

@@ -13,11 +13,6 @@
 
 #include <stddef.h>
 
-/* Transitional: src/sipnot/conf.c still takes ci_str_ndup() and
- * ci_obj_free() from this header. Remove once it uses the public model.h
- * (confinfo_str_dup(), confinfo_str_free()). */
-#include "model/obj.h"
-
 void *ci_malloc(size_t size);
 void *ci_calloc(size_t n, size_t size);
 void *ci_realloc(void *p, size_t size);
