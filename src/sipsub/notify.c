@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "confinfo/chat.h"
 #include "confinfo/merge.h"
 #include "confinfo/roster.h"
+#include "confinfo/uri.h"
 #include "confinfo/xml.h"
 #include "sipsub.h"
 
@@ -33,6 +33,21 @@ static void decode_warning(unsigned line, unsigned column, const char *msg,
 			     "NOTIFY body: %s", msg);
 }
 
+/* Does @p entity name the subscribed URI, after normalisation (host
+ * case, IDNA, ...)? */
+static bool same_uri(const struct confinfo_subscriber *sub, const char *entity)
+{
+	struct confinfo_uri *u = NULL;
+	bool same;
+
+	if (!sub->conf_uri ||
+	    confinfo_uri_parse(&u, entity, strlen(entity), NULL, NULL))
+		return false;
+	same = confinfo_uri_same_target(u, sub->conf_uri);
+	confinfo_uri_free(u);
+	return same;
+}
+
 /* Report an entity that is not the subscribed URI, once per value. */
 static void check_entity(struct confinfo_subscriber *sub,
 			 const struct confinfo_conf *doc)
@@ -43,9 +58,7 @@ static void check_entity(struct confinfo_subscriber *sub,
 
 	if (!entity || !strcmp(entity, sub->uri))
 		return;
-	/* Equal after normalisation (host case, ...) is the same URI. */
-	if (sub->conf_uri &&
-	    confinfo_chat_entity_matches(doc, sub->conf_uri, NULL))
+	if (same_uri(sub, entity))
 		return;
 	if (sub->reported_entity && !strcmp(entity, sub->reported_entity))
 		return;
@@ -61,90 +74,80 @@ static void check_entity(struct confinfo_subscriber *sub,
 	sipsub_emit(sub, &ev);
 }
 
-static void handle_body(struct confinfo_subscriber *sub,
-			const struct sip_msg *msg)
+/* Only conference-info bodies: another type is reported, and the full
+ * state asked for. */
+static bool body_type_ok(struct confinfo_subscriber *sub,
+			 const struct sip_msg *msg)
 {
-	struct confinfo_subscriber_event ev;
-	enum confinfo_merge_result res;
+	char why[160];
+
+	if (!pl_strcasecmp(&msg->ctyp.type, BODY_TYPE) &&
+	    !pl_strcasecmp(&msg->ctyp.subtype, BODY_SUBTYPE))
+		return true;
+	snprintf(why, sizeof(why),
+		 "NOTIFY body of type %.*s/%.*s ignored (not "
+		 "application/conference-info+xml)",
+		 (int)(msg->ctyp.type.l > 40 ? 40 : msg->ctyp.type.l),
+		 msg->ctyp.type.p ? msg->ctyp.type.p : "",
+		 (int)(msg->ctyp.subtype.l > 40 ? 40 : msg->ctyp.subtype.l),
+		 msg->ctyp.subtype.p ? msg->ctyp.subtype.p : "");
+	sipsub_resync(sub, why, NULL);
+	return false;
+}
+
+/* Decode a body within the limits; on failure the state is kept and the
+ * full state asked for, with the decoder's diagnostics. */
+static int decode_body(struct confinfo_subscriber *sub, const char *body,
+		       size_t len, struct confinfo_conf **docp)
+{
+	char why[CONFINFO_DIAG_MSG_SIZE + 64];
 	struct confinfo_diag diag;
-	struct confinfo_conf *doc = NULL;
-	struct confinfo_roster_changes *changes = NULL;
-	const char *body = (const char *)mbuf_buf(msg->mb);
-	size_t len = mbuf_get_left(msg->mb);
-	uint32_t version;
-	bool full;
+	const char *what;
 	int err;
-
-	if (!len)
-		return; /* e.g. pending, or terminated without state */
-	if (pl_strcasecmp(&msg->ctyp.type, BODY_TYPE) ||
-	    pl_strcasecmp(&msg->ctyp.subtype, BODY_SUBTYPE)) {
-		char why[160];
-
-		snprintf(
-		    why, sizeof(why),
-		    "NOTIFY body of type %.*s/%.*s ignored (not "
-		    "application/conference-info+xml)",
-		    (int)(msg->ctyp.type.l > 40 ? 40 : msg->ctyp.type.l),
-		    msg->ctyp.type.p ? msg->ctyp.type.p : "",
-		    (int)(msg->ctyp.subtype.l > 40 ? 40 : msg->ctyp.subtype.l),
-		    msg->ctyp.subtype.p ? msg->ctyp.subtype.p : "");
-		sipsub_resync(sub, why, NULL);
-		return;
-	}
 
 	memset(&diag, 0, sizeof(diag));
 	diag.warnh = decode_warning;
 	diag.warn_arg = sub;
-	err = confinfo_xml_decode(&doc, body, len, &sub->limits, &diag);
-	if (err) {
-		char why[CONFINFO_DIAG_MSG_SIZE + 64];
-		/* A body over a limit is well-formed, maybe legitimate:
-		 * "undecodable" would send its reader looking for a bug. */
-		const char *what = diag.limit ? "NOTIFY body over a limit"
-					      : "undecodable NOTIFY body";
+	err = confinfo_xml_decode(docp, body, len, &sub->limits, &diag);
+	if (!err)
+		return 0;
+	/* A body over a limit is well-formed, maybe legitimate:
+	 * "undecodable" would send its reader looking for a bug. */
+	what =
+	    diag.limit ? "NOTIFY body over a limit" : "undecodable NOTIFY body";
+	if (diag.line)
+		snprintf(why, sizeof(why), "%s (%u:%u: %s)", what, diag.line,
+			 diag.column,
+			 diag.message[0] ? diag.message : strerror(err));
+	else
+		snprintf(why, sizeof(why), "%s (%s)", what,
+			 diag.message[0] ? diag.message : strerror(err));
+	if (!diag.err)
+		diag.err = err;
+	sipsub_resync(sub, why, &diag);
+	return err;
+}
 
-		if (diag.line)
-			snprintf(why, sizeof(why), "%s (%u:%u: %s)", what,
-				 diag.line, diag.column,
-				 diag.message[0] ? diag.message
-						 : strerror(err));
-		else
-			snprintf(why, sizeof(why), "%s (%s)", what,
-				 diag.message[0] ? diag.message
-						 : strerror(err));
-		if (!diag.err)
-			diag.err = err;
-		sipsub_resync(sub, why, &diag);
-		return;
-	}
-	check_entity(sub, doc);
-	version = doc->version.value;
-	full = confinfo_state_effective(doc->state) != CONFINFO_STATE_PARTIAL;
+/* What the merge of the document @p version made of it: an event, and a
+ * resync when it could not apply. */
+static void merged(struct confinfo_subscriber *sub,
+		   enum confinfo_merge_result res,
+		   const struct confinfo_diag *diag, uint32_t version,
+		   bool full, const struct confinfo_roster_changes *changes)
+{
+	struct confinfo_subscriber_event ev;
+	char why[CONFINFO_DIAG_MSG_SIZE + 64];
 
-	/* The merge consumes doc: what it touches is taken first (NULL on
-	 * ENOMEM, which means everything). */
-	(void)confinfo_roster_changes_from_doc(&changes, doc);
-	confinfo_diag_reset(&diag);
-	err = confinfo_merge_ex(&sub->state, doc, &sub->merge_limits, &res,
-				&diag);
-	if (err) {
-		confinfo_roster_changes_free(changes);
-		/* ENOMEM: the state is unchanged; a full state repairs it. */
-		sipsub_resync(sub, "out of memory while applying a NOTIFY",
-			      NULL);
-		return;
-	}
+	memset(&ev, 0, sizeof(ev));
+	ev.version = version;
+	ev.full = full;
 	switch (res) {
 	case CONFINFO_MERGE_APPLIED:
 		if (full)
 			sipsub_resynced(sub);
-		memset(&ev, 0, sizeof(ev));
 		ev.type = CONFINFO_SUBSCRIBER_STATE;
 		ev.message = full ? "full state" : "partial state";
 		ev.state = sub->state;
-		ev.version = version;
-		ev.full = full;
 		ev.changes = changes;
 		sipsub_emit(sub, &ev);
 		if (sub->state && sub->state->state == CONFINFO_STATE_DELETED &&
@@ -155,31 +158,62 @@ static void handle_body(struct confinfo_subscriber *sub,
 		}
 		break;
 	case CONFINFO_MERGE_STALE:
-		memset(&ev, 0, sizeof(ev));
 		ev.type = CONFINFO_SUBSCRIBER_DISCARDED;
-		ev.message =
-		    diag.message[0] ? diag.message : "stale version: discarded";
-		ev.version = version;
-		ev.full = full;
+		ev.message = diag->message[0] ? diag->message
+					      : "stale version: discarded";
 		sipsub_emit(sub, &ev);
 		if (full)
 			sipsub_resynced(sub); /* we are at least as recent */
 		break;
 	case CONFINFO_MERGE_GAP:
-	case CONFINFO_MERGE_INVALID: {
-		char why[CONFINFO_DIAG_MSG_SIZE + 64];
-
+	case CONFINFO_MERGE_INVALID:
 		snprintf(why, sizeof(why),
 			 "NOTIFY version %u not applied (%s%s%s)",
 			 (unsigned)version, confinfo_merge_result_str(res),
-			 diag.message[0] ? ": " : "", diag.message);
+			 diag->message[0] ? ": " : "", diag->message);
 		/* Only an invalid document was refused by the merge's
 		 * checks; a gap is about versions, nothing to raise. */
 		sipsub_resync(sub, why,
-			      res == CONFINFO_MERGE_INVALID ? &diag : NULL);
+			      res == CONFINFO_MERGE_INVALID ? diag : NULL);
 		break;
 	}
-	}
+}
+
+static void handle_body(struct confinfo_subscriber *sub,
+			const struct sip_msg *msg)
+{
+	struct confinfo_roster_changes *changes = NULL;
+	struct confinfo_conf *doc = NULL;
+	enum confinfo_merge_result res;
+	struct confinfo_diag diag;
+	uint32_t version;
+	bool full;
+	int err;
+
+	if (!mbuf_get_left(msg->mb))
+		return; /* e.g. pending, or terminated without state */
+	if (!body_type_ok(sub, msg) ||
+	    decode_body(sub, (const char *)mbuf_buf(msg->mb),
+			mbuf_get_left(msg->mb), &doc))
+		return;
+	check_entity(sub, doc);
+	version = doc->version.value;
+	full = confinfo_state_effective(doc->state) != CONFINFO_STATE_PARTIAL;
+
+	/* The merge consumes doc: what it touches is taken first (NULL on
+	 * ENOMEM, which means everything). */
+	(void)confinfo_roster_changes_from_doc(&changes, doc);
+	memset(&diag, 0, sizeof(diag));
+	diag.warnh = decode_warning;
+	diag.warn_arg = sub;
+	err = confinfo_merge_ex(&sub->state, doc, &sub->merge_limits, &res,
+				&diag);
+	if (err)
+		/* ENOMEM: the state is unchanged; a full state repairs it. */
+		sipsub_resync(sub, "out of memory while applying a NOTIFY",
+			      NULL);
+	else
+		merged(sub, res, &diag, version, full, changes);
 	confinfo_roster_changes_free(changes);
 }
 

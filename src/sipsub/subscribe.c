@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "confinfo/chat.h"
 #include "confinfo/uri.h"
 #include "sipsub.h"
 
@@ -70,10 +69,10 @@ int confinfo_subscriber_alloc(struct confinfo_subscriber **subp,
 	sub->eventh = p->eventh;
 	sub->arg = p->arg;
 
-	/* For the entity check (chat.h): an unparsable URI falls back to a
+	/* For the entity check (notify.c): an unparsable URI falls back to a
 	 * byte comparison. */
-	if (confinfo_chat_conference_parse(&sub->conf_uri, sub->uri,
-					   strlen(sub->uri), NULL) == ENOMEM) {
+	if (confinfo_uri_parse(&sub->conf_uri, sub->uri, strlen(sub->uri), NULL,
+			       NULL) == ENOMEM) {
 		err = ENOMEM;
 		goto out;
 	}
