@@ -144,7 +144,10 @@ void sipsub_terminated(struct confinfo_subscriber *sub, const char *reason,
 	va_start(ap, fmt);
 	sipsub_emitv(sub, &ev, fmt, ap);
 	va_end(ap);
-	if (!sub->closing)
+	/* The callback may have closed the subscription, or started the
+	 * new one itself (confinfo_subscriber_resubscribe()): then there is
+	 * nothing to wait for. */
+	if (!sub->closing && !sub->dlg)
 		tmr_start(&sub->tmr_refresh, wait, new_subscription_handler,
 			  sub);
 }

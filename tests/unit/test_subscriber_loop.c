@@ -99,6 +99,19 @@ static void wait_count(const unsigned *counter, unsigned target,
 			 (unsigned long long)left);
 }
 
+/* Run the loop for @p ms, whatever happens meanwhile. */
+static void run_for(uint64_t ms)
+{
+	bool expired = false;
+	struct tmr t;
+
+	tmr_init(&t);
+	tmr_start(&t, ms, guard_expired, &expired);
+	while (!expired)
+		(void)re_main(NULL);
+	tmr_cancel(&t);
+}
+
 /* ------------------------------------------------------------------ */
 /* The scripted notifier */
 
@@ -139,6 +152,8 @@ struct notifier {
 	uint32_t cseq;
 	struct notify_slot notifies[MAX_NOTIFIES];
 	unsigned nsent, nanswered;
+	/* Answer no SUBSCRIBE (record each once, not its retransmissions). */
+	bool silent;
 };
 
 static void pl_copy(const struct pl *pl, char *buf, size_t size)
@@ -195,6 +210,18 @@ static bool notifier_request(const struct sip_msg *msg, void *arg)
 		return true;
 	}
 	assert_true(n->nsubs < MAX_SUBSCRIBES);
+	if (n->silent) {
+		char callid[128];
+
+		pl_copy(&msg->callid, callid, sizeof(callid));
+		if (n->nsubs && !strcmp(n->subs[n->nsubs - 1].callid, callid) &&
+		    n->subs[n->nsubs - 1].cseq == msg->cseq.num)
+			return true; /* a retransmission */
+		record_subscribe(n, msg);
+		n->nsubs++;
+		poke();
+		return true;
+	}
 	record_subscribe(n, msg);
 	if (!pl_isset(&msg->to.tag)) {
 		new_dialog(n, msg);
@@ -357,6 +384,7 @@ struct watcher {
 	struct event_rec events[MAX_EVENTS];
 	unsigned nevents;
 	unsigned by_type[CONFINFO_SUBSCRIBER_CLOSED + 1];
+	bool resubscribe_on_terminated; /* from inside the callback */
 };
 
 static void on_event(const struct confinfo_subscriber_event *ev, void *arg)
@@ -377,6 +405,9 @@ static void on_event(const struct confinfo_subscriber_event *ev, void *arg)
 	r->at = tmr_jiffies();
 	w->by_type[ev->type]++;
 	w->nevents++;
+	if (ev->type == CONFINFO_SUBSCRIBER_TERMINATED &&
+	    w->resubscribe_on_terminated)
+		assert_int_equal(confinfo_subscriber_resubscribe(w->sub), 0);
 	poke();
 }
 
@@ -714,6 +745,43 @@ static void test_terminated_backoff(void **state)
 	stop(&n, &w);
 }
 
+/* The event callback may call resubscribe() (subscriber.h): from inside
+ * TERMINATED it starts the new subscription at once, and the backoff it
+ * skipped must not start yet another one (dropping the new dialog). */
+static void test_resubscribe_in_callback(void **state)
+{
+	const struct event_rec *ev;
+	struct notifier n;
+	struct watcher w;
+	uint64_t at;
+	(void)state;
+
+	start(&n, &w);
+	watcher_subscribe(&w, &n);
+	establish(&n, &w, 1);
+	ev = deactivate(&n, &w, 1);
+	assert_int_equal(ev->retry_ms, 0);
+	establish(&n, &w, 2);
+
+	/* The second end would wait a second: the callback does not. The
+	 * notifier now keeps the new SUBSCRIBE waiting past that second. */
+	w.resubscribe_on_terminated = true;
+	n.silent = true;
+	ev = deactivate(&n, &w, 2);
+	assert_int_equal(ev->retry_ms, 1000);
+	at = ev->at;
+	w.resubscribe_on_terminated = false;
+	wait_count(&n.nsubs, 3, "the SUBSCRIBE of resubscribe()");
+	assert_true(n.subs[2].at - at < 1000);
+	assert_string_not_equal(n.subs[2].callid, n.subs[1].callid);
+
+	/* Past the skipped backoff: no other subscription was started. */
+	run_for(1500);
+	assert_int_equal(n.nsubs, 3);
+	assert_int_equal(w.by_type[CONFINFO_SUBSCRIBER_TERMINATED], 2);
+	stop(&n, &w);
+}
+
 /* NOTIFYs when there is no dialog at all, and on a closed one: 481. */
 static void test_notify_outside_dialog(void **state)
 {
@@ -759,6 +827,7 @@ int main(void)
 	    cmocka_unit_test(test_stale_discarded),
 	    cmocka_unit_test(test_forged_notify),
 	    cmocka_unit_test(test_terminated_backoff),
+	    cmocka_unit_test(test_resubscribe_in_callback),
 	    cmocka_unit_test(test_notify_outside_dialog),
 	};
 
