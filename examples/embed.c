@@ -64,7 +64,7 @@ int main(int argc, char **argv)
 		       state->version.value, confinfo_version());
 		for (size_t i = 0; i < state->users->users.count; i++) {
 			const struct confinfo_user *u =
-				state->users->users.items[i];
+			    state->users->users.items[i];
 
 			printf("  %s\n", u->entity);
 		}

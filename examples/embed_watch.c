@@ -28,7 +28,8 @@ static void print_users(const struct confinfo_conf *state)
 	const struct confinfo_list *users =
 	    state->users ? &state->users->users : NULL;
 
-	printf("conference %s version %u\n", state->entity ? state->entity : "-",
+	printf("conference %s version %u\n",
+	       state->entity ? state->entity : "-",
 	       (unsigned)state->version.value);
 	for (size_t i = 0; users && i < users->count; i++) {
 		const struct confinfo_user *u = users->items[i];
@@ -85,7 +86,8 @@ int main(int argc, char **argv)
 		return 1;
 	err = confinfo_sipstack_alloc(&stack, NULL, &diag);
 	if (!err)
-		err = confinfo_sipstack_client(stack, NULL, route.target, &diag);
+		err =
+		    confinfo_sipstack_client(stack, NULL, route.target, &diag);
 	if (!err)
 		err = confinfo_subscriber_sock_alloc(
 		    &sock, confinfo_sipstack_sip(stack));

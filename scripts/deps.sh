@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PACKAGES=(
-	build-essential cmake pkg-config clang libclang-rt-14-dev
+	build-essential cmake pkg-config clang clang-format libclang-rt-14-dev
 	libxml2-dev libxml2-utils libjansson-dev libcmocka-dev
 	libidn2-dev libunistring-dev libpsl-dev libsqlite3-dev
 	libre-dev libsofia-sip-ua-dev sip-tester python3 openssl

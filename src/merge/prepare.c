@@ -90,8 +90,8 @@ static int norm_uris(struct merge_ctx *c, struct confinfo_uris **up,
 		return 0;
 	}
 	u->state = CONFINFO_STATE_FULL;
-	return over_limit(c, o, elem, u->entries.count,
-			  max_entries_per_list, "entries");
+	return over_limit(c, o, elem, u->entries.count, max_entries_per_list,
+			  "entries");
 }
 
 /* conference-description and host-info are atomic: their uris lists are
@@ -153,8 +153,8 @@ static int norm_endpoint(struct merge_ctx *c, struct confinfo_endpoint *ep,
 		return not_full(c, "endpoint", ep->entity, ep->state, parent);
 	/* Its children (media, call-info, ...) have no state. */
 	ep->state = CONFINFO_STATE_FULL;
-	return over_limit(c, &o, NULL, ep->media.count,
-			  max_media_per_endpoint, "media");
+	return over_limit(c, &o, NULL, ep->media.count, max_media_per_endpoint,
+			  "media");
 }
 
 static int norm_user(struct merge_ctx *c, struct confinfo_user *u,
@@ -216,8 +216,8 @@ static int norm_users(struct merge_ctx *c, struct confinfo_users **usp,
 		i++;
 	}
 	if (!err)
-		err = over_limit(c, conf, "users", us->users.count,
-				 max_users, "users");
+		err = over_limit(c, conf, "users", us->users.count, max_users,
+				 "users");
 	us->state = CONFINFO_STATE_FULL;
 	return err;
 }

@@ -472,17 +472,16 @@ static void test_hidden_text_in_indentation(void **state)
 		run[len] = '\0';
 		snprintf(doc, sizeof(doc), "%s<users>%s</users>" DT_END,
 			 DT_ROOT, run);
-		assert_int_equal(dt_decode_mem(doc, strlen(doc), NULL, &diag,
-					       &c),
-				 0);
+		assert_int_equal(
+		    dt_decode_mem(doc, strlen(doc), NULL, &diag, &c), 0);
 		confinfo_conf_free(c);
 		for (size_t pos = 1; pos < len; pos++) {
 			run[pos] = 'x';
 			snprintf(doc, sizeof(doc), "%s<users>%s</users>" DT_END,
 				 DT_ROOT, run);
 			diag = dt_must_fail(doc, NULL, EBADMSG);
-			assert_non_null(strstr(diag.message,
-					       "text not allowed"));
+			assert_non_null(
+			    strstr(diag.message, "text not allowed"));
 			run[pos] = ' ';
 		}
 	}

@@ -97,7 +97,7 @@ static void list_ops(size_t n)
 		size_t before = l.count;
 
 		assert_int_equal(confinfo_list_replace(
-					 &l, mkuser("sip:new@example.com"), &old),
+				     &l, mkuser("sip:new@example.com"), &old),
 				 0);
 		assert_null(old);
 		assert_int_equal(l.count, before + 1);
@@ -160,8 +160,7 @@ static struct confinfo_conf *rich_conf(void)
 			 0);
 	assert_int_equal(confinfo_str_set(&e->purpose, "grouptextchat"), 0);
 	assert_int_equal(
-		confinfo_list_append(&c->description->service_uris->entries, e),
-		0);
+	    confinfo_list_append(&c->description->service_uris->entries, e), 0);
 	c->users = confinfo_users_new();
 	u->roles = confinfo_roles_new();
 	assert_int_equal(confinfo_roles_add(u->roles, "participant"), 0);
@@ -172,20 +171,17 @@ static struct confinfo_conf *rich_conf(void)
 	assert_int_equal(confinfo_list_append(&ep->media, m), 0);
 	assert_int_equal(confinfo_list_append(&u->endpoints, ep), 0);
 	assert_int_equal(confinfo_list_append(&c->users->users, u), 0);
-	assert_int_equal(confinfo_ext_add_attr(&u->ext, "urn:x", "x", "a",
-					       "v"),
+	assert_int_equal(confinfo_ext_add_attr(&u->ext, "urn:x", "x", "a", "v"),
 			 0);
-	assert_int_equal(confinfo_ext_add_elem(&c->ext, "<x:e xmlns:x=\"urn:x\"/>",
-					       22),
-			 0);
+	assert_int_equal(
+	    confinfo_ext_add_elem(&c->ext, "<x:e xmlns:x=\"urn:x\"/>", 22), 0);
 	c->sidebars_by_val = confinfo_sidebars_by_val_new();
 	{
 		struct confinfo_conf *sb = confinfo_conf_new();
 
 		assert_int_equal(confinfo_str_set(&sb->entity, "sip:sb@x"), 0);
 		assert_int_equal(
-			confinfo_list_append(&c->sidebars_by_val->entries, sb),
-			0);
+		    confinfo_list_append(&c->sidebars_by_val->entries, sb), 0);
 	}
 	return c;
 }
@@ -202,13 +198,13 @@ static void test_clone_equal(void **state)
 
 	/* A deep change is seen. */
 	ep = confinfo_user_endpoint(
-		confinfo_conf_user(b, "sip:bob@example.com"), "sip:bob@pc");
+	    confinfo_conf_user(b, "sip:bob@example.com"), "sip:bob@pc");
 	assert_non_null(ep);
 	confinfo_endpoint_media(ep, "1")->status =
-		CONFINFO_MEDIA_STATUS_RECVONLY;
+	    CONFINFO_MEDIA_STATUS_RECVONLY;
 	assert_false(confinfo_conf_equal(a, b));
 	confinfo_endpoint_media(ep, "1")->status =
-		CONFINFO_MEDIA_STATUS_SENDRECV;
+	    CONFINFO_MEDIA_STATUS_SENDRECV;
 	assert_true(confinfo_conf_equal(a, b));
 
 	/* An absent state equals an explicit full, not a partial. */
@@ -268,13 +264,12 @@ static void test_enums(void **state)
 		const char *str = confinfo_endpoint_status_str(s);
 
 		assert_non_null(str);
-		assert_int_equal(confinfo_endpoint_status_parse(str,
-								strlen(str)),
-				 s);
+		assert_int_equal(
+		    confinfo_endpoint_status_parse(str, strlen(str)), s);
 	}
-	assert_string_equal(confinfo_endpoint_status_str(
-				    CONFINFO_EP_STATUS_MUTED_VIA_FOCUS),
-			    "muted-via-focus");
+	assert_string_equal(
+	    confinfo_endpoint_status_str(CONFINFO_EP_STATUS_MUTED_VIA_FOCUS),
+	    "muted-via-focus");
 	assert_int_equal(confinfo_state_parse("partial", 7),
 			 CONFINFO_STATE_PARTIAL);
 	/* Exact spelling only, and length-counted. */
@@ -294,13 +289,13 @@ static void test_enums(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_list_small),
-		cmocka_unit_test(test_list_indexed),
-		cmocka_unit_test(test_list_null_key),
-		cmocka_unit_test(test_list_bytewise_keys),
-		cmocka_unit_test(test_clone_equal),
-		cmocka_unit_test(test_clone_alloc_failures),
-		cmocka_unit_test(test_enums),
+	    cmocka_unit_test(test_list_small),
+	    cmocka_unit_test(test_list_indexed),
+	    cmocka_unit_test(test_list_null_key),
+	    cmocka_unit_test(test_list_bytewise_keys),
+	    cmocka_unit_test(test_clone_equal),
+	    cmocka_unit_test(test_clone_alloc_failures),
+	    cmocka_unit_test(test_enums),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

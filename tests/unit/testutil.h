@@ -5,11 +5,11 @@
 #ifndef CONFINFO_TESTUTIL_H
 #define CONFINFO_TESTUTIL_H
 
+#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
 
 #include "confinfo/model.h"
 
