@@ -1,8 +1,8 @@
 /*
  * Embedding the subscriber side (libconfinfo-sip): subscribe to a
- * conference, print who is there once the first full state arrives, and
- * unsubscribe. This one has no SIP stack of its own, so it opens one with
- * sipstack.h; a program with its own stack passes that instead. Built
+ * conference, print who is there (roster.h) once the first full state
+ * arrives, and unsubscribe. This one has no SIP stack of its own, so it opens
+ * one with sipstack.h; a program with its own stack passes that instead. Built
  * against the installed libraries by CI.
  *
  *   cc embed_watch.c $(pkg-config --cflags --libs confinfo-sip) \
@@ -34,7 +34,9 @@ static void print_users(const struct confinfo_conf *state)
 	for (size_t i = 0; users && i < users->count; i++) {
 		const struct confinfo_user *u = users->items[i];
 
-		printf("  %s\n", u->entity);
+		if (confinfo_roster_user_present(u))
+			printf("  %s%s\n", u->entity,
+			       confinfo_roster_user_muted(u) ? " (muted)" : "");
 	}
 	fflush(stdout);
 }

@@ -45,7 +45,7 @@ timeout 15 "$OUT/embed_watch" "sip:weekly@127.0.0.1:$port" >"$OUT/watch.out" 2>&
 	status=$?
 kill $focus 2>/dev/null || true
 wait $focus 2>/dev/null || true
-if [ $status -ne 0 ] || ! grep -q 'sip:bob@example.com' "$OUT/watch.out" ||
+if [ $status -ne 0 ] || ! grep -q 'sip:bob@example.com (muted)' "$OUT/watch.out" ||
 	! grep -q '^notified .* (full)' "$OUT/focus.out"; then
 	echo "embedded focus and watcher did not talk (status $status)" >&2
 	echo "--- focus:" >&2; cat "$OUT/focus.out" >&2

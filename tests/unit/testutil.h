@@ -5,11 +5,13 @@
 #ifndef CONFINFO_TESTUTIL_H
 #define CONFINFO_TESTUTIL_H
 
-#include <cmocka.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+
+/* After the four above, which cmocka.h needs and does not include. */
+#include <cmocka.h>
 
 #include "confinfo/model.h"
 
