@@ -3,7 +3,8 @@
  *   cmd_watch.c    options, the SIP stack, the event loop, signals
  *   watch_out.c    what is printed: roster, one line (or JSON object) per
  *                  change, subscription events
- *   watch_rooms.c  chat rooms: verdicts, --open-with, the terminal prompt
+ *   watch_rooms.c  chat rooms as the chat module's tracker reports them:
+ *                  verdicts, --open-with, the terminal prompt
  */
 #ifndef CONFINFO_TOOLS_WATCH_H
 #define CONFINFO_TOOLS_WATCH_H
@@ -83,7 +84,9 @@ int watch_rooms_alloc(struct watch_rooms **wrp, const struct watch_room_opts *o,
 void watch_rooms_free(struct watch_rooms *wr);
 
 /* The advertised rooms of @p state; when they differ from last time, show
- * each with its full URI and verdicts, and act on --open-with. */
+ * each with its full URI and verdicts, and act on --open-with. An
+ * unusable conference URI makes every room `never`, with the reason,
+ * instead of ending the watch. */
 void watch_rooms_update(struct watch_rooms *wr,
 			const struct confinfo_conf *state);
 

@@ -1,9 +1,11 @@
 /*
  * Chat rooms in confinfo watch (RFC 7106 section 2, docs/chat-rooms.md).
  *
- * Whenever the advertised rooms change, every room is shown with its full
- * URI and its verdicts (watch_verdict.c asks the chat module). With
- * --open-with CMD a room is handed to a chat client:
+ * The chat module's tracker (chat.h) says when the advertised rooms
+ * changed, which rooms came and went, the verdict on each and which rooms
+ * were handled already; this file shows it, as `confinfo rooms` does
+ * (verdict.h), and acts on it. With --open-with CMD a room is handed to a
+ * chat client:
  * - decision auto: CMD runs at once;
  * - decision ask: a question on the controlling terminal (/dev/tty, not
  *   standard input, which may be a pipe); no terminal means no. Prompts
@@ -11,8 +13,8 @@
  *   unanswered one counts as no after a while;
  * - decision never: never.
  * A room is handled (run, asked, or refused for want of a terminal) at
- * most once per session, so a notifier re-advertising a room cannot make
- * us ask again and again.
+ * most once per session (the tracker remembers it), so a notifier
+ * re-advertising a room cannot make us ask again and again.
  *
  * CMD is split at blanks into a program and its arguments (no quoting, no
  * expansion) and the room URI is appended as one more argument; the
@@ -38,13 +40,13 @@
 #include <re_tmr.h>
 
 #include "confinfo/chat.h"
+#include "json.h"
 #include "util.h"
+#include "verdict.h"
 #include "watch.h"
-#include "watch_verdict.h"
 
-#define MAX_ARGS    32
-#define ANSWER_MAX  64
-#define HANDLED_MAX 4096 /* rooms remembered (bounded memory) */
+#define MAX_ARGS   32
+#define ANSWER_MAX 64
 
 struct pending {
 	char *uri;
@@ -54,13 +56,7 @@ struct pending {
 struct watch_rooms {
 	struct watch_room_opts opts;
 	struct watch_out *out;
-	struct watch_verdict *verdict;
-
-	char **shown; /* URIs of the rooms shown last, in order */
-	size_t shown_count;
-
-	char **handled; /* rooms run, asked or refused already */
-	size_t handled_count;
+	struct confinfo_chat_tracker *tracker;
 
 	struct pending *queue, *queue_tail; /* rooms waiting for a prompt */
 	int tty;                            /* -1 when no prompt is open */
@@ -73,37 +69,6 @@ struct watch_rooms {
 };
 
 static void prompt_next(void *arg);
-
-static void free_strv(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
-static bool handled(const struct watch_rooms *wr, const char *uri)
-{
-	for (size_t i = 0; i < wr->handled_count; i++) {
-		if (!strcmp(wr->handled[i], uri))
-			return true;
-	}
-	return false;
-}
-
-static void mark_handled(struct watch_rooms *wr, const char *uri)
-{
-	char **nv;
-
-	if (handled(wr, uri) || wr->handled_count >= HANDLED_MAX)
-		return;
-	nv = realloc(wr->handled, (wr->handled_count + 1) * sizeof(*nv));
-	if (!nv)
-		return;
-	wr->handled = nv;
-	nv[wr->handled_count] = strdup(uri);
-	if (nv[wr->handled_count])
-		wr->handled_count++;
-}
 
 /* A JSON {event, uri[, message]} line, or a text line on stdout. */
 static void room_note(struct watch_rooms *wr, const char *event,
@@ -321,95 +286,98 @@ static void enqueue(struct watch_rooms *wr, const char *uri)
 }
 
 /* What --open-with does with a room whose decision is @p d. */
-static void act(struct watch_rooms *wr, const char *uri, enum watch_decision d)
+static void act(struct watch_rooms *wr, const char *uri,
+		enum confinfo_chat_join d)
 {
-	if (!wr->opts.open_with || handled(wr, uri))
+	if (!wr->opts.open_with ||
+	    confinfo_chat_tracker_handled(wr->tracker, uri))
 		return;
+	/* Past the tracker's bound (ENOSPC) or without memory the room is
+	 * still handled, only not remembered. */
+	(void)confinfo_chat_tracker_mark(wr->tracker, uri);
 	switch (d) {
-	case WATCH_DECISION_AUTO:
-		mark_handled(wr, uri);
+	case CONFINFO_CHAT_JOIN_AUTO:
 		open_room(wr, uri);
 		break;
-	case WATCH_DECISION_ASK:
-		mark_handled(wr, uri);
+	case CONFINFO_CHAT_JOIN_ASK:
 		enqueue(wr, uri);
 		break;
-	case WATCH_DECISION_NEVER:
-		mark_handled(wr, uri);
+	case CONFINFO_CHAT_JOIN_NEVER:
 		room_note(wr, "room_refused", uri,
 			  "decision never: not joining chat room");
 		break;
 	}
 }
 
-static bool in_list(char *const *v, size_t n, const char *uri)
+/* The room's object: the keys of the JSON view, then those of the
+ * verdict. NULL on ENOMEM. */
+static json_t *room_json(const struct confinfo_chat_tracked *k)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (!strcmp(v[i], uri))
-			return true;
+	json_t *o = tool_json_room(&k->room);
+
+	if (o && verdict_json(o, k->verdict)) {
+		json_decref(o);
+		o = NULL;
 	}
-	return false;
+	return o;
+}
+
+/* Every room of @p r with its verdict: a rooms event, or `chat rooms: N`
+ * and the rooms as `confinfo rooms` lays them out. */
+static void show(struct watch_out *out, const struct confinfo_chat_report *r)
+{
+	json_t *obj = NULL, *arr = NULL;
+
+	if (out->json) {
+		obj = json_object();
+		arr = json_array();
+		if (!obj || !arr ||
+		    json_object_set_new(obj, "event", json_string("rooms")) ||
+		    json_object_set_new(obj, "rooms", json_incref(arr))) {
+			json_decref(obj);
+			json_decref(arr);
+			out->failed = true;
+			return;
+		}
+		json_decref(arr); /* obj holds it */
+	} else {
+		fprintf(out->f, "chat rooms: %zu\n", r->count);
+	}
+	for (size_t i = 0; i < r->count; i++) {
+		if (!out->json)
+			verdict_room_text(out->f, i + 1, &r->rooms[i].room,
+					  r->rooms[i].verdict);
+		else if (json_array_append_new(arr, room_json(&r->rooms[i])))
+			out->failed = true;
+	}
+	if (out->json)
+		watch_json_line(out, obj);
+	else if (fflush(out->f))
+		out->failed = true;
 }
 
 void watch_rooms_update(struct watch_rooms *wr,
 			const struct confinfo_conf *state)
 {
-	struct confinfo_chat_room *rooms = NULL;
-	enum watch_decision *decisions;
-	size_t count = 0, i;
-	char **now;
-	bool same;
+	struct confinfo_chat_report *r = NULL;
+	size_t i;
 
-	if (confinfo_chat_rooms(state, &rooms, &count, NULL))
+	/* Nothing shown on ENOMEM: the tracker then reports these changes
+	 * with the next state. */
+	if (confinfo_chat_tracker_update(wr->tracker, state, &r) || !r)
 		return;
-	now = calloc(count ? count : 1, sizeof(*now));
-	if (!now) {
-		free(rooms);
-		return;
+	/* Added and removed are news only once a list was shown. */
+	for (i = 0; !r->first && i < r->gone_count; i++)
+		room_note(wr, "room_removed", r->gone[i], "room removed");
+	for (i = 0; !r->first && i < r->count; i++) {
+		if (r->rooms[i].added)
+			room_note(wr, "room_added", r->rooms[i].room.entry->uri,
+				  "room added");
 	}
-	for (i = 0; i < count; i++) {
-		now[i] = strdup(rooms[i].entry->uri);
-		if (!now[i]) {
-			free_strv(now, i);
-			free(rooms);
-			return;
-		}
-	}
-	same = count == wr->shown_count;
-	for (i = 0; same && i < count; i++)
-		same = !strcmp(now[i], wr->shown[i]);
-	if (same) {
-		free_strv(now, count);
-		free(rooms);
-		return;
-	}
-	decisions = calloc(count ? count : 1, sizeof(*decisions));
-	if (!decisions) {
-		free_strv(now, count);
-		free(rooms);
-		return;
-	}
-	if (wr->shown) {
-		for (i = 0; i < wr->shown_count; i++) {
-			if (!in_list(now, count, wr->shown[i]))
-				room_note(wr, "room_removed", wr->shown[i],
-					  "room removed");
-		}
-		for (i = 0; i < count; i++) {
-			if (!in_list(wr->shown, wr->shown_count, now[i]))
-				room_note(wr, "room_added", now[i],
-					  "room added");
-		}
-	}
-	watch_verdict_show(wr->verdict, wr->out, state, rooms, count,
-			   decisions);
-	for (i = 0; i < count; i++)
-		act(wr, now[i], decisions[i]);
-	free_strv(wr->shown, wr->shown_count);
-	wr->shown = now;
-	wr->shown_count = count;
-	free(decisions);
-	free(rooms);
+	show(wr->out, r);
+	for (i = 0; i < r->count; i++)
+		act(wr, r->rooms[i].room.entry->uri, r->rooms[i].verdict->join);
+	confinfo_chat_report_free(r);
 }
 
 int watch_rooms_alloc(struct watch_rooms **wrp, const struct watch_room_opts *o,
@@ -424,7 +392,8 @@ int watch_rooms_alloc(struct watch_rooms **wrp, const struct watch_room_opts *o,
 	wr->out = out;
 	wr->tty = -1;
 	tmr_init(&wr->tmr_prompt);
-	err = watch_verdict_alloc(&wr->verdict, o);
+	err = confinfo_chat_tracker_alloc(&wr->tracker, o->conf_uri,
+					  strlen(o->conf_uri), o->policy);
 	if (err) {
 		free(wr);
 		return err;
@@ -455,8 +424,6 @@ void watch_rooms_free(struct watch_rooms *wr)
 		free(p->uri);
 		free(p);
 	}
-	free_strv(wr->shown, wr->shown_count);
-	free_strv(wr->handled, wr->handled_count);
-	watch_verdict_free(wr->verdict);
+	confinfo_chat_tracker_free(wr->tracker);
 	free(wr);
 }

@@ -245,6 +245,123 @@ bool confinfo_chat_entity_matches(const struct confinfo_conf *doc,
 				  const struct confinfo_uri *subscribed,
 				  struct confinfo_diag *diag);
 
+/* ---------------------------------------------------------------------
+ * Following the rooms of one subscription (RFC 7106 section 2).
+ *
+ * A conference may advertise rooms, withdraw them and advertise them again
+ * over its lifetime. A client shows the rooms whenever the advertised set
+ * changes, with the verdict on each, and acts on a room (joins it, asks
+ * the user, or refuses it) at most once per session: otherwise a notifier
+ * re-advertising a room could make the client ask again and again. The
+ * tracker holds what that takes: the conference URI the client subscribed
+ * to, the policy, the rooms of the last report and a bounded memory of the
+ * rooms acted on. It is pure (no I/O, no event loop): the caller feeds it
+ * every new state and decides what acting means. Since 0.1.
+ * ------------------------------------------------------------------- */
+
+/** Most rooms a tracker remembers as handled: past it
+ *  confinfo_chat_tracker_mark() refuses (ENOSPC), so a notifier flooding
+ *  the client with rooms cannot grow its memory without bound. */
+#define CONFINFO_CHAT_TRACKER_HANDLED_MAX 4096
+
+/** The rooms of one subscription over time; opaque. */
+struct confinfo_chat_tracker;
+
+/** One room of a report. */
+struct confinfo_chat_tracked {
+	/** The room, a view into the state given to
+	 *  confinfo_chat_tracker_update(): valid while that state is not
+	 *  modified. */
+	struct confinfo_chat_room room;
+	/** Never NULL, owned by the report. Its @c join is the decision.
+	 *  When the conference URI cannot be parsed, every room gets a
+	 *  verdict with valid false, @c error saying why, join never, and
+	 *  nothing else. */
+	struct confinfo_chat_verdict *verdict;
+	/** Not advertised in the previous report (every room of the first
+	 *  report is). */
+	bool added;
+};
+
+/** What confinfo_chat_tracker_update() found when the advertised rooms
+ *  changed. Release with confinfo_chat_report_free(). */
+struct confinfo_chat_report {
+	/** No report came before this one: @c added and @c gone say what
+	 *  changed since the empty set the tracker starts with. */
+	bool first;
+	/** The rooms advertised now, in confinfo_chat_rooms() order (NULL
+	 *  when there are none). */
+	struct confinfo_chat_tracked *rooms;
+	size_t count;
+	/** The URIs of the previous report that are no longer advertised, in
+	 *  the order they had there; owned by the report. */
+	char **gone;
+	size_t gone_count;
+};
+
+/**
+ * Create a tracker for the conference URI the client subscribed to (never
+ * the entity of a received document, see above).
+ *
+ * @param tp          on success the new tracker, owned by the caller
+ *                    (confinfo_chat_tracker_free())
+ * @param conference  the subscribed URI, @p len bytes; one that
+ *                    confinfo_chat_conference_parse() refuses is not an
+ *                    error: every room is then reported invalid, with the
+ *                    reason, and is never joined
+ * @param policy      borrowed, must outlive the tracker; NULL for the
+ *                    defaults
+ * @return 0; EINVAL (@p tp or @p conference NULL); ENOMEM
+ */
+int confinfo_chat_tracker_alloc(struct confinfo_chat_tracker **tp,
+				const char *conference, size_t len,
+				const struct confinfo_chat_policy *policy);
+
+/** Release @p t (NULL is fine). */
+void confinfo_chat_tracker_free(struct confinfo_chat_tracker *t);
+
+/**
+ * Compare the rooms advertised in @p state (confinfo_chat_rooms()) with
+ * those of the last report, by URI and order. When they differ, check
+ * each room once (confinfo_chat_check_room() with the user count of
+ * @p state) and report; otherwise report nothing, so a client that shows
+ * every report never shows the same set twice in a row. A change of a
+ * room's display text, or of the user count, alone is no change.
+ *
+ * @param reportp  on success the report, owned by the caller
+ *                 (confinfo_chat_report_free()), or NULL when the rooms
+ *                 are the same as in the last report
+ * @return 0; EINVAL (NULL arguments); ENOMEM (the tracker is unchanged:
+ *         the next update reports against the same last report)
+ */
+int confinfo_chat_tracker_update(struct confinfo_chat_tracker *t,
+				 const struct confinfo_conf *state,
+				 struct confinfo_chat_report **reportp);
+
+/** Release @p r (NULL is fine). */
+void confinfo_chat_report_free(struct confinfo_chat_report *r);
+
+/**
+ * Whether the client has acted on the room @p uri in this session (see
+ * confinfo_chat_tracker_mark()). URIs compare byte for byte. False for
+ * NULL arguments.
+ */
+bool confinfo_chat_tracker_handled(const struct confinfo_chat_tracker *t,
+				   const char *uri);
+
+/**
+ * Remember that the client acted on the room @p uri (joined it, asked
+ * about it, or refused it), so that confinfo_chat_tracker_handled() says
+ * so for the rest of the session. The string is copied. Marking a room
+ * twice is fine.
+ *
+ * @return 0; EINVAL (NULL arguments); ENOSPC (already
+ *         CONFINFO_CHAT_TRACKER_HANDLED_MAX rooms remembered: this one is
+ *         not, the earlier ones stay); ENOMEM
+ */
+int confinfo_chat_tracker_mark(struct confinfo_chat_tracker *t,
+			       const char *uri);
+
 #ifdef __cplusplus
 }
 #endif
