@@ -67,6 +67,8 @@ static int first_cap(int fd, size_t max, size_t *capp)
 
 	if (fstat(fd, &st))
 		return errno;
+	if (S_ISDIR(st.st_mode)) /* what read() would say, unallocated */
+		return EISDIR;
 	if (!S_ISREG(st.st_mode)) {
 		*capp = max < READ_CHUNK ? max : READ_CHUNK;
 		return 0;
