@@ -107,8 +107,9 @@ int confinfo_xml_decode(struct confinfo_conf **confp, const char *buf,
  * to its end, and decode it (confinfo_xml_decode()). The input is read
  * within the body limit (@p lim->max_body, after confinfo_xml_limits_fill()
  * and at most INT_MAX, as the decoder reads): no more than that is ever
- * allocated, and one byte more than that is ever read, so a multi-gigabyte
- * file or an endless pipe costs at most the limit. A regular file is
+ * allocated, and at most one byte more is read (the byte that proves the
+ * input too long), so a multi-gigabyte file or an endless pipe costs at
+ * most the limit. A regular file is
  * sized first: one larger than the limit is refused unread, and a small
  * one costs its size whatever the limit.
  *
