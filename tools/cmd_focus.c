@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -263,23 +262,6 @@ static int signals_open(struct focus *f)
 	if (f->sigfd < 0)
 		return errno;
 	return fd_listen(f->sigfd, FD_READ, signal_handler, f);
-}
-
-/* Every TCP or TLS subscriber may hold a connection: use what the system
- * allows rather than libre's default of 1024 descriptors. */
-static void raise_fd_limit(void)
-{
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl))
-		return;
-	if (rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		(void)setrlimit(RLIMIT_NOFILE, &rl);
-	}
-	if (rl.rlim_cur > 1024)
-		(void)fd_setsize(rl.rlim_cur > 1048576 ? 1048576
-						       : (int)rl.rlim_cur);
 }
 
 /* ------------------------------------------------------------------ */
@@ -544,7 +526,9 @@ int cmd_focus(int argc, char **argv)
 		return 1;
 	}
 	tmr_init(&f.grace);
-	raise_fd_limit();
+	/* Every TCP or TLS subscriber may hold a connection: use what the
+	 * system allows. Without it, the focus serves fewer. */
+	(void)confinfo_sipstack_raise_fd_limit(NULL);
 	if (focus_setup(&f, &o))
 		goto out;
 	printf("ready\n");

@@ -13,7 +13,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,37 +99,6 @@ struct watch {
 
 static struct watch *the_watch; /* for the signal handler */
 
-static int save_state(const char *path, const struct confinfo_conf *state)
-{
-	char tmp[PATH_MAX];
-	char *xml = NULL;
-	size_t len;
-	FILE *f;
-	int err;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
-		return ENAMETOOLONG;
-	err = confinfo_xml_encode(&xml, &len, state);
-	if (err)
-		return err;
-	f = fopen(tmp, "w");
-	if (!f) {
-		err = errno;
-		goto out;
-	}
-	if (fwrite(xml, 1, len, f) != len)
-		err = EIO;
-	if (fclose(f) && !err)
-		err = errno ? errno : EIO;
-	if (!err && rename(tmp, path))
-		err = errno;
-	if (err)
-		remove(tmp);
-out:
-	free(xml);
-	return err;
-}
-
 static void stop(struct watch *w)
 {
 	if (w->closing)
@@ -161,7 +129,7 @@ static void on_state(struct watch *w,
 	if (w->out.json)
 		watch_out_snapshot(&w->out, ev->state, ev->version, ev->full);
 	if (w->save) {
-		int err = save_state(w->save, ev->state);
+		int err = confinfo_xml_encode_file(w->save, ev->state);
 
 		if (err)
 			fprintf(stderr, "confinfo watch: --save %s: %s\n",

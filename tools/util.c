@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "confinfo/text.h"
@@ -14,9 +15,6 @@
 #include "input_limits.h"
 #include "room_policy.h"
 #include "util.h"
-
-/* First allocation for an input; doubled up to the cap. */
-#define READ_CHUNK 16384
 
 int tool_parse_uint_n(const char *s, size_t len, uint64_t min, uint64_t max,
 		      uint64_t *out)
@@ -96,103 +94,27 @@ void tool_doc_init(struct tool_doc *doc, const char *path,
 	tool_diag_init(&doc->diag, doc->name);
 }
 
-/*
- * Read all of @p f into a malloc'd buffer, refusing more than @p max bytes.
- * The buffer grows geometrically but never beyond max + 1, the one byte
- * that proves the input is too long: a multi-gigabyte file or an endless
- * pipe costs at most the cap.
- */
-static int read_capped(FILE *f, size_t max, char **bufp, size_t *lenp)
-{
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	int err = 0;
-
-	for (;;) {
-		size_t n;
-
-		if (len > max) {
-			err = EMSGSIZE;
-			goto out;
-		}
-		if (len == cap) {
-			size_t ncap = cap ? cap * 2 : READ_CHUNK;
-			char *nbuf;
-
-			if (ncap > max + 1 || ncap < cap)
-				ncap = max + 1;
-			nbuf = realloc(buf, ncap);
-			if (!nbuf) {
-				err = ENOMEM;
-				goto out;
-			}
-			buf = nbuf;
-			cap = ncap;
-		}
-		n = fread(buf + len, 1, cap - len, f);
-		len += n;
-		if (n == 0) {
-			if (ferror(f))
-				err = errno ? errno : EIO;
-			break;
-		}
-	}
-out:
-	if (err) {
-		free(buf);
-		return err;
-	}
-	*bufp = buf;
-	*lenp = len;
-	return 0;
-}
-
 int tool_doc_load(struct tool_doc *doc, struct confinfo_conf **confp)
 {
 	const struct confinfo_xml_limits *lim = &doc->limits->xml;
 	struct confinfo_conf *conf = NULL;
-	FILE *f = stdin;
-	char *buf = NULL;
-	size_t len = 0;
 	int err;
 
-	if (strcmp(doc->path, "-")) {
-		f = fopen(doc->path, "rb");
-		if (!f) {
-			err = errno;
-			tool_report(doc->name, 0, 0, false, strerror(err));
-			return err;
-		}
-	}
-	errno = 0;
-	err = read_capped(f, lim->max_body, &buf, &len);
-	if (f != stdin)
-		fclose(f);
-	if (err == EMSGSIZE) {
-		char msg[128];
-
-		snprintf(msg, sizeof(msg),
-			 "larger than %zu bytes, the size limit of a document "
-			 "(raise with --max-bytes)",
-			 lim->max_body);
-		tool_report(doc->name, 0, 0, false, msg);
-		goto out;
-	}
-	if (err) {
-		tool_report(doc->name, 0, 0, false, strerror(err));
-		goto out;
-	}
 	confinfo_diag_reset(&doc->diag);
-	/* An empty file leaves buf NULL; the decoder wants a pointer. */
-	err = confinfo_xml_decode(&conf, buf ? buf : "", len, lim, &doc->diag);
+	/* Read within the body limit: a size failure carries the limit's
+	 * name, which tool_report_diag() turns into --max-bytes. */
+	if (strcmp(doc->path, "-"))
+		err =
+		    confinfo_xml_decode_file(&conf, doc->path, lim, &doc->diag);
+	else
+		err = confinfo_xml_decode_fd(&conf, STDIN_FILENO, lim,
+					     &doc->diag);
 	if (err) {
 		tool_doc_fail(doc, err);
-		goto out;
+		return err;
 	}
 	*confp = conf;
-out:
-	free(buf);
-	return err;
+	return 0;
 }
 
 void tool_doc_fail(struct tool_doc *doc, int err)

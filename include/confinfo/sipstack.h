@@ -92,6 +92,31 @@ int confinfo_sipstack_listen(struct confinfo_sipstack *s, const char *spec,
 int confinfo_sipstack_client(struct confinfo_sipstack *s, const char *local,
 			     const char *target, struct confinfo_diag *diag);
 
+/**
+ * Let the process hold as many descriptors as the system allows: raise
+ * the soft limit on open files (RLIMIT_NOFILE) to the hard limit, and
+ * size libre's descriptor table to match (at most 1048576 entries;
+ * libre's default is 1024). A focus with thousands of TCP or TLS
+ * subscribers holds a connection, so a descriptor, for each. When the
+ * hard limit is unlimited, or above what the kernel allows (fs.nr_open),
+ * the soft limit goes to 1048576 instead.
+ *
+ * Call it after libre_init() and before libre listens on its first
+ * descriptor (before confinfo_sipstack_alloc() is safe): libre sizes its
+ * table once. It changes the whole process, so a program that manages
+ * its own limits does not call it.
+ *
+ * @param limitp  optional: on success receives the soft limit now in
+ *                force
+ * @return 0; the errno of getrlimit(); the errno of setrlimit() (EPERM)
+ *         when the soft limit could not be raised (libre's table is
+ *         sized to the soft limit as it is all the same); libre's error
+ *         (ENOMEM)
+ *
+ * Since 0.1.
+ */
+int confinfo_sipstack_raise_fd_limit(uint64_t *limitp);
+
 /** The libre stack, to pass to confinfo_notifier_alloc() or
  *  confinfo_subscriber_sock_alloc(); owned by @p s. */
 struct sip *confinfo_sipstack_sip(const struct confinfo_sipstack *s);

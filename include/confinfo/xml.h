@@ -17,6 +17,10 @@
  * Encoding writes the model back as XML valid against the RFC 4575 schema,
  * escaping every text and attribute value. decode(encode(x)) equals x.
  *
+ * Files: confinfo_xml_decode_file() and _fd() read a document within the
+ * body limit before decoding it, and confinfo_xml_encode_file() replaces
+ * a file with a document atomically.
+ *
  * Since 0.1.
  */
 #ifndef CONFINFO_XML_H
@@ -99,6 +103,51 @@ int confinfo_xml_decode(struct confinfo_conf **confp, const char *buf,
 			struct confinfo_diag *diag);
 
 /**
+ * Read a document from the open descriptor @p fd, from its current offset
+ * to its end, and decode it (confinfo_xml_decode()). The input is read
+ * within the body limit (@p lim->max_body, after confinfo_xml_limits_fill()
+ * and at most INT_MAX, as the decoder reads): no more than that is ever
+ * allocated, and at most one byte more is read (the byte that proves the
+ * input too long), so a multi-gigabyte file or an endless pipe costs at
+ * most the limit. A regular file is
+ * sized first: one larger than the limit is refused unread, and a small
+ * one costs its size whatever the limit.
+ *
+ * @param confp  as confinfo_xml_decode(): on success a new state, owned by
+ *               the caller (confinfo_conf_free()); untouched on failure
+ * @param fd     a readable descriptor, blocking (a non-blocking one
+ *               without data fails with EAGAIN); left open, at the end of
+ *               what was read
+ * @param lim    limits, NULL for the defaults
+ * @param diag   optional details. Over the limit: EMSGSIZE, diag->limit
+ *               "max_body" and the message "larger than N bytes, the size
+ *               limit of a document". A failed read: its errno, with
+ *               strerror() as the message. Otherwise the decoder's.
+ * @return 0, EMSGSIZE, the errno of fstat() or read() (EISDIR for a
+ *         directory, EBADF, EIO, ...), or what confinfo_xml_decode()
+ *         returns (an empty input is EBADMSG)
+ *
+ * Since 0.1.
+ */
+int confinfo_xml_decode_fd(struct confinfo_conf **confp, int fd,
+			   const struct confinfo_xml_limits *lim,
+			   struct confinfo_diag *diag);
+
+/**
+ * confinfo_xml_decode_fd() on the file at @p path, opened read-only for
+ * the call (a FIFO: the open waits for a writer, as open(2) does).
+ *
+ * @return what confinfo_xml_decode_fd() returns, or the errno of open()
+ *         (ENOENT, EACCES, ...; strerror() as the message in @p diag);
+ *         EINVAL when @p path is NULL
+ *
+ * Since 0.1.
+ */
+int confinfo_xml_decode_file(struct confinfo_conf **confp, const char *path,
+			     const struct confinfo_xml_limits *lim,
+			     struct confinfo_diag *diag);
+
+/**
  * Encode @p conf as a complete XML document (with XML declaration), UTF-8.
  *
  * @param bufp  on success receives a malloc'd, NUL-terminated buffer, owned
@@ -128,6 +177,26 @@ int confinfo_xml_decode(struct confinfo_conf **confp, const char *buf,
  */
 int confinfo_xml_encode(char **bufp, size_t *lenp,
 			const struct confinfo_conf *conf);
+
+/**
+ * Encode @p conf (confinfo_xml_encode()) and write it to the file at
+ * @p path atomically: the document goes to a new temporary file beside
+ * @p path (same directory, named PATH.PID.N.tmp, mode 0666 less the
+ * umask), which is then renamed over @p path. A reader of @p path sees
+ * the previous document or the new one, never a part of one; on any
+ * failure the temporary file is removed and @p path is untouched. The
+ * file is not fsync()ed: after a system crash it may hold the previous
+ * document.
+ *
+ * @return 0; what confinfo_xml_encode() returns (EINVAL, ENOMEM); EINVAL
+ *         when @p path or @p conf is NULL; or the errno of creating,
+ *         writing or renaming the file (ENOENT for a missing directory,
+ *         EACCES, ENOSPC, EFBIG, EISDIR, ...)
+ *
+ * Since 0.1.
+ */
+int confinfo_xml_encode_file(const char *path,
+			     const struct confinfo_conf *conf);
 
 #ifdef __cplusplus
 }

@@ -90,80 +90,28 @@ static bool entry_name(const char *fname, char *name, size_t size)
 }
 
 /*
- * Read @p path, at most @p max bytes (EMSGSIZE beyond). The buffer is
- * sized from the file's size, not from @p max, which may be as large as
- * the decoder reads (2 GiB): a small file costs little whatever the
- * limit. It grows (geometrically, up to max + 1) only for a file that
- * grows while it is read; the one byte over proves the file too long.
+ * Open the conference file @p path for reading: a regular file only. A
+ * FIFO or a device in the directory could block the event loop or never
+ * end; O_NONBLOCK keeps the open itself from waiting for a FIFO's writer.
  */
-static int read_file(const char *path, size_t max, char **bufp, size_t *lenp)
+static int open_regular(const char *path, int *fdp)
 {
-	size_t len = 0, cap;
 	struct stat st;
-	char *buf = NULL;
-	int fd, err = 0;
+	int fd, err;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return errno;
 	if (fstat(fd, &st)) {
 		err = errno;
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		err = EINVAL;
-		goto out;
-	}
-	if ((uintmax_t)st.st_size > max) {
-		err = EMSGSIZE;
-		goto out;
-	}
-	cap = (size_t)st.st_size + 1;
-	buf = malloc(cap);
-	if (!buf) {
-		err = ENOMEM;
-		goto out;
-	}
-	for (;;) {
-		ssize_t r;
-
-		if (len == cap) {
-			size_t ncap = cap > (max + 1) / 2 ? max + 1 : cap * 2;
-			char *nbuf;
-
-			if (cap > max) {
-				err = EMSGSIZE;
-				goto out;
-			}
-			nbuf = realloc(buf, ncap);
-			if (!nbuf) {
-				err = ENOMEM;
-				goto out;
-			}
-			buf = nbuf;
-			cap = ncap;
-		}
-		r = read(fd, buf + len, cap - len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			err = errno;
-			goto out;
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
-	}
-	if (len > max)
-		err = EMSGSIZE;
-out:
-	close(fd);
-	if (err) {
-		free(buf);
+		close(fd);
 		return err;
 	}
-	*bufp = buf;
-	*lenp = len;
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return EINVAL;
+	}
+	*fdp = fd;
 	return 0;
 }
 
@@ -173,9 +121,8 @@ static void load(struct confinfo_dirsrc *d, const char *fname)
 	struct confinfo_diag diag;
 	struct confinfo_conf *conf = NULL;
 	char name[CONFINFO_NOTIFIER_NAME_MAX + 1];
-	char path[4096], *buf = NULL;
-	size_t len = 0;
-	int err;
+	char path[4096];
+	int fd = -1, err;
 
 	if (!entry_name(fname, name, sizeof(name))) {
 		size_t flen = strlen(fname);
@@ -192,23 +139,18 @@ static void load(struct confinfo_dirsrc *d, const char *fname)
 	if (snprintf(path, sizeof(path), "%s/%s", d->dir, fname) >=
 	    (int)sizeof(path))
 		return;
-	err = read_file(path, lim->max_body, &buf, &len);
+	err = open_regular(path, &fd);
 	if (err) {
-		/* The decoder's name for the size limit: the file is
-		 * refused as the decoder would refuse it, unread. */
-		if (err == EMSGSIZE)
-			report(d, path, err, "max_body",
-			       "larger than %zu bytes, the size limit of a "
-			       "document",
-			       lim->max_body);
-		else if (err != ENOENT) /* gone again: the delete event
-					   follows */
+		if (err != ENOENT) /* gone again: the delete event follows */
 			report(d, path, err, NULL, "%s", strerror(err));
 		return;
 	}
+	/* Within the size limit while it is read: a file over it is
+	 * refused unread, as the decoder would refuse it, and named by the
+	 * decoder's name for the limit ("max_body"). */
 	memset(&diag, 0, sizeof(diag));
-	err = confinfo_xml_decode(&conf, buf, len, lim, &diag);
-	free(buf);
+	err = confinfo_xml_decode_fd(&conf, fd, lim, &diag);
+	close(fd);
 	if (err) {
 		report_diag(d, path, &diag, err);
 		return;

@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -16,6 +17,10 @@
 #include "confinfo/sipstack.h"
 
 #define HASH_SIZE_DEFAULT 32
+/* The largest descriptor table we ask libre for, and the soft limit to
+ * fall back to when the hard one cannot be had: Linux's default
+ * fs.nr_open, past which setrlimit() fails. */
+#define FD_TABLE_MAX 1048576
 
 struct confinfo_sipstack {
 	struct sip *sip;
@@ -254,6 +259,51 @@ int confinfo_sipstack_client(struct confinfo_sipstack *s, const char *local,
 					  strerror(err));
 	}
 	return 0;
+}
+
+/* Raise the soft RLIMIT_NOFILE of @p rl to its hard limit, or to
+ * FD_TABLE_MAX when the kernel refuses that; @p rl follows. */
+static int raise_soft(struct rlimit *rl)
+{
+	struct rlimit want = *rl;
+	int err;
+
+	if (rl->rlim_cur >= rl->rlim_max)
+		return 0;
+	want.rlim_cur = rl->rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &want)) {
+		err = errno;
+		/* An unlimited hard limit, or one above fs.nr_open. */
+		if (rl->rlim_max <= FD_TABLE_MAX ||
+		    rl->rlim_cur >= FD_TABLE_MAX)
+			return err;
+		want.rlim_cur = FD_TABLE_MAX;
+		if (setrlimit(RLIMIT_NOFILE, &want))
+			return err;
+	}
+	rl->rlim_cur = want.rlim_cur;
+	return 0;
+}
+
+int confinfo_sipstack_raise_fd_limit(uint64_t *limitp)
+{
+	struct rlimit rl;
+	int err, err2 = 0;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return errno;
+	err = raise_soft(&rl);
+	/* libre's table holds 1024 descriptors unless told otherwise: size
+	 * it to the soft limit in force, raised or not. */
+	if (rl.rlim_cur > 1024)
+		err2 =
+		    fd_setsize(rl.rlim_cur > FD_TABLE_MAX ? FD_TABLE_MAX
+							  : (int)rl.rlim_cur);
+	if (!err)
+		err = err2;
+	if (!err && limitp)
+		*limitp = (uint64_t)rl.rlim_cur;
+	return err;
 }
 
 struct sip *confinfo_sipstack_sip(const struct confinfo_sipstack *s)

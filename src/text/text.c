@@ -17,9 +17,7 @@
 
 #include "confinfo/text.h"
 #include "model/alloc.h"
-/* The strict UTF-8 decoder and the bidi list of the URI module, so that
- * what a URI check calls a bidi control is what is escaped here. */
-#include "uri/uri_int.h"
+#include "text/text_int.h"
 
 bool confinfo_text_hidden(uint32_t cp)
 {
@@ -28,7 +26,7 @@ bool confinfo_text_hidden(uint32_t cp)
 	if (cp >= 0x20 && cp < 0x7F)
 		return false;
 	return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) ||
-	       uri_is_bidi_control(cp) ||
+	       text_is_bidi_control(cp) ||
 	       uc_is_property_default_ignorable_code_point(cp) ||
 	       uc_is_general_category(
 		   cp,
@@ -43,7 +41,7 @@ bool confinfo_text_printable(const char *s, size_t len)
 {
 	for (size_t i = 0; i < len;) {
 		uint32_t cp;
-		size_t n = uri_utf8_next((const uint8_t *)s + i, len - i, &cp);
+		size_t n = text_utf8_next((const uint8_t *)s + i, len - i, &cp);
 
 		if (!n || confinfo_text_hidden(cp))
 			return false;
@@ -127,7 +125,7 @@ static void escape(struct sink *k, const char *s, size_t len,
 		return;
 	for (size_t i = 0; i < len;) {
 		uint32_t cp;
-		size_t n = uri_utf8_next(u + i, len - i, &cp);
+		size_t n = text_utf8_next(u + i, len - i, &cp);
 
 		if (n && !must_escape(cp, style)) {
 			i += n;

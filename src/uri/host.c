@@ -157,7 +157,7 @@ static bool alabel_roundtrip(const char *label, char *ulabel, size_t size)
 	n = strlen(u);
 	for (size_t i = 0; i < n;) {
 		uint32_t uc;
-		size_t m = uri_utf8_next((const uint8_t *)u + i, n - i, &uc);
+		size_t m = text_utf8_next((const uint8_t *)u + i, n - i, &uc);
 
 		if (!m)
 			goto out;
@@ -309,7 +309,7 @@ static int host_decode(struct uri_ctx *c, size_t off, size_t len,
 	/* Whatever came out must be UTF-8. */
 	for (size_t i = 0; i < n;) {
 		uint32_t uc;
-		size_t m = uri_utf8_next((const uint8_t *)d + i, n - i, &uc);
+		size_t m = text_utf8_next((const uint8_t *)d + i, n - i, &uc);
 
 		if (!m)
 			return uri_fail(c, CONFINFO_URI_E_HOST, off + origin[i],
@@ -495,10 +495,10 @@ int confinfo_uri_host_normalize(struct confinfo_host *h, const char *s,
 	 * restricted to what a host may hold. */
 	for (size_t i = 0; i < len;) {
 		uint32_t uc;
-		size_t n = uri_utf8_next((const uint8_t *)s + i, len - i, &uc);
+		size_t n = text_utf8_next((const uint8_t *)s + i, len - i, &uc);
 
 		if (!n || uc < 0x21 || (uc >= 0x7F && uc <= 0x9F) ||
-		    uc == '\\' || uri_is_bidi_control(uc))
+		    uc == '\\' || text_is_bidi_control(uc))
 			return uri_fail(&c, CONFINFO_URI_E_CHAR, i,
 					"character not allowed in a host");
 		i += n;

@@ -2,9 +2,10 @@
  * The bottom of the URI module: what every scheme's grammar shares, so
  * that uri.c (the dispatcher), the scheme parsers (uri_sip.c, uri_web.c,
  * uri_xmpp.c), host.c and precis.c all call down to it and it calls
- * nothing of theirs. Failures with their offsets, percent-decoding, UTF-8
- * scanning, and the two pieces of grammar several schemes have in common
- * (a port, an RFC 3986 query and fragment).
+ * nothing of theirs. Failures with their offsets, percent-decoding, and
+ * the two pieces of grammar several schemes have in common (a port, an
+ * RFC 3986 query and fragment). UTF-8 and the bidi controls come from
+ * the text module below (text/text_int.h).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -43,7 +44,7 @@ const char *uri_char_desc(const struct uri_ctx *c, size_t off, char *buf)
 		snprintf(buf, 16, "end of input");
 		return buf;
 	}
-	if (!uri_utf8_next((const uint8_t *)c->s + off, c->len - off, &uc))
+	if (!text_utf8_next((const uint8_t *)c->s + off, c->len - off, &uc))
 		uc = (unsigned char)c->s[off];
 	if (uc > 0x20 && uc < 0x7F)
 		snprintf(buf, 16, "'%c'", (char)uc);
@@ -53,7 +54,7 @@ const char *uri_char_desc(const struct uri_ctx *c, size_t off, char *buf)
 }
 
 /* ---------------------------------------------------------------------
- * Bytes: percent-decoding, comparison, UTF-8.
+ * Bytes: percent-decoding, comparison.
  * ------------------------------------------------------------------- */
 
 int uri_pct_decode(struct confinfo_bytes *out, const char *s, size_t len)
@@ -85,50 +86,6 @@ bool confinfo_bytes_equal(const struct confinfo_bytes *a,
 	if (!a || !b || !a->ptr || !b->ptr)
 		return false;
 	return a->len == b->len && !memcmp(a->ptr, b->ptr, a->len);
-}
-
-size_t uri_utf8_next(const uint8_t *s, size_t len, uint32_t *ucp)
-{
-	uint32_t uc;
-	size_t n;
-
-	if (!len)
-		return 0;
-	if (s[0] < 0x80) {
-		*ucp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-		n = 2;
-		uc = s[0] & 0x1F;
-	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-		n = 3;
-		uc = s[0] & 0x0F;
-	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-		n = 4;
-		uc = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (len < n)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		uc = (uc << 6) | (s[i] & 0x3F);
-	}
-	/* Reject overlong forms, surrogates and values past U+10FFFF. */
-	if ((n == 3 && uc < 0x800) || (n == 4 && uc < 0x10000) ||
-	    (uc >= 0xD800 && uc <= 0xDFFF) || uc > 0x10FFFF)
-		return 0;
-	*ucp = uc;
-	return n;
-}
-
-bool uri_is_bidi_control(uint32_t uc)
-{
-	return uc == 0x061C || uc == 0x200E || uc == 0x200F ||
-	       (uc >= 0x202A && uc <= 0x202E) || (uc >= 0x2066 && uc <= 0x2069);
 }
 
 /* ---------------------------------------------------------------------

@@ -159,7 +159,7 @@ static bool utf8_all(const uint8_t *s, size_t n, bool freeform)
 {
 	for (size_t i = 0; i < n;) {
 		uint32_t uc;
-		size_t m = uri_utf8_next(s + i, n - i, &uc);
+		size_t m = text_utf8_next(s + i, n - i, &uc);
 		enum precis_prop p;
 
 		if (!m)
@@ -181,7 +181,7 @@ static bool bidi_rule(const uint8_t *s, size_t n)
 
 	for (size_t i = 0; i < n;) {
 		uint32_t uc;
-		size_t m = uri_utf8_next(s + i, n - i, &uc);
+		size_t m = text_utf8_next(s + i, n - i, &uc);
 		int b = uc_bidi_category(uc);
 
 		if (b == UC_BIDI_R || b == UC_BIDI_AL || b == UC_BIDI_AN)
@@ -192,7 +192,7 @@ static bool bidi_rule(const uint8_t *s, size_t n)
 		return true;
 	for (size_t i = 0; i < n;) {
 		uint32_t uc;
-		size_t m = uri_utf8_next(s + i, n - i, &uc);
+		size_t m = text_utf8_next(s + i, n - i, &uc);
 		int b = uc_bidi_category(uc);
 
 		if (first < 0) {
@@ -246,7 +246,7 @@ static uint8_t *width_map(const uint8_t *s, size_t n, size_t *outlen,
 		return NULL;
 	for (size_t i = 0; i < n;) {
 		uint32_t uc;
-		size_t m = uri_utf8_next(s + i, n - i, &uc);
+		size_t m = text_utf8_next(s + i, n - i, &uc);
 		ucs4_t dec[UC_DECOMPOSITION_MAX_LENGTH];
 		int tag;
 		int len = uc_decomposition(uc, &tag, dec);
@@ -318,7 +318,7 @@ int uri_precis_opaque_check(const char *s, size_t len)
 		return EBADMSG;
 	for (size_t i = 0; i < len;) {
 		uint32_t uc;
-		size_t m = uri_utf8_next((const uint8_t *)s + i, len - i, &uc);
+		size_t m = text_utf8_next((const uint8_t *)s + i, len - i, &uc);
 
 		/* FreeformClass; ASCII space is what OpaqueString maps the
 		 * other spaces to, so it is valid as such. */

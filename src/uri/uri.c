@@ -85,8 +85,8 @@ static int check_encoded_bidi(struct uri_ctx *c)
 		for (size_t k = 0; k < n; k++) {
 			uint32_t uc;
 
-			if (uri_utf8_next(run + k, n - k, &uc) &&
-			    uri_is_bidi_control(uc))
+			if (text_utf8_next(run + k, n - k, &uc) &&
+			    text_is_bidi_control(uc))
 				return uri_fail(
 				    c, CONFINFO_URI_E_CHAR, start + 3 * k,
 				    "percent-encoded bidi formatting "
@@ -105,7 +105,7 @@ static int prescan(struct uri_ctx *c, bool iri)
 
 	for (size_t i = 0; i < c->len;) {
 		uint32_t uc;
-		size_t n = uri_utf8_next(s + i, c->len - i, &uc);
+		size_t n = text_utf8_next(s + i, c->len - i, &uc);
 
 		if (!n)
 			return uri_fail(c, CONFINFO_URI_E_CHAR, i,
@@ -119,7 +119,7 @@ static int prescan(struct uri_ctx *c, bool iri)
 					"white space U+%04X", (unsigned)uc);
 		if (uc == '\\')
 			return uri_fail(c, CONFINFO_URI_E_CHAR, i, "backslash");
-		if (uri_is_bidi_control(uc))
+		if (text_is_bidi_control(uc))
 			return uri_fail(c, CONFINFO_URI_E_CHAR, i,
 					"bidi formatting character U+%04X",
 					(unsigned)uc);
