@@ -20,7 +20,7 @@
 
 /* The UTF-8 decoder of the URI module (strict: no overlongs, no
  * surrogates). */
-#include "uri/uri_int.h"
+#include "text/text_int.h"
 
 /* Script sets that one writing system uses together: Japanese, Chinese
  * with Bopomofo, Korean; each may also hold Latin (brand names). */
@@ -59,7 +59,7 @@ bool chat_mixed_script(const char *unicode, char *buf, size_t size)
 	for (size_t i = 0; i < len;) {
 		uint32_t uc;
 		size_t m =
-		    uri_utf8_next((const uint8_t *)unicode + i, len - i, &uc);
+		    text_utf8_next((const uint8_t *)unicode + i, len - i, &uc);
 		const uc_script_t *sc;
 		bool seen = false;
 

@@ -131,14 +131,6 @@ const char *uri_char_desc(const struct uri_ctx *c, size_t off, char *buf);
  */
 int uri_pct_decode(struct confinfo_bytes *out, const char *s, size_t len);
 
-/* The former name of text_utf8_next(), kept only for src/chat/display.c
- * (outside this change): it should include text/text_int.h and call
- * text_utf8_next(), and this alias then goes. */
-static inline size_t uri_utf8_next(const uint8_t *s, size_t len, uint32_t *ucp)
-{
-	return text_utf8_next(s, len, ucp);
-}
-
 /* Parse a port of s[off .. off+len): 1-5 digits' worth, <= 65535. */
 int uri_port_parse(struct uri_ctx *c, size_t off, size_t len, int *portp);
 
