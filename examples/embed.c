@@ -7,29 +7,8 @@
  *   ./embed full.xml partial.xml...
  */
 #include <stdio.h>
-#include <stdlib.h>
 
 #include <confinfo/confinfo.h>
-
-static char *slurp(const char *path, size_t *lenp)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	long n;
-
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
-	    fseek(f, 0, SEEK_SET) == 0 && (buf = malloc((size_t)n + 1)) &&
-	    fread(buf, 1, (size_t)n, f) == (size_t)n) {
-		*lenp = (size_t)n;
-	} else {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	return buf;
-}
 
 int main(int argc, char **argv)
 {
@@ -40,17 +19,13 @@ int main(int argc, char **argv)
 		struct confinfo_diag diag = {0};
 		struct confinfo_conf *doc = NULL;
 		enum confinfo_merge_result res;
-		size_t len = 0;
-		char *buf = slurp(argv[i], &len);
 
-		if (!buf || confinfo_xml_decode(&doc, buf, len, NULL, &diag)) {
+		if (confinfo_xml_decode_file(&doc, argv[i], NULL, &diag)) {
 			fprintf(stderr, "%s:%u:%u: %s\n", argv[i], diag.line,
-				diag.column, buf ? diag.message : "unreadable");
-			free(buf);
+				diag.column, diag.message);
 			status = 1;
 			break;
 		}
-		free(buf);
 		if (confinfo_merge(&state, doc, &res, &diag) ||
 		    res != CONFINFO_MERGE_APPLIED) {
 			fprintf(stderr, "%s: not applied: %s\n", argv[i],

@@ -21,26 +21,6 @@
 #include <confinfo/confinfo.h>
 #include <confinfo/notifier.h>
 
-static char *slurp(const char *path, size_t *lenp)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	long n;
-
-	if (!f)
-		return NULL;
-	if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
-	    fseek(f, 0, SEEK_SET) == 0 && (buf = malloc((size_t)n + 1)) &&
-	    fread(buf, 1, (size_t)n, f) == (size_t)n) {
-		*lenp = (size_t)n;
-	} else {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	return buf;
-}
-
 /* One line per subscription event, so that a reader sees it work. */
 static void log_handler(const struct confinfo_notifier_log *ev, void *arg)
 {
@@ -74,8 +54,6 @@ int main(int argc, char **argv)
 	struct sip *sip = NULL;
 	struct sa laddr;
 	struct tmr t;
-	size_t len = 0;
-	char *xml;
 	int err, status = 1;
 
 	if (argc != 5) {
@@ -83,14 +61,11 @@ int main(int argc, char **argv)
 			argv[0]);
 		return 2;
 	}
-	xml = slurp(argv[1], &len);
-	if (!xml || confinfo_xml_decode(&state, xml, len, NULL, &diag)) {
+	if (confinfo_xml_decode_file(&state, argv[1], NULL, &diag)) {
 		fprintf(stderr, "%s:%u:%u: %s\n", argv[1], diag.line,
-			diag.column, xml ? diag.message : "unreadable");
-		free(xml);
+			diag.column, diag.message);
 		return 1;
 	}
-	free(xml);
 	if (libre_init())
 		return 1;
 	tmr_init(&t);
