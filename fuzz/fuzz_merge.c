@@ -12,7 +12,11 @@
  *   decode like a real NOTIFY body, merges into `before` giving `after`;
  * - STALE, GAP, INVALID or an error: the state is the very same pointer
  *   and equal to a clone taken before (merge is atomic);
- * - always: encode(state) decodes back equal.
+ * - always: encode(state) decodes back equal;
+ * - APPLIED: a roster (roster.h) told only what the document touched
+ *   reports exactly the events of one that compares every user: the
+ *   O(touched) path is held to the general one, as test_decode_paths
+ *   does for the decoder.
  * A violation aborts with a message naming the module at fault.
  */
 #include <errno.h>
@@ -23,6 +27,7 @@
 
 #include "confinfo/diff.h"
 #include "confinfo/merge.h"
+#include "confinfo/roster.h"
 #include "confinfo/xml.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -131,8 +136,69 @@ static void check_diff(const struct confinfo_conf *before,
 	confinfo_conf_free(state);
 }
 
-static void step(struct confinfo_conf **statep, const char *buf, size_t len)
+/* The two rosters of one input: one told what each document touched,
+ * one comparing everything. */
+struct rosters {
+	struct confinfo_roster *touched, *all;
+};
+
+static void put_roles(FILE *f, const struct confinfo_roles *r)
 {
+	for (size_t i = 0; r && i < r->count; i++)
+		fprintf(f, "%s,", r->entries[i]);
+}
+
+/* One line per event, every field, so that two logs compare as text. */
+static void log_event(const struct confinfo_roster_event *ev, void *arg)
+{
+	FILE *f = arg;
+
+	fprintf(f, "%d|%s|%s|%p|", (int)ev->type, ev->entity ? ev->entity : "-",
+		ev->display_text ? ev->display_text : "-", (void *)ev->user);
+	put_roles(f, ev->old_roles);
+	fputc('|', f);
+	put_roles(f, ev->new_roles);
+	fprintf(f, "|%s|%d|%d\n", ev->endpoint ? ev->endpoint : "-",
+		(int)ev->old_status, (int)ev->new_status);
+}
+
+/* Update @p r with @p state and return its events as text (free()). */
+static char *roster_log(struct confinfo_roster *r,
+			const struct confinfo_conf *state,
+			const struct confinfo_roster_changes *changes)
+{
+	char *log = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&log, &len);
+
+	if (!f)
+		die("fuzz", "open_memstream failed");
+	if (confinfo_roster_update(r, state, changes, log_event, f))
+		die("roster", "update failed");
+	if (fclose(f))
+		die("fuzz", "fclose failed");
+	return log;
+}
+
+static void check_roster(struct rosters *rs, const struct confinfo_conf *state,
+			 const struct confinfo_roster_changes *changes)
+{
+	char *a = roster_log(rs->touched, state, changes);
+	char *b = roster_log(rs->all, state, NULL);
+
+	if (strcmp(a, b)) {
+		fprintf(stderr, "touched only:\n%s\neverything:\n%s\n", a, b);
+		die("roster", "the events of the touched users differ from "
+			      "those of a comparison of everything");
+	}
+	free(a);
+	free(b);
+}
+
+static void step(struct confinfo_conf **statep, struct rosters *rs,
+		 const char *buf, size_t len)
+{
+	struct confinfo_roster_changes *changes = NULL;
 	struct confinfo_conf *doc = NULL, *before = NULL, *full = NULL, *old;
 	enum confinfo_merge_result res = CONFINFO_MERGE_INVALID;
 	enum confinfo_state doc_state;
@@ -152,6 +218,8 @@ static void step(struct confinfo_conf **statep, const char *buf, size_t len)
 	if (*statep && confinfo_conf_clone(&before, *statep))
 		die("model", "clone failed");
 	old = *statep;
+	if (confinfo_roster_changes_from_doc(&changes, doc))
+		die("roster", "changes_from_doc failed");
 
 	err = confinfo_merge_ex(statep, doc, &merge_small, &res, NULL);
 	if (err || res != CONFINFO_MERGE_APPLIED) {
@@ -183,7 +251,9 @@ static void step(struct confinfo_conf **statep, const char *buf, size_t len)
 			    "a full document did not become the state");
 		if (before)
 			check_diff(before, s);
+		check_roster(rs, s, changes);
 	}
+	confinfo_roster_changes_free(changes);
 	if (*statep)
 		confinfo_conf_free(
 		    roundtrip(*statep, "the merged state does not survive "
@@ -196,8 +266,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *p = (const char *)data, *end = p + size;
 	struct confinfo_conf *state = NULL;
+	struct rosters rs = {NULL, NULL};
 	unsigned n = 0;
 
+	if (confinfo_roster_alloc(&rs.touched) ||
+	    confinfo_roster_alloc(&rs.all))
+		die("roster", "alloc failed");
 	while (n++ < MAX_DOCUMENTS) {
 		const char *sep = NULL, *q;
 
@@ -208,11 +282,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				break;
 			}
 		}
-		step(&state, p, (size_t)((sep ? sep : end) - p));
+		step(&state, &rs, p, (size_t)((sep ? sep : end) - p));
 		if (!sep)
 			break;
 		p = sep + sizeof(SEPARATOR) - 1;
 	}
 	confinfo_conf_free(state);
+	confinfo_roster_free(rs.touched);
+	confinfo_roster_free(rs.all);
 	return 0;
 }
