@@ -170,10 +170,11 @@ static int parse_line(struct confinfo_notifier *n, char *line, unsigned lineno,
 static int merge_creds(struct confinfo_notifier *n, const char *path,
 		       struct confinfo_diag *diag)
 {
-	size_t out = 0;
+	size_t out = 0, i;
+	int err = 0;
 
 	qsort(n->creds, n->cred_count, sizeof(*n->creds), cred_cmp);
-	for (size_t i = 0; i < n->cred_count; i++) {
+	for (i = 0; i < n->cred_count && !err; i++) {
 		struct sipnot_cred *c = &n->creds[i], *prev;
 
 		prev = out ? &n->creds[out - 1] : NULL;
@@ -183,12 +184,14 @@ static int merge_creds(struct confinfo_notifier *n, const char *path,
 		}
 		if (strcmp(prev->aor, c->aor) ||
 		    (prev->has_md5 && c->has_md5) ||
-		    (prev->has_sha256 && c->has_sha256))
-			return confinfo_diag_fail(
+		    (prev->has_sha256 && c->has_sha256)) {
+			err = confinfo_diag_fail(
 			    diag, EINVAL, 0, 0,
 			    "%s: user '%s' has two lines of one algorithm "
 			    "or two identities",
 			    path, c->user);
+			break;
+		}
 		if (c->has_md5)
 			memcpy(prev->md5, c->md5, sizeof(c->md5));
 		if (c->has_sha256)
@@ -198,8 +201,11 @@ static int merge_creds(struct confinfo_notifier *n, const char *path,
 		free(c->user);
 		free(c->aor);
 	}
-	n->cred_count = out;
-	return 0;
+	/* Every entry once, for sipnot_auth_free(), even after an error. */
+	memmove(&n->creds[out], &n->creds[i],
+		(n->cred_count - i) * sizeof(*n->creds));
+	n->cred_count = out + (n->cred_count - i);
+	return err;
 }
 
 static int read_file(struct confinfo_notifier *n, FILE *f, const char *path,
