@@ -38,23 +38,29 @@ def answer_notify(data):
                  "\r\nContent-Length: 0\r\n\r\n").encode(), ("127.0.0.1", PORT))
 
 
-def request(method, conf, auth=None, callid=None, ruri=None, user="alice"):
-    """Send a request in a new dialog; the final response (code, headers)."""
+def request(method, conf, auth=None, callid=None, ruri=None, user="alice",
+            dialog=None, expires=600):
+    """Send a request in a new dialog, or in @dialog (Call-ID, From tag,
+    To tag, CSeq); the final response (code, headers)."""
     SEQ[0] += 1
+    ftag, ttag, cseq = "t%d" % SEQ[0], "", 1
+    if dialog:
+        callid, ftag, ttag, cseq = dialog
+        ttag = ";tag=" + ttag
     callid = callid or "replay-%d-%d@127.0.0.1" % (os.getpid(), SEQ[0])
     ruri = ruri or "sip:%s@127.0.0.1:%d" % (conf, PORT)
     branch = "z9hG4bK-%d-%d" % (os.getpid(), SEQ[0])
     msg = [
         "%s %s SIP/2.0" % (method, ruri),
         "Via: SIP/2.0/UDP 127.0.0.1:%d;branch=%s;rport" % (LPORT, branch),
-        "From: <sip:%s@example.com>;tag=t%d" % (user, SEQ[0]),
-        "To: <sip:%s@example.com>" % conf,
+        "From: <sip:%s@example.com>;tag=%s" % (user, ftag),
+        "To: <sip:%s@example.com>%s" % (conf, ttag),
         "Call-ID: " + callid,
-        "CSeq: 1 " + method,
+        "CSeq: %d %s" % (cseq, method),
         "Contact: <sip:%s@127.0.0.1:%d>" % (user, LPORT),
         "Max-Forwards: 70",
         "Event: conference",
-        "Expires: 600",
+        "Expires: %d" % expires,
     ]
     if auth:
         msg.append("Authorization: " + auth)
@@ -121,8 +127,19 @@ def replay_checks():
         return
     # A legitimate subscription, whose header the attacker captures.
     captured = digest("MD5", "alice", "secret", "SUBSCRIBE", uri("conf1"), nonce, 1)
-    code, _ = request("SUBSCRIBE", "conf1", captured)
+    code, head = request("SUBSCRIBE", "conf1", captured, callid="alice-dlg",
+                         user="alice")
     check(code == 200, "MD5 with nc=1: 200 (got %d)" % code)
+    totag = re.search(r"(?im)^To:.*;tag=([^;\s]+)", head)
+    ftag = "t%d" % SEQ[0]
+    # bob, with his own password and From, ends alice's subscription
+    # through its dialog identifiers (Call-ID and tags travel in clear).
+    bnonce, _ = nonce_for("MD5")
+    code, _ = request("SUBSCRIBE", "conf1", digest(
+        "MD5", "bob", "bobpw", "SUBSCRIBE", uri("conf1"), bnonce, 1),
+        user="bob", dialog=("alice-dlg", ftag, totag.group(1) if totag else "", 2),
+        expires=0)
+    check(code == 403, "bob refreshing alice's subscription: 403 (got %d)" % code)
     # The same header, another Call-ID (another dialog).
     code, _ = request("SUBSCRIBE", "conf1", captured)
     check(code == 403, "replay with a new Call-ID: 403 (got %d)" % code)

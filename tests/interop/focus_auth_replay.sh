@@ -27,7 +27,7 @@ log="$TMP/focus.out"
 python3 "$client" "$PORT" replay >"$TMP/replay.out" 2>&1 ||
 	fail "replay checks: $(grep -v '^ok' "$TMP/replay.out")"
 for why in "Nonce Count Reused" "Digest URI Is Not The Request-URI" \
-	"Wrong Credentials"; do
+	"Wrong Credentials" "Not The Subscriber"; do
 	has_line "$log" "code=403 reason=\"$why\"" || fail "no 403 \"$why\" logged"
 done
 [ "$(count_lines "$log" '^subscribe ')" -eq 3 ] ||
