@@ -63,10 +63,15 @@ static const char focus_usage[] =
     "  -a, --allow URI          only these subscribers (repeatable);\n"
     "                           others get 403\n"
     "  -A, --auth FILE          require SIP digest authentication;\n"
-    "                           FILE has user:realm:HA1 lines\n"
-    "                           (htdigest), realm = --domain\n"
+    "                           FILE has user:realm:HA1[:AOR] lines\n"
+    "                           (htdigest; 64 hex digits: SHA-256),\n"
+    "                           realm = --domain\n"
     "  -p, --publisher URI      who may PUBLISH conference state\n"
     "                           (repeatable; '*': anyone) [nobody]\n"
+    "                           --allow and --publisher match the\n"
+    "                           identity of --auth; without it only\n"
+    "                           the From header: hints, not security\n"
+    "      --nonce-lifetime S   digest nonces expire after S [300]\n"
     "  -i, --min-interval SECS  rate window per subscriber [5]\n"
     "      --expires-min S      shorter Expires get 423 [60]\n"
     "      --expires-max S      longer Expires are capped [7200]\n"
@@ -92,6 +97,7 @@ enum {
 	OPT_MAX_SUBS,
 	OPT_MAX_SUBS_CONF,
 	OPT_TLS_CERT,
+	OPT_NONCE_LIFETIME,
 };
 
 struct focus {
@@ -305,7 +311,8 @@ static int parse_interval(const char *s, uint32_t *ms)
 	return CMD_RUN;
 }
 
-/* --expires-min, --expires-max, --max-subs, --max-subs-per-conf. */
+/* --expires-min, --expires-max, --max-subs, --max-subs-per-conf,
+ * --nonce-lifetime. */
 static int focus_count(struct focus_opts *o, int c, const char *arg)
 {
 	uint64_t v;
@@ -319,6 +326,8 @@ static int focus_count(struct focus_opts *o, int c, const char *arg)
 		o->cfg.expires_max = (uint32_t)v;
 	else if (c == OPT_MAX_SUBS)
 		o->cfg.max_subs = (size_t)v;
+	else if (c == OPT_NONCE_LIFETIME)
+		o->cfg.nonce_lifetime = (uint32_t)v;
 	else
 		o->cfg.max_subs_per_conf = (size_t)v;
 	return CMD_RUN;
@@ -369,6 +378,7 @@ static int focus_opt(void *ctx, int c, const char *arg)
 	case OPT_EXPIRES_MAX:
 	case OPT_MAX_SUBS:
 	case OPT_MAX_SUBS_CONF:
+	case OPT_NONCE_LIFETIME:
 		return focus_count(o, c, arg);
 	case OPT_TLS_CERT:
 		o->tls_cert = arg;
@@ -397,6 +407,12 @@ static void focus_finish(struct focus_opts *o)
 	o->cfg.allow_count = o->allow_count;
 	o->cfg.publishers = o->publishers;
 	o->cfg.publisher_count = o->publisher_count;
+	/* Without authentication the lists match the From header, which
+	 * every client writes as it likes: say so, once. */
+	if (!o->cfg.auth_file && (o->allow_count || o->publisher_count))
+		fprintf(stderr, "confinfo " CMD ": warning: without --auth, "
+				"--allow and --publisher only compare the "
+				"From header: hints, not access control\n");
 	o->cfg.limits = &o->limits.xml;
 	/* Documents also arrive as PUBLISH bodies: one size limit for
 	 * both, or a raised --max-bytes would still meet the request
@@ -423,6 +439,7 @@ static int parse_opts(int argc, char **argv, struct focus_opts *o)
 	    {"max-subs", required_argument, NULL, OPT_MAX_SUBS},
 	    {"max-subs-per-conf", required_argument, NULL, OPT_MAX_SUBS_CONF},
 	    {"tls-cert", required_argument, NULL, OPT_TLS_CERT},
+	    {"nonce-lifetime", required_argument, NULL, OPT_NONCE_LIFETIME},
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"help", no_argument, NULL, 'h'},
 	    INPUT_LIMITS_LONG_OPTIONS,

@@ -161,23 +161,45 @@ struct confinfo_notifier_config {
 	 */
 	const struct confinfo_xml_limits *limits;
 	/** Subscribers allowed (SIP URIs, compared on scheme, user and
-	 *  host); NULL or allow_count 0: everyone. Others get 403. */
+	 *  host); NULL or allow_count 0: everyone. Others get 403. With
+	 *  @c auth_file the entries are compared with the authenticated
+	 *  identity (see there); without it with the From header, which
+	 *  anyone can write: then the list is a hint, not access control. */
 	const char *const *allow;
 	size_t allow_count;
-	/** Who may PUBLISH state (RFC 3903), as for @c allow; "*" allows
-	 *  everyone. No entry (the default): PUBLISH is refused with 403.
-	 *  A published state replaces the conference's state whatever fed
-	 *  it before (last writer wins), and is removed when the
-	 *  publication expires or is removed. */
+	/** Who may PUBLISH state (RFC 3903), as for @c allow (and, like it,
+	 *  only a hint without @c auth_file); "*" allows everyone. No entry
+	 *  (the default): PUBLISH is refused with 403. A published state
+	 *  replaces the conference's state whatever fed it before (last
+	 *  writer wins), and is removed when the publication expires or is
+	 *  removed. */
 	const char *const *publishers;
 	size_t publisher_count;
-	/** Credentials file for SIP digest authentication (RFC 3261 22):
-	 *  one `user:realm:HA1` per line (htdigest form, realm = domain,
-	 *  HA1 = hex MD5 of user:realm:password; '#' starts a comment).
+	/** Credentials file for SIP digest authentication (RFC 3261 22,
+	 *  RFC 7616, RFC 8760), one line per user and algorithm:
+	 *  `user:realm:HA1[:AOR]` ('#' starts a comment). realm is the
+	 *  domain; HA1 is hex H(user:realm:password), and its length names
+	 *  the algorithm H: 32 hex digits MD5 (the htdigest form), 64
+	 *  SHA-256. A user with lines of both gets both; the challenge
+	 *  offers SHA-256 first, then MD5, each only when some user has an
+	 *  HA1 of it. AOR (optional, e.g. `sip:alice@example.com`; since
+	 *  0.1) is the identity the user authenticates as, default
+	 *  sip:user@realm; two lines of one user must not name different
+	 *  ones.
 	 *  When set, every SUBSCRIBE (refreshes too) and PUBLISH must
-	 *  authenticate: 401 challenges, 403 for wrong credentials. The
-	 *  allow-lists still apply on top. NULL: no authentication. */
+	 *  authenticate with qop=auth: 401 challenges, 403 for wrong
+	 *  credentials, a digest uri other than the Request-URI, or a From
+	 *  other than the identity; @c allow and @c publishers are then
+	 *  matched against the identity. A nonce serves one client: its nc
+	 *  must grow with every request, and after @c nonce_lifetime it is
+	 *  refused with stale=true. NULL: no authentication. */
 	const char *auth_file;
+	/** Seconds a digest nonce is accepted; 0: 300. Since 0.1. */
+	uint32_t nonce_lifetime;
+	/** Nonces remembered at once (the oldest is forgotten first, and a
+	 *  request with a forgotten nonce is challenged with stale=true);
+	 *  0: 4096. Since 0.1. */
+	size_t max_nonces;
 	confinfo_notifier_log_h *logh;
 	void *log_arg;
 	confinfo_notifier_change_h *changeh;

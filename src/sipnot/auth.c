@@ -1,6 +1,9 @@
 /*
  * Who may subscribe: everyone, or the subscribers of an allow-list; who
- * may publish: the publishers listed (or everyone with "*").
+ * may publish: the publishers listed (or everyone with "*"). The lists
+ * are matched against the authenticated identity when there is one
+ * (digest.c); only without authentication against the From header,
+ * which the sender writes as it likes.
  * Entries are compared on scheme, user and host (scheme and host case
  * insensitively, the user part exactly, as RFC 3261 19.1.4 compares
  * them); port and parameters do not identify a subscriber.
@@ -36,18 +39,24 @@ static int normalise(const struct uri *uri, char **outp)
 	return 0;
 }
 
-int sipnot_uri_list_add(char ***listp, size_t *countp, const char *text)
+int sipnot_uri_normalise(const char *text, char **outp)
 {
 	struct uri uri;
 	struct pl pl;
-	char **list, *norm = NULL;
-	int err;
 
 	pl_set_str(&pl, text);
 	if (uri_decode(&uri, &pl) || (pl_strcasecmp(&uri.scheme, "sip") &&
 				      pl_strcasecmp(&uri.scheme, "sips")))
 		return EINVAL;
-	err = normalise(&uri, &norm);
+	return normalise(&uri, outp);
+}
+
+int sipnot_uri_list_add(char ***listp, size_t *countp, const char *text)
+{
+	char **list, *norm = NULL;
+	int err;
+
+	err = sipnot_uri_normalise(text, &norm);
 	if (err)
 		return err;
 	list = realloc(*listp, (*countp + 1) * sizeof(*list));
@@ -60,27 +69,45 @@ int sipnot_uri_list_add(char ***listp, size_t *countp, const char *text)
 	return 0;
 }
 
-static bool listed(char *const *list, size_t count, const struct sip_msg *msg)
+bool sipnot_from_is(const struct sip_msg *msg, const char *identity)
+{
+	char *norm = NULL;
+	bool same;
+
+	if (normalise(&msg->from.uri, &norm))
+		return false;
+	same = !strcmp(norm, identity);
+	free(norm);
+	return same;
+}
+
+static bool listed(char *const *list, size_t count, const struct sip_msg *msg,
+		   const char *identity)
 {
 	char *norm = NULL;
 	bool ok = false;
 
-	if (normalise(&msg->from.uri, &norm))
-		return false;
+	if (!identity) {
+		if (normalise(&msg->from.uri, &norm))
+			return false;
+		identity = norm;
+	}
 	for (size_t i = 0; i < count && !ok; i++)
-		ok = !strcmp(norm, list[i]);
+		ok = !strcmp(identity, list[i]);
 	free(norm);
 	return ok;
 }
 
 bool sipnot_allowed(const struct confinfo_notifier *n,
-		    const struct sip_msg *msg)
+		    const struct sip_msg *msg, const char *identity)
 {
-	return !n->allow_count || listed(n->allow, n->allow_count, msg);
+	return !n->allow_count ||
+	       listed(n->allow, n->allow_count, msg, identity);
 }
 
 bool sipnot_may_publish(const struct confinfo_notifier *n,
-			const struct sip_msg *msg)
+			const struct sip_msg *msg, const char *identity)
 {
-	return n->publish_any || listed(n->publishers, n->publisher_count, msg);
+	return n->publish_any ||
+	       listed(n->publishers, n->publisher_count, msg, identity);
 }

@@ -289,6 +289,7 @@ bool sipnot_publish_handler(struct confinfo_notifier *n,
 	char name[CONFINFO_NOTIFIER_NAME_MAX + 1];
 	struct sipevent_event ev;
 	const struct sip_hdr *hdr;
+	const char *identity;
 
 	if (n->shutting_down) {
 		(void)sipnot_reply(n, msg, 503, "Shutting Down",
@@ -303,9 +304,9 @@ bool sipnot_publish_handler(struct confinfo_notifier *n,
 		      "Allow-Events: conference\r\n");
 		return true;
 	}
-	if (!sipnot_authenticate(n, msg))
+	if (!sipnot_authenticate(n, msg, &identity))
 		return true;
-	if (!sipnot_may_publish(n, msg)) {
+	if (!sipnot_may_publish(n, msg, identity)) {
 		reply(n, msg, NULL, 403, "Forbidden", NULL);
 		return true;
 	}

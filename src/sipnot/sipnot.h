@@ -93,11 +93,14 @@ struct sipnot_sub {
 	struct sip_dialog *dlg;
 	struct sip_request *req;  /* the NOTIFY in flight */
 	struct sipnot_snap *sent; /* what the subscriber has; NULL: unknown */
-	char *peer;               /* From URI, for logs and authorization */
-	char *event_id;           /* Event `id` parameter, NULL if none */
-	char *rtag;               /* the subscriber's From tag */
-	uint64_t expires_at;      /* tmr_jiffies() ms */
-	uint64_t last_sent;       /* when the last NOTIFY went out */
+	char *peer;               /* From URI, for logs */
+	/* The authenticated identity ("sip:user@host", normalised), NULL
+	 * without authentication: what per-subscriber decisions use. */
+	char *identity;
+	char *event_id;      /* Event `id` parameter, NULL if none */
+	char *rtag;          /* the subscriber's From tag */
+	uint64_t expires_at; /* tmr_jiffies() ms */
+	uint64_t last_sent;  /* when the last NOTIFY went out */
 	struct sipnot_sched_ent expiry;
 	struct sipnot_sched_ent window;
 	uint32_t version;    /* of the last NOTIFY sent, 0 before the first */
@@ -114,16 +117,30 @@ struct sipnot_sub {
 	bool linked;
 };
 
+/* One user of the credentials file: an HA1 per algorithm it has a line
+ * for, and the identity it authenticates as. */
 struct sipnot_cred {
 	char *user;
-	uint8_t ha1[MD5_SIZE];
+	char *aor; /* normalised "scheme:user@host" */
+	uint8_t md5[16];
+	uint8_t sha256[32];
+	bool has_md5, has_sha256;
+};
+
+/* A nonce we gave out: slot serial % max_nonces of the table. */
+struct sipnot_nonce {
+	uint64_t serial; /* 0: free */
+	uint64_t issued; /* tmr_jiffies() ms */
+	uint32_t nc;     /* highest nonce count accepted, 0 before any */
 };
 
 enum sipnot_auth {
 	SIPNOT_AUTH_OK,
 	SIPNOT_AUTH_CHALLENGE, /* no usable credentials: 401 */
-	SIPNOT_AUTH_STALE,     /* our nonce, expired: 401 stale=true */
+	SIPNOT_AUTH_STALE,     /* our nonce, expired or forgotten: stale */
 	SIPNOT_AUTH_FAILED,    /* wrong user or password: 403 */
+	SIPNOT_AUTH_URI,       /* digest uri is not the Request-URI: 403 */
+	SIPNOT_AUTH_REPLAY,    /* nonce count not above the last one: 403 */
 };
 
 struct confinfo_notifier {
@@ -140,10 +157,14 @@ struct confinfo_notifier {
 	size_t publisher_count;
 	bool publish_any;
 	uint32_t etag_counter;
-	struct sipnot_cred *creds; /* digest credentials; none: no auth */
+	struct sipnot_cred *creds; /* digest credentials, sorted by user;
+				      none: no auth */
 	size_t cred_count, cred_cap;
+	bool offer_md5, offer_sha256; /* some user has an HA1 of it */
 	uint8_t nonce_key[20];
-	struct sip *sip; /* the caller's */
+	struct sipnot_nonce *nonces; /* cfg.max_nonces slots */
+	uint64_t nonce_serial;       /* of the last nonce given out */
+	struct sip *sip;             /* the caller's */
 	struct sip_lsnr *lsnr;
 	struct hash *confs;
 	struct hash *dialogs;
@@ -222,24 +243,34 @@ int sipnot_body_get(struct sipnot_conf *conf, const struct sipnot_snap *from,
 		    const char **xmlp, size_t *lenp, bool *emptyp);
 
 /* auth.c */
+int sipnot_uri_normalise(const char *text, char **outp);
 int sipnot_uri_list_add(char ***listp, size_t *countp, const char *uri);
+/* @p identity: the authenticated identity, or NULL (unauthenticated: the
+ * From header decides, a hint only). */
 bool sipnot_allowed(const struct confinfo_notifier *n,
-		    const struct sip_msg *msg);
+		    const struct sip_msg *msg, const char *identity);
 bool sipnot_may_publish(const struct confinfo_notifier *n,
-			const struct sip_msg *msg);
+			const struct sip_msg *msg, const char *identity);
+/* Whether @p msg's From URI is @p identity. */
+bool sipnot_from_is(const struct sip_msg *msg, const char *identity);
 
 /* digest.c */
 int sipnot_auth_load(struct confinfo_notifier *n, const char *path,
 		     struct confinfo_diag *diag);
 void sipnot_auth_free(struct confinfo_notifier *n);
+/* On SIPNOT_AUTH_OK *identityp is the user's identity (it lives as long
+ * as the notifier). */
 enum sipnot_auth sipnot_auth_check(struct confinfo_notifier *n,
-				   const struct sip_msg *msg);
+				   const struct sip_msg *msg,
+				   const char **identityp);
 void sipnot_auth_challenge(struct confinfo_notifier *n,
 			   const struct sip_msg *msg, bool stale);
-/* Authenticate @p msg when credentials are configured; answers (401 or
- * 403) and returns false when it is not. */
-bool sipnot_authenticate(struct confinfo_notifier *n,
-			 const struct sip_msg *msg);
+/* Authenticate @p msg when credentials are configured, and check that
+ * its From is the authenticated identity; answers (401 or 403) and
+ * returns false when not. *identityp: the identity, NULL when no
+ * credentials are configured. */
+bool sipnot_authenticate(struct confinfo_notifier *n, const struct sip_msg *msg,
+			 const char **identityp);
 
 /* publish.c */
 bool sipnot_publish_handler(struct confinfo_notifier *n,

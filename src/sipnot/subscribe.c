@@ -197,6 +197,7 @@ static bool dialog_cmp(struct le *le, void *arg)
 static void refresh(struct confinfo_notifier *n, const struct sip_msg *msg,
 		    const struct sipevent_event *ev)
 {
+	const char *identity;
 	struct sipnot_sub *sub;
 	struct le *le;
 	uint32_t expires;
@@ -223,9 +224,15 @@ static void refresh(struct confinfo_notifier *n, const struct sip_msg *msg,
 		reject(n, msg, 403, "Dialog Sharing Not Supported", NULL);
 		return;
 	}
-	if (!sipnot_authenticate(n, msg))
+	if (!sipnot_authenticate(n, msg, &identity))
 		return;
-	if (!sipnot_allowed(n, msg)) {
+	/* The dialog's tags are no secret: only its subscriber may refresh
+	 * or end it. */
+	if (sub->identity && (!identity || strcmp(identity, sub->identity))) {
+		reject(n, msg, 403, "Not The Subscriber", NULL);
+		return;
+	}
+	if (!sipnot_allowed(n, msg, identity)) {
 		reject(n, msg, 403, "Forbidden", NULL);
 		return;
 	}
@@ -267,13 +274,14 @@ static void sub_destructor(void *arg)
 	mem_deref(sub->sent);
 	mem_deref(sub->conf);
 	free(sub->peer);
+	free(sub->identity);
 	free(sub->rtag);
 	free(sub->event_id);
 }
 
 static int sub_alloc(struct sipnot_sub **subp, struct confinfo_notifier *n,
 		     struct sipnot_conf *conf, const struct sip_msg *msg,
-		     const struct sipevent_event *ev)
+		     const struct sipevent_event *ev, const char *identity)
 {
 	struct sipnot_sub *sub;
 	int err = ENOMEM;
@@ -288,6 +296,11 @@ static int sub_alloc(struct sipnot_sub **subp, struct confinfo_notifier *n,
 	sub->rtag = strndup(msg->from.tag.p, msg->from.tag.l);
 	if (!sub->peer || !sub->rtag)
 		goto out;
+	if (identity) {
+		sub->identity = strdup(identity);
+		if (!sub->identity)
+			goto out;
+	}
 	if (pl_isset(&ev->id)) {
 		sub->event_id = strndup(ev->id.p, ev->id.l);
 		if (!sub->event_id)
@@ -331,6 +344,7 @@ static void subscribe_new(struct confinfo_notifier *n,
 {
 	struct sipnot_conf *conf;
 	struct sipnot_sub *sub = NULL;
+	const char *identity;
 	uint32_t expires;
 	struct le *le;
 
@@ -343,9 +357,9 @@ static void subscribe_new(struct confinfo_notifier *n,
 		return;
 	}
 
-	if (!sipnot_authenticate(n, msg))
+	if (!sipnot_authenticate(n, msg, &identity))
 		return;
-	if (!sipnot_allowed(n, msg)) {
+	if (!sipnot_allowed(n, msg, identity)) {
 		reject(n, msg, 403, "Forbidden", NULL);
 		return;
 	}
@@ -366,7 +380,7 @@ static void subscribe_new(struct confinfo_notifier *n,
 		reject_busy(n, msg, "Too Many Subscriptions");
 		return;
 	}
-	if (sub_alloc(&sub, n, conf, msg, ev)) {
+	if (sub_alloc(&sub, n, conf, msg, ev, identity)) {
 		reject_busy(n, msg, "Out Of Memory");
 		return;
 	}

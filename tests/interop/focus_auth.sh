@@ -15,8 +15,8 @@ for tp in u1 t1; do
 		--listen "udp:127.0.0.1:$PORT" --listen "tcp:127.0.0.1:$PORT" \
 		--min-interval 0 --domain example.com --auth "$TMP/users"
 	log="$TMP/focus-$tp.out"
-	sipp_uac focus_auth.xml "$tp" conf1 "$PORT"
-	sipp_uac focus_auth_403.xml "$tp" conf1 "$PORT"
+	sipp_uac focus_auth.xml "$tp" conf1 "$PORT" -auth_uri "conf1@127.0.0.1:$PORT"
+	sipp_uac focus_auth_403.xml "$tp" conf1 "$PORT" -auth_uri "conf1@127.0.0.1:$PORT"
 	wait_line "$log" '^terminated conf=conf1 ' 5 || fail "$tp: no termination"
 	[ "$(count_lines "$log" '^reject .*code=401 ')" -eq 2 ] ||
 		fail "$tp: expected two challenges"

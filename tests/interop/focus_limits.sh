@@ -50,7 +50,10 @@ grep -Eq '^publish conf=pubconf .*code=400 reason="[0-9]+:[0-9]+: <user>: more t
 	fail "the refused PUBLISH is not logged with --max-users"
 grep -Eq '^publish conf=pubconf .*code=200 reason="initial"' "$log" ||
 	fail "the PUBLISH within the limit was not accepted"
-[ "$(count_lines "$err" .)" -eq 2 ] || fail "unexpected messages on stderr"
+# (and the start-up warning that --publisher without --auth is a hint)
+[ "$(count_lines "$err" .)" -eq 3 ] || fail "unexpected messages on stderr"
+has_line "$err" 'without --auth, --allow and --publisher' ||
+	fail "no warning that --publisher is a hint without --auth"
 stop_focus "$FOCUS_PID" || fail "focus exit status $?"
 
 # --max-bytes: a file larger than the limit, refused unread.

@@ -2,7 +2,7 @@
  * The notifier without the network: its deadline heap (sipnot/sched.c)
  * against libre's loop, the conference table (normalisation, chat room
  * template, change callback, limits), the decoder limits of the directory
- * source, and configuration errors. The SIP
+ * source, configuration errors and the credentials file. The SIP
  * behaviour is tested against real peers in tests/interop/focus_*.sh.
  */
 #include <errno.h>
@@ -18,6 +18,7 @@
 #include "confinfo/notifier.h"
 #include "confinfo/sipstack.h"
 #include "sipnot/sched.h"
+#include "sipnot/sipnot.h"
 #include "testutil.h"
 
 /* The notifiers of a test run on one SIP stack of the test's, as they do
@@ -550,6 +551,89 @@ static void test_config_errors(void **state)
 	re_down();
 }
 
+/* ------------------------------------------------------------------ */
+/* The credentials file: one line per user and algorithm, an optional
+ * AOR (digest.c). */
+
+#define MD5_A "0123456789abcdef0123456789abcdef"
+#define SHA_A MD5_A MD5_A
+
+static int load_users(const char *text, struct confinfo_notifier **np,
+		      struct confinfo_diag *diag)
+{
+	struct confinfo_notifier_config cfg;
+	char path[] = "/tmp/confinfo-auth-XXXXXX";
+	int fd = mkstemp(path), err;
+	FILE *f;
+
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	confinfo_notifier_config_default(&cfg);
+	cfg.auth_file = path;
+	memset(diag, 0, sizeof(*diag));
+	*np = NULL;
+	err = confinfo_notifier_alloc(np, the_sip(), &cfg, diag);
+	unlink(path);
+	return err;
+}
+
+static void test_credentials(void **state)
+{
+	struct confinfo_notifier *n = NULL;
+	struct confinfo_diag diag;
+	(void)state;
+
+	re_up();
+	assert_int_equal(load_users("carol:localhost:" MD5_A
+				    ":sip:Mixer@EXAMPLE.com\n"
+				    "alice:localhost:" SHA_A "\n"
+				    "bob:localhost:" SHA_A "\n"
+				    "alice:localhost:" MD5_A "\n",
+				    &n, &diag),
+			 0);
+	/* Sorted, alice's two lines folded into one entry. */
+	assert_int_equal(n->cred_count, 3);
+	assert_string_equal(n->creds[0].user, "alice");
+	assert_true(n->creds[0].has_md5 && n->creds[0].has_sha256);
+	assert_string_equal(n->creds[0].aor, "sip:alice@localhost");
+	assert_true(!n->creds[1].has_md5 && n->creds[1].has_sha256);
+	/* The AOR as RFC 3261 compares it: user exact, host lower case. */
+	assert_string_equal(n->creds[2].aor, "sip:Mixer@example.com");
+	assert_true(n->offer_md5 && n->offer_sha256);
+	assert_non_null(n->nonces);
+	confinfo_notifier_free(n);
+
+	/* Two lines of one algorithm, or two identities, for one user. */
+	assert_int_equal(load_users("alice:localhost:" MD5_A "\n"
+				    "bob:localhost:" MD5_A "\n"
+				    "alice:localhost:" MD5_A "\n",
+				    &n, &diag),
+			 EINVAL);
+	assert_non_null(strstr(diag.message, "'alice' has two lines"));
+	confinfo_notifier_free(n);
+	assert_int_equal(load_users("alice:localhost:" MD5_A "\n"
+				    "alice:localhost:" SHA_A
+				    ":sip:other@localhost\n",
+				    &n, &diag),
+			 EINVAL);
+	confinfo_notifier_free(n);
+	/* An AOR that is not a SIP URI; an HA1 of neither length. */
+	assert_int_equal(
+	    load_users("alice:localhost:" MD5_A ":mailto:a@b\n", &n, &diag),
+	    EINVAL);
+	assert_int_equal(diag.line, 1);
+	assert_non_null(strstr(diag.message, "not a SIP URI"));
+	confinfo_notifier_free(n);
+	assert_int_equal(
+	    load_users("alice:localhost:" MD5_A "0123\n", &n, &diag), EINVAL);
+	assert_non_null(strstr(diag.message, "64 (SHA-256)"));
+	confinfo_notifier_free(n);
+	re_down();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -559,6 +643,7 @@ int main(void)
 	    cmocka_unit_test(test_bad_conferences),
 	    cmocka_unit_test(test_dir_limits),
 	    cmocka_unit_test(test_config_errors),
+	    cmocka_unit_test(test_credentials),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
