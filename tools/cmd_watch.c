@@ -40,7 +40,7 @@
 #define CLOSE_TIMEOUT_MS 3000
 #define AUTH_LINE_MAX    1024
 
-static const char watch_usage[] =
+static const char watch_usage_opts[] =
     "usage: confinfo watch [OPTIONS] [LIMITS] CONFERENCE-URI\n"
     "\n"
     "Subscribe to a conference (RFC 4575 event package over SIP) and\n"
@@ -73,7 +73,14 @@ static const char watch_usage[] =
     "after\n"
     "                            asking on the terminal when it is ask\n"
     "      --prompt-interval S   at most one room prompt per S seconds [10]\n"
-    "  -h, --help                print this help and exit\n"
+    "      --notify-timeout S    wait S seconds for the NOTIFY that follows\n"
+    "                            each SUBSCRIBE (RFC 6665 Timer N) [32];\n"
+    "                            none ever: exit 1\n"
+    "  -h, --help                print this help and exit\n";
+
+/* The rest of the help: one literal would pass the 4095 bytes C99
+ * promises to support. */
+static const char watch_usage_more[] =
     "\n" ROOM_POLICY_HELP "\n" INPUT_LIMITS_HELP "\n" INPUT_LIMITS_MERGE_HELP
     "\n"
     "A NOTIFY over a limit leaves the state as it was and is reported\n"
@@ -206,6 +213,7 @@ enum {
 	OPT_SAVE,
 	OPT_OPEN_WITH,
 	OPT_PROMPT_INTERVAL,
+	OPT_NOTIFY_TIMEOUT,
 };
 
 struct watch_cli {
@@ -281,6 +289,14 @@ static int watch_opt(void *ctx, int c, const char *arg)
 			    arg);
 		cli->room.prompt_interval = (unsigned)v;
 		break;
+	case OPT_NOTIFY_TIMEOUT:
+		if (tool_parse_uint(arg, 1, 3600, &v))
+			return tool_usage_error("watch",
+						"--notify-timeout: seconds "
+						"from 1 to 3600, not '%s'",
+						arg);
+		cli->p.notify_timeout_ms = (uint32_t)v * 1000;
+		break;
 	}
 	return CMD_RUN;
 }
@@ -335,12 +351,15 @@ static int parse_args(struct watch *w, struct watch_cli *cli, int argc,
 	    {"save", required_argument, NULL, OPT_SAVE},
 	    {"open-with", required_argument, NULL, OPT_OPEN_WITH},
 	    {"prompt-interval", required_argument, NULL, OPT_PROMPT_INTERVAL},
+	    {"notify-timeout", required_argument, NULL, OPT_NOTIFY_TIMEOUT},
 	    {"help", no_argument, NULL, 'h'},
 	    ROOM_POLICY_LONG_OPTIONS,
 	    INPUT_LIMITS_LONG_OPTIONS,
 	    INPUT_LIMITS_MERGE_LONG_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
+	static char
+	    watch_usage[sizeof(watch_usage_opts) + sizeof(watch_usage_more)];
 	const struct tool_cli tc = {.cmd = "watch",
 				    .usage = watch_usage,
 				    .shortopts = "f:t:p:l:e:a:1jh",
@@ -349,6 +368,8 @@ static int parse_args(struct watch *w, struct watch_cli *cli, int argc,
 				    .policy = &cli->policy};
 	int st;
 
+	snprintf(watch_usage, sizeof(watch_usage), "%s%s", watch_usage_opts,
+		 watch_usage_more);
 	cli->w = w;
 	st = tool_parse_opts(&tc, argc, argv, watch_opt, cli);
 	if (st != CMD_RUN)

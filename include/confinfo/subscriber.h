@@ -29,13 +29,15 @@
  *   expiry (Expires from the 2xx and from the NOTIFYs' `expires`, never
  *   longer than asked), 423 retried with Min-Expires, 401/407 answered with
  *   digest credentials from the caller, Timer N (32 s) for the NOTIFY that
- *   must follow each SUBSCRIBE. `terminated` with reason `deactivated`,
- *   `timeout`, no reason or an unknown reason starts a new subscription (new
- *   dialog) after a backoff delay (0, 1, 2, 4 ... 64 s; it resets after 64 s
- *   of stable subscription), `probation` waits for `retry-after` (capped
- *   at one hour) as well; `rejected`, `noresource`, `giveup` and
- *   `invariant` end the subscription. A refresh answered 404, 405, 410,
- *   416, 480-485, 489, 501 or 604 also starts a new subscription.
+ *   must follow each SUBSCRIBE: a notifier that never sent any NOTIFY
+ *   (even one that answered 2xx) ends the subscription with ETIMEDOUT,
+ *   after a first NOTIFY a new subscription is started. `terminated` with
+ *   reason `deactivated`, `timeout`, no reason or an unknown reason starts a
+ * new subscription (new dialog) after a backoff delay (0, 1, 2, 4 ... 64 s; it
+ * resets after 64 s of stable subscription), `probation` waits for
+ * `retry-after` (capped at one hour) as well; `rejected`, `noresource`,
+ * `giveup` and `invariant` end the subscription. A refresh answered 404, 405,
+ * 410, 416, 480-485, 489, 501 or 604 also starts a new subscription.
  * - A document whose `entity` differs from the subscribed URI is reported
  *   (once per distinct value): it is applied, but callers should trust the
  *   URI they subscribed to, never the entity (docs/chat-rooms.md section 1).
@@ -195,6 +197,11 @@ struct confinfo_subscriber_params {
 	 *  raises them with the decoder's (max_users in both); one short of
 	 *  memory lowers them. Since 0.1. */
 	const struct confinfo_merge_limits *merge_limits;
+	/** How long to wait for the NOTIFY that must follow every SUBSCRIBE
+	 *  (RFC 6665 Timer N), in milliseconds; 0 means 32000 (64 * T1).
+	 *  When no NOTIFY ever arrived (even after a 2xx), its expiry ends
+	 *  the subscription: CLOSED with ETIMEDOUT. Since 0.1. */
+	uint32_t notify_timeout_ms;
 	/** Callback (required) and its argument. */
 	confinfo_subscriber_event_h *eventh;
 	void *arg;

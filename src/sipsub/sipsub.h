@@ -108,11 +108,15 @@ struct confinfo_subscriber {
 	struct sip_auth *auth;
 	struct sip_request *req; /* the SUBSCRIBE in flight, if any        */
 	struct sip_loopstate ls;
-	bool req_refresh;     /* the request in flight is a refresh         */
-	bool req_unsub;       /* ... is the unsubscribe                     */
-	bool subscribed;      /* dialog established, not terminated         */
-	bool ever_subscribed; /* a 2xx or NOTIFY was seen once: later
-			       * failures retry instead of giving up      */
+	bool req_refresh;      /* the request in flight is a refresh         */
+	bool req_unsub;        /* ... is the unsubscribe                     */
+	bool subscribed;       /* dialog established, not terminated         */
+	bool ever_subscribed;  /* a 2xx or NOTIFY was seen once: later
+				* failures retry instead of giving up      */
+	bool ever_notified;    /* a NOTIFY was seen once: a 2xx alone does not
+				* prove the notifier will ever send one      */
+	uint64_t timer_n_ms;   /* Timer N (params' notify_timeout_ms)        */
+	enum sip_transp ok_tp; /* transport of the last 2xx (hints)      */
 	bool rseq_set;
 	uint32_t rseq; /* CSeq of the last NOTIFY of the dialog           */
 	uint64_t stable_since; /* tmr_jiffies() of the dialog's first 2xx */
