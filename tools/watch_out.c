@@ -404,6 +404,9 @@ void watch_out_event(struct watch_out *out,
 		break;
 	default:
 		tool_fputs_safe(f, ev->message);
+		if (ev->type == CONFINFO_SUBSCRIBER_CLOSED && ev->reason &&
+		    !strcmp(ev->reason, "too-big"))
+			fputs(" (use --transport tcp, or tls)", f);
 		fputc('\n', f);
 		break;
 	}

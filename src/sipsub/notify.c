@@ -180,7 +180,7 @@ static void merged(struct confinfo_subscriber *sub,
 }
 
 static void handle_body(struct confinfo_subscriber *sub,
-			const struct sip_msg *msg)
+			const struct sip_msg *msg, size_t len)
 {
 	struct confinfo_roster_changes *changes = NULL;
 	struct confinfo_conf *doc = NULL;
@@ -190,11 +190,10 @@ static void handle_body(struct confinfo_subscriber *sub,
 	bool full;
 	int err;
 
-	if (!mbuf_get_left(msg->mb))
+	if (!len)
 		return; /* e.g. pending, or terminated without state */
 	if (!body_type_ok(sub, msg) ||
-	    decode_body(sub, (const char *)mbuf_buf(msg->mb),
-			mbuf_get_left(msg->mb), &doc))
+	    decode_body(sub, (const char *)mbuf_buf(msg->mb), len, &doc))
 		return;
 	check_entity(sub, doc);
 	version = doc->version.value;
@@ -258,7 +257,7 @@ static void handle_terminated(struct confinfo_subscriber *sub,
 }
 
 void sipsub_notify_handle(struct confinfo_subscriber *sub,
-			  const struct sip_msg *msg,
+			  const struct sip_msg *msg, size_t len,
 			  const struct sipsub_substate *ss)
 {
 	if (sub->closing) {
@@ -270,7 +269,7 @@ void sipsub_notify_handle(struct confinfo_subscriber *sub,
 	sipsub_notify_seen(sub);
 	if (ss->value != SIPSUB_SS_TERMINATED)
 		sub->subscribed = true;
-	handle_body(sub, msg);
+	handle_body(sub, msg, len);
 	if (sub->closing || sub->closed)
 		return;
 

@@ -193,9 +193,10 @@ int sipsub_send_unsubscribe(struct confinfo_subscriber *sub);
 /* libre's credentials callback (sip_auth_alloc()): arg the subscription. */
 int sipsub_auth_handler(char **user, char **pass, const char *realm, void *arg);
 
-/* notify.c: @p msg matched the established dialog of @p sub. */
+/* notify.c: @p msg matched the established dialog of @p sub; its body is
+ * the first @p len bytes left in msg->mb (Content-Length, checked). */
 void sipsub_notify_handle(struct confinfo_subscriber *sub,
-			  const struct sip_msg *msg,
+			  const struct sip_msg *msg, size_t len,
 			  const struct sipsub_substate *ss);
 
 #endif
