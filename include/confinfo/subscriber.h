@@ -61,6 +61,7 @@
 #include "confinfo/merge.h"
 #include "confinfo/model.h"
 #include "confinfo/roster.h"
+#include "confinfo/smime.h"
 #include "confinfo/xml.h"
 
 #ifdef __cplusplus
@@ -155,6 +156,17 @@ struct confinfo_subscriber_event {
 	 *  report what changed at that cost; NULL when unknown (out of
 	 *  memory), which means everything. Since 0.1. */
 	const struct confinfo_roster_changes *changes;
+	/** STATE, and RESYNC when the body was refused for its signature:
+	 *  what the NOTIFY's S/MIME signature said (smime.h; UNSIGNED for a
+	 *  plain body). Since 0.1. */
+	enum confinfo_smime_status smime;
+	/** STATE: VERIFIED: the signer certificate's subject; FAILED: why;
+	 *  NULL otherwise. Since 0.1. */
+	const char *smime_detail;
+	/** STATE: every document applied since the last full state, this
+	 *  one included, was VERIFIED: only then is the kept state signed
+	 *  state. Since 0.1. */
+	bool state_verified;
 };
 
 /**
@@ -202,6 +214,17 @@ struct confinfo_subscriber_params {
 	 *  When no NOTIFY ever arrived (even after a 2xx), its expiry ends
 	 *  the subscription: CLOSED with ETIMEDOUT. Since 0.1. */
 	uint32_t notify_timeout_ms;
+	/** S/MIME trust anchors (smime.h), NULL for none. When set, the
+	 *  SUBSCRIBE's Accept offers multipart/signed as well, and signed
+	 *  bodies are verified against them (events say VERIFIED or FAILED).
+	 *  Without them a signed body is FAILED. Not copied: it must outlive
+	 *  the subscription. Since 0.1. */
+	const struct confinfo_smime_verifier *smime;
+	/** Refuse state that is not VERIFIED: an unsigned body, or one whose
+	 *  signature fails, leaves the state untouched (RESYNC, as for an
+	 *  undecodable body). Without it a FAILED body whose document could
+	 *  be taken out is applied, and the events say so. Since 0.1. */
+	bool require_signed;
 	/** Callback (required) and its argument. */
 	confinfo_subscriber_event_h *eventh;
 	void *arg;

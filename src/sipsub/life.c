@@ -61,6 +61,7 @@ static void drop_dialog(struct confinfo_subscriber *sub)
 	sub->resync_due = false;
 	confinfo_conf_free(sub->state);
 	sub->state = NULL;
+	sub->state_verified = false;
 	/* reported_entity stays: a mismatch is reported once per value for
 	 * the whole subscription, not once per dialog. */
 }
@@ -273,6 +274,7 @@ void sipsub_resync(struct confinfo_subscriber *sub, const char *why,
 	memset(&ev, 0, sizeof(ev));
 	ev.type = CONFINFO_SUBSCRIBER_RESYNC;
 	ev.message = why;
+	ev.smime = sub->cur_smime;
 	ev.diag = diag;
 	if (sub->resync_due && (tmr_isrunning(&sub->tmr_resync) || sub->req)) {
 		/* Already asked: the full state is on its way. */

@@ -288,12 +288,12 @@ int sipsub_send_subscribe(struct confinfo_subscriber *sub, uint32_t expires,
 			    sub->dlg, 0, sub->auth, send_handler,
 			    response_handler, sub,
 			    "Event: conference\r\n"
-			    "Accept: application/conference-info+xml\r\n"
+			    "Accept: application/conference-info+xml%s\r\n"
 			    "Allow: NOTIFY\r\n"
 			    "Expires: %u\r\n"
 			    "Content-Length: 0\r\n"
 			    "\r\n",
-			    expires);
+			    sub->smime ? ", multipart/signed" : "", expires);
 	if (err)
 		return err;
 	sub->req_refresh = refresh;

@@ -100,6 +100,10 @@ struct confinfo_subscriber {
 	uint32_t expires;       /* what we ask now (raised by a 423)       */
 	struct confinfo_xml_limits limits;
 	struct confinfo_merge_limits merge_limits;
+	const struct confinfo_smime_verifier *smime; /* NULL: plain only */
+	bool require_signed;
+	bool state_verified; /* every document since the last full was  */
+	enum confinfo_smime_status cur_smime; /* of the NOTIFY in hand   */
 	confinfo_subscriber_event_h *eventh;
 	void *arg;
 
