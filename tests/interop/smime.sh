@@ -161,4 +161,20 @@ for variant in ok doc sig; do
 			fail "$variant: tampered state applied"
 	fi
 done
+
+# 6. lint and show take the signed MIME form (openssl's file) with
+#    --smime-ca: verified; a flipped byte fails; a plain file warns.
+run 0 "$CONFINFO" lint --smime-ca "$TMP/ca.crt" "$TMP/signed.eml"
+expect_err 'signature verified \(signer .*focus.conf.example.com'
+run 0 "$CONFINFO" show --smime-ca "$TMP/ca.crt" "$TMP/signed.eml"
+expect_out 'version: 1'
+{ head -c "$(($(grep -b -m1 '^$' "$TMP/signed.eml" | cut -d: -f1) + 1))" "$TMP/signed.eml"
+  cat "$TMP/body-doc"; } >"$TMP/signed-doc.eml"
+run 1 "$CONFINFO" lint --smime-ca "$TMP/ca.crt" "$TMP/signed-doc.eml"
+expect_err 'signature failed'
+run 1 "$CONFINFO" show --smime-ca "$TMP/other.crt" "$TMP/signed.eml"
+expect_err 'signature failed'
+run 0 "$CONFINFO" lint --smime-ca "$TMP/ca.crt" sipp/watch/v1-full.xml
+expect_err 'warning: not signed'
+run 1 "$CONFINFO" lint --strict --smime-ca "$TMP/ca.crt" sipp/watch/v1-full.xml
 echo ok
