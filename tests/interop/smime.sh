@@ -72,6 +72,16 @@ wait_exit "$BG_PID" 15
 has_line "$TMP/watch-text.err" 'NOTIFY version 1: signature verified \(signer .*focus.conf.example.com' ||
 	fail "text: no verified line: $(cat "$TMP/watch-text.err")"
 
+# A same-domain room of verified state is joined automatically
+# (--auto-join=same-domain, a recording chat client).
+RECORD="python3 $TESTS_DIR/interop/open_with/record.py"
+export RECORD_FILE=$TMP/verified.rec
+bg join-ok setsid "$CONFINFO" watch --json --smime-ca "$TMP/ca.crt" \
+	--auto-join=same-domain --open-with "$RECORD" \
+	--proxy "sip:127.0.0.1:$PORT" "$URI"
+wait_for 10 test -s "$RECORD_FILE" || fail "verified: the room was not opened"
+kill "$BG_PID"
+
 # 2. A certificate of another CA: failed, the state untouched.
 bg watch-other "$CONFINFO" watch --json --smime-ca "$TMP/other.crt" \
 	--require-signed --proxy "sip:127.0.0.1:$PORT" "$URI"
@@ -107,6 +117,17 @@ json_has "$TMP/watch-unsigned.out" 'e["event"] == "resync" and "unsigned NOTIFY 
 	fail "unsigned: not refused"
 json_lacks "$TMP/watch-unsigned.out" 'e["event"] == "state"' ||
 	fail "unsigned: state applied under --require-signed"
+# The same room from unsigned state is never joined automatically.
+export RECORD_FILE=$TMP/unverified.rec
+bg join-unv setsid "$CONFINFO" watch --json --smime-ca "$TMP/ca.crt" \
+	--auto-join=same-domain --open-with "$RECORD" \
+	--proxy "sip:127.0.0.1:$PORT" "$URI"
+wait_line "$TMP/join-unv.out" '"event":"room_declined"' 10 ||
+	fail "unverified: the room was not declined: $(cat "$TMP/join-unv.out")"
+kill "$BG_PID"
+json_has "$TMP/join-unv.out" 'e["event"] == "room_unverified" and e["uri"] == "xmpp:weekly@conf.example.com?join"' ||
+	fail "unverified: no room_unverified note"
+[ ! -s "$RECORD_FILE" ] || fail "unverified: the room was opened: $(cat "$RECORD_FILE")"
 # Without --require-signed it applies, reported unsigned.
 bg watch-unsigned2 "$CONFINFO" watch --once --json --smime-ca "$TMP/ca.crt" \
 	--proxy "sip:127.0.0.1:$PORT" "$URI"
