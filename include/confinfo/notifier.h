@@ -187,7 +187,8 @@ struct confinfo_notifier_config {
 	/** S/MIME signing (smime.h, RFC 4575 section 8.1): every NOTIFY
 	 *  body to a subscriber whose SUBSCRIBE's Accept lists
 	 *  multipart/signed is sent signed (multipart/signed, detached CMS
-	 *  signature, SHA-256), others get the plain body. Each body is
+	 *  signature, SHA-256), others get the plain body (decided at the
+	 *  initial SUBSCRIBE; refreshes do not change it). Each body is
 	 *  signed once, however many subscribers receive it. Not copied: it
 	 *  must outlive the notifier. NULL: no signing. Since 0.1. */
 	const struct confinfo_smime_signer *smime_signer;
