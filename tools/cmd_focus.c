@@ -25,6 +25,7 @@
 #include "commands.h"
 #include "confinfo/notifier.h"
 #include "confinfo/sipstack.h"
+#include "confinfo/smime.h"
 #include "confinfo/version.h"
 #include "focus_state.h"
 #include "input_limits.h"
@@ -78,6 +79,10 @@ static const char focus_usage[] =
     "      --max-subs N         subscriptions in total [100000]\n"
     "      --max-subs-per-conf N  per conference [20000]\n"
     "      --tls-cert FILE      PEM key and certificate for tls:\n"
+    "      --smime-cert FILE    sign NOTIFY bodies (S/MIME) with this\n"
+    "                           PEM key and certificate for subscribers\n"
+    "                           accepting multipart/signed\n"
+    "      --require-signing    406 to the others\n"
     "  -q, --quiet              do not log every NOTIFY\n"
     "  -h, --help               print this help and exit\n"
     "\n" INPUT_LIMITS_HELP "\n"
@@ -98,11 +103,14 @@ enum {
 	OPT_MAX_SUBS_CONF,
 	OPT_TLS_CERT,
 	OPT_NONCE_LIFETIME,
+	OPT_SMIME_CERT,
+	OPT_REQUIRE_SIGNING,
 };
 
 struct focus {
 	struct confinfo_sipstack *stack;
 	struct confinfo_notifier *n;
+	struct confinfo_smime_signer *signer; /* --smime-cert, or NULL */
 	struct confinfo_dirsrc *dir;
 	struct focus_state *state; /* --state, NULL without */
 	struct tmr grace;
@@ -285,6 +293,7 @@ struct focus_opts {
 	struct confinfo_notifier_config cfg;
 	struct input_limits limits; /* cfg.limits points here */
 	const char *tls_cert;
+	const char *smime_cert;
 	bool quiet;
 };
 
@@ -383,6 +392,12 @@ static int focus_opt(void *ctx, int c, const char *arg)
 	case OPT_TLS_CERT:
 		o->tls_cert = arg;
 		break;
+	case OPT_SMIME_CERT:
+		o->smime_cert = arg;
+		break;
+	case OPT_REQUIRE_SIGNING:
+		o->cfg.require_signing = true;
+		break;
 	case 'q':
 		o->quiet = true;
 		break;
@@ -440,6 +455,8 @@ static int parse_opts(int argc, char **argv, struct focus_opts *o)
 	    {"max-subs-per-conf", required_argument, NULL, OPT_MAX_SUBS_CONF},
 	    {"tls-cert", required_argument, NULL, OPT_TLS_CERT},
 	    {"nonce-lifetime", required_argument, NULL, OPT_NONCE_LIFETIME},
+	    {"smime-cert", required_argument, NULL, OPT_SMIME_CERT},
+	    {"require-signing", no_argument, NULL, OPT_REQUIRE_SIGNING},
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"help", no_argument, NULL, 'h'},
 	    INPUT_LIMITS_LONG_OPTIONS,
@@ -462,6 +479,9 @@ static int parse_opts(int argc, char **argv, struct focus_opts *o)
 					argv[optind]);
 	if (!o->conferences)
 		return tool_usage_error(CMD, "--conferences DIR is required");
+	if (o->cfg.require_signing && !o->smime_cert)
+		return tool_usage_error(CMD,
+					"--require-signing needs --smime-cert");
 	focus_finish(o);
 	return CMD_RUN;
 }
@@ -487,6 +507,11 @@ static int focus_setup(struct focus *f, struct focus_opts *o)
 	o->cfg.changeh = change_handler;
 	o->cfg.change_arg = f;
 	err = confinfo_sipstack_alloc(&f->stack, &sp, &diag);
+	if (!err && o->smime_cert) {
+		err = confinfo_smime_signer_load(&f->signer, o->smime_cert,
+						 &diag);
+		o->cfg.smime_signer = f->signer;
+	}
 	if (!err)
 		err = confinfo_notifier_alloc(
 		    &f->n, confinfo_sipstack_sip(f->stack), &o->cfg, &diag);
@@ -563,6 +588,7 @@ out:
 	}
 	confinfo_dirsrc_close(f.dir);
 	confinfo_notifier_free(f.n);
+	confinfo_smime_signer_free(f.signer); /* after its notifier */
 	confinfo_sipstack_free(f.stack);
 	focus_state_close(f.state);
 	libre_close();

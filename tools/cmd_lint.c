@@ -12,7 +12,7 @@
 #include "util.h"
 
 static const char lint_usage[] =
-    "usage: confinfo lint [--strict] [LIMITS] FILE...\n"
+    "usage: confinfo lint [--strict] [--smime-ca FILE] [LIMITS] FILE...\n"
     "\n"
     "Check conference-info documents (RFC 4575): well-formed XML, valid\n"
     "against the schema, within the size and count limits (LIMITS\n"
@@ -25,14 +25,21 @@ static const char lint_usage[] =
     "\n"
     "Options:\n"
     "  -s, --strict  count warnings as errors\n"
+    "  --smime-ca CA FILEs may be S/MIME-signed (multipart/signed MIME\n"
+    "                form): verify against the certificates of CA\n"
     "  -h, --help    print this help and exit\n"
     "\n" INPUT_LIMITS_HELP "\n"
     "Exit status: 0 every FILE is valid, 1 at least one is not,\n"
     "2 usage error.\n";
 
 /* Lint one file; true if it passes. */
+struct lint_opts {
+	bool strict;
+	const char *smime_ca;
+};
+
 static bool lint_one(const char *path, const struct input_limits *limits,
-		     bool strict)
+		     const struct lint_opts *lo)
 {
 	struct confinfo_chat_room *rooms = NULL;
 	struct confinfo_conf *conf = NULL;
@@ -42,6 +49,7 @@ static bool lint_one(const char *path, const struct input_limits *limits,
 	int err;
 
 	tool_doc_init(&doc, path, limits);
+	doc.smime_ca = lo->smime_ca;
 	if (tool_doc_load(&doc, &conf))
 		goto out;
 	/* Listing the rooms is what reports a misspelled purpose. */
@@ -50,7 +58,7 @@ static bool lint_one(const char *path, const struct input_limits *limits,
 		tool_doc_fail(&doc, err);
 		goto out;
 	}
-	if (strict && doc.diag.warnings) {
+	if (lo->strict && doc.diag.warnings) {
 		char msg[64];
 
 		snprintf(msg, sizeof(msg), "%u warning%s (--strict)",
@@ -67,11 +75,12 @@ out:
 
 static int lint_opt(void *ctx, int c, const char *arg)
 {
-	bool *strict = ctx;
+	struct lint_opts *lo = ctx;
 
-	(void)arg;
 	if (c == 's')
-		*strict = true;
+		lo->strict = true;
+	else if (c == 'S')
+		lo->smime_ca = arg;
 	return CMD_RUN;
 }
 
@@ -79,6 +88,7 @@ int cmd_lint(int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"strict", no_argument, NULL, 's'},
+	    {"smime-ca", required_argument, NULL, 'S'},
 	    {"help", no_argument, NULL, 'h'},
 	    INPUT_LIMITS_LONG_OPTIONS,
 	    {NULL, 0, NULL, 0},
@@ -89,11 +99,12 @@ int cmd_lint(int argc, char **argv)
 				     .shortopts = "sh",
 				     .longopts = opts,
 				     .limits = &limits};
-	bool strict = false, all_ok = true;
+	struct lint_opts lo = {0};
+	bool all_ok = true;
 	int status;
 
 	input_limits_init(&limits);
-	status = tool_parse_opts(&cli, argc, argv, lint_opt, &strict);
+	status = tool_parse_opts(&cli, argc, argv, lint_opt, &lo);
 	if (status != CMD_RUN)
 		return status;
 	if (optind >= argc)
@@ -101,6 +112,6 @@ int cmd_lint(int argc, char **argv)
 	if (!tool_stdin_once("lint", argc - optind, argv + optind))
 		return EXIT_USAGE;
 	for (int i = optind; i < argc; i++)
-		all_ok &= lint_one(argv[i], &limits, strict);
+		all_ok &= lint_one(argv[i], &limits, &lo);
 	return all_ok ? 0 : 1;
 }

@@ -36,6 +36,8 @@ static const char show_usage[] =
     "  -j, --json          print the JSON view instead (keys in\n"
     "                      confinfo(1))\n"
     "  -c, --conference URI  check the chat rooms against URI\n"
+    "      --smime-ca CA   FILE may be S/MIME-signed (multipart/signed\n"
+    "                      MIME form): verify against CA's certificates\n"
     "  -h, --help          print this help and exit\n"
     "\n" ROOM_POLICY_HELP "\n" INPUT_LIMITS_HELP "\n"
     "Exit status: 0 shown (invalid rooms included), 1 invalid document,\n"

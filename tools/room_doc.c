@@ -18,6 +18,7 @@ struct room_doc_args {
 	bool json;
 	const char *conference; /* NULL when not given           */
 	const char *path;       /* FILE ("-": standard input)    */
+	const char *smime_ca;   /* --smime-ca, NULL when not given */
 	struct room_policy policy;
 	struct input_limits limits;
 };
@@ -30,6 +31,8 @@ static int args_opt(void *ctx, int c, const char *arg)
 		a->json = true;
 	else if (c == 'c')
 		a->conference = arg;
+	else if (c == 'S')
+		a->smime_ca = arg;
 	return CMD_RUN;
 }
 
@@ -40,6 +43,7 @@ static int args_parse(struct room_doc_args *a, const char *usage,
 	static const struct option long_opts[] = {
 	    {"json", no_argument, NULL, 'j'},
 	    {"conference", required_argument, NULL, 'c'},
+	    {"smime-ca", required_argument, NULL, 'S'},
 	    {"help", no_argument, NULL, 'h'},
 	    ROOM_POLICY_LONG_OPTIONS,
 	    INPUT_LIMITS_LONG_OPTIONS,
@@ -75,6 +79,7 @@ static int load(struct room_doc *rd, const struct room_doc_args *a)
 
 	rd->json = a->json;
 	tool_doc_init(&rd->doc, a->path, &a->limits);
+	rd->doc.smime_ca = a->smime_ca;
 	if (a->conference) {
 		status = room_policy_conference(a->policy.cmd, a->conference,
 						&rd->conference);

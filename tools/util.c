@@ -90,6 +90,7 @@ void tool_doc_init(struct tool_doc *doc, const char *path,
 {
 	doc->path = path;
 	doc->limits = limits;
+	doc->smime_ca = NULL;
 	doc->name = strcmp(path, "-") ? path : "<stdin>";
 	tool_diag_init(&doc->diag, doc->name);
 }
@@ -100,6 +101,16 @@ int tool_doc_load(struct tool_doc *doc, struct confinfo_conf **confp)
 	struct confinfo_conf *conf = NULL;
 	int err;
 
+	if (doc->smime_ca) {
+#ifdef CONFINFO_TOOL_LIVE
+		return tool_doc_load_signed(doc, confp);
+#else
+		tool_report(doc->name, 0, 0, false,
+			    "--smime-ca: built without S/MIME (the SIP "
+			    "library)");
+		return ENOTSUP;
+#endif
+	}
 	confinfo_diag_reset(&doc->diag);
 	/* Read within the body limit: a size failure carries the limit's
 	 * name, which tool_report_diag() turns into --max-bytes. */

@@ -87,6 +87,9 @@ struct tool_doc {
 	const char *name;
 	const struct input_limits *limits;
 	struct confinfo_diag diag;
+	/* --smime-ca: the CA file; the FILE may then be in the signed MIME
+	 * form (smime_doc.c), verified before it is decoded. NULL: plain. */
+	const char *smime_ca;
 };
 
 /*
@@ -113,6 +116,12 @@ void tool_diag_init(struct confinfo_diag *diag, const char *name);
  * much memory.
  */
 int tool_doc_load(struct tool_doc *doc, struct confinfo_conf **confp);
+
+/* tool_doc_load() of a FILE that may be in the signed MIME form
+ * (smime_doc.c): verified against doc->smime_ca, which is reported (a
+ * signature that fails is an error, an unsigned FILE a warning), then the
+ * inner document decoded. Only in builds with the SIP library. */
+int tool_doc_load_signed(struct tool_doc *doc, struct confinfo_conf **confp);
 
 /*
  * Print the failure recorded in @p d (its message, or strerror(@p err)

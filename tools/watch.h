@@ -47,6 +47,10 @@ int watch_out_changes(struct watch_out *out, struct confinfo_roster *roster,
 		      const struct confinfo_roster_changes *changes);
 
 /* The JSON snapshot of @p state after an applied NOTIFY. */
+/* What the NOTIFY of a STATE event's signature said (S/MIME): a line on
+ * standard error, or an smime event in JSON. */
+void watch_out_smime(struct watch_out *out,
+		     const struct confinfo_subscriber_event *ev);
 void watch_out_snapshot(struct watch_out *out,
 			const struct confinfo_conf *state, uint32_t version,
 			bool full);
@@ -89,5 +93,9 @@ void watch_rooms_free(struct watch_rooms *wr);
  * instead of ending the watch. */
 void watch_rooms_update(struct watch_rooms *wr,
 			const struct confinfo_conf *state);
+/* Whether the next states are S/MIME-verified state: when not, a room
+ * whose decision is auto is asked for instead (and the reason shown).
+ * Rooms are taken as verified until this says otherwise. */
+void watch_rooms_set_verified(struct watch_rooms *wr, bool verified);
 
 #endif

@@ -287,6 +287,47 @@ static const char *event_name(enum confinfo_subscriber_event_type t)
 	return "unknown";
 }
 
+void watch_out_smime(struct watch_out *out,
+		     const struct confinfo_subscriber_event *ev)
+{
+	const char *st = confinfo_smime_status_str(ev->smime);
+	json_t *o;
+
+	if (out->json) {
+		o = json_object();
+		if (o &&
+		    (json_object_set_new(o, "event", json_string("smime")) ||
+		     json_object_set_new(o, "status", json_string(st)) ||
+		     json_object_set_new(o, "version",
+					 json_integer(ev->version)) ||
+		     json_object_set_new(o, "state_verified",
+					 json_boolean(ev->state_verified)) ||
+		     (ev->smime_detail &&
+		      json_object_set_new(o,
+					  ev->smime == CONFINFO_SMIME_VERIFIED
+					      ? "signer"
+					      : "message",
+					  json_string(ev->smime_detail))))) {
+			json_decref(o);
+			o = NULL;
+		}
+		watch_json_line(out, o);
+		return;
+	}
+	fprintf(out->err, "confinfo watch: NOTIFY version %u: signature %s",
+		(unsigned)ev->version, st);
+	if (ev->smime_detail) {
+		fputs(ev->smime == CONFINFO_SMIME_VERIFIED ? " (signer " : " (",
+		      out->err);
+		tool_fputs_safe(out->err, ev->smime_detail);
+		fputc(')', out->err);
+	}
+	if (!ev->state_verified)
+		fputs("; the state is not verified", out->err);
+	fputc('\n', out->err);
+	fflush(out->err);
+}
+
 bool watch_closed_in_error(const struct confinfo_subscriber_event *ev)
 {
 	return ev->err && !(ev->reason && !strcmp(ev->reason, "noresource"));
@@ -323,6 +364,9 @@ static void event_json(struct watch_out *out,
 		if (resync_option(ev))
 			bad |= json_object_set_new(
 			    o, "raise_with", json_string(resync_option(ev)));
+		bad |= json_object_set_new(
+		    o, "smime",
+		    json_string(confinfo_smime_status_str(ev->smime)));
 		break;
 	case CONFINFO_SUBSCRIBER_ENTITY_MISMATCH:
 		bad |=
@@ -404,6 +448,9 @@ void watch_out_event(struct watch_out *out,
 		break;
 	default:
 		tool_fputs_safe(f, ev->message);
+		if (ev->type == CONFINFO_SUBSCRIBER_CLOSED && ev->reason &&
+		    !strcmp(ev->reason, "too-big"))
+			fputs(" (use --transport tcp, or tls)", f);
 		fputc('\n', f);
 		break;
 	}

@@ -65,6 +65,7 @@ struct watch_rooms {
 	size_t answer_len;
 	uint64_t last_prompt; /* tmr_jiffies() of the last prompt */
 	bool prompted_once;
+	bool unverified;       /* the state is not S/MIME-verified   */
 	struct tmr tmr_prompt; /* next prompt slot, or answer timeout */
 };
 
@@ -295,6 +296,12 @@ static void act(struct watch_rooms *wr, const char *uri,
 	/* Past the tracker's bound (ENOSPC) or without memory the room is
 	 * still handled, only not remembered. */
 	(void)confinfo_chat_tracker_mark(wr->tracker, uri);
+	if (d == CONFINFO_CHAT_JOIN_AUTO && wr->unverified) {
+		room_note(wr, "room_unverified", uri,
+			  "state not verified (S/MIME): asking instead of "
+			  "joining automatically");
+		d = CONFINFO_CHAT_JOIN_ASK;
+	}
 	switch (d) {
 	case CONFINFO_CHAT_JOIN_AUTO:
 		open_room(wr, uri);
@@ -378,6 +385,11 @@ void watch_rooms_update(struct watch_rooms *wr,
 	for (i = 0; i < r->count; i++)
 		act(wr, r->rooms[i].room.entry->uri, r->rooms[i].verdict->join);
 	confinfo_chat_report_free(r);
+}
+
+void watch_rooms_set_verified(struct watch_rooms *wr, bool verified)
+{
+	wr->unverified = !verified;
 }
 
 int watch_rooms_alloc(struct watch_rooms **wrp, const struct watch_room_opts *o,

@@ -50,6 +50,8 @@
 #include "confinfo/model.h"
 #include "confinfo/xml.h"
 
+struct confinfo_smime_signer; /* smime.h */
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -204,6 +206,18 @@ struct confinfo_notifier_config {
 	void *log_arg;
 	confinfo_notifier_change_h *changeh;
 	void *change_arg;
+	/** S/MIME signing (smime.h, RFC 4575 section 8.1): every NOTIFY
+	 *  body to a subscriber whose SUBSCRIBE's Accept lists
+	 *  multipart/signed is sent signed (multipart/signed, detached CMS
+	 *  signature, SHA-256), others get the plain body (decided at the
+	 *  initial SUBSCRIBE; refreshes do not change it). Each body is
+	 *  signed once, however many subscribers receive it. Not copied: it
+	 *  must outlive the notifier. NULL: no signing. Since 0.1. */
+	const struct confinfo_smime_signer *smime_signer;
+	/** With @c smime_signer: a SUBSCRIBE whose Accept does not list
+	 *  multipart/signed gets 406 (Accept: multipart/signed), so that
+	 *  no state leaves unsigned. Since 0.1. */
+	bool require_signing;
 };
 
 struct confinfo_notifier;

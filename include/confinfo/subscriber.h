@@ -29,13 +29,15 @@
  *   expiry (Expires from the 2xx and from the NOTIFYs' `expires`, never
  *   longer than asked), 423 retried with Min-Expires, 401/407 answered with
  *   digest credentials from the caller, Timer N (32 s) for the NOTIFY that
- *   must follow each SUBSCRIBE. `terminated` with reason `deactivated`,
- *   `timeout`, no reason or an unknown reason starts a new subscription (new
- *   dialog) after a backoff delay (0, 1, 2, 4 ... 64 s; it resets after 64 s
- *   of stable subscription), `probation` waits for `retry-after` (capped
- *   at one hour) as well; `rejected`, `noresource`, `giveup` and
- *   `invariant` end the subscription. A refresh answered 404, 405, 410,
- *   416, 480-485, 489, 501 or 604 also starts a new subscription.
+ *   must follow each SUBSCRIBE: a notifier that never sent any NOTIFY
+ *   (even one that answered 2xx) ends the subscription with ETIMEDOUT,
+ *   after a first NOTIFY a new subscription is started. `terminated` with
+ *   reason `deactivated`, `timeout`, no reason or an unknown reason starts a
+ * new subscription (new dialog) after a backoff delay (0, 1, 2, 4 ... 64 s; it
+ * resets after 64 s of stable subscription), `probation` waits for
+ * `retry-after` (capped at one hour) as well; `rejected`, `noresource`,
+ * `giveup` and `invariant` end the subscription. A refresh answered 404, 405,
+ * 410, 416, 480-485, 489, 501 or 604 also starts a new subscription.
  * - A document whose `entity` differs from the subscribed URI is reported
  *   (once per distinct value): it is applied, but callers should trust the
  *   URI they subscribed to, never the entity (docs/chat-rooms.md section 1).
@@ -59,6 +61,7 @@
 #include "confinfo/merge.h"
 #include "confinfo/model.h"
 #include "confinfo/roster.h"
+#include "confinfo/smime.h"
 #include "confinfo/xml.h"
 
 #ifdef __cplusplus
@@ -153,6 +156,17 @@ struct confinfo_subscriber_event {
 	 *  report what changed at that cost; NULL when unknown (out of
 	 *  memory), which means everything. Since 0.1. */
 	const struct confinfo_roster_changes *changes;
+	/** STATE, and RESYNC when the body was refused for its signature:
+	 *  what the NOTIFY's S/MIME signature said (smime.h; UNSIGNED for a
+	 *  plain body). Since 0.1. */
+	enum confinfo_smime_status smime;
+	/** STATE: VERIFIED: the signer certificate's subject; FAILED: why;
+	 *  NULL otherwise. Since 0.1. */
+	const char *smime_detail;
+	/** STATE: every document applied since the last full state, this
+	 *  one included, was VERIFIED: only then is the kept state signed
+	 *  state. Since 0.1. */
+	bool state_verified;
 };
 
 /**
@@ -195,6 +209,22 @@ struct confinfo_subscriber_params {
 	 *  raises them with the decoder's (max_users in both); one short of
 	 *  memory lowers them. Since 0.1. */
 	const struct confinfo_merge_limits *merge_limits;
+	/** How long to wait for the NOTIFY that must follow every SUBSCRIBE
+	 *  (RFC 6665 Timer N), in milliseconds; 0 means 32000 (64 * T1).
+	 *  When no NOTIFY ever arrived (even after a 2xx), its expiry ends
+	 *  the subscription: CLOSED with ETIMEDOUT. Since 0.1. */
+	uint32_t notify_timeout_ms;
+	/** S/MIME trust anchors (smime.h), NULL for none. When set, the
+	 *  SUBSCRIBE's Accept offers multipart/signed as well, and signed
+	 *  bodies are verified against them (events say VERIFIED or FAILED).
+	 *  Without them a signed body is FAILED. Not copied: it must outlive
+	 *  the subscription. Since 0.1. */
+	const struct confinfo_smime_verifier *smime;
+	/** Refuse state that is not VERIFIED: an unsigned body, or one whose
+	 *  signature fails, leaves the state untouched (RESYNC, as for an
+	 *  undecodable body). Without it a FAILED body whose document could
+	 *  be taken out is applied, and the events say so. Since 0.1. */
+	bool require_signed;
 	/** Callback (required) and its argument. */
 	confinfo_subscriber_event_h *eventh;
 	void *arg;

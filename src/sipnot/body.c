@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "confinfo/diff.h"
+#include "confinfo/smime.h"
 #include "confinfo/xml.h"
 #include "sipnot.h"
 
@@ -18,6 +19,10 @@ void sipnot_cache_flush(struct sipnot_cache *c)
 	for (unsigned i = 0; i < SIPNOT_CACHE_SLOTS; i++) {
 		free(c->body[i].xml);
 		c->body[i].xml = NULL;
+		free(c->body[i].smime);
+		c->body[i].smime = NULL;
+		free(c->body[i].smime_ctype);
+		c->body[i].smime_ctype = NULL;
 		confinfo_conf_free(c->diff[i].doc);
 		c->diff[i].doc = NULL;
 		c->diff[i].used = false;
@@ -55,9 +60,11 @@ static int diff_get(struct sipnot_cache *c, const struct sipnot_snap *from,
 	return 0;
 }
 
-int sipnot_body_get(struct sipnot_conf *conf, const struct sipnot_snap *from,
-		    const struct sipnot_snap *to, uint32_t version,
-		    const char **xmlp, size_t *lenp, bool *emptyp)
+/* The cache slot of the body (encoded on demand); NULL in *bp when the
+ * diff is empty. */
+static int body_slot(struct sipnot_conf *conf, const struct sipnot_snap *from,
+		     const struct sipnot_snap *to, uint32_t version,
+		     struct sipnot_body **bp)
 {
 	struct sipnot_cache *c = &conf->cache;
 	struct confinfo_conf *doc;
@@ -68,22 +75,19 @@ int sipnot_body_get(struct sipnot_conf *conf, const struct sipnot_snap *from,
 	size_t len = 0;
 	int err;
 
-	*emptyp = false;
+	*bp = NULL;
 	if (from) {
 		err = diff_get(c, from, to, &d);
 		if (err)
 			return err;
-		if (!d->doc) {
-			*emptyp = true;
+		if (!d->doc)
 			return 0;
-		}
 	}
 	for (unsigned i = 0; i < SIPNOT_CACHE_SLOTS; i++) {
 		b = &c->body[i];
 		if (b->xml && b->from == fseq && b->to == to->seq &&
 		    b->version == version) {
-			*xmlp = b->xml;
-			*lenp = b->len;
+			*bp = b;
 			return 0;
 		}
 	}
@@ -100,12 +104,64 @@ int sipnot_body_get(struct sipnot_conf *conf, const struct sipnot_snap *from,
 	b = &c->body[c->next_body];
 	c->next_body = (c->next_body + 1) % SIPNOT_CACHE_SLOTS;
 	free(b->xml);
+	free(b->smime);
+	free(b->smime_ctype);
+	b->smime = b->smime_ctype = NULL;
 	b->xml = xml;
 	b->len = len;
 	b->from = fseq;
 	b->to = to->seq;
 	b->version = version;
-	*xmlp = xml;
-	*lenp = len;
+	*bp = b;
+	return 0;
+}
+
+int sipnot_body_get(struct sipnot_conf *conf, const struct sipnot_snap *from,
+		    const struct sipnot_snap *to, uint32_t version,
+		    const char **xmlp, size_t *lenp, bool *emptyp)
+{
+	struct sipnot_body *b;
+	int err = body_slot(conf, from, to, version, &b);
+
+	if (err)
+		return err;
+	*emptyp = !b;
+	if (b) {
+		*xmlp = b->xml;
+		*lenp = b->len;
+	}
+	return 0;
+}
+
+int sipnot_body_get_signed(struct sipnot_conf *conf,
+			   const struct sipnot_snap *from,
+			   const struct sipnot_snap *to, uint32_t version,
+			   const char **bodyp, size_t *lenp,
+			   const char **ctypep, bool *emptyp)
+{
+	const struct confinfo_smime_signer *signer = conf->n->cfg.smime_signer;
+	struct sipnot_body *b;
+	int err;
+
+	if (!signer)
+		return EINVAL;
+	err = body_slot(conf, from, to, version, &b);
+	if (err)
+		return err;
+	*emptyp = !b;
+	if (!b)
+		return 0;
+	/* Signed once per cached body, whatever the number of subscribers
+	 * it goes to: a signature costs far more than an encoding. */
+	if (!b->smime) {
+		err = confinfo_smime_sign(signer, SIPNOT_CTYPE, b->xml, b->len,
+					  &b->smime, &b->smime_len,
+					  &b->smime_ctype);
+		if (err)
+			return err;
+	}
+	*bodyp = b->smime;
+	*lenp = b->smime_len;
+	*ctypep = b->smime_ctype;
 	return 0;
 }

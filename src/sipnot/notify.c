@@ -16,6 +16,50 @@
 
 static void notify_resp(int err, const struct sip_msg *msg, void *arg);
 
+static struct pl accept_item(const char *p, const char *q)
+{
+	struct pl item = {.p = p, .l = (size_t)(q - p)};
+	const char *semi = memchr(item.p, ';', item.l);
+
+	if (semi)
+		item.l = (size_t)(semi - item.p);
+	while (item.l && (item.p[0] == ' ' || item.p[0] == '\t')) {
+		item.p++;
+		item.l--;
+	}
+	while (item.l &&
+	       (item.p[item.l - 1] == ' ' || item.p[item.l - 1] == '\t'))
+		item.l--;
+	return item;
+}
+
+bool sipnot_accepts_signed(const struct sip_msg *msg)
+{
+	/* Only an explicit multipart/signed: a wildcard (asterisk/asterisk,
+	 * multipart/asterisk) does not say the subscriber can verify S/MIME. */
+	for (struct le *le = msg->hdrl.head; le; le = le->next) {
+		const struct sip_hdr *h = le->data;
+		const char *p, *end;
+
+		if (h->id != SIP_HDR_ACCEPT)
+			continue;
+		p = h->val.p;
+		end = p + h->val.l;
+		while (p < end) {
+			const char *q = memchr(p, ',', (size_t)(end - p));
+			struct pl item;
+
+			if (!q)
+				q = end;
+			item = accept_item(p, q);
+			if (!pl_strcasecmp(&item, "multipart/signed"))
+				return true;
+			p = q + 1;
+		}
+	}
+	return false;
+}
+
 const char *sipnot_reason_name(enum sipnot_reason reason)
 {
 	switch (reason) {
@@ -81,6 +125,7 @@ static int send_notify(struct sipnot_sub *sub, bool full, bool body,
 		       bool *sentp)
 {
 	struct sipnot_snap *cur = sub->conf->snap;
+	const char *ctype = SIPNOT_CTYPE;
 	const char *xml = NULL;
 	size_t len = 0;
 	uint32_t version = sub->version;
@@ -97,8 +142,14 @@ static int send_notify(struct sipnot_sub *sub, bool full, bool body,
 				return EOVERFLOW;
 			version++;
 		}
-		err = sipnot_body_get(sub->conf, full ? NULL : sub->sent, cur,
-				      version, &xml, &len, &empty);
+		if (sub->smime)
+			err = sipnot_body_get_signed(
+			    sub->conf, full ? NULL : sub->sent, cur, version,
+			    &xml, &len, &ctype, &empty);
+		else
+			err =
+			    sipnot_body_get(sub->conf, full ? NULL : sub->sent,
+					    cur, version, &xml, &len, &empty);
 		if (err)
 			return err;
 		if (empty) {
@@ -110,15 +161,16 @@ static int send_notify(struct sipnot_sub *sub, bool full, bool body,
 		}
 	}
 	if (xml)
-		err = sip_drequestf(
-		    &sub->req, sub->n->sip, true, "NOTIFY", sub->dlg, 0, NULL,
-		    send_contact, notify_resp, sub,
-		    "Event: %H\r\n"
-		    "Subscription-State: %H\r\n"
-		    "Content-Type: " SIPNOT_CTYPE "\r\n"
-		    "Content-Length: %zu\r\n\r\n"
-		    "%b",
-		    print_event, sub, print_substate, sub, len, xml, len);
+		err = sip_drequestf(&sub->req, sub->n->sip, true, "NOTIFY",
+				    sub->dlg, 0, NULL, send_contact,
+				    notify_resp, sub,
+				    "Event: %H\r\n"
+				    "Subscription-State: %H\r\n"
+				    "Content-Type: %s\r\n"
+				    "Content-Length: %zu\r\n\r\n"
+				    "%b",
+				    print_event, sub, print_substate, sub,
+				    ctype, len, xml, len);
 	else
 		err = sip_drequestf(&sub->req, sub->n->sip, true, "NOTIFY",
 				    sub->dlg, 0, NULL, send_contact,

@@ -40,6 +40,11 @@ struct sipnot_body {
 	uint32_t version;
 	char *xml;
 	size_t len;
+	/* The same, S/MIME-signed (made on first demand): body, length,
+	 * Content-Type value; NULL until then. */
+	char *smime;
+	size_t smime_len;
+	char *smime_ctype;
 };
 struct sipnot_diff {
 	uint64_t from, to;
@@ -114,6 +119,7 @@ struct sipnot_sub {
 	bool termsent;
 	bool final_full; /* the final NOTIFY carries full state */
 	bool in_full;    /* the NOTIFY in flight carries full state */
+	bool smime;      /* bodies go signed (Accept: multipart/signed) */
 	bool linked;
 };
 
@@ -227,6 +233,8 @@ bool sipnot_subscribe_handler(struct confinfo_notifier *n,
 			      const struct sip_msg *msg);
 
 /* notify.c */
+/* Does the Accept of @p msg list multipart/signed (S/MIME bodies)? */
+bool sipnot_accepts_signed(const struct sip_msg *msg);
 void sipnot_sub_kick(struct sipnot_sub *sub);
 void sipnot_sub_terminate(struct sipnot_sub *sub, enum sipnot_reason reason);
 void sipnot_sub_unlink(struct sipnot_sub *sub);
@@ -241,6 +249,13 @@ void sipnot_cache_flush(struct sipnot_cache *c);
 int sipnot_body_get(struct sipnot_conf *conf, const struct sipnot_snap *from,
 		    const struct sipnot_snap *to, uint32_t version,
 		    const char **xmlp, size_t *lenp, bool *emptyp);
+/* The same body S/MIME-signed with the notifier's signer, signed once per
+ * cached body: *ctypep is the Content-Type value to send with it. */
+int sipnot_body_get_signed(struct sipnot_conf *conf,
+			   const struct sipnot_snap *from,
+			   const struct sipnot_snap *to, uint32_t version,
+			   const char **bodyp, size_t *lenp,
+			   const char **ctypep, bool *emptyp);
 
 /* auth.c */
 int sipnot_uri_normalise(const char *text, char **outp);

@@ -373,6 +373,13 @@ static void subscribe_new(struct confinfo_notifier *n,
 		       "Accept: " SIPNOT_CTYPE "\r\n");
 		return;
 	}
+	if (n->cfg.smime_signer && n->cfg.require_signing &&
+	    !sipnot_accepts_signed(msg)) {
+		/* The operator requires signed state (issue 13, S/MIME). */
+		reject(n, msg, 406, "Not Acceptable",
+		       "Accept: multipart/signed\r\n");
+		return;
+	}
 	if (!check_expires(n, msg, &expires))
 		return;
 	if (n->nsubs >= n->cfg.max_subs ||
@@ -384,6 +391,7 @@ static void subscribe_new(struct confinfo_notifier *n,
 		reject_busy(n, msg, "Out Of Memory");
 		return;
 	}
+	sub->smime = n->cfg.smime_signer && sipnot_accepts_signed(msg);
 	if (reply_ok(n, msg, sub, expires)) {
 		mem_deref(sub);
 		return;

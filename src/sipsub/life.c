@@ -61,6 +61,7 @@ static void drop_dialog(struct confinfo_subscriber *sub)
 	sub->resync_due = false;
 	confinfo_conf_free(sub->state);
 	sub->state = NULL;
+	sub->state_verified = false;
 	/* reported_entity stays: a mismatch is reported once per value for
 	 * the whole subscription, not once per dialog. */
 }
@@ -152,24 +153,45 @@ void sipsub_terminated(struct confinfo_subscriber *sub, const char *reason,
 			  sub);
 }
 
+/* libre drops a message over 64 KiB received on a TCP or TLS connection
+ * (it closes the connection, nothing reaches the listener): a missing
+ * NOTIFY after a 2xx on such a transport may be one. */
+static const char *timer_n_hint(const struct confinfo_subscriber *sub)
+{
+	if (!sub->ever_subscribed ||
+	    (sub->ok_tp != SIP_TRANSP_TCP && sub->ok_tp != SIP_TRANSP_TLS))
+		return "";
+	return " (a NOTIFY over 64 KiB on TCP or TLS is dropped unanswered "
+	       "by the SIP stack: is the conference that large?)";
+}
+
 void sipsub_timer_n_handler(void *arg)
 {
 	struct confinfo_subscriber *sub = arg;
 
-	if (!sub->ever_subscribed)
+	unsigned s = (unsigned)((sub->timer_n_ms + 999) / 1000);
+
+	/* A notifier that never sent a NOTIFY is not going to start: a 2xx
+	 * alone does not count (a `watch --once` would wait forever). */
+	if (!sub->ever_notified && sub->ever_subscribed)
 		sipsub_finish(sub, ETIMEDOUT, 0, "timeout",
-			      "no NOTIFY within %u s of the SUBSCRIBE",
-			      SIPSUB_TIMER_N_MS / 1000);
+			      "the notifier accepted the subscription but sent "
+			      "no NOTIFY within %u s%s",
+			      s, timer_n_hint(sub));
+	else if (!sub->ever_notified)
+		sipsub_finish(sub, ETIMEDOUT, 0, "timeout",
+			      "no NOTIFY within %u s of the SUBSCRIBE", s);
 	else
 		sipsub_terminated(sub, "timeout", 0,
-				  "no NOTIFY within %u s of the SUBSCRIBE",
-				  SIPSUB_TIMER_N_MS / 1000);
+				  "no NOTIFY within %u s of the SUBSCRIBE%s", s,
+				  timer_n_hint(sub));
 }
 
 void sipsub_notify_seen(struct confinfo_subscriber *sub)
 {
 	tmr_cancel(&sub->tmr_n);
 	sub->ever_subscribed = true;
+	sub->ever_notified = true;
 	if (!sub->stable_since)
 		sub->stable_since = tmr_jiffies();
 }
@@ -206,7 +228,7 @@ void sipsub_schedule(struct confinfo_subscriber *sub, uint32_t expires)
 		/* A terminated NOTIFY is coming; if it is lost, the
 		 * subscription ends a Timer N later all the same. */
 		tmr_cancel(&sub->tmr_refresh);
-		tmr_start(&sub->tmr_expiry, SIPSUB_TIMER_N_MS, expiry_handler,
+		tmr_start(&sub->tmr_expiry, sub->timer_n_ms, expiry_handler,
 			  sub);
 		return;
 	}
@@ -252,6 +274,7 @@ void sipsub_resync(struct confinfo_subscriber *sub, const char *why,
 	memset(&ev, 0, sizeof(ev));
 	ev.type = CONFINFO_SUBSCRIBER_RESYNC;
 	ev.message = why;
+	ev.smime = sub->cur_smime;
 	ev.diag = diag;
 	if (sub->resync_due && (tmr_isrunning(&sub->tmr_resync) || sub->req)) {
 		/* Already asked: the full state is on its way. */

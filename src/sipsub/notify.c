@@ -74,23 +74,46 @@ static void check_entity(struct confinfo_subscriber *sub,
 	sipsub_emit(sub, &ev);
 }
 
-/* Only conference-info bodies: another type is reported, and the full
- * state asked for. */
-static bool body_type_ok(struct confinfo_subscriber *sub,
-			 const struct sip_msg *msg)
+/* The document of the body: a multipart/signed body is taken apart and
+ * its signature checked (smime.h; libxml2 only sees the inner document).
+ * Refused, the state is kept and the full state asked for: a signature
+ * that fails or is missing under require_signed, a framing that yields
+ * no document, a document of another type than conference-info. */
+static bool open_body(struct confinfo_subscriber *sub,
+		      const struct sip_msg *msg, size_t len,
+		      struct confinfo_smime_opened *o)
 {
-	char why[160];
+	const struct sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_CONTENT_TYPE);
+	char why[sizeof(o->why) + 96];
 
-	if (!pl_strcasecmp(&msg->ctyp.type, BODY_TYPE) &&
-	    !pl_strcasecmp(&msg->ctyp.subtype, BODY_SUBTYPE))
+	if (confinfo_smime_open(sub->smime, h ? h->val.p : NULL,
+				h ? h->val.l : 0,
+				(const char *)mbuf_buf(msg->mb), len, o)) {
+		sipsub_resync(sub, "out of memory while opening a NOTIFY",
+			      NULL);
+		return false;
+	}
+	sub->cur_smime = o->status;
+	if (o->status == CONFINFO_SMIME_FAILED &&
+	    (sub->require_signed || !o->body)) {
+		snprintf(why, sizeof(why), "NOTIFY signature failed: %s%s",
+			 o->why,
+			 sub->require_signed ? " (signed state required)" : "");
+		sipsub_resync(sub, why, NULL);
+		return false;
+	}
+	if (o->status == CONFINFO_SMIME_UNSIGNED && sub->require_signed) {
+		sipsub_resync(sub,
+			      "unsigned NOTIFY refused (signed state required)",
+			      NULL);
+		return false;
+	}
+	if (!strcmp(o->ctype, BODY_TYPE "/" BODY_SUBTYPE))
 		return true;
 	snprintf(why, sizeof(why),
-		 "NOTIFY body of type %.*s/%.*s ignored (not "
+		 "NOTIFY body of type %.60s ignored (not "
 		 "application/conference-info+xml)",
-		 (int)(msg->ctyp.type.l > 40 ? 40 : msg->ctyp.type.l),
-		 msg->ctyp.type.p ? msg->ctyp.type.p : "",
-		 (int)(msg->ctyp.subtype.l > 40 ? 40 : msg->ctyp.subtype.l),
-		 msg->ctyp.subtype.p ? msg->ctyp.subtype.p : "");
+		 o->ctype);
 	sipsub_resync(sub, why, NULL);
 	return false;
 }
@@ -133,7 +156,8 @@ static int decode_body(struct confinfo_subscriber *sub, const char *body,
 static void merged(struct confinfo_subscriber *sub,
 		   enum confinfo_merge_result res,
 		   const struct confinfo_diag *diag, uint32_t version,
-		   bool full, const struct confinfo_roster_changes *changes)
+		   bool full, const struct confinfo_roster_changes *changes,
+		   const struct confinfo_smime_opened *o)
 {
 	struct confinfo_subscriber_event ev;
 	char why[CONFINFO_DIAG_MSG_SIZE + 64];
@@ -145,8 +169,17 @@ static void merged(struct confinfo_subscriber *sub,
 	case CONFINFO_MERGE_APPLIED:
 		if (full)
 			sipsub_resynced(sub);
+		/* Signed state is state every piece of which was signed. */
+		sub->state_verified = (full || sub->state_verified) &&
+				      o->status == CONFINFO_SMIME_VERIFIED;
 		ev.type = CONFINFO_SUBSCRIBER_STATE;
 		ev.message = full ? "full state" : "partial state";
+		ev.smime = o->status;
+		ev.smime_detail = o->status == CONFINFO_SMIME_VERIFIED
+				      ? o->signer
+				  : o->status == CONFINFO_SMIME_FAILED ? o->why
+								       : NULL;
+		ev.state_verified = sub->state_verified;
 		ev.state = sub->state;
 		ev.changes = changes;
 		sipsub_emit(sub, &ev);
@@ -180,8 +213,9 @@ static void merged(struct confinfo_subscriber *sub,
 }
 
 static void handle_body(struct confinfo_subscriber *sub,
-			const struct sip_msg *msg)
+			const struct sip_msg *msg, size_t len)
 {
+	struct confinfo_smime_opened o;
 	struct confinfo_roster_changes *changes = NULL;
 	struct confinfo_conf *doc = NULL;
 	enum confinfo_merge_result res;
@@ -190,11 +224,11 @@ static void handle_body(struct confinfo_subscriber *sub,
 	bool full;
 	int err;
 
-	if (!mbuf_get_left(msg->mb))
+	if (!len)
 		return; /* e.g. pending, or terminated without state */
-	if (!body_type_ok(sub, msg) ||
-	    decode_body(sub, (const char *)mbuf_buf(msg->mb),
-			mbuf_get_left(msg->mb), &doc))
+	sub->cur_smime = CONFINFO_SMIME_UNSIGNED;
+	if (!open_body(sub, msg, len, &o) ||
+	    decode_body(sub, o.body, o.len, &doc))
 		return;
 	check_entity(sub, doc);
 	version = doc->version.value;
@@ -213,7 +247,7 @@ static void handle_body(struct confinfo_subscriber *sub,
 		sipsub_resync(sub, "out of memory while applying a NOTIFY",
 			      NULL);
 	else
-		merged(sub, res, &diag, version, full, changes);
+		merged(sub, res, &diag, version, full, changes, &o);
 	confinfo_roster_changes_free(changes);
 }
 
@@ -258,7 +292,7 @@ static void handle_terminated(struct confinfo_subscriber *sub,
 }
 
 void sipsub_notify_handle(struct confinfo_subscriber *sub,
-			  const struct sip_msg *msg,
+			  const struct sip_msg *msg, size_t len,
 			  const struct sipsub_substate *ss)
 {
 	if (sub->closing) {
@@ -270,7 +304,7 @@ void sipsub_notify_handle(struct confinfo_subscriber *sub,
 	sipsub_notify_seen(sub);
 	if (ss->value != SIPSUB_SS_TERMINATED)
 		sub->subscribed = true;
-	handle_body(sub, msg);
+	handle_body(sub, msg, len);
 	if (sub->closing || sub->closed)
 		return;
 

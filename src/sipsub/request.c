@@ -210,13 +210,14 @@ static void subscribed(struct confinfo_subscriber *sub,
 	}
 	sub->subscribed = true;
 	sub->ever_subscribed = true;
+	sub->ok_tp = msg->tp;
 	if (!sub->stable_since)
 		sub->stable_since = tmr_jiffies();
 	sipsub_schedule(sub, granted);
 	if (sub->resync_due && !tmr_isrunning(&sub->tmr_resync)) {
 		/* The NOTIFY of this request brings the full state; if it
 		 * does not, ask again once the backoff allows. */
-		tmr_start(&sub->tmr_resync, SIPSUB_TIMER_N_MS / 4,
+		tmr_start(&sub->tmr_resync, sub->timer_n_ms / 4,
 			  sipsub_resync_handler, sub);
 	}
 	memset(&ev, 0, sizeof(ev));
@@ -287,20 +288,20 @@ int sipsub_send_subscribe(struct confinfo_subscriber *sub, uint32_t expires,
 			    sub->dlg, 0, sub->auth, send_handler,
 			    response_handler, sub,
 			    "Event: conference\r\n"
-			    "Accept: application/conference-info+xml\r\n"
+			    "Accept: application/conference-info+xml%s\r\n"
 			    "Allow: NOTIFY\r\n"
 			    "Expires: %u\r\n"
 			    "Content-Length: 0\r\n"
 			    "\r\n",
-			    expires);
+			    sub->smime ? ", multipart/signed" : "", expires);
 	if (err)
 		return err;
 	sub->req_refresh = refresh;
 	sub->req_unsub = expires == 0 && sub->closing;
 	/* Timer N: a NOTIFY must follow every SUBSCRIBE. */
 	if (!sub->req_unsub)
-		tmr_start(&sub->tmr_n, SIPSUB_TIMER_N_MS,
-			  sipsub_timer_n_handler, sub);
+		tmr_start(&sub->tmr_n, sub->timer_n_ms, sipsub_timer_n_handler,
+			  sub);
 	return 0;
 }
 

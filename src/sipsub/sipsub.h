@@ -100,6 +100,10 @@ struct confinfo_subscriber {
 	uint32_t expires;       /* what we ask now (raised by a 423)       */
 	struct confinfo_xml_limits limits;
 	struct confinfo_merge_limits merge_limits;
+	const struct confinfo_smime_verifier *smime; /* NULL: plain only */
+	bool require_signed;
+	bool state_verified; /* every document since the last full was  */
+	enum confinfo_smime_status cur_smime; /* of the NOTIFY in hand   */
 	confinfo_subscriber_event_h *eventh;
 	void *arg;
 
@@ -108,11 +112,15 @@ struct confinfo_subscriber {
 	struct sip_auth *auth;
 	struct sip_request *req; /* the SUBSCRIBE in flight, if any        */
 	struct sip_loopstate ls;
-	bool req_refresh;     /* the request in flight is a refresh         */
-	bool req_unsub;       /* ... is the unsubscribe                     */
-	bool subscribed;      /* dialog established, not terminated         */
-	bool ever_subscribed; /* a 2xx or NOTIFY was seen once: later
-			       * failures retry instead of giving up      */
+	bool req_refresh;      /* the request in flight is a refresh         */
+	bool req_unsub;        /* ... is the unsubscribe                     */
+	bool subscribed;       /* dialog established, not terminated         */
+	bool ever_subscribed;  /* a 2xx or NOTIFY was seen once: later
+				* failures retry instead of giving up      */
+	bool ever_notified;    /* a NOTIFY was seen once: a 2xx alone does not
+				* prove the notifier will ever send one      */
+	uint64_t timer_n_ms;   /* Timer N (params' notify_timeout_ms)        */
+	enum sip_transp ok_tp; /* transport of the last 2xx (hints)      */
 	bool rseq_set;
 	uint32_t rseq; /* CSeq of the last NOTIFY of the dialog           */
 	uint64_t stable_since; /* tmr_jiffies() of the dialog's first 2xx */
@@ -189,9 +197,10 @@ int sipsub_send_unsubscribe(struct confinfo_subscriber *sub);
 /* libre's credentials callback (sip_auth_alloc()): arg the subscription. */
 int sipsub_auth_handler(char **user, char **pass, const char *realm, void *arg);
 
-/* notify.c: @p msg matched the established dialog of @p sub. */
+/* notify.c: @p msg matched the established dialog of @p sub; its body is
+ * the first @p len bytes left in msg->mb (Content-Length, checked). */
 void sipsub_notify_handle(struct confinfo_subscriber *sub,
-			  const struct sip_msg *msg,
+			  const struct sip_msg *msg, size_t len,
 			  const struct sipsub_substate *ss);
 
 #endif

@@ -15,6 +15,11 @@
 
 #define EVENT_PACKAGE "conference"
 
+/* libre 1.1.0 reads a UDP datagram into a buffer of this size
+ * (UDP_RXSZ_DEFAULT of src/udp/udp.c) and cuts the rest silently: a
+ * datagram that filled it was most likely longer. */
+#define UDP_RX_MAX 8192
+
 static struct confinfo_subscriber *
 find_half(struct confinfo_subscriber_sock *sock, const struct sip_msg *msg)
 {
@@ -43,13 +48,80 @@ static const struct sip_hdr *event_header(const struct sip_msg *msg,
 	return hdr;
 }
 
+/* The body's Content-Length against what arrived (RFC 3261 section 18.3):
+ * 0 and the length to use, or the status that refuses the NOTIFY.
+ * Content-Length is parsed strictly here (libre's pl_u32() wraps a value
+ * over 2^32). Extra bytes of a datagram are ignored; a missing
+ * Content-Length (allowed over UDP) means the whole datagram. */
+static uint16_t body_check(const struct sip_msg *msg, size_t *lenp,
+			   uint32_t *clenp)
+{
+	size_t left = mbuf_get_left(msg->mb);
+	uint32_t clen;
+
+	*clenp = 0;
+	if (!pl_isset(&msg->clen)) {
+		if (msg->tp != SIP_TRANSP_UDP)
+			return 400; /* libre frames streams by it */
+		*lenp = left;
+		return 0;
+	}
+	if (sipsub_delta_parse(msg->clen.p, msg->clen.l, &clen))
+		return 400;
+	*clenp = clen;
+	if (clen > left) {
+		/* Cut by the receive buffer, or sent short. */
+		return msg->tp == SIP_TRANSP_UDP && msg->mb->end >= UDP_RX_MAX
+			   ? 513
+			   : 400;
+	}
+	if (clen < left && msg->tp != SIP_TRANSP_UDP)
+		return 400; /* a stream framed by another length */
+	*lenp = clen;
+	return 0;
+}
+
+/* Refuse a NOTIFY that did not arrive whole. */
+static void refuse_cut(struct confinfo_subscriber_sock *sock,
+		       struct confinfo_subscriber *sub,
+		       const struct sip_msg *msg, uint16_t scode, uint32_t clen)
+{
+	size_t left = mbuf_get_left(msg->mb);
+
+	if (scode == 513) {
+		(void)sip_reply(sock->sip, msg, 513, "Message Too Large");
+		/* The notifier drops the subscription after an error
+		 * response (RFC 6665 section 4.2.2), and the next full state
+		 * would be cut the same way: nothing to retry. */
+		sipsub_finish(
+		    sub, EMSGSIZE, 513, "too-big",
+		    "NOTIFY too big for UDP: the SIP stack reads at "
+		    "most %u bytes of a datagram and this one was cut "
+		    "(Content-Length %u, %zu body bytes arrived); "
+		    "answered 513, state kept; a conference this large "
+		    "needs TCP or TLS",
+		    (unsigned)UDP_RX_MAX, (unsigned)clen, left);
+		return;
+	}
+	(void)sip_reply(sock->sip, msg, 400,
+			"Body Does Not Match Content-Length");
+	sipsub_emitf(sub, CONFINFO_SUBSCRIBER_WARNING,
+		     "NOTIFY body shorter than its Content-Length, or "
+		     "Content-Length invalid (%zu bytes, Content-Length "
+		     "%.*s): answered 400, state kept",
+		     left, (int)(msg->clen.l > 20 ? 20 : msg->clen.l),
+		     msg->clen.p ? msg->clen.p : "");
+}
+
 static void handle_notify(struct confinfo_subscriber_sock *sock,
 			  const struct sip_msg *msg)
 {
 	struct confinfo_subscriber *sub = find_half(sock, msg);
 	struct sipsub_substate ss;
 	const struct sip_hdr *hdr;
-	uint32_t count;
+	uint32_t count, clen;
+	uint16_t scode;
+	size_t len;
 	int err;
 
 	if (!sub || sub->closed) {
@@ -81,6 +153,11 @@ static void handle_notify(struct confinfo_subscriber_sock *sock,
 				"Bad Subscription-State Header");
 		return;
 	}
+	scode = body_check(msg, &len, &clen);
+	if (scode) {
+		refuse_cut(sock, sub, msg, scode, clen);
+		return;
+	}
 	if (!sip_dialog_established(sub->dlg)) {
 		/* The first NOTIFY may come before the 2xx (RFC 6665 section
 		 * 4.1.2.4); it creates the dialog and its route set. */
@@ -103,7 +180,7 @@ static void handle_notify(struct confinfo_subscriber_sock *sock,
 	sub->rseq = msg->cseq.num;
 	sub->rseq_set = true;
 	(void)sip_treply(NULL, sock->sip, msg, 200, "OK");
-	sipsub_notify_handle(sub, msg, &ss);
+	sipsub_notify_handle(sub, msg, len, &ss);
 }
 
 static bool request_handler(const struct sip_msg *msg, void *arg)

@@ -66,6 +66,10 @@ int confinfo_subscriber_alloc(struct confinfo_subscriber **subp,
 	else
 		confinfo_merge_limits_default(&sub->merge_limits);
 	sub->expires_asked = p->expires ? p->expires : SIPSUB_EXPIRES_DEFAULT;
+	sub->timer_n_ms =
+	    p->notify_timeout_ms ? p->notify_timeout_ms : SIPSUB_TIMER_N_MS;
+	sub->smime = p->smime;
+	sub->require_signed = p->require_signed;
 	sub->eventh = p->eventh;
 	sub->arg = p->arg;
 
