@@ -25,7 +25,57 @@ void sipnot_pub_free(struct confinfo_notifier *n, struct sipnot_pub *pub)
 	if (!pub)
 		return;
 	sipnot_sched_cancel(&n->sched, &pub->expiry);
+	mem_deref(pub->under);
+	free(pub->under_source);
 	free(pub);
+}
+
+void sipnot_pub_end(struct confinfo_notifier *n, struct sipnot_conf *conf)
+{
+	struct sipnot_pub *pub = conf->pub;
+	struct sipnot_snap *under = pub ? pub->under : NULL;
+	char *source = pub ? pub->under_source : NULL;
+	char *name;
+
+	if (!under) {
+		(void)confinfo_notifier_remove_conf(n, conf->name);
+		return;
+	}
+	/* The state the publication replaced (a file of the directory,
+	 * the program's) is still there: serve it again. */
+	pub->under = NULL;
+	pub->under_source = NULL;
+	sipnot_pub_free(n, pub);
+	conf->pub = NULL;
+	name = strdup(conf->name);
+	if (!name || sipnot_conf_apply(n, name, under->state, source, NULL))
+		(void)confinfo_notifier_remove_conf(n, conf->name);
+	free(name);
+	free(source);
+	mem_deref(under);
+}
+
+/* What a new publication of @p conf (NULL: a new conference) replaces:
+ * the state of another source, or the fallback of the publication it
+ * replaces. ENOMEM only. */
+static int pub_take_under(struct sipnot_pub *fresh, struct sipnot_conf *conf)
+{
+	if (!conf || !conf->snap)
+		return 0;
+	if (conf->pub) {
+		fresh->under = conf->pub->under;
+		fresh->under_source = conf->pub->under_source;
+		conf->pub->under = NULL;
+		conf->pub->under_source = NULL;
+		return 0;
+	}
+	if (!conf->source || !strcmp(conf->source, "publish"))
+		return 0;
+	fresh->under_source = strdup(conf->source);
+	if (!fresh->under_source)
+		return ENOMEM;
+	fresh->under = mem_ref(conf->snap);
+	return 0;
 }
 
 static void new_etag(struct confinfo_notifier *n, struct sipnot_pub *pub)
@@ -46,7 +96,7 @@ static void pub_expired(void *arg)
 	/* RFC 3903 6: an expired publication's state is removed. */
 	memcpy(etag, pub->etag, sizeof(etag));
 	sipnot_log_pub(n, NULL, conf->name, 0, "expired", etag, NULL);
-	(void)confinfo_notifier_remove_conf(n, conf->name);
+	sipnot_pub_end(n, conf);
 }
 
 static void pub_schedule(struct confinfo_notifier *n, struct sipnot_pub *pub,
@@ -215,7 +265,14 @@ static bool publish_state(struct confinfo_notifier *n,
 		confinfo_conf_free(doc);
 	}
 	if (err) {
-		free(fresh);
+		/* The fallback goes back to the publication it came from. */
+		if (*confp && (*confp)->pub && fresh && !(*confp)->pub->under) {
+			(*confp)->pub->under = fresh->under;
+			(*confp)->pub->under_source = fresh->under_source;
+			fresh->under = NULL;
+			fresh->under_source = NULL;
+		}
+		sipnot_pub_free(n, fresh);
 		if (err == ENOSPC)
 			reply(n, msg, name, 503, "Too Many Conferences", NULL);
 		else
@@ -250,7 +307,7 @@ static void publish(struct confinfo_notifier *n, const struct sip_msg *msg,
 				   conf->pub->etag);
 		sipnot_log_pub(n, msg, name, 200, "remove", conf->pub->etag,
 			       NULL);
-		(void)confinfo_notifier_remove_conf(n, name);
+		sipnot_pub_end(n, conf);
 		return;
 	}
 	if (body && msg->ctyp.type.l &&
@@ -266,6 +323,10 @@ static void publish(struct confinfo_notifier *n, const struct sip_msg *msg,
 	 * leaves it as it was. */
 	if (!ifmatch) {
 		fresh = calloc(1, sizeof(*fresh));
+		if (fresh && pub_take_under(fresh, conf)) {
+			sipnot_pub_free(n, fresh);
+			fresh = NULL;
+		}
 		if (!fresh) {
 			confinfo_conf_free(doc);
 			reply(n, msg, name, 500, "Out Of Memory", NULL);

@@ -52,12 +52,16 @@ struct sipnot_cache {
 	unsigned next_body, next_diff;
 };
 
-/* A PUBLISHed state (RFC 3903): the entity tag and its expiry. */
+/* A PUBLISHed state (RFC 3903): the entity tag and its expiry, and the
+ * state it replaced, served again when the publication ends: a
+ * publication never takes down a state it did not create. */
 struct sipnot_pub {
 	struct sipnot_conf *conf; /* the owner (not referenced) */
 	char etag[24];
 	uint64_t expires_at;
 	struct sipnot_sched_ent expiry;
+	struct sipnot_snap *under; /* referenced; NULL: none */
+	char *under_source;        /* its source ("dir", "api", ...) */
 };
 
 struct sipnot_conf {
@@ -200,6 +204,11 @@ struct sipnot_conf *sipnot_conf_find(const struct confinfo_notifier *n,
 int sipnot_conf_apply(struct confinfo_notifier *n, const char *name,
 		      const struct confinfo_conf *state, const char *source,
 		      struct sipnot_conf **confp);
+/* Source @p source no longer has conference @p name (its file was
+ * deleted): remove the conference if @p source feeds it, or forget it as
+ * the fallback of the publication that feeds it. */
+void sipnot_conf_source_gone(struct confinfo_notifier *n, const char *name,
+			     const char *source);
 
 /* subscribe.c */
 bool sipnot_subscribe_handler(struct confinfo_notifier *n,
@@ -245,6 +254,9 @@ bool sipnot_authenticate(struct confinfo_notifier *n,
 bool sipnot_publish_handler(struct confinfo_notifier *n,
 			    const struct sip_msg *msg);
 void sipnot_pub_free(struct confinfo_notifier *n, struct sipnot_pub *pub);
+/* The publication of @p conf ended (expired or removed): serve again the
+ * state it replaced, or remove the conference when there is none. */
+void sipnot_pub_end(struct confinfo_notifier *n, struct sipnot_conf *conf);
 /* A conference restored with source "publish" but no publication (after
  * a restart): give it one nobody knows the tag of, with the default
  * expiry, so that it ends unless its publisher publishes again. */
