@@ -325,15 +325,45 @@ static bool initial_cmp(struct le *le, void *arg)
 	       !pl_strcmp(&msg->callid, sip_dialog_callid(sub->dlg));
 }
 
+/* What a dialog needs from the initial SUBSCRIBE (RFC 3261 8.1.1, 12.1.1,
+ * RFC 6665 4.1.2): a Call-ID, a From tag and one Contact holding a SIP
+ * URI. NULL when it is there, else the reason of the 400: a malformed
+ * request is the sender's fault, never "busy". */
+static const char *dialog_missing(const struct sip_msg *msg)
+{
+	const struct sip_hdr *contact = sip_msg_hdr(msg, SIP_HDR_CONTACT);
+	struct sip_addr addr;
+
+	if (!pl_isset(&msg->callid))
+		return "Missing Call-ID";
+	if (!pl_isset(&msg->from.tag))
+		return "Missing From Tag";
+	if (!contact)
+		return "Missing Contact";
+	if (sip_msg_hdr_count(msg, SIP_HDR_CONTACT) != 1 ||
+	    sip_addr_decode(&addr, &contact->val) ||
+	    (pl_strcasecmp(&addr.uri.scheme, "sip") &&
+	     pl_strcasecmp(&addr.uri.scheme, "sips")))
+		return "Bad Contact";
+	return NULL;
+}
+
 static void subscribe_new(struct confinfo_notifier *n,
 			  const struct sip_msg *msg,
 			  const struct sipevent_event *ev)
 {
 	struct sipnot_conf *conf;
 	struct sipnot_sub *sub = NULL;
+	const char *missing;
 	uint32_t expires;
 	struct le *le;
+	int err;
 
+	missing = dialog_missing(msg);
+	if (missing) {
+		reject(n, msg, 400, missing, NULL);
+		return;
+	}
 	/* A retransmission of an initial SUBSCRIBE already accepted. */
 	le = hash_lookup(n->dialogs, hash_joaat_pl(&msg->callid), initial_cmp,
 			 (void *)msg);
@@ -366,8 +396,13 @@ static void subscribe_new(struct confinfo_notifier *n,
 		reject_busy(n, msg, "Too Many Subscriptions");
 		return;
 	}
-	if (sub_alloc(&sub, n, conf, msg, ev)) {
-		reject_busy(n, msg, "Out Of Memory");
+	err = sub_alloc(&sub, n, conf, msg, ev);
+	if (err) {
+		/* Only a lack of memory is the focus being full. */
+		if (err == ENOMEM)
+			reject_busy(n, msg, "Out Of Memory");
+		else
+			reject(n, msg, 400, "Bad Request", NULL);
 		return;
 	}
 	if (reply_ok(n, msg, sub, expires)) {
