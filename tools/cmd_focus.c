@@ -9,7 +9,9 @@
  * loop code, never inside a signal handler.
  *
  * Log lines go to standard output, one per subscription event, as
- * `EVENT key=value...`; errors go to standard error.
+ * `EVENT key=value...`, every value a peer chose (and every free text)
+ * quoted and escaped as key="..." so that it cannot forge fields; errors
+ * go to standard error.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -25,6 +27,7 @@
 #include "commands.h"
 #include "confinfo/notifier.h"
 #include "confinfo/sipstack.h"
+#include "confinfo/text.h"
 #include "confinfo/version.h"
 #include "focus_state.h"
 #include "input_limits.h"
@@ -108,10 +111,43 @@ struct focus {
 /* ------------------------------------------------------------------ */
 /* Log lines. */
 
+/* A value of the focus's own (an event name, a valid conference name, a
+ * transport, a hexadecimal entity tag): never contains a space. */
 static void put_kv(const char *key, const char *value)
 {
 	if (value)
 		tool_printf(stdout, " %s=%s", key, value);
+}
+
+/*
+ * The text of a quoted value: what the terminal-safe printer writes
+ * (control characters, invalid UTF-8 and '\' escaped with backslashes),
+ * and '"' as \". A peer cannot end the quotes early, so it cannot add
+ * fields of its own to the line.
+ */
+static void put_escaped(const char *value)
+{
+	while (*value) {
+		size_t run = strcspn(value, "\"");
+
+		(void)confinfo_text_fputs(stdout, value, run,
+					  CONFINFO_TEXT_BACKSLASH);
+		value += run;
+		if (*value == '"') {
+			fputs("\\\"", stdout);
+			value++;
+		}
+	}
+}
+
+/* A value a peer chose (From, Call-ID) or free text: key="value". */
+static void put_quoted(const char *key, const char *value)
+{
+	if (!value)
+		return;
+	printf(" %s=\"", key);
+	put_escaped(value);
+	putchar('"');
 }
 
 static const char *sub_event_name(const struct confinfo_notifier_log *ev)
@@ -143,7 +179,8 @@ static void put_reason(const struct confinfo_notifier_log *ev)
 {
 	const char *option = ev->diag ? input_limits_hint(ev->diag) : NULL;
 
-	tool_printf(stdout, " reason=\"%s", ev->reason ? ev->reason : "");
+	fputs(" reason=\"", stdout);
+	put_escaped(ev->reason ? ev->reason : "");
 	if (option)
 		printf(" (raise with %s)", option);
 	putchar('"');
@@ -164,8 +201,8 @@ static void log_handler(const struct confinfo_notifier_log *ev, void *arg)
 			       ev->elapsed_ms);
 		goto out;
 	}
-	put_kv("peer", ev->peer);
-	put_kv("call-id", ev->callid);
+	put_quoted("peer", ev->peer);
+	put_quoted("call-id", ev->callid);
 	put_kv("transport", ev->transport);
 	switch (ev->type) {
 	case CONFINFO_NOTIFIER_SUBSCRIBED:
@@ -175,7 +212,7 @@ static void log_handler(const struct confinfo_notifier_log *ev, void *arg)
 	case CONFINFO_NOTIFIER_NOTIFIED:
 		printf(" version=%u body=%s code=%u", ev->version,
 		       ev->full ? "full" : "partial", ev->scode);
-		put_kv("note", ev->reason);
+		put_quoted("note", ev->reason);
 		break;
 	case CONFINFO_NOTIFIER_TERMINATED:
 	case CONFINFO_NOTIFIER_FAILED:

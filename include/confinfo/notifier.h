@@ -76,7 +76,10 @@ enum confinfo_notifier_event {
 
 /**
  * One log event. Every pointer is only valid during the callback; fields
- * that do not apply are NULL or 0.
+ * that do not apply are NULL or 0. @c peer, @c callid and @c reason may
+ * carry text a peer chose (spaces, quotes, control characters): a program
+ * writing them to a log quotes and escapes them (confinfo focus writes
+ * key="..." with text.h's escapes), or a request can forge log fields.
  */
 struct confinfo_notifier_log {
 	enum confinfo_notifier_event type;

@@ -2,6 +2,8 @@
 # part names its defect.
 #   8  SUBSCRIBE without Call-ID, From tag or Contact, or with a Contact
 #      that is not a SIP URI: 400, not 503 ("Out Of Memory").
+#  10  Call-ID and From values with spaces and quotes do not add fields
+#      to the log line: peer-controlled values are quoted and escaped.
 . "$(dirname "$0")/../lib.bash" "$@"
 
 RAW=$TESTS_DIR/interop/sip_raw.py
@@ -64,6 +66,40 @@ lacks_line "$log" 'code=503' || fail "a malformed SUBSCRIBE got 503"
 # A well-formed one still works.
 subscribe good "$FROM" "Call-ID: {callid}" "$CONTACT"
 expect_status good 200
+
+# --- 10: log injection. The line of each forged request (refused with
+# 406) must parse as EVENT key=value... (values bare or "quoted",
+# \-escaped) with exactly one code, the real one, and the forged values
+# inside their fields.
+subscribe inject1 'From: <sip:eve@example.com>;tag=e1' \
+	'Call-ID: x1 code=200 peer=sip:admin@example.com' "$CONTACT" \
+	'Accept: text/plain'
+subscribe inject2 'From: <sip:eve@example.com>;tag=e2' \
+	'Call-ID: x2" code="200' "$CONTACT" 'Accept: text/plain'
+python3 - "$log" <<'PY' || fail "a forged value added fields to the log"
+import re, sys
+field = re.compile(r' ([a-z-]+)=("(?:[^"\\]|\\.)*"|[^" ]*)')
+seen = 0
+for line in open(sys.argv[1]).read().splitlines():
+    if "x1" not in line and "x2" not in line:
+        continue
+    seen += 1
+    event, rest = line.split(" ", 1)
+    rest = " " + rest
+    fields = field.findall(rest)
+    if "".join(" %s=%s" % f for f in fields) != rest:
+        sys.exit("not key=value fields: " + line)
+    keys = [k for k, _ in fields]
+    codes = [v for k, v in fields if k == "code"]
+    if len(keys) != len(set(keys)) or codes != ["406"]:
+        sys.exit("forged fields: " + line)
+    callid = dict(fields)["call-id"]
+    if not (callid.startswith('"x1 code=200') or
+            callid == r'"x2\" code=\"200"'):
+        sys.exit("call-id not quoted as sent: " + line)
+if seen != 2:
+    sys.exit("%d lines of the forged requests, expected 2" % seen)
+PY
 
 stop_focus "$FOCUS_PID" || fail "focus exit status $?"
 echo "PASS"
