@@ -130,16 +130,16 @@ static void reply(struct confinfo_notifier *n, const struct sip_msg *msg,
 /* 413 for a body over the request limit, logged with diagnostics that
  * name it, so that the log can say what to raise. */
 static void too_large(struct confinfo_notifier *n, const struct sip_msg *msg,
-		      const char *name)
+		      const char *name, uint64_t len)
 {
 	struct confinfo_diag diag;
 
 	memset(&diag, 0, sizeof(diag));
 	diag.limit = "max_body";
 	(void)confinfo_diag_fail(&diag, EMSGSIZE, 0, 0,
-				 "body of %zu bytes exceeds the limit of %zu "
+				 "body of %llu bytes exceeds the limit of %zu "
 				 "bytes",
-				 mbuf_get_left(msg->mb), n->cfg.max_body);
+				 (unsigned long long)len, n->cfg.max_body);
 	(void)sipnot_reply(n, msg, 413, "Request Entity Too Large", NULL);
 	sipnot_log_pub(n, msg, name, 413, "Request Entity Too Large", NULL,
 		       &diag);
@@ -310,8 +310,11 @@ static void publish(struct confinfo_notifier *n, const struct sip_msg *msg,
 		sipnot_pub_end(n, conf);
 		return;
 	}
-	if (body && msg->ctyp.type.l &&
-	    (pl_strcasecmp(&msg->ctyp.type, "application") ||
+	/* A body without a Content-Type is not known to be a conference
+	 * document (RFC 3261 20.15: a body must have one). */
+	if (body &&
+	    (!msg->ctyp.type.l ||
+	     pl_strcasecmp(&msg->ctyp.type, "application") ||
 	     pl_strcasecmp(&msg->ctyp.subtype, "conference-info+xml"))) {
 		reply(n, msg, name, 415, "Unsupported Media Type",
 		      "Accept: " SIPNOT_CTYPE "\r\n");
@@ -350,6 +353,8 @@ bool sipnot_publish_handler(struct confinfo_notifier *n,
 	char name[CONFINFO_NOTIFIER_NAME_MAX + 1];
 	struct sipevent_event ev;
 	const struct sip_hdr *hdr;
+	uint64_t len;
+	int err;
 
 	if (n->shutting_down) {
 		(void)sipnot_reply(n, msg, 503, "Shutting Down",
@@ -375,8 +380,13 @@ bool sipnot_publish_handler(struct confinfo_notifier *n,
 		return true;
 	}
 	(void)pl_strcpy(&msg->uri.user, name, sizeof(name));
-	if (mbuf_get_left(msg->mb) > n->cfg.max_body) {
-		too_large(n, msg, name);
+	err = sipnot_body_check(msg, n->cfg.max_body, &len);
+	if (err == EMSGSIZE) {
+		too_large(n, msg, name, len);
+		return true;
+	}
+	if (err) {
+		reply(n, msg, name, 400, "Bad Content-Length", NULL);
 		return true;
 	}
 	publish(n, msg, name);

@@ -194,6 +194,11 @@ void sipnot_log_pub(struct confinfo_notifier *n, const struct sip_msg *msg,
 bool sipnot_name_valid(const char *s, size_t len);
 int sipnot_reply(struct confinfo_notifier *n, const struct sip_msg *msg,
 		 uint16_t scode, const char *reason, const char *fmt, ...);
+/* The body of @p msg against its Content-Length: 0 (the body is then
+ * exactly the declared length), EMSGSIZE (declared or received length
+ * over @p max: 413), EBADMSG (Content-Length not a number, or longer
+ * than the body: 400). *lenp: the declared length, saturated. */
+int sipnot_body_check(const struct sip_msg *msg, size_t max, uint64_t *lenp);
 
 /* notifier.c */
 void sipnot_check_done(struct confinfo_notifier *n);

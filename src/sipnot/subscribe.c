@@ -429,6 +429,8 @@ bool sipnot_subscribe_handler(struct confinfo_notifier *n,
 {
 	struct sipevent_event ev;
 	const struct sip_hdr *hdr;
+	uint64_t len;
+	int err;
 
 	if (n->shutting_down) {
 		reject_busy(n, msg, "Shutting Down");
@@ -443,8 +445,13 @@ bool sipnot_subscribe_handler(struct confinfo_notifier *n,
 		       "Allow-Events: conference\r\n");
 		return true;
 	}
-	if (pl_isset(&msg->clen) && pl_u32(&msg->clen) > n->cfg.max_body) {
+	err = sipnot_body_check(msg, n->cfg.max_body, &len);
+	if (err == EMSGSIZE) {
 		reject(n, msg, 413, "Request Entity Too Large", NULL);
+		return true;
+	}
+	if (err) {
+		reject(n, msg, 400, "Bad Content-Length", NULL);
 		return true;
 	}
 	if (pl_isset(&msg->to.tag))

@@ -4,6 +4,10 @@
 #      that is not a SIP URI: 400, not 503 ("Out Of Memory").
 #  10  Call-ID and From values with spaces and quotes do not add fields
 #      to the log line: peer-controlled values are quoted and escaped.
+#  11  A Content-Length that wraps (2^32 + n read as n) gets 413, over UDP
+#      and TCP, for SUBSCRIBE and PUBLISH; one longer than the datagram's
+#      body, or not a number, 400; a PUBLISH body without Content-Type
+#      415. None of them changes the served state.
 . "$(dirname "$0")/../lib.bash" "$@"
 
 RAW=$TESTS_DIR/interop/sip_raw.py
@@ -100,6 +104,64 @@ for line in open(sys.argv[1]).read().splitlines():
 if seen != 2:
     sys.exit("%d lines of the forged requests, expected 2" % seen)
 PY
+
+# --- 11: lengths and types.
+DOC='<conference-info xmlns="urn:ietf:params:xml:ns:conference-info" entity="sip:conf1@example.com" state="full" version="1"><users><user entity="sip:mallory@example.com"/></users></conference-info>'
+# publish NAME TRANSPORT CONTENT-LENGTH [CONTENT-TYPE]: a PUBLISH of
+# conf1 by the mixer with DOC as its body.
+publish() {
+	local tp=$2 via=UDP
+	[ "$tp" = tcp ] && via=TCP
+	{
+		echo "PUBLISH sip:conf1@127.0.0.1:$PORT SIP/2.0"
+		echo "Via: SIP/2.0/$via 127.0.0.1:{lport};branch=z9hG4bK-$1"
+		echo "From: <sip:mixer@example.com>;tag=m1"
+		echo "To: <sip:conf1@127.0.0.1>"
+		echo "Call-ID: {callid}"
+		echo "CSeq: 1 PUBLISH"
+		echo "Max-Forwards: 70"
+		echo "Event: conference"
+		echo "Expires: 600"
+		[ -n "${4:-}" ] && echo "Content-Type: $4"
+		echo "Content-Length: $3"
+		echo
+		printf '%s' "$DOC"
+	} | raw "$1" "$tp" --wait 0.5
+}
+CT=application/conference-info+xml
+publish pub-wrap-udp udp auto+4294967296 "$CT"
+expect_status pub-wrap-udp 413
+publish pub-wrap-tcp tcp auto+4294967296 "$CT"
+expect_status pub-wrap-tcp 413
+publish pub-short udp auto+100 "$CT"
+expect_status pub-short 400
+publish pub-nan udp 12abc "$CT"
+expect_status pub-nan 400
+publish pub-notype udp auto
+expect_status pub-notype 415
+grep -Eq '^publish conf=conf1 .*code=413 reason="Request Entity Too Large \(raise with --max-bytes\)"' "$log" ||
+	fail "the wrapped PUBLISH was not logged as a 413 naming --max-bytes"
+lacks_line "$log" '^conference conf=conf1 what=changed' ||
+	fail "a refused PUBLISH changed conf1"
+# SUBSCRIBE over TCP with ten body bytes and a length of 2^32 + 10.
+{
+	echo "SUBSCRIBE sip:conf1@127.0.0.1:$PORT SIP/2.0"
+	echo "Via: SIP/2.0/TCP 127.0.0.1:{lport};branch=z9hG4bK-subwrap"
+	echo "From: <sip:alice@example.com>;tag=w1"
+	echo "To: <sip:conf1@127.0.0.1>"
+	echo "Call-ID: {callid}"
+	echo "CSeq: 1 SUBSCRIBE"
+	echo "Contact: <sip:alice@127.0.0.1:{lport};transport=tcp>"
+	echo "Max-Forwards: 70"
+	echo "Event: conference"
+	echo "Content-Length: 4294967306"
+	echo
+	printf '0123456789'
+} | raw sub-wrap tcp --wait 0.5
+expect_status sub-wrap 413
+# And the well-formed PUBLISH is accepted: the refusals were the checks.
+publish pub-good udp auto "$CT"
+expect_status pub-good 200
 
 stop_focus "$FOCUS_PID" || fail "focus exit status $?"
 echo "PASS"

@@ -9,7 +9,8 @@ MESSAGE is the request as text, lines ending in LF (sent as CRLF), the
 body after the first empty line sent as it is. In it, {lport} is the
 local port of the socket that sends (its source address), {vport} the
 port of a second UDP socket (the "victim" of --victim), {callid} a fresh
-Call-ID, and `Content-Length: auto` becomes the body's length.
+Call-ID, and `Content-Length: auto` becomes the body's length
+(`auto+N`: the body's length plus N).
 
 Printed on standard output, one line each:
     response CODE REASON      a response to the request
@@ -35,8 +36,10 @@ def build(text, lport, vport):
     lines = head.split("\n")
     out = []
     for line in lines:
-        if re.match(r"(?i)content-length:\s*auto\s*$", line):
-            line = "Content-Length: %d" % len(body.encode())
+        m = re.match(r"(?i)content-length:\s*auto(\+\d+)?\s*$", line)
+        if m:
+            extra = int(m.group(1)[1:]) if m.group(1) else 0
+            line = "Content-Length: %d" % (len(body.encode()) + extra)
         out.append(line)
     return ("\r\n".join(out) + "\r\n\r\n").encode() + body.encode()
 
