@@ -109,6 +109,8 @@ struct sipnot_sub {
 	uint32_t first_cseq; /* CSeq of the initial SUBSCRIBE */
 	uint32_t ok_cseq;    /* CSeq of the last SUBSCRIBE answered 200 */
 	enum sip_transp tp;
+	struct sa src; /* source of the last SUBSCRIBE answered 200 */
+	bool verified; /* it was authenticated: NOTIFYs may go elsewhere */
 	enum sipnot_reason reason;
 	bool need_full;   /* a SUBSCRIBE or refresh asks for full state */
 	bool terminating; /* the final NOTIFY is due or in flight */

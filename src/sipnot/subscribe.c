@@ -187,6 +187,50 @@ static void start_expiry(struct sipnot_sub *sub, uint32_t expires)
 				 expiry_handler, sub);
 }
 
+/*
+ * Reflection (RFC 4575 section 8, issue 13): a NOTIFY carries the full
+ * state, many times the size of the SUBSCRIBE, to whatever the dialog
+ * routes to: the first Record-Route (a proxy) or else the Contact. A
+ * request that was not authenticated may only name its own source there
+ * (over UDP the address and port it came from, over TCP and TLS the
+ * address: their source port is an ephemeral one), so that the focus
+ * cannot be made to send state to a third party. Names are refused: the
+ * focus does not resolve them, and could not compare them.
+ */
+static bool target_is_source(const struct sip_msg *msg)
+{
+	const struct sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_RECORD_ROUTE);
+	struct sip_addr addr;
+	struct sa target;
+	uint16_t port;
+
+	if (!h)
+		h = sip_msg_hdr(msg, SIP_HDR_CONTACT);
+	if (!h || sip_addr_decode(&addr, &h->val))
+		return false;
+	port = addr.uri.port;
+	if (!port)
+		port = pl_strcasecmp(&addr.uri.scheme, "sips") &&
+			       msg->tp != SIP_TRANSP_TLS
+			   ? SIP_PORT
+			   : SIP_PORT_TLS;
+	if (sa_set(&target, &addr.uri.host, port))
+		return false;
+	return sa_cmp(&target, &msg->src,
+		      msg->tp == SIP_TRANSP_UDP ? SA_ALL : SA_ADDR);
+}
+
+/* After sipnot_authenticate(): false (and answered 403) when @p msg was
+ * not authenticated and names a target other than its source. With
+ * credentials configured, every request that got here authenticated. */
+static bool target_ok(struct confinfo_notifier *n, const struct sip_msg *msg)
+{
+	if (n->cred_count || target_is_source(msg))
+		return true;
+	reject(n, msg, 403, "Contact Is Not The Source", NULL);
+	return false;
+}
+
 static bool dialog_cmp(struct le *le, void *arg)
 {
 	const struct sipnot_sub *sub = le->data;
@@ -223,7 +267,7 @@ static void refresh(struct confinfo_notifier *n, const struct sip_msg *msg,
 		reject(n, msg, 403, "Dialog Sharing Not Supported", NULL);
 		return;
 	}
-	if (!sipnot_authenticate(n, msg))
+	if (!sipnot_authenticate(n, msg) || !target_ok(n, msg))
 		return;
 	if (!sipnot_allowed(n, msg)) {
 		reject(n, msg, 403, "Forbidden", NULL);
@@ -232,6 +276,7 @@ static void refresh(struct confinfo_notifier *n, const struct sip_msg *msg,
 	if (!check_expires(n, msg, &expires))
 		return;
 	(void)sip_dialog_update(sub->dlg, msg);
+	sub->src = msg->src;
 	if (reply_ok(n, msg, sub, expires))
 		return;
 	sub->ok_cseq = msg->cseq.num;
@@ -284,6 +329,8 @@ static int sub_alloc(struct sipnot_sub **subp, struct confinfo_notifier *n,
 	sub->n = n;
 	sub->conf = mem_ref(conf);
 	sub->tp = msg->tp;
+	sub->src = msg->src;
+	sub->verified = n->cred_count > 0;
 	sub->peer = strndup(msg->from.auri.p, msg->from.auri.l);
 	sub->rtag = strndup(msg->from.tag.p, msg->from.tag.l);
 	if (!sub->peer || !sub->rtag)
@@ -373,7 +420,7 @@ static void subscribe_new(struct confinfo_notifier *n,
 		return;
 	}
 
-	if (!sipnot_authenticate(n, msg))
+	if (!sipnot_authenticate(n, msg) || !target_ok(n, msg))
 		return;
 	if (!sipnot_allowed(n, msg)) {
 		reject(n, msg, 403, "Forbidden", NULL);

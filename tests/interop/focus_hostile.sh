@@ -8,6 +8,11 @@
 #      and TCP, for SUBSCRIBE and PUBLISH; one longer than the datagram's
 #      body, or not a number, 400; a PUBLISH body without Content-Type
 #      415. None of them changes the served state.
+#  12  Reflection: without authentication, a SUBSCRIBE whose Contact or
+#      Record-Route names another address than its source (a "victim"
+#      socket), over UDP or TCP, and a refresh that moves the Contact to
+#      the victim, get 403; the victim receives nothing, while the real
+#      subscriber gets its NOTIFYs.
 . "$(dirname "$0")/../lib.bash" "$@"
 
 RAW=$TESTS_DIR/interop/sip_raw.py
@@ -162,6 +167,77 @@ expect_status sub-wrap 413
 # And the well-formed PUBLISH is accepted: the refusals were the checks.
 publish pub-good udp auto "$CT"
 expect_status pub-good 200
+
+# --- 12: reflection. reflect NAME TRANSPORT VICTIM-ADDR HEADER...: a
+# SUBSCRIBE to conf1 with these headers (Contact or Record-Route naming
+# {vport} of the victim socket on VICTIM-ADDR).
+reflect() {
+	local name=$1 tp=$2 vaddr=$3 via=UDP
+	shift 3
+	[ "$tp" = tcp ] && via=TCP
+	{
+		echo "SUBSCRIBE sip:conf1@127.0.0.1:$PORT SIP/2.0"
+		echo "Via: SIP/2.0/$via 127.0.0.1:{lport};branch=z9hG4bK-$name"
+		echo "From: <sip:eve@example.com>;tag=r-$name"
+		echo "To: <sip:conf1@127.0.0.1>"
+		echo "Call-ID: {callid}"
+		echo "CSeq: 1 SUBSCRIBE"
+		echo "Max-Forwards: 70"
+		echo "Event: conference"
+		echo "Expires: 600"
+		printf '%s\n' "$@"
+		echo "Content-Length: 0"
+		echo
+	} | raw "$name" "$tp" --wait 1.5 --victim "$vaddr"
+	lacks_line "$TMP/$name.raw" '^victim ' ||
+		fail "$name: the victim received state"
+}
+reflect refl-udp udp 127.0.0.1 'Contact: <sip:v@127.0.0.1:{vport}>'
+expect_status refl-udp 403
+reflect refl-tcp tcp 127.0.0.2 'Contact: <sip:v@127.0.0.2:{vport}>'
+expect_status refl-tcp 403
+reflect refl-rr udp 127.0.0.1 'Contact: <sip:e@127.0.0.1:{lport}>' \
+	'Record-Route: <sip:127.0.0.1:{vport};lr>'
+expect_status refl-rr 403
+grep -Eq '^reject conf=conf1 .*code=403 reason="Contact Is Not The Source"' "$log" ||
+	fail "the reflected SUBSCRIBE was not logged"
+# A refresh of a good subscription that moves the Contact to the victim.
+cat >"$TMP/refresh.sip" <<SIP
+SUBSCRIBE sip:conf1@127.0.0.1:$PORT SIP/2.0
+Via: SIP/2.0/UDP 127.0.0.1:{lport};branch=z9hG4bK-refl-refresh2
+From: <sip:eve@example.com>;tag=r-refresh
+To: <sip:conf1@127.0.0.1>;tag={totag}
+Call-ID: {callid}
+CSeq: 2 SUBSCRIBE
+Contact: <sip:v@127.0.0.1:{vport}>
+Max-Forwards: 70
+Event: conference
+Expires: 600
+Content-Length: 0
+
+SIP
+raw refl-refresh udp --wait 1.5 --victim 127.0.0.1 \
+	--then "$TMP/refresh.sip" <<SIP
+SUBSCRIBE sip:conf1@127.0.0.1:$PORT SIP/2.0
+Via: SIP/2.0/UDP 127.0.0.1:{lport};branch=z9hG4bK-refl-refresh1
+From: <sip:eve@example.com>;tag=r-refresh
+To: <sip:conf1@127.0.0.1>
+Call-ID: {callid}
+CSeq: 1 SUBSCRIBE
+Contact: <sip:e@127.0.0.1:{lport}>
+Max-Forwards: 70
+Event: conference
+Expires: 600
+Content-Length: 0
+
+SIP
+grep -q '^request NOTIFY' "$TMP/refl-refresh.raw" ||
+	fail "the subscriber did not get its own NOTIFY"
+[ "$(grep '^response ' "$TMP/refl-refresh.raw" | cut -d ' ' -f 2 |
+	tr '\n' ' ')" = "200 403 " ] ||
+	fail "refresh moving the Contact: $(grep '^response' "$TMP/refl-refresh.raw")"
+lacks_line "$TMP/refl-refresh.raw" '^victim ' ||
+	fail "the refresh sent state to the victim"
 
 stop_focus "$FOCUS_PID" || fail "focus exit status $?"
 echo "PASS"

@@ -8,9 +8,10 @@ would send (no Call-ID, a Content-Length that wraps, ...).
 MESSAGE is the request as text, lines ending in LF (sent as CRLF), the
 body after the first empty line sent as it is. In it, {lport} is the
 local port of the socket that sends (its source address), {vport} the
-port of a second UDP socket (the "victim" of --victim), {callid} a fresh
-Call-ID, and `Content-Length: auto` becomes the body's length
-(`auto+N`: the body's length plus N).
+port of a second UDP socket (the "victim" of --victim ADDR), {callid} a
+Call-ID (the same for --then), {totag} (--then) the To tag of the 2xx,
+and `Content-Length: auto` becomes the body's length (`auto+N`: the
+body's length plus N).
 
 Printed on standard output, one line each:
     response CODE REASON      a response to the request
@@ -29,9 +30,12 @@ import sys
 import time
 
 
-def build(text, lport, vport):
+CALLID = os.urandom(8).hex() + "@raw"
+
+
+def build(text, lport, vport, totag=""):
     text = text.replace("{lport}", str(lport)).replace("{vport}", str(vport))
-    text = text.replace("{callid}", os.urandom(8).hex() + "@raw")
+    text = text.replace("{callid}", CALLID).replace("{totag}", totag)
     head, sep, body = text.partition("\n\n")
     lines = head.split("\n")
     out = []
@@ -53,10 +57,14 @@ def answer(msg):
             "\r\nContent-Length: 0\r\n\r\n").encode()
 
 
-def report(msg, sock_send, save):
+def report(msg, sock_send, save, then):
     first = msg.split(b"\r\n", 1)[0].decode(errors="replace")
     if first.startswith("SIP/2.0 "):
         print("response " + first[8:], flush=True)
+        if then and first[8:9] == "2":
+            head = msg.split(b"\r\n\r\n", 1)[0].decode(errors="replace")
+            m = re.search(r"(?im)^(?:to|t)\s*:.*;\s*tag=([^;\s]+)", head)
+            then(m.group(1) if m else "")
     else:
         print("request " + first.split(" ", 1)[0], flush=True)
         if save:
@@ -88,8 +96,11 @@ def main():
                     help="seconds to listen after sending [2]")
     ap.add_argument("--save", metavar="FILE",
                     help="write the body of each request received to FILE")
-    ap.add_argument("--victim", action="store_true",
-                    help="open the second UDP socket of {vport}")
+    ap.add_argument("--victim", metavar="ADDR",
+                    help="open the second UDP socket of {vport} on ADDR")
+    ap.add_argument("--then", metavar="FILE",
+                    help="after the first 2xx, send the message of FILE "
+                    "({totag}: the To tag of that 2xx; same Call-ID)")
     args = ap.parse_args()
     text = sys.stdin.read()
     dest = ("127.0.0.1", args.port)
@@ -97,7 +108,7 @@ def main():
     vport = 0
     if args.victim:
         victim = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        victim.bind(("127.0.0.1", 0))
+        victim.bind((args.victim, 0))
         vport = victim.getsockname()[1]
     if args.transport == "udp":
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -110,6 +121,11 @@ def main():
             s.sendall(data)
     lport = s.getsockname()[1]
     send(build(text, lport, vport))
+    pending = [open(args.then).read()] if args.then else []
+
+    def then(totag):
+        if pending:
+            send(build(pending.pop(), lport, vport, totag))
     socks = [s] + ([victim] if victim else [])
     deadline = time.time() + args.wait
     buf = b""
@@ -125,7 +141,7 @@ def main():
                 continue
             if args.transport == "udp":
                 data, _ = s.recvfrom(65536)
-                report(data, send, args.save)
+                report(data, send, args.save, then)
                 continue
             data = s.recv(65536)
             if not data:
@@ -134,7 +150,7 @@ def main():
                 continue
             msgs, buf = split_stream(buf + data)
             for m in msgs:
-                report(m, send, args.save)
+                report(m, send, args.save, then)
         if not socks:
             break
     return 0
