@@ -29,6 +29,7 @@
 #include "confinfo/sipstack.h"
 #include "confinfo/text.h"
 #include "confinfo/version.h"
+#include "focus_guard.h"
 #include "focus_state.h"
 #include "input_limits.h"
 #include "util.h"
@@ -38,6 +39,8 @@
 #define SHUTDOWN_GRACE_MS 5000
 #define MAX_LISTEN        16
 #define MAX_ALLOW         1024
+/* A TCP/TLS connection must send its first request within this. */
+#define TCP_IDLE_DEFAULT_MS 10000
 
 static const char focus_usage[] =
     "usage: confinfo focus --conferences DIR [--listen SPEC]...\n"
@@ -76,6 +79,10 @@ static const char focus_usage[] =
     "      --max-subs N         subscriptions in total [100000]\n"
     "      --max-subs-per-conf N  per conference [20000]\n"
     "      --tls-cert FILE      PEM key and certificate for tls:\n"
+    "      --max-connections N  TCP/TLS connections at most [the\n"
+    "                           descriptor limit minus a reserve]\n"
+    "      --tcp-idle SECS      close a connection that sent no\n"
+    "                           request within SECS [10]\n"
     "  -q, --quiet              do not log every NOTIFY\n"
     "  -h, --help               print this help and exit\n"
     "\n" INPUT_LIMITS_HELP "\n"
@@ -86,7 +93,8 @@ static const char focus_usage[] =
     "that raises the limit; the conference keeps its previous state.\n"
     "\n"
     "Log lines on standard output: subscribe, refresh, unsubscribe,\n"
-    "reject, notify, terminated, failed, publish, conference, ready.\n"
+    "reject, notify, terminated, failed, publish, conference,\n"
+    "connections, ready.\n"
     "Exit status: 0 after SIGINT/SIGTERM, 1 failure, 2 usage error.\n";
 
 enum {
@@ -95,6 +103,8 @@ enum {
 	OPT_MAX_SUBS,
 	OPT_MAX_SUBS_CONF,
 	OPT_TLS_CERT,
+	OPT_MAX_CONNS,
+	OPT_TCP_IDLE,
 };
 
 struct focus {
@@ -102,6 +112,7 @@ struct focus {
 	struct confinfo_notifier *n;
 	struct confinfo_dirsrc *dir;
 	struct focus_state *state; /* --state, NULL without */
+	struct focus_guard *guard; /* of the TCP/TLS listeners */
 	struct tmr grace;
 	int sigfd;
 	bool quiet;
@@ -231,6 +242,13 @@ out:
 	fflush(stdout);
 }
 
+static void guard_log(const char *what, size_t closed, size_t open, void *arg)
+{
+	(void)arg;
+	printf("connections what=%s closed=%zu open=%zu\n", what, closed, open);
+	fflush(stdout);
+}
+
 static void dir_error(const char *file, const struct confinfo_diag *diag,
 		      void *arg)
 {
@@ -316,6 +334,7 @@ struct focus_opts {
 	struct confinfo_notifier_config cfg;
 	struct input_limits limits; /* cfg.limits points here */
 	const char *tls_cert;
+	struct focus_guard_params guard;
 	bool quiet;
 };
 
@@ -342,7 +361,8 @@ static int parse_interval(const char *s, uint32_t *ms)
 	return CMD_RUN;
 }
 
-/* --expires-min, --expires-max, --max-subs, --max-subs-per-conf. */
+/* --expires-min, --expires-max, --max-subs, --max-subs-per-conf,
+ * --max-connections, --tcp-idle. */
 static int focus_count(struct focus_opts *o, int c, const char *arg)
 {
 	uint64_t v;
@@ -356,6 +376,11 @@ static int focus_count(struct focus_opts *o, int c, const char *arg)
 		o->cfg.expires_max = (uint32_t)v;
 	else if (c == OPT_MAX_SUBS)
 		o->cfg.max_subs = (size_t)v;
+	else if (c == OPT_MAX_CONNS)
+		o->guard.max_conns = (size_t)v;
+	else if (c == OPT_TCP_IDLE)
+		o->guard.idle_ms =
+		    v > UINT32_MAX / 1000 ? UINT32_MAX : (uint32_t)v * 1000;
 	else
 		o->cfg.max_subs_per_conf = (size_t)v;
 	return CMD_RUN;
@@ -406,6 +431,8 @@ static int focus_opt(void *ctx, int c, const char *arg)
 	case OPT_EXPIRES_MAX:
 	case OPT_MAX_SUBS:
 	case OPT_MAX_SUBS_CONF:
+	case OPT_MAX_CONNS:
+	case OPT_TCP_IDLE:
 		return focus_count(o, c, arg);
 	case OPT_TLS_CERT:
 		o->tls_cert = arg;
@@ -460,6 +487,8 @@ static int parse_opts(int argc, char **argv, struct focus_opts *o)
 	    {"max-subs", required_argument, NULL, OPT_MAX_SUBS},
 	    {"max-subs-per-conf", required_argument, NULL, OPT_MAX_SUBS_CONF},
 	    {"tls-cert", required_argument, NULL, OPT_TLS_CERT},
+	    {"max-connections", required_argument, NULL, OPT_MAX_CONNS},
+	    {"tcp-idle", required_argument, NULL, OPT_TCP_IDLE},
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"help", no_argument, NULL, 'h'},
 	    INPUT_LIMITS_LONG_OPTIONS,
@@ -474,6 +503,7 @@ static int parse_opts(int argc, char **argv, struct focus_opts *o)
 
 	confinfo_notifier_config_default(&o->cfg);
 	input_limits_init(&o->limits);
+	o->guard.idle_ms = TCP_IDLE_DEFAULT_MS;
 	status = tool_parse_opts(&cli, argc, argv, focus_opt, o);
 	if (status != CMD_RUN)
 		return status;
@@ -506,7 +536,12 @@ static int focus_setup(struct focus *f, struct focus_opts *o)
 	o->cfg.log_arg = f;
 	o->cfg.changeh = change_handler;
 	o->cfg.change_arg = f;
+	o->guard.logh = guard_log;
+	o->guard.arg = f;
 	err = confinfo_sipstack_alloc(&f->stack, &sp, &diag);
+	if (!err)
+		err = focus_guard_open(
+		    &f->guard, confinfo_sipstack_sip(f->stack), &o->guard);
 	if (!err)
 		err = confinfo_notifier_alloc(
 		    &f->n, confinfo_sipstack_sip(f->stack), &o->cfg, &diag);
@@ -536,6 +571,7 @@ static int focus_setup(struct focus *f, struct focus_opts *o)
 		}
 		printf("listen %s\n", o->listen[i]);
 	}
+	focus_guard_start(f->guard);
 	err = signals_open(f);
 	if (err)
 		fprintf(stderr, "confinfo " CMD ": signals: %s\n",
@@ -583,6 +619,7 @@ out:
 	}
 	confinfo_dirsrc_close(f.dir);
 	confinfo_notifier_free(f.n);
+	focus_guard_close(f.guard);
 	confinfo_sipstack_free(f.stack);
 	focus_state_close(f.state);
 	libre_close();
