@@ -9,7 +9,9 @@
  * loop code, never inside a signal handler.
  *
  * Log lines go to standard output, one per subscription event, as
- * `EVENT key=value...`; errors go to standard error.
+ * `EVENT key=value...`, every value a peer chose (and every free text)
+ * quoted and escaped as key="..." so that it cannot forge fields; errors
+ * go to standard error.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -26,7 +28,9 @@
 #include "confinfo/notifier.h"
 #include "confinfo/sipstack.h"
 #include "confinfo/smime.h"
+#include "confinfo/text.h"
 #include "confinfo/version.h"
+#include "focus_guard.h"
 #include "focus_state.h"
 #include "input_limits.h"
 #include "util.h"
@@ -36,6 +40,8 @@
 #define SHUTDOWN_GRACE_MS 5000
 #define MAX_LISTEN        16
 #define MAX_ALLOW         1024
+/* A TCP/TLS connection must send its first request within this. */
+#define TCP_IDLE_DEFAULT_MS 10000
 
 static const char focus_usage[] =
     "usage: confinfo focus --conferences DIR [--listen SPEC]...\n"
@@ -83,6 +89,10 @@ static const char focus_usage[] =
     "                           PEM key and certificate for subscribers\n"
     "                           accepting multipart/signed\n"
     "      --require-signing    406 to the others\n"
+    "      --max-connections N  TCP/TLS connections at most [the\n"
+    "                           descriptor limit minus a reserve]\n"
+    "      --tcp-idle SECS      close a connection that sent no\n"
+    "                           request within SECS [10]\n"
     "  -q, --quiet              do not log every NOTIFY\n"
     "  -h, --help               print this help and exit\n"
     "\n" INPUT_LIMITS_HELP "\n"
@@ -93,7 +103,8 @@ static const char focus_usage[] =
     "that raises the limit; the conference keeps its previous state.\n"
     "\n"
     "Log lines on standard output: subscribe, refresh, unsubscribe,\n"
-    "reject, notify, terminated, failed, publish, conference, ready.\n"
+    "reject, notify, terminated, failed, publish, conference,\n"
+    "connections, ready.\n"
     "Exit status: 0 after SIGINT/SIGTERM, 1 failure, 2 usage error.\n";
 
 enum {
@@ -105,6 +116,8 @@ enum {
 	OPT_NONCE_LIFETIME,
 	OPT_SMIME_CERT,
 	OPT_REQUIRE_SIGNING,
+	OPT_MAX_CONNS,
+	OPT_TCP_IDLE,
 };
 
 struct focus {
@@ -113,6 +126,7 @@ struct focus {
 	struct confinfo_smime_signer *signer; /* --smime-cert, or NULL */
 	struct confinfo_dirsrc *dir;
 	struct focus_state *state; /* --state, NULL without */
+	struct focus_guard *guard; /* of the TCP/TLS listeners */
 	struct tmr grace;
 	int sigfd;
 	bool quiet;
@@ -122,10 +136,43 @@ struct focus {
 /* ------------------------------------------------------------------ */
 /* Log lines. */
 
+/* A value of the focus's own (an event name, a valid conference name, a
+ * transport, a hexadecimal entity tag): never contains a space. */
 static void put_kv(const char *key, const char *value)
 {
 	if (value)
 		tool_printf(stdout, " %s=%s", key, value);
+}
+
+/*
+ * The text of a quoted value: what the terminal-safe printer writes
+ * (control characters, invalid UTF-8 and '\' escaped with backslashes),
+ * and '"' as \". A peer cannot end the quotes early, so it cannot add
+ * fields of its own to the line.
+ */
+static void put_escaped(const char *value)
+{
+	while (*value) {
+		size_t run = strcspn(value, "\"");
+
+		(void)confinfo_text_fputs(stdout, value, run,
+					  CONFINFO_TEXT_BACKSLASH);
+		value += run;
+		if (*value == '"') {
+			fputs("\\\"", stdout);
+			value++;
+		}
+	}
+}
+
+/* A value a peer chose (From, Call-ID) or free text: key="value". */
+static void put_quoted(const char *key, const char *value)
+{
+	if (!value)
+		return;
+	printf(" %s=\"", key);
+	put_escaped(value);
+	putchar('"');
 }
 
 static const char *sub_event_name(const struct confinfo_notifier_log *ev)
@@ -157,7 +204,8 @@ static void put_reason(const struct confinfo_notifier_log *ev)
 {
 	const char *option = ev->diag ? input_limits_hint(ev->diag) : NULL;
 
-	tool_printf(stdout, " reason=\"%s", ev->reason ? ev->reason : "");
+	fputs(" reason=\"", stdout);
+	put_escaped(ev->reason ? ev->reason : "");
 	if (option)
 		printf(" (raise with %s)", option);
 	putchar('"');
@@ -178,8 +226,8 @@ static void log_handler(const struct confinfo_notifier_log *ev, void *arg)
 			       ev->elapsed_ms);
 		goto out;
 	}
-	put_kv("peer", ev->peer);
-	put_kv("call-id", ev->callid);
+	put_quoted("peer", ev->peer);
+	put_quoted("call-id", ev->callid);
 	put_kv("transport", ev->transport);
 	switch (ev->type) {
 	case CONFINFO_NOTIFIER_SUBSCRIBED:
@@ -189,7 +237,7 @@ static void log_handler(const struct confinfo_notifier_log *ev, void *arg)
 	case CONFINFO_NOTIFIER_NOTIFIED:
 		printf(" version=%u body=%s code=%u", ev->version,
 		       ev->full ? "full" : "partial", ev->scode);
-		put_kv("note", ev->reason);
+		put_quoted("note", ev->reason);
 		break;
 	case CONFINFO_NOTIFIER_TERMINATED:
 	case CONFINFO_NOTIFIER_FAILED:
@@ -205,6 +253,13 @@ static void log_handler(const struct confinfo_notifier_log *ev, void *arg)
 	}
 out:
 	putchar('\n');
+	fflush(stdout);
+}
+
+static void guard_log(const char *what, size_t closed, size_t open, void *arg)
+{
+	(void)arg;
+	printf("connections what=%s closed=%zu open=%zu\n", what, closed, open);
 	fflush(stdout);
 }
 
@@ -294,6 +349,7 @@ struct focus_opts {
 	struct input_limits limits; /* cfg.limits points here */
 	const char *tls_cert;
 	const char *smime_cert;
+	struct focus_guard_params guard;
 	bool quiet;
 };
 
@@ -321,7 +377,7 @@ static int parse_interval(const char *s, uint32_t *ms)
 }
 
 /* --expires-min, --expires-max, --max-subs, --max-subs-per-conf,
- * --nonce-lifetime. */
+ * --nonce-lifetime, --max-connections, --tcp-idle. */
 static int focus_count(struct focus_opts *o, int c, const char *arg)
 {
 	uint64_t v;
@@ -337,6 +393,11 @@ static int focus_count(struct focus_opts *o, int c, const char *arg)
 		o->cfg.max_subs = (size_t)v;
 	else if (c == OPT_NONCE_LIFETIME)
 		o->cfg.nonce_lifetime = (uint32_t)v;
+	else if (c == OPT_MAX_CONNS)
+		o->guard.max_conns = (size_t)v;
+	else if (c == OPT_TCP_IDLE)
+		o->guard.idle_ms =
+		    v > UINT32_MAX / 1000 ? UINT32_MAX : (uint32_t)v * 1000;
 	else
 		o->cfg.max_subs_per_conf = (size_t)v;
 	return CMD_RUN;
@@ -388,6 +449,8 @@ static int focus_opt(void *ctx, int c, const char *arg)
 	case OPT_MAX_SUBS:
 	case OPT_MAX_SUBS_CONF:
 	case OPT_NONCE_LIFETIME:
+	case OPT_MAX_CONNS:
+	case OPT_TCP_IDLE:
 		return focus_count(o, c, arg);
 	case OPT_TLS_CERT:
 		o->tls_cert = arg;
@@ -457,6 +520,8 @@ static int parse_opts(int argc, char **argv, struct focus_opts *o)
 	    {"nonce-lifetime", required_argument, NULL, OPT_NONCE_LIFETIME},
 	    {"smime-cert", required_argument, NULL, OPT_SMIME_CERT},
 	    {"require-signing", no_argument, NULL, OPT_REQUIRE_SIGNING},
+	    {"max-connections", required_argument, NULL, OPT_MAX_CONNS},
+	    {"tcp-idle", required_argument, NULL, OPT_TCP_IDLE},
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"help", no_argument, NULL, 'h'},
 	    INPUT_LIMITS_LONG_OPTIONS,
@@ -471,6 +536,7 @@ static int parse_opts(int argc, char **argv, struct focus_opts *o)
 
 	confinfo_notifier_config_default(&o->cfg);
 	input_limits_init(&o->limits);
+	o->guard.idle_ms = TCP_IDLE_DEFAULT_MS;
 	status = tool_parse_opts(&cli, argc, argv, focus_opt, o);
 	if (status != CMD_RUN)
 		return status;
@@ -506,12 +572,17 @@ static int focus_setup(struct focus *f, struct focus_opts *o)
 	o->cfg.log_arg = f;
 	o->cfg.changeh = change_handler;
 	o->cfg.change_arg = f;
+	o->guard.logh = guard_log;
+	o->guard.arg = f;
 	err = confinfo_sipstack_alloc(&f->stack, &sp, &diag);
 	if (!err && o->smime_cert) {
 		err = confinfo_smime_signer_load(&f->signer, o->smime_cert,
 						 &diag);
 		o->cfg.smime_signer = f->signer;
 	}
+	if (!err)
+		err = focus_guard_open(
+		    &f->guard, confinfo_sipstack_sip(f->stack), &o->guard);
 	if (!err)
 		err = confinfo_notifier_alloc(
 		    &f->n, confinfo_sipstack_sip(f->stack), &o->cfg, &diag);
@@ -541,6 +612,7 @@ static int focus_setup(struct focus *f, struct focus_opts *o)
 		}
 		printf("listen %s\n", o->listen[i]);
 	}
+	focus_guard_start(f->guard);
 	err = signals_open(f);
 	if (err)
 		fprintf(stderr, "confinfo " CMD ": signals: %s\n",
@@ -589,6 +661,7 @@ out:
 	confinfo_dirsrc_close(f.dir);
 	confinfo_notifier_free(f.n);
 	confinfo_smime_signer_free(f.signer); /* after its notifier */
+	focus_guard_close(f.guard);
 	confinfo_sipstack_free(f.stack);
 	focus_state_close(f.state);
 	libre_close();

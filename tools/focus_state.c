@@ -57,7 +57,8 @@ int focus_state_open(struct focus_state **sp, const char *path,
 		/* Changes while loading are recorded again: harmless, and
 		 * the store is then exactly what is served. */
 		*sp = s;
-		err = confinfo_store_load(s->store, load_one, s, &diag);
+		err = confinfo_store_load(s->store, confinfo_notifier_limits(n),
+					  load_one, s, &diag);
 	}
 	if (err) {
 		fprintf(stderr, "confinfo focus: %s: %s\n", path,

@@ -78,7 +78,10 @@ enum confinfo_notifier_event {
 
 /**
  * One log event. Every pointer is only valid during the callback; fields
- * that do not apply are NULL or 0.
+ * that do not apply are NULL or 0. @c peer, @c callid and @c reason may
+ * carry text a peer chose (spaces, quotes, control characters): a program
+ * writing them to a log quotes and escapes them (confinfo focus writes
+ * key="..." with text.h's escapes), or a request can forge log fields.
  */
 struct confinfo_notifier_log {
 	enum confinfo_notifier_event type;
@@ -173,8 +176,12 @@ struct confinfo_notifier_config {
 	 *  only a hint without @c auth_file); "*" allows everyone. No entry
 	 *  (the default): PUBLISH is refused with 403. A published state
 	 *  replaces the conference's state whatever fed it before (last
-	 *  writer wins), and is removed when the publication expires or is
-	 *  removed. */
+	 *  writer wins). When the publication expires or is removed, the
+	 *  state it replaced is served again (the file of the directory
+	 *  source, the program's state), or, when it replaced none (or that
+	 *  source has since dropped the conference), the conference is
+	 *  removed: a publication never takes down a state it did not
+	 *  create. */
 	const char *const *publishers;
 	size_t publisher_count;
 	/** Credentials file for SIP digest authentication (RFC 3261 22,
@@ -275,6 +282,16 @@ confinfo_notifier_conf(const struct confinfo_notifier *n, const char *name);
 /** The source label of conference @p name, or NULL. */
 const char *confinfo_notifier_conf_source(const struct confinfo_notifier *n,
 					  const char *name);
+
+/**
+ * The decoder limits @p n applies to conference documents: the config's,
+ * every field resolved (none 0). Owned by the notifier, valid until it is
+ * freed. A program that stores served states passes them to
+ * confinfo_store_load(), so that a state accepted under raised limits is
+ * served again after a restart. NULL when @p n is NULL. Since 0.1.
+ */
+const struct confinfo_xml_limits *
+confinfo_notifier_limits(const struct confinfo_notifier *n);
 
 /** Number of live subscriptions. */
 size_t confinfo_notifier_sub_count(const struct confinfo_notifier *n);

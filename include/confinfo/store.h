@@ -21,6 +21,7 @@
 
 #include "confinfo/diag.h"
 #include "confinfo/model.h"
+#include "confinfo/xml.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -66,14 +67,20 @@ typedef int(confinfo_store_each_h)(const char *name,
 				   const char *source, void *arg);
 
 /**
- * Read every stored conference, in name order. A row that no longer
- * decodes is skipped and reported as a warning through @p diag (the
- * other conferences still load).
+ * Read every stored conference, in name order. Each state is decoded
+ * within @p limits (xml.h; NULL: the decoder's defaults): pass the limits
+ * the states were accepted under (confinfo_notifier_limits() of the
+ * focus), or a state accepted under raised limits is refused at the next
+ * load. A row that no longer decodes, or is over a limit, is skipped and
+ * reported as a warning through @p diag (the other conferences still
+ * load).
  *
  * @return 0, EIO, ENOMEM, or what @p h returned
  */
-int confinfo_store_load(struct confinfo_store *s, confinfo_store_each_h *h,
-			void *arg, struct confinfo_diag *diag);
+int confinfo_store_load(struct confinfo_store *s,
+			const struct confinfo_xml_limits *limits,
+			confinfo_store_each_h *h, void *arg,
+			struct confinfo_diag *diag);
 
 #ifdef __cplusplus
 }

@@ -350,6 +350,27 @@ int confinfo_notifier_remove_conf(struct confinfo_notifier *n, const char *name)
 	return 0;
 }
 
+void sipnot_conf_source_gone(struct confinfo_notifier *n, const char *name,
+			     const char *source)
+{
+	struct sipnot_conf *conf = conf_find_str(n, name);
+	struct sipnot_pub *pub;
+
+	if (!conf || !conf->source)
+		return;
+	if (!strcmp(conf->source, source)) {
+		(void)confinfo_notifier_remove_conf(n, name);
+		return;
+	}
+	/* Fed by a publication: what it falls back to is gone. */
+	pub = conf->pub;
+	if (pub && pub->under_source && !strcmp(pub->under_source, source)) {
+		pub->under = mem_deref(pub->under);
+		free(pub->under_source);
+		pub->under_source = NULL;
+	}
+}
+
 const struct confinfo_conf *
 confinfo_notifier_conf(const struct confinfo_notifier *n, const char *name)
 {

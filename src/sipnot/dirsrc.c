@@ -172,14 +172,12 @@ out:
 static void unload(struct confinfo_dirsrc *d, const char *fname)
 {
 	char name[CONFINFO_NOTIFIER_NAME_MAX + 1];
-	const char *source;
 
 	if (!entry_name(fname, name, sizeof(name)))
 		return;
-	/* A conference fed by PUBLISH is not the directory's to remove. */
-	source = confinfo_notifier_conf_source(d->n, name);
-	if (source && !strcmp(source, "dir"))
-		(void)confinfo_notifier_remove_conf(d->n, name);
+	/* A conference fed by PUBLISH is not the directory's to remove;
+	 * it only loses the file it would fall back to. */
+	sipnot_conf_source_gone(d->n, name, "dir");
 }
 
 static void scan(struct confinfo_dirsrc *d)

@@ -255,3 +255,9 @@ void confinfo_notifier_free(struct confinfo_notifier *n)
 	free(n->chat_room);
 	free(n);
 }
+
+const struct confinfo_xml_limits *
+confinfo_notifier_limits(const struct confinfo_notifier *n)
+{
+	return n ? &n->limits : NULL;
+}

@@ -95,8 +95,15 @@ static int send_contact(enum sip_transp tp, const struct sa *src,
 {
 	struct sipnot_sub *sub = arg;
 	struct sip_contact contact;
-	(void)dst;
 
+	/* The last guard against reflection (subscribe.c checked the
+	 * target already): state goes to an unauthenticated subscriber's
+	 * own source only. The port counts when it came over UDP (libre
+	 * 1.1.0 passes no reliable @p tp here). */
+	if (!sub->verified &&
+	    !sa_cmp(dst, &sub->src,
+		    sub->tp == SIP_TRANSP_UDP ? SA_ALL : SA_ADDR))
+		return EPERM;
 	sip_contact_set(&contact, sub->conf->name, src, tp);
 	return mbuf_printf(mb, "%H", sip_contact_print, &contact);
 }

@@ -25,7 +25,57 @@ void sipnot_pub_free(struct confinfo_notifier *n, struct sipnot_pub *pub)
 	if (!pub)
 		return;
 	sipnot_sched_cancel(&n->sched, &pub->expiry);
+	mem_deref(pub->under);
+	free(pub->under_source);
 	free(pub);
+}
+
+void sipnot_pub_end(struct confinfo_notifier *n, struct sipnot_conf *conf)
+{
+	struct sipnot_pub *pub = conf->pub;
+	struct sipnot_snap *under = pub ? pub->under : NULL;
+	char *source = pub ? pub->under_source : NULL;
+	char *name;
+
+	if (!under) {
+		(void)confinfo_notifier_remove_conf(n, conf->name);
+		return;
+	}
+	/* The state the publication replaced (a file of the directory,
+	 * the program's) is still there: serve it again. */
+	pub->under = NULL;
+	pub->under_source = NULL;
+	sipnot_pub_free(n, pub);
+	conf->pub = NULL;
+	name = strdup(conf->name);
+	if (!name || sipnot_conf_apply(n, name, under->state, source, NULL))
+		(void)confinfo_notifier_remove_conf(n, conf->name);
+	free(name);
+	free(source);
+	mem_deref(under);
+}
+
+/* What a new publication of @p conf (NULL: a new conference) replaces:
+ * the state of another source, or the fallback of the publication it
+ * replaces. ENOMEM only. */
+static int pub_take_under(struct sipnot_pub *fresh, struct sipnot_conf *conf)
+{
+	if (!conf || !conf->snap)
+		return 0;
+	if (conf->pub) {
+		fresh->under = conf->pub->under;
+		fresh->under_source = conf->pub->under_source;
+		conf->pub->under = NULL;
+		conf->pub->under_source = NULL;
+		return 0;
+	}
+	if (!conf->source || !strcmp(conf->source, "publish"))
+		return 0;
+	fresh->under_source = strdup(conf->source);
+	if (!fresh->under_source)
+		return ENOMEM;
+	fresh->under = mem_ref(conf->snap);
+	return 0;
 }
 
 static void new_etag(struct confinfo_notifier *n, struct sipnot_pub *pub)
@@ -46,7 +96,7 @@ static void pub_expired(void *arg)
 	/* RFC 3903 6: an expired publication's state is removed. */
 	memcpy(etag, pub->etag, sizeof(etag));
 	sipnot_log_pub(n, NULL, conf->name, 0, "expired", etag, NULL);
-	(void)confinfo_notifier_remove_conf(n, conf->name);
+	sipnot_pub_end(n, conf);
 }
 
 static void pub_schedule(struct confinfo_notifier *n, struct sipnot_pub *pub,
@@ -80,16 +130,16 @@ static void reply(struct confinfo_notifier *n, const struct sip_msg *msg,
 /* 413 for a body over the request limit, logged with diagnostics that
  * name it, so that the log can say what to raise. */
 static void too_large(struct confinfo_notifier *n, const struct sip_msg *msg,
-		      const char *name)
+		      const char *name, uint64_t len)
 {
 	struct confinfo_diag diag;
 
 	memset(&diag, 0, sizeof(diag));
 	diag.limit = "max_body";
 	(void)confinfo_diag_fail(&diag, EMSGSIZE, 0, 0,
-				 "body of %zu bytes exceeds the limit of %zu "
+				 "body of %llu bytes exceeds the limit of %zu "
 				 "bytes",
-				 mbuf_get_left(msg->mb), n->cfg.max_body);
+				 (unsigned long long)len, n->cfg.max_body);
 	(void)sipnot_reply(n, msg, 413, "Request Entity Too Large", NULL);
 	sipnot_log_pub(n, msg, name, 413, "Request Entity Too Large", NULL,
 		       &diag);
@@ -215,7 +265,14 @@ static bool publish_state(struct confinfo_notifier *n,
 		confinfo_conf_free(doc);
 	}
 	if (err) {
-		free(fresh);
+		/* The fallback goes back to the publication it came from. */
+		if (*confp && (*confp)->pub && fresh && !(*confp)->pub->under) {
+			(*confp)->pub->under = fresh->under;
+			(*confp)->pub->under_source = fresh->under_source;
+			fresh->under = NULL;
+			fresh->under_source = NULL;
+		}
+		sipnot_pub_free(n, fresh);
 		if (err == ENOSPC)
 			reply(n, msg, name, 503, "Too Many Conferences", NULL);
 		else
@@ -250,11 +307,14 @@ static void publish(struct confinfo_notifier *n, const struct sip_msg *msg,
 				   conf->pub->etag);
 		sipnot_log_pub(n, msg, name, 200, "remove", conf->pub->etag,
 			       NULL);
-		(void)confinfo_notifier_remove_conf(n, name);
+		sipnot_pub_end(n, conf);
 		return;
 	}
-	if (body && msg->ctyp.type.l &&
-	    (pl_strcasecmp(&msg->ctyp.type, "application") ||
+	/* A body without a Content-Type is not known to be a conference
+	 * document (RFC 3261 20.15: a body must have one). */
+	if (body &&
+	    (!msg->ctyp.type.l ||
+	     pl_strcasecmp(&msg->ctyp.type, "application") ||
 	     pl_strcasecmp(&msg->ctyp.subtype, "conference-info+xml"))) {
 		reply(n, msg, name, 415, "Unsupported Media Type",
 		      "Accept: " SIPNOT_CTYPE "\r\n");
@@ -266,6 +326,10 @@ static void publish(struct confinfo_notifier *n, const struct sip_msg *msg,
 	 * leaves it as it was. */
 	if (!ifmatch) {
 		fresh = calloc(1, sizeof(*fresh));
+		if (fresh && pub_take_under(fresh, conf)) {
+			sipnot_pub_free(n, fresh);
+			fresh = NULL;
+		}
 		if (!fresh) {
 			confinfo_conf_free(doc);
 			reply(n, msg, name, 500, "Out Of Memory", NULL);
@@ -290,6 +354,8 @@ bool sipnot_publish_handler(struct confinfo_notifier *n,
 	struct sipevent_event ev;
 	const struct sip_hdr *hdr;
 	const char *identity;
+	uint64_t len;
+	int err;
 
 	if (n->shutting_down) {
 		(void)sipnot_reply(n, msg, 503, "Shutting Down",
@@ -315,8 +381,13 @@ bool sipnot_publish_handler(struct confinfo_notifier *n,
 		return true;
 	}
 	(void)pl_strcpy(&msg->uri.user, name, sizeof(name));
-	if (mbuf_get_left(msg->mb) > n->cfg.max_body) {
-		too_large(n, msg, name);
+	err = sipnot_body_check(msg, n->cfg.max_body, &len);
+	if (err == EMSGSIZE) {
+		too_large(n, msg, name, len);
+		return true;
+	}
+	if (err) {
+		reply(n, msg, name, 400, "Bad Content-Length", NULL);
 		return true;
 	}
 	publish(n, msg, name);

@@ -57,12 +57,16 @@ struct sipnot_cache {
 	unsigned next_body, next_diff;
 };
 
-/* A PUBLISHed state (RFC 3903): the entity tag and its expiry. */
+/* A PUBLISHed state (RFC 3903): the entity tag and its expiry, and the
+ * state it replaced, served again when the publication ends: a
+ * publication never takes down a state it did not create. */
 struct sipnot_pub {
 	struct sipnot_conf *conf; /* the owner (not referenced) */
 	char etag[24];
 	uint64_t expires_at;
 	struct sipnot_sched_ent expiry;
+	struct sipnot_snap *under; /* referenced; NULL: none */
+	char *under_source;        /* its source ("dir", "api", ...) */
 };
 
 struct sipnot_conf {
@@ -113,6 +117,8 @@ struct sipnot_sub {
 	uint32_t first_cseq; /* CSeq of the initial SUBSCRIBE */
 	uint32_t ok_cseq;    /* CSeq of the last SUBSCRIBE answered 200 */
 	enum sip_transp tp;
+	struct sa src; /* source of the last SUBSCRIBE answered 200 */
+	bool verified; /* it was authenticated: NOTIFYs may go elsewhere */
 	enum sipnot_reason reason;
 	bool need_full;   /* a SUBSCRIBE or refresh asks for full state */
 	bool terminating; /* the final NOTIFY is due or in flight */
@@ -217,6 +223,11 @@ void sipnot_log_pub(struct confinfo_notifier *n, const struct sip_msg *msg,
 bool sipnot_name_valid(const char *s, size_t len);
 int sipnot_reply(struct confinfo_notifier *n, const struct sip_msg *msg,
 		 uint16_t scode, const char *reason, const char *fmt, ...);
+/* The body of @p msg against its Content-Length: 0 (the body is then
+ * exactly the declared length), EMSGSIZE (declared or received length
+ * over @p max: 413), EBADMSG (Content-Length not a number, or longer
+ * than the body: 400). *lenp: the declared length, saturated. */
+int sipnot_body_check(const struct sip_msg *msg, size_t max, uint64_t *lenp);
 
 /* notifier.c */
 void sipnot_check_done(struct confinfo_notifier *n);
@@ -227,6 +238,11 @@ struct sipnot_conf *sipnot_conf_find(const struct confinfo_notifier *n,
 int sipnot_conf_apply(struct confinfo_notifier *n, const char *name,
 		      const struct confinfo_conf *state, const char *source,
 		      struct sipnot_conf **confp);
+/* Source @p source no longer has conference @p name (its file was
+ * deleted): remove the conference if @p source feeds it, or forget it as
+ * the fallback of the publication that feeds it. */
+void sipnot_conf_source_gone(struct confinfo_notifier *n, const char *name,
+			     const char *source);
 
 /* subscribe.c */
 bool sipnot_subscribe_handler(struct confinfo_notifier *n,
@@ -291,6 +307,9 @@ bool sipnot_authenticate(struct confinfo_notifier *n, const struct sip_msg *msg,
 bool sipnot_publish_handler(struct confinfo_notifier *n,
 			    const struct sip_msg *msg);
 void sipnot_pub_free(struct confinfo_notifier *n, struct sipnot_pub *pub);
+/* The publication of @p conf ended (expired or removed): serve again the
+ * state it replaced, or remove the conference when there is none. */
+void sipnot_pub_end(struct confinfo_notifier *n, struct sipnot_conf *conf);
 /* A conference restored with source "publish" but no publication (after
  * a restart): give it one nobody knows the tag of, with the default
  * expiry, so that it ends unless its publisher publishes again. */

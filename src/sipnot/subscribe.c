@@ -187,6 +187,50 @@ static void start_expiry(struct sipnot_sub *sub, uint32_t expires)
 				 expiry_handler, sub);
 }
 
+/*
+ * Reflection (RFC 4575 section 8, issue 13): a NOTIFY carries the full
+ * state, many times the size of the SUBSCRIBE, to whatever the dialog
+ * routes to: the first Record-Route (a proxy) or else the Contact. A
+ * request that was not authenticated may only name its own source there
+ * (over UDP the address and port it came from, over TCP and TLS the
+ * address: their source port is an ephemeral one), so that the focus
+ * cannot be made to send state to a third party. Names are refused: the
+ * focus does not resolve them, and could not compare them.
+ */
+static bool target_is_source(const struct sip_msg *msg)
+{
+	const struct sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_RECORD_ROUTE);
+	struct sip_addr addr;
+	struct sa target;
+	uint16_t port;
+
+	if (!h)
+		h = sip_msg_hdr(msg, SIP_HDR_CONTACT);
+	if (!h || sip_addr_decode(&addr, &h->val))
+		return false;
+	port = addr.uri.port;
+	if (!port)
+		port = pl_strcasecmp(&addr.uri.scheme, "sips") &&
+			       msg->tp != SIP_TRANSP_TLS
+			   ? SIP_PORT
+			   : SIP_PORT_TLS;
+	if (sa_set(&target, &addr.uri.host, port))
+		return false;
+	return sa_cmp(&target, &msg->src,
+		      msg->tp == SIP_TRANSP_UDP ? SA_ALL : SA_ADDR);
+}
+
+/* After sipnot_authenticate(): false (and answered 403) when @p msg was
+ * not authenticated and names a target other than its source. With
+ * credentials configured, every request that got here authenticated. */
+static bool target_ok(struct confinfo_notifier *n, const struct sip_msg *msg)
+{
+	if (n->cred_count || target_is_source(msg))
+		return true;
+	reject(n, msg, 403, "Contact Is Not The Source", NULL);
+	return false;
+}
+
 static bool dialog_cmp(struct le *le, void *arg)
 {
 	const struct sipnot_sub *sub = le->data;
@@ -224,7 +268,7 @@ static void refresh(struct confinfo_notifier *n, const struct sip_msg *msg,
 		reject(n, msg, 403, "Dialog Sharing Not Supported", NULL);
 		return;
 	}
-	if (!sipnot_authenticate(n, msg, &identity))
+	if (!sipnot_authenticate(n, msg, &identity) || !target_ok(n, msg))
 		return;
 	/* The dialog's tags are no secret: only its subscriber may refresh
 	 * or end it. */
@@ -239,6 +283,7 @@ static void refresh(struct confinfo_notifier *n, const struct sip_msg *msg,
 	if (!check_expires(n, msg, &expires))
 		return;
 	(void)sip_dialog_update(sub->dlg, msg);
+	sub->src = msg->src;
 	if (reply_ok(n, msg, sub, expires))
 		return;
 	sub->ok_cseq = msg->cseq.num;
@@ -292,6 +337,8 @@ static int sub_alloc(struct sipnot_sub **subp, struct confinfo_notifier *n,
 	sub->n = n;
 	sub->conf = mem_ref(conf);
 	sub->tp = msg->tp;
+	sub->src = msg->src;
+	sub->verified = n->cred_count > 0;
 	sub->peer = strndup(msg->from.auri.p, msg->from.auri.l);
 	sub->rtag = strndup(msg->from.tag.p, msg->from.tag.l);
 	if (!sub->peer || !sub->rtag)
@@ -338,6 +385,29 @@ static bool initial_cmp(struct le *le, void *arg)
 	       !pl_strcmp(&msg->callid, sip_dialog_callid(sub->dlg));
 }
 
+/* What a dialog needs from the initial SUBSCRIBE (RFC 3261 8.1.1, 12.1.1,
+ * RFC 6665 4.1.2): a Call-ID, a From tag and one Contact holding a SIP
+ * URI. NULL when it is there, else the reason of the 400: a malformed
+ * request is the sender's fault, never "busy". */
+static const char *dialog_missing(const struct sip_msg *msg)
+{
+	const struct sip_hdr *contact = sip_msg_hdr(msg, SIP_HDR_CONTACT);
+	struct sip_addr addr;
+
+	if (!pl_isset(&msg->callid))
+		return "Missing Call-ID";
+	if (!pl_isset(&msg->from.tag))
+		return "Missing From Tag";
+	if (!contact)
+		return "Missing Contact";
+	if (sip_msg_hdr_count(msg, SIP_HDR_CONTACT) != 1 ||
+	    sip_addr_decode(&addr, &contact->val) ||
+	    (pl_strcasecmp(&addr.uri.scheme, "sip") &&
+	     pl_strcasecmp(&addr.uri.scheme, "sips")))
+		return "Bad Contact";
+	return NULL;
+}
+
 static void subscribe_new(struct confinfo_notifier *n,
 			  const struct sip_msg *msg,
 			  const struct sipevent_event *ev)
@@ -345,9 +415,16 @@ static void subscribe_new(struct confinfo_notifier *n,
 	struct sipnot_conf *conf;
 	struct sipnot_sub *sub = NULL;
 	const char *identity;
+	const char *missing;
 	uint32_t expires;
 	struct le *le;
+	int err;
 
+	missing = dialog_missing(msg);
+	if (missing) {
+		reject(n, msg, 400, missing, NULL);
+		return;
+	}
 	/* A retransmission of an initial SUBSCRIBE already accepted. */
 	le = hash_lookup(n->dialogs, hash_joaat_pl(&msg->callid), initial_cmp,
 			 (void *)msg);
@@ -357,7 +434,7 @@ static void subscribe_new(struct confinfo_notifier *n,
 		return;
 	}
 
-	if (!sipnot_authenticate(n, msg, &identity))
+	if (!sipnot_authenticate(n, msg, &identity) || !target_ok(n, msg))
 		return;
 	if (!sipnot_allowed(n, msg, identity)) {
 		reject(n, msg, 403, "Forbidden", NULL);
@@ -387,8 +464,13 @@ static void subscribe_new(struct confinfo_notifier *n,
 		reject_busy(n, msg, "Too Many Subscriptions");
 		return;
 	}
-	if (sub_alloc(&sub, n, conf, msg, ev, identity)) {
-		reject_busy(n, msg, "Out Of Memory");
+	err = sub_alloc(&sub, n, conf, msg, ev, identity);
+	if (err) {
+		/* Only a lack of memory is the focus being full. */
+		if (err == ENOMEM)
+			reject_busy(n, msg, "Out Of Memory");
+		else
+			reject(n, msg, 400, "Bad Request", NULL);
 		return;
 	}
 	sub->smime = n->cfg.smime_signer && sipnot_accepts_signed(msg);
@@ -416,6 +498,8 @@ bool sipnot_subscribe_handler(struct confinfo_notifier *n,
 {
 	struct sipevent_event ev;
 	const struct sip_hdr *hdr;
+	uint64_t len;
+	int err;
 
 	if (n->shutting_down) {
 		reject_busy(n, msg, "Shutting Down");
@@ -430,8 +514,13 @@ bool sipnot_subscribe_handler(struct confinfo_notifier *n,
 		       "Allow-Events: conference\r\n");
 		return true;
 	}
-	if (pl_isset(&msg->clen) && pl_u32(&msg->clen) > n->cfg.max_body) {
+	err = sipnot_body_check(msg, n->cfg.max_body, &len);
+	if (err == EMSGSIZE) {
 		reject(n, msg, 413, "Request Entity Too Large", NULL);
+		return true;
+	}
+	if (err) {
+		reject(n, msg, 400, "Bad Content-Length", NULL);
 		return true;
 	}
 	if (pl_isset(&msg->to.tag))

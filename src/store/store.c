@@ -169,8 +169,10 @@ int confinfo_store_remove(struct confinfo_store *s, const char *name,
 	return err;
 }
 
-int confinfo_store_load(struct confinfo_store *s, confinfo_store_each_h *h,
-			void *arg, struct confinfo_diag *diag)
+int confinfo_store_load(struct confinfo_store *s,
+			const struct confinfo_xml_limits *limits,
+			confinfo_store_each_h *h, void *arg,
+			struct confinfo_diag *diag)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = SQLITE_DONE, err = 0;
@@ -196,7 +198,10 @@ int confinfo_store_load(struct confinfo_store *s, confinfo_store_each_h *h,
 			break;
 		}
 		memset(&d, 0, sizeof(d));
-		derr = confinfo_xml_decode(&conf, xml, (size_t)len, NULL, &d);
+		/* The limits the state was accepted under: the defaults would
+		 * drop, at every restart, a state the focus was configured to
+		 * serve. */
+		derr = confinfo_xml_decode(&conf, xml, (size_t)len, limits, &d);
 		if (derr) {
 			if (derr == ENOMEM) {
 				err = ENOMEM;

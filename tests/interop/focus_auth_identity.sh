@@ -33,12 +33,12 @@ sipp_uac focus_auth.xml u1 conf1 "$PORT" $(au conf1 alice secret)
 # bob with alice's From: 403, though alice is on --allow.
 # shellcheck disable=SC2046
 sipp_uac focus_auth_as.xml u1 conf1 "$PORT" -key from alice $(au conf1 bob bobpw)
-has_line "$log" '^reject .*peer=sip:alice@example.com .*code=403 reason="From Is Not The Authenticated User"' ||
+has_line "$log" '^reject .*peer="sip:alice@example.com" .*code=403 reason="From Is Not The Authenticated User"' ||
 	fail "bob subscribed with alice's From"
 # bob as bob: authenticated, but not on --allow.
 # shellcheck disable=SC2046
 sipp_uac focus_auth_as.xml u1 conf1 "$PORT" -key from bob $(au conf1 bob bobpw)
-has_line "$log" '^reject .*peer=sip:bob@example.com .*code=403 reason="Forbidden"' ||
+has_line "$log" '^reject .*peer="sip:bob@example.com" .*code=403 reason="Forbidden"' ||
 	fail "bob was not refused by --allow"
 
 # bob publishing with the mixer's From: 403, nothing published.

@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "confinfo/store.h"
+#include "confinfo/xml.h"
 #include "testutil.h"
 
 #define MAX_ROWS 8
@@ -131,7 +132,7 @@ static void test_roundtrip_and_reopen(void **st)
 
 	s = NULL;
 	assert_int_equal(confinfo_store_open(&s, f->path, NULL), 0);
-	assert_int_equal(confinfo_store_load(s, collect, &l, NULL), 0);
+	assert_int_equal(confinfo_store_load(s, NULL, collect, &l, NULL), 0);
 	assert_int_equal(l.count, 2);
 	/* Name order, whatever the insertion order. */
 	assert_string_equal(l.name[0], "a");
@@ -157,7 +158,7 @@ static void test_update_and_remove(void **st)
 	assert_int_equal(confinfo_store_open(&s, f->path, NULL), 0);
 	assert_int_equal(confinfo_store_put(s, "a", a, "dir", NULL), 0);
 	assert_int_equal(confinfo_store_put(s, "a", a2, "publish", NULL), 0);
-	assert_int_equal(confinfo_store_load(s, collect, &l, NULL), 0);
+	assert_int_equal(confinfo_store_load(s, NULL, collect, &l, NULL), 0);
 	assert_int_equal(l.count, 1);
 	assert_string_equal(l.source[0], "publish");
 	assert_true(confinfo_conf_equal(l.state[0], a2));
@@ -167,7 +168,7 @@ static void test_update_and_remove(void **st)
 	assert_int_equal(confinfo_store_remove(s, "a", NULL), 0);
 	/* Removing what is not there is not an error. */
 	assert_int_equal(confinfo_store_remove(s, "a", NULL), 0);
-	assert_int_equal(confinfo_store_load(s, collect, &l, NULL), 0);
+	assert_int_equal(confinfo_store_load(s, NULL, collect, &l, NULL), 0);
 	assert_int_equal(l.count, 0);
 	confinfo_store_close(s);
 	confinfo_conf_free(a);
@@ -203,7 +204,7 @@ static void test_damaged_row_skipped(void **st)
 	diag.warnh = on_warning;
 	warnings = 0;
 	assert_int_equal(confinfo_store_open(&s, f->path, &diag), 0);
-	assert_int_equal(confinfo_store_load(s, collect, &l, &diag), 0);
+	assert_int_equal(confinfo_store_load(s, NULL, collect, &l, &diag), 0);
 	assert_int_equal(l.count, 1);
 	assert_string_equal(l.name[0], "a");
 	assert_int_equal(warnings, 1);
@@ -211,6 +212,51 @@ static void test_damaged_row_skipped(void **st)
 	loaded_free(&l);
 	confinfo_store_close(s);
 	confinfo_conf_free(a);
+}
+
+/* A state accepted under raised limits (a subject longer than the default
+ * max_string) comes back under those limits, and only under them. */
+static void test_load_limits(void **st)
+{
+	struct fixture *f = *st;
+	struct confinfo_xml_limits lim = {.max_string = 32 * 1024};
+	struct confinfo_store *s = NULL;
+	struct confinfo_conf *big = NULL;
+	struct confinfo_diag diag;
+	struct loaded l = {0};
+	size_t sub = 9000, len = 0;
+	char *doc = malloc(sub + 512);
+
+	assert_non_null(doc);
+	len += (size_t)sprintf(doc,
+			       "<conference-info xmlns='urn:ietf:params:xml:ns:"
+			       "conference-info' entity='sip:big@example.com' "
+			       "state='full' version='0'><conference-"
+			       "description><subject>");
+	memset(doc + len, 'x', sub);
+	len += sub;
+	len += (size_t)sprintf(doc + len, "</subject></conference-description>"
+					  "</conference-info>");
+	assert_int_equal(confinfo_xml_decode(&big, doc, len, &lim, NULL), 0);
+	assert_int_equal(confinfo_store_open(&s, f->path, NULL), 0);
+	assert_int_equal(confinfo_store_put(s, "big", big, "publish", NULL), 0);
+
+	/* The defaults refuse it, with a warning naming it. */
+	memset(&diag, 0, sizeof(diag));
+	diag.warnh = on_warning;
+	warnings = 0;
+	assert_int_equal(confinfo_store_load(s, NULL, collect, &l, &diag), 0);
+	assert_int_equal(l.count, 0);
+	assert_int_equal(warnings, 1);
+	assert_non_null(strstr(last_warning, "big"));
+	/* The limits it was accepted under serve it again, unchanged. */
+	assert_int_equal(confinfo_store_load(s, &lim, collect, &l, NULL), 0);
+	assert_int_equal(l.count, 1);
+	assert_true(confinfo_conf_equal(l.state[0], big));
+	loaded_free(&l);
+	confinfo_store_close(s);
+	confinfo_conf_free(big);
+	free(doc);
 }
 
 static void test_callback_error_stops(void **st)
@@ -224,7 +270,8 @@ static void test_callback_error_stops(void **st)
 	assert_int_equal(confinfo_store_put(s, "a", a, "dir", NULL), 0);
 	assert_int_equal(confinfo_store_put(s, "b", a, "dir", NULL), 0);
 	l.fail_with = ENOSPC;
-	assert_int_equal(confinfo_store_load(s, collect, &l, NULL), ENOSPC);
+	assert_int_equal(confinfo_store_load(s, NULL, collect, &l, NULL),
+			 ENOSPC);
 	assert_int_equal(l.count, 0);
 	confinfo_store_close(s);
 	confinfo_conf_free(a);
@@ -273,7 +320,8 @@ static void test_bad_arguments(void **st)
 	assert_int_equal(confinfo_store_put(s, NULL, a, "dir", NULL), EINVAL);
 	assert_int_equal(confinfo_store_put(s, "a", NULL, "dir", NULL), EINVAL);
 	assert_int_equal(confinfo_store_put(s, "a", a, NULL, NULL), EINVAL);
-	assert_int_equal(confinfo_store_load(s, NULL, NULL, NULL), EINVAL);
+	assert_int_equal(confinfo_store_load(s, NULL, NULL, NULL, NULL),
+			 EINVAL);
 	confinfo_store_close(s);
 	confinfo_store_close(NULL);
 	confinfo_conf_free(a);
@@ -288,6 +336,7 @@ int main(void)
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_damaged_row_skipped, setup,
 					    teardown),
+	    cmocka_unit_test_setup_teardown(test_load_limits, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_callback_error_stops, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup,
