@@ -59,6 +59,15 @@ static const char watch_usage[] =
     "  -a, --auth USER:PASSWORD  digest credentials (visible in ps: prefer\n"
     "                            --auth-file)\n"
     "      --auth-file FILE      read USER:PASSWORD from FILE's first line\n"
+    "      --tls-ca FILE         trust the certificate authorities in FILE\n"
+    "                            (PEM) for TLS servers, instead of the\n"
+    "                            system's store\n"
+    "      --tls-insecure        do not verify TLS servers' certificates\n"
+    "                            (tests only: warns on every run)\n"
+    "      --tls-cert FILE       PEM key and certificate to present (to a\n"
+    "                            focus that requires client certificates)\n"
+    "      --dns-server ADDR:PORT  ask this DNS server only, not the\n"
+    "                            system's\n"
     "  -1, --once                print the first full state, unsubscribe, "
     "exit\n"
     "  -j, --json                one JSON object per line: a snapshot after\n"
@@ -73,7 +82,10 @@ static const char watch_usage[] =
     "after\n"
     "                            asking on the terminal when it is ask\n"
     "      --prompt-interval S   at most one room prompt per S seconds [10]\n"
-    "  -h, --help                print this help and exit\n"
+    "  -h, --help                print this help and exit\n";
+
+/* The second part of the help (see struct tool_cli). */
+static const char watch_usage_more[] =
     "\n" ROOM_POLICY_HELP "\n" INPUT_LIMITS_HELP "\n" INPUT_LIMITS_MERGE_HELP
     "\n"
     "A NOTIFY over a limit leaves the state as it was and is reported\n"
@@ -206,6 +218,10 @@ enum {
 	OPT_SAVE,
 	OPT_OPEN_WITH,
 	OPT_PROMPT_INTERVAL,
+	OPT_TLS_CA,
+	OPT_TLS_INSECURE,
+	OPT_TLS_CERT,
+	OPT_DNS_SERVER,
 };
 
 struct watch_cli {
@@ -216,6 +232,7 @@ struct watch_cli {
 	const char *local;
 	const char *auth;
 	const char *auth_file;
+	struct confinfo_sipstack_params sp;
 	struct watch_room_opts room;
 	struct room_policy policy;  /* room.policy points into it */
 	struct input_limits limits; /* p.limits, p.merge_limits too */
@@ -273,6 +290,18 @@ static int watch_opt(void *ctx, int c, const char *arg)
 			return tool_usage_error("watch",
 						"--open-with needs a command");
 		cli->room.open_with = arg;
+		break;
+	case OPT_TLS_CA:
+		cli->sp.tls_ca = arg;
+		break;
+	case OPT_TLS_INSECURE:
+		cli->sp.tls_insecure = true;
+		break;
+	case OPT_TLS_CERT:
+		cli->sp.tls_cert = arg;
+		break;
+	case OPT_DNS_SERVER:
+		cli->sp.dns_server = arg;
 		break;
 	case OPT_PROMPT_INTERVAL:
 		if (tool_parse_uint(arg, 0, 86400, &v))
@@ -335,6 +364,10 @@ static int parse_args(struct watch *w, struct watch_cli *cli, int argc,
 	    {"save", required_argument, NULL, OPT_SAVE},
 	    {"open-with", required_argument, NULL, OPT_OPEN_WITH},
 	    {"prompt-interval", required_argument, NULL, OPT_PROMPT_INTERVAL},
+	    {"tls-ca", required_argument, NULL, OPT_TLS_CA},
+	    {"tls-insecure", no_argument, NULL, OPT_TLS_INSECURE},
+	    {"tls-cert", required_argument, NULL, OPT_TLS_CERT},
+	    {"dns-server", required_argument, NULL, OPT_DNS_SERVER},
 	    {"help", no_argument, NULL, 'h'},
 	    ROOM_POLICY_LONG_OPTIONS,
 	    INPUT_LIMITS_LONG_OPTIONS,
@@ -343,6 +376,7 @@ static int parse_args(struct watch *w, struct watch_cli *cli, int argc,
 	};
 	const struct tool_cli tc = {.cmd = "watch",
 				    .usage = watch_usage,
+				    .usage_more = watch_usage_more,
 				    .shortopts = "f:t:p:l:e:a:1jh",
 				    .longopts = opts,
 				    .limits = &cli->limits,
@@ -364,15 +398,31 @@ static int parse_args(struct watch *w, struct watch_cli *cli, int argc,
 		    "watch", optind >= argc ? "missing CONFERENCE-URI"
 					    : "one CONFERENCE-URI only");
 	w->uri = argv[optind];
+	if (cli->sp.tls_insecure && cli->sp.tls_ca)
+		return tool_usage_error("watch", "--tls-insecure and --tls-ca "
+						 "exclude each other");
 	return watch_auth(cli);
+}
+
+/* A TLS server's certificate refused (or a focus refusing ours): say
+ * what was wrong, since the subscription only sees a failed connection. */
+static void tls_handler(const struct confinfo_sipstack_tls_event *ev, void *arg)
+{
+	(void)arg;
+	if (ev->verified)
+		return;
+	if (ev->subject[0])
+		fprintf(stderr,
+			"confinfo watch: TLS: %s (subject %s, issuer %s)\n",
+			ev->error, ev->subject, ev->issuer);
+	else
+		fprintf(stderr, "confinfo watch: TLS: %s\n", ev->error);
+	fflush(stderr);
 }
 
 static int run(struct watch *w, struct watch_cli *cli)
 {
-	const struct confinfo_sipstack_params sp = {
-	    .software = "confinfo/" CONFINFO_VERSION_STRING,
-	    .dns = true,
-	};
+	struct confinfo_sipstack_params *sp = &cli->sp;
 	struct confinfo_subscriber_sock *sock = NULL;
 	struct confinfo_subscriber_route route;
 	struct confinfo_sipstack *stack = NULL;
@@ -391,6 +441,14 @@ static int run(struct watch *w, struct watch_cli *cli)
 	cli->p.eventh = event_handler;
 	cli->p.arg = w;
 	cli->room.conf_uri = w->uri;
+	sp->software = "confinfo/" CONFINFO_VERSION_STRING;
+	sp->dns = true;
+	sp->tlsh = tls_handler;
+	if (sp->tls_insecure)
+		fputs("confinfo watch: warning: --tls-insecure: TLS servers' "
+		      "certificates are not verified; anyone on the path can "
+		      "read and change the conference state\n",
+		      stderr);
 
 	err = libre_init();
 	if (err) {
@@ -403,7 +461,7 @@ static int run(struct watch *w, struct watch_cli *cli)
 		fprintf(stderr, "confinfo watch: %s\n", strerror(err));
 		goto out;
 	}
-	err = confinfo_sipstack_alloc(&stack, &sp, &diag);
+	err = confinfo_sipstack_alloc(&stack, sp, &diag);
 	if (!err)
 		err = confinfo_sipstack_client(stack, cli->local, route.target,
 					       &diag);
