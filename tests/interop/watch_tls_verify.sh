@@ -70,6 +70,10 @@ has_line "$TMP/dns.err" 'query\[SRV\] _sips\._tcp\.focus\.test' ||
 watch 0 --tls-ca "$PKI/ca.crt" --proxy "sip:focus.test;transport=tls" \
 	"sips:conf1@elsewhere.test"
 expect_out 'subject: Test conference conf1'
+# A sips: proxy is reached over TLS too, whatever the target.
+watch 0 --tls-ca "$PKI/ca.crt" --proxy "sips:focus.test" \
+	"sip:conf1@elsewhere.test"
+expect_out 'subject: Test conference conf1'
 
 # A certificate from the trusted CA for another name.
 serve other
@@ -78,6 +82,9 @@ expect_err 'TLS: certificate is for another name \(expected focus\.test\)'
 lacks_line "$OUT" 'subject: ' || fail "state shown from the wrong host"
 watch 1 --tls-ca "$PKI/ca.crt" "$BY_ADDR"
 expect_err 'TLS: certificate is for another name \(expected 127\.0\.0\.1\)'
+watch 1 --tls-ca "$PKI/ca.crt" --proxy "sips:focus.test" \
+	"sip:conf1@other.test"
+expect_err 'TLS: certificate is for another name \(expected focus\.test\)'
 
 # An expired certificate from the trusted CA.
 serve expired
