@@ -446,6 +446,14 @@ static void focus_finish(struct focus_opts *o)
 	o->cfg.max_body = o->limits.xml.max_body;
 }
 
+static bool has_tls_listener(const struct focus_opts *o)
+{
+	for (size_t i = 0; i < o->listen_count; i++)
+		if (!strncmp(o->listen[i], "tls:", 4))
+			return true;
+	return false;
+}
+
 /* CMD_RUN, or the exit status (commands.h). */
 static int parse_opts(int argc, char **argv, struct focus_opts *o)
 {
@@ -488,6 +496,9 @@ static int parse_opts(int argc, char **argv, struct focus_opts *o)
 	if (!o->conferences)
 		return tool_usage_error(CMD, "--conferences DIR is required");
 	focus_finish(o);
+	if (o->tls_client_ca && !has_tls_listener(o))
+		return tool_usage_error(CMD, "--tls-client-ca needs a "
+					     "--listen tls:ADDR:PORT");
 	return CMD_RUN;
 }
 

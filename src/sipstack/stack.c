@@ -331,6 +331,7 @@ void confinfo_sipstack_free(struct confinfo_sipstack *s)
 	if (s->sip)
 		sip_close(s->sip, true);
 	mem_deref(s->sip);
+	sipstack_tls_forget(s);
 	mem_deref(s->tls);
 	mem_deref(s->dnsc);
 	free(s->tls_cert);

@@ -39,4 +39,8 @@ int sipstack_tls_ensure(struct confinfo_sipstack *s, bool selfsigned,
 int sipstack_tls_verify_host(struct confinfo_sipstack *s, const char *host,
 			     struct confinfo_diag *diag);
 
+/* Detach @p s from its TLS context: a context that outlives the stack
+ * (held by someone else) must not call back into freed memory. */
+void sipstack_tls_forget(struct confinfo_sipstack *s);
+
 #endif

@@ -346,3 +346,11 @@ int sipstack_tls_verify_host(struct confinfo_sipstack *s, const char *host,
 			   verify_cb);
 	return 0;
 }
+
+void sipstack_tls_forget(struct confinfo_sipstack *s)
+{
+	SSL_CTX *ctx = s->tls ? tls_openssl_context(s->tls) : NULL;
+
+	if (ctx && ctx_idx >= 0)
+		(void)SSL_CTX_set_ex_data(ctx, ctx_idx, NULL);
+}

@@ -10,6 +10,10 @@
 
 mkdir "$TMP/confs"
 conf_doc conf1 alice | write_conf "$TMP/confs" conf1
+# Client certificates only exist on TLS listeners.
+run 2 "$CONFINFO" focus --conferences "$TMP/confs" \
+	--tls-client-ca "$PKI/ca.crt" --listen udp:127.0.0.1:0
+expect_err 'tls-client-ca needs a --listen tls:'
 PORT=$(free_port)
 start_focus focus --conferences "$TMP/confs" --listen "tls:127.0.0.1:$PORT" \
 	--tls-cert "$PKI/good.pem" --tls-client-ca "$PKI/ca.crt" \
