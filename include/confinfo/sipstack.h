@@ -14,7 +14,8 @@
  * - a client (a watcher): confinfo_sipstack_alloc(), then
  *   confinfo_sipstack_client(), which adds UDP, TCP and TLS transports on
  *   the local address that routes to the first hop (so that the Contact
- *   the notifier sends NOTIFYs to is reachable).
+ *   the notifier sends NOTIFYs to is reachable), and verifies the
+ *   certificates of TLS servers (struct confinfo_sipstack_tls_event).
  *
  * libre must be initialised (libre_init()) before, and the stack freed
  * before libre_close(). Everything runs in the libre main loop of the

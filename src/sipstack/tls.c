@@ -183,7 +183,7 @@ static int verify_cb(int ok, X509_STORE_CTX *xctx)
 	if (!s)
 		return ok;
 	server = SSL_is_server(ssl);
-	if (server ? !s->tls_client_ca : !s->verify_host || s->tls_insecure)
+	if (server ? !s->tls_client_ca : (!s->verify_host || s->tls_insecure))
 		return 1;
 	if (!ok) {
 		err = X509_STORE_CTX_get_error(xctx);
