@@ -75,6 +75,12 @@ watch 0 --tls-ca "$PKI/ca.crt" --proxy "sips:focus.test" \
 	"sip:conf1@elsewhere.test"
 expect_out 'subject: Test conference conf1'
 
+# TLS on every hop: the NOTIFYs went back over TLS too.
+has_line "$TMP/focus1.out" '^notify conf=conf1 .*transport=TLS .*code=200' ||
+	fail "no NOTIFY answered over TLS"
+lacks_line "$TMP/focus1.out" 'transport=(UDP|TCP)' ||
+	fail "a request went without TLS"
+
 # A certificate from the trusted CA for another name.
 serve other
 watch 1 --tls-ca "$PKI/ca.crt" "$BY_NAME"
