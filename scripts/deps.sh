@@ -8,6 +8,7 @@ PACKAGES=(
 	libxml2-dev libxml2-utils libjansson-dev libcmocka-dev
 	libidn2-dev libunistring-dev libpsl-dev libsqlite3-dev
 	libre-dev libssl-dev libsofia-sip-ua-dev sip-tester python3 openssl
+	dnsmasq-base
 	kamailio kamailio-presence-modules kamailio-sqlite-modules
 )
 

@@ -41,7 +41,7 @@
 #define CLOSE_TIMEOUT_MS 3000
 #define AUTH_LINE_MAX    1024
 
-static const char watch_usage_opts[] =
+static const char watch_usage[] =
     "usage: confinfo watch [OPTIONS] [LIMITS] CONFERENCE-URI\n"
     "\n"
     "Subscribe to a conference (RFC 4575 event package over SIP) and\n"
@@ -60,6 +60,15 @@ static const char watch_usage_opts[] =
     "  -a, --auth USER:PASSWORD  digest credentials (visible in ps: prefer\n"
     "                            --auth-file)\n"
     "      --auth-file FILE      read USER:PASSWORD from FILE's first line\n"
+    "      --tls-ca FILE         trust the certificate authorities in FILE\n"
+    "                            (PEM) for TLS servers, instead of the\n"
+    "                            system's store\n"
+    "      --tls-insecure        do not verify TLS servers' certificates\n"
+    "                            (tests only: warns on every run)\n"
+    "      --tls-cert FILE       PEM key and certificate to present (to a\n"
+    "                            focus that requires client certificates)\n"
+    "      --dns-server ADDR:PORT  ask this DNS server only, not the\n"
+    "                            system's\n"
     "  -1, --once                print the first full state, unsubscribe, "
     "exit\n"
     "  -j, --json                one JSON object per line: a snapshot after\n"
@@ -82,8 +91,8 @@ static const char watch_usage_opts[] =
     "      --require-signed      refuse state that is not verified\n"
     "  -h, --help                print this help and exit\n";
 
-/* The rest of the help: one literal would pass the 4095 bytes C99
- * promises to support. */
+/* The second part of the help (see struct tool_cli): one literal would
+ * pass the 4095 bytes C99 promises to support. */
 static const char watch_usage_more[] =
     "\n" ROOM_POLICY_HELP "\n" INPUT_LIMITS_HELP "\n" INPUT_LIMITS_MERGE_HELP
     "\n"
@@ -227,6 +236,10 @@ enum {
 	OPT_NOTIFY_TIMEOUT,
 	OPT_SMIME_CA,
 	OPT_REQUIRE_SIGNED,
+	OPT_TLS_CA,
+	OPT_TLS_INSECURE,
+	OPT_TLS_CERT,
+	OPT_DNS_SERVER,
 };
 
 struct watch_cli {
@@ -239,6 +252,7 @@ struct watch_cli {
 	const char *auth_file;
 	const char *smime_ca;
 	struct confinfo_smime_verifier *smime; /* --smime-ca, or NULL */
+	struct confinfo_sipstack_params sp;
 	struct watch_room_opts room;
 	struct room_policy policy;  /* room.policy points into it */
 	struct input_limits limits; /* p.limits, p.merge_limits too */
@@ -296,6 +310,18 @@ static int watch_opt(void *ctx, int c, const char *arg)
 			return tool_usage_error("watch",
 						"--open-with needs a command");
 		cli->room.open_with = arg;
+		break;
+	case OPT_TLS_CA:
+		cli->sp.tls_ca = arg;
+		break;
+	case OPT_TLS_INSECURE:
+		cli->sp.tls_insecure = true;
+		break;
+	case OPT_TLS_CERT:
+		cli->sp.tls_cert = arg;
+		break;
+	case OPT_DNS_SERVER:
+		cli->sp.dns_server = arg;
 		break;
 	case OPT_PROMPT_INTERVAL:
 		if (tool_parse_uint(arg, 0, 86400, &v))
@@ -375,24 +401,25 @@ static int parse_args(struct watch *w, struct watch_cli *cli, int argc,
 	    {"notify-timeout", required_argument, NULL, OPT_NOTIFY_TIMEOUT},
 	    {"smime-ca", required_argument, NULL, OPT_SMIME_CA},
 	    {"require-signed", no_argument, NULL, OPT_REQUIRE_SIGNED},
+	    {"tls-ca", required_argument, NULL, OPT_TLS_CA},
+	    {"tls-insecure", no_argument, NULL, OPT_TLS_INSECURE},
+	    {"tls-cert", required_argument, NULL, OPT_TLS_CERT},
+	    {"dns-server", required_argument, NULL, OPT_DNS_SERVER},
 	    {"help", no_argument, NULL, 'h'},
 	    ROOM_POLICY_LONG_OPTIONS,
 	    INPUT_LIMITS_LONG_OPTIONS,
 	    INPUT_LIMITS_MERGE_LONG_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
-	static char
-	    watch_usage[sizeof(watch_usage_opts) + sizeof(watch_usage_more)];
 	const struct tool_cli tc = {.cmd = "watch",
 				    .usage = watch_usage,
+				    .usage_more = watch_usage_more,
 				    .shortopts = "f:t:p:l:e:a:1jh",
 				    .longopts = opts,
 				    .limits = &cli->limits,
 				    .policy = &cli->policy};
 	int st;
 
-	snprintf(watch_usage, sizeof(watch_usage), "%s%s", watch_usage_opts,
-		 watch_usage_more);
 	cli->w = w;
 	st = tool_parse_opts(&tc, argc, argv, watch_opt, cli);
 	if (st != CMD_RUN)
@@ -412,15 +439,31 @@ static int parse_args(struct watch *w, struct watch_cli *cli, int argc,
 		return tool_usage_error("watch",
 					"--require-signed needs --smime-ca");
 	w->smime = cli->smime_ca != NULL;
+	if (cli->sp.tls_insecure && cli->sp.tls_ca)
+		return tool_usage_error("watch", "--tls-insecure and --tls-ca "
+						 "exclude each other");
 	return watch_auth(cli);
+}
+
+/* A TLS server's certificate refused (or a focus refusing ours): say
+ * what was wrong, since the subscription only sees a failed connection. */
+static void tls_handler(const struct confinfo_sipstack_tls_event *ev, void *arg)
+{
+	(void)arg;
+	if (ev->verified)
+		return;
+	if (ev->subject[0])
+		fprintf(stderr,
+			"confinfo watch: TLS: %s (subject %s, issuer %s)\n",
+			ev->error, ev->subject, ev->issuer);
+	else
+		fprintf(stderr, "confinfo watch: TLS: %s\n", ev->error);
+	fflush(stderr);
 }
 
 static int run(struct watch *w, struct watch_cli *cli)
 {
-	const struct confinfo_sipstack_params sp = {
-	    .software = "confinfo/" CONFINFO_VERSION_STRING,
-	    .dns = true,
-	};
+	struct confinfo_sipstack_params *sp = &cli->sp;
 	struct confinfo_subscriber_sock *sock = NULL;
 	struct confinfo_subscriber_route route;
 	struct confinfo_sipstack *stack = NULL;
@@ -439,6 +482,14 @@ static int run(struct watch *w, struct watch_cli *cli)
 	cli->p.eventh = event_handler;
 	cli->p.arg = w;
 	cli->room.conf_uri = w->uri;
+	sp->software = "confinfo/" CONFINFO_VERSION_STRING;
+	sp->dns = true;
+	sp->tlsh = tls_handler;
+	if (sp->tls_insecure)
+		fputs("confinfo watch: warning: --tls-insecure: TLS servers' "
+		      "certificates are not verified; anyone on the path can "
+		      "read and change the conference state\n",
+		      stderr);
 
 	err = libre_init();
 	if (err) {
@@ -451,7 +502,7 @@ static int run(struct watch *w, struct watch_cli *cli)
 		fprintf(stderr, "confinfo watch: %s\n", strerror(err));
 		goto out;
 	}
-	err = confinfo_sipstack_alloc(&stack, &sp, &diag);
+	err = confinfo_sipstack_alloc(&stack, sp, &diag);
 	if (!err && cli->smime_ca) {
 		err = confinfo_smime_verifier_load(&cli->smime, cli->smime_ca,
 						   &diag);

@@ -55,6 +55,8 @@ int tool_parse_opts(const struct tool_cli *cli, int argc, char **argv,
 				NULL)) != -1) {
 		if (c == 'h') {
 			fputs(cli->usage, stdout);
+			if (cli->usage_more)
+				fputs(cli->usage_more, stdout);
 			status = tool_stdout_ok(cli->cmd) ? 0 : 1;
 		} else if (cli->limits && input_limits_owns(c)) {
 			status = input_limits_option(cli->limits, cli->cmd, c,

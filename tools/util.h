@@ -50,9 +50,12 @@ typedef int(tool_opt_h)(void *ctx, int c, const char *arg);
 
 /* The command line a command accepts. */
 struct tool_cli {
-	const char *cmd;       /* "lint": for messages                  */
-	const char *usage;     /* printed by -h and --help              */
-	const char *shortopts; /* for getopt_long(), "h" included */
+	const char *cmd;   /* "lint": for messages                  */
+	const char *usage; /* printed by -h and --help              */
+	/* printed after it, NULL: nothing (a string literal over 4095
+	 * bytes is not portable C: long help comes in two parts) */
+	const char *usage_more;
+	const char *shortopts;         /* for getopt_long(), "h" included */
 	const struct option *longopts; /* ends with {NULL, 0, NULL, 0}    */
 	struct input_limits *limits;   /* LIMITS go there; NULL: none      */
 	struct room_policy *policy;    /* policy options; NULL: none       */

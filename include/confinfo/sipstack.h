@@ -14,7 +14,8 @@
  * - a client (a watcher): confinfo_sipstack_alloc(), then
  *   confinfo_sipstack_client(), which adds UDP, TCP and TLS transports on
  *   the local address that routes to the first hop (so that the Contact
- *   the notifier sends NOTIFYs to is reachable).
+ *   the notifier sends NOTIFYs to is reachable), and verifies the
+ *   certificates of TLS servers (struct confinfo_sipstack_tls_event).
  *
  * libre must be initialised (libre_init()) before, and the stack freed
  * before libre_close(). Everything runs in the libre main loop of the
@@ -36,6 +37,52 @@ extern "C" {
 
 struct sip; /* libre's SIP stack (re_sip.h) */
 
+/**
+ * A TLS peer certificate was checked (the parameters' @c tlsh).
+ *
+ * Certificates are checked as follows:
+ * - a client stack checks the certificate of every server it connects
+ *   to: the chain against @c tls_ca (or the system's store), the validity
+ *   dates, and the name against the host of the first hop given to
+ *   confinfo_sipstack_client() (the proxy's, else the target's: a DNS
+ *   name against the certificate's DNS names, RFC 5922 section 7.2, an
+ *   address against its IP addresses). libre 1.1.0's SIP transport opens
+ *   its TLS connections itself and gives no hook per connection, so the
+ *   name is set on the TLS context: a client stack checks every server
+ *   against that one name, which is right for a watcher whose requests
+ *   all go to one first hop.
+ * - a server stack with @c tls_client_ca requires a client certificate
+ *   and checks its chain and dates (not its name: clients have none to
+ *   check against).
+ * - connections a server stack opens (NOTIFYs to a subscriber's
+ *   Contact) are not checked: the Contact's certificate names no one
+ *   the focus knows, and libre gives no hook per connection.
+ */
+struct confinfo_sipstack_tls_event {
+	/** true: the peer is a TLS client of ours (mutual TLS); false: a
+	 *  server we connected to. */
+	bool client;
+	/** true: the certificate verified; false: refused, see @c error. */
+	bool verified;
+	/** What was wrong, naming the problem ("certificate has expired",
+	 *  "certificate is for another name (expected focus.example.com)",
+	 *  "certificate issued by an unknown authority", "no client
+	 *  certificate"); NULL when verified. */
+	const char *error;
+	/** The peer certificate's identity: its first subjectAltName URI
+	 *  (e.g. sip:alice@example.com), else its subject CN; "" without a
+	 *  certificate. */
+	const char *identity;
+	/** The certificate's subject and issuer, one line each (OpenSSL's
+	 *  RFC 2253 form); "" without a certificate. */
+	const char *subject;
+	const char *issuer;
+};
+
+/** TLS callback: @p ev is valid only during the call. Since 0.1. */
+typedef void(confinfo_sipstack_tls_h)(
+    const struct confinfo_sipstack_tls_event *ev, void *arg);
+
 /** How to build the stack. Strings are copied. */
 struct confinfo_sipstack_params {
 	/** Server / User-Agent header value, NULL for none. */
@@ -46,12 +93,37 @@ struct confinfo_sipstack_params {
 	uint32_t hash_size;
 	/** PEM file with the TLS key and certificate, for `tls:` listeners;
 	 *  NULL: a `tls:` listener is refused, and a client stack presents a
-	 *  self-signed certificate on its TLS listener. */
+	 *  self-signed certificate on its TLS listener. A client stack with
+	 *  one presents it on the connections it opens too (as a client
+	 *  certificate, for a focus that requires one). */
 	const char *tls_cert;
 	/** Resolve names in URIs (RFC 3263) with the system's resolvers
 	 *  (127.0.0.1 when there are none). false: URIs must carry IP
 	 *  addresses, and no DNS query is ever sent. */
 	bool dns;
+	/** With @c dns: the one DNS server to ask, "ADDR:PORT" ("[::1]:53"),
+	 *  instead of the system's; NULL: the system's. Since 0.1. */
+	const char *dns_server;
+	/** Client stacks (confinfo_sipstack_client()): a PEM file of the
+	 *  certificate authorities to trust for the server's certificate,
+	 *  instead of the system's store (OpenSSL's default paths). NULL:
+	 *  the system's store. Since 0.1. */
+	const char *tls_ca;
+	/** Client stacks: do not verify the server's certificate at all
+	 *  (neither chain nor name). Anyone on the path can then read and
+	 *  change the conference state: for tests only. Since 0.1. */
+	bool tls_insecure;
+	/** Server stacks (`tls:` listeners): a PEM file of the certificate
+	 *  authorities that issue client certificates. Set, every TLS
+	 *  client must present a certificate that verifies against it (RFC
+	 *  4575 section 8.1, mutual TLS), or the handshake fails. NULL:
+	 *  client certificates are neither asked for nor checked.
+	 *  Since 0.1. */
+	const char *tls_client_ca;
+	/** Told about TLS peer certificates, from the event loop; NULL:
+	 *  nobody. Since 0.1. */
+	confinfo_sipstack_tls_h *tlsh;
+	void *tls_arg; /**< passed to @c tlsh */
 };
 
 struct confinfo_sipstack;
@@ -73,7 +145,8 @@ int confinfo_sipstack_alloc(struct confinfo_sipstack **sp,
  * Listen on @p spec: `udp:ADDR:PORT`, `tcp:ADDR:PORT` or `tls:ADDR:PORT`
  * (IPv6 addresses in brackets: `udp:[::1]:5060`).
  *
- * @return 0, EINVAL (bad spec, or tls: without a certificate),
+ * @return 0, EINVAL (bad spec, tls: without a certificate, or an
+ *         unreadable @c tls_client_ca),
  *         EADDRINUSE and the other socket errors, ENOMEM; @p diag says
  *         which
  */
@@ -86,8 +159,14 @@ int confinfo_sipstack_listen(struct confinfo_sipstack *s, const char *spec,
  * the kernel would use to reach the host of the SIP URI @p target (for a
  * host name: the default route's address, IPv4 first).
  *
- * @return 0, EINVAL (bad @p local or @p target), or the socket's error;
- *         @p diag says which
+ * Unless the parameters' @c tls_insecure is set, the TLS connections the
+ * stack opens check the server's certificate: against @c tls_ca or the
+ * system's store, and for the host of @p target (a proxy's URI when there
+ * is one: the first hop), which is therefore required.
+ *
+ * @return 0, EINVAL (bad @p local or @p target; no @p target to check TLS
+ *         servers against; an unreadable @c tls_ca), ENOENT (the system's
+ *         store cannot be read), or the socket's error; @p diag says which
  */
 int confinfo_sipstack_client(struct confinfo_sipstack *s, const char *local,
 			     const char *target, struct confinfo_diag *diag);

@@ -245,12 +245,16 @@ struct confinfo_subscriber_route {
 
 /**
  * Route a subscription to conference @p uri (sip: or sips:), through the
- * outbound proxy @p proxy (a sip: URI, NULL for none), over @p transport
- * ("udp", "tcp", "tls"; NULL: what the URI says, else UDP).
+ * outbound proxy @p proxy (a sip: or sips: URI, NULL for none), over
+ * @p transport ("udp", "tcp", "tls"; NULL: what the URI says, else UDP).
  *
  * - A sips: URI needs TLS on every hop (RFC 3261 section 19.1): its
  *   transport is tls, and without a proxy it is reached through a Route
- *   `sip:HOST[:PORT];transport=tls` (libre routes sip: URIs only).
+ *   `sip:HOST[:PORT];transport=tls` (libre routes sip: URIs only). Its
+ *   proxy must be reached over TLS too (a proxy URI naming another
+ *   transport is refused).
+ * - A sips: proxy `sips:HOST[:PORT]` becomes the Route
+ *   `sip:HOST[:PORT];transport=tls`, whatever the target (since 0.1).
  * - A transport asked for is added to the proxy's URI (as
  *   `;transport=`) or, without a proxy, to the Request-URI, unless the
  *   URI already names one, which must then agree.
@@ -258,7 +262,8 @@ struct confinfo_subscriber_route {
  * @param r     on success the URIs (@p r->target points into @p r)
  * @param diag  optional: what is wrong (a usage error to show as it is)
  * @return 0; EINVAL (not a sip:/sips: URI, a transport other than udp,
- *         tcp, tls or against the URI's, a proxy that is not a sip: URI,
+ *         tcp, tls or against the URI's, a proxy that is not a sip: or
+ *         sips: URI or that a sips: URI or proxy would reach without TLS,
  *         a transport to add to a URI with headers, a result over 1023
  *         bytes)
  */

@@ -14,7 +14,7 @@
 
 #include <re.h>
 
-#include "confinfo/sipstack.h"
+#include "stack.h"
 
 #define HASH_SIZE_DEFAULT 32
 /* The largest descriptor table we ask libre for, and the soft limit to
@@ -22,25 +22,32 @@
  * fs.nr_open, past which setrlimit() fails. */
 #define FD_TABLE_MAX 1048576
 
-struct confinfo_sipstack {
-	struct sip *sip;
-	struct dnsc *dnsc;
-	struct tls *tls;
-	char *tls_cert;
-};
-
-static int dns_open(struct confinfo_sipstack *s)
+static int dns_open(struct confinfo_sipstack *s, const char *server)
 {
 	struct sa nsv[4];
 	uint32_t nsn = 4;
 	char domain[64] = "";
 
+	if (server) {
+		if (sa_decode(&nsv[0], server, strlen(server)))
+			return EINVAL;
+		return dnsc_alloc(&s->dnsc, NULL, nsv, 1);
+	}
 	/* A machine without resolvers still works with IP addresses. */
 	if (dns_srv_get(domain, sizeof(domain), nsv, &nsn) || nsn == 0) {
 		sa_set_str(&nsv[0], "127.0.0.1", 53);
 		nsn = 1;
 	}
 	return dnsc_alloc(&s->dnsc, NULL, nsv, nsn);
+}
+
+/* A copy of @p src (NULL stays NULL) in @p dst. */
+static int copy_str(char **dst, const char *src)
+{
+	if (!src)
+		return 0;
+	*dst = strdup(src);
+	return *dst ? 0 : ENOMEM;
 }
 
 int confinfo_sipstack_alloc(struct confinfo_sipstack **sp,
@@ -60,18 +67,23 @@ int confinfo_sipstack_alloc(struct confinfo_sipstack **sp,
 	if (!s)
 		return ENOMEM;
 	hs = p->hash_size ? p->hash_size : HASH_SIZE_DEFAULT;
-	if (p->tls_cert) {
-		s->tls_cert = strdup(p->tls_cert);
-		if (!s->tls_cert) {
-			err = ENOMEM;
-			goto out;
-		}
-	}
+	err = copy_str(&s->tls_cert, p->tls_cert);
+	if (!err)
+		err = copy_str(&s->tls_ca, p->tls_ca);
+	if (!err)
+		err = copy_str(&s->tls_client_ca, p->tls_client_ca);
+	if (err)
+		goto out;
+	s->tls_insecure = p->tls_insecure;
+	s->tlsh = p->tlsh;
+	s->tls_arg = p->tls_arg;
 	if (p->dns) {
-		err = dns_open(s);
+		err = dns_open(s, p->dns_server);
 		if (err) {
-			confinfo_diag_fail(diag, err, 0, 0, "DNS client: %s",
-					   strerror(err));
+			confinfo_diag_fail(
+			    diag, err, 0, 0, "DNS client%s%s: %s",
+			    p->dns_server ? " " : "",
+			    p->dns_server ? p->dns_server : "", strerror(err));
 			goto out;
 		}
 	}
@@ -85,37 +97,6 @@ out:
 	else
 		*sp = s;
 	return err;
-}
-
-/* The TLS context: from the certificate file, or (for a client, whose
- * TLS listener only receives NOTIFYs) a self-signed one. libre 1.1.0's
- * tls_set_selfsigned() fails with OpenSSL 3; the RSA one works. */
-static int tls_ensure(struct confinfo_sipstack *s, bool selfsigned,
-		      struct confinfo_diag *diag)
-{
-	int err;
-
-	if (s->tls)
-		return 0;
-	if (s->tls_cert) {
-		err = tls_alloc(&s->tls, TLS_METHOD_SSLV23, s->tls_cert, NULL);
-		if (err)
-			return confinfo_diag_fail(diag, err, 0, 0,
-						  "TLS certificate %s: %s",
-						  s->tls_cert, strerror(err));
-		return 0;
-	}
-	if (!selfsigned)
-		return EINVAL;
-	err = tls_alloc(&s->tls, TLS_METHOD_SSLV23, NULL, NULL);
-	if (!err)
-		err = tls_set_selfsigned_rsa(s->tls, "confinfo", 2048);
-	if (err) {
-		s->tls = mem_deref(s->tls);
-		return confinfo_diag_fail(diag, err, 0, 0, "TLS: %s",
-					  strerror(err));
-	}
-	return 0;
 }
 
 int confinfo_sipstack_listen(struct confinfo_sipstack *s, const char *spec,
@@ -151,7 +132,7 @@ int confinfo_sipstack_listen(struct confinfo_sipstack *s, const char *spec,
 						  "listen '%s': TLS needs a "
 						  "certificate",
 						  spec);
-		err = tls_ensure(s, false, diag);
+		err = sipstack_tls_ensure(s, false, diag);
 		if (err)
 			return err;
 		err = sip_transp_add(s->sip, tp, &laddr, s->tls);
@@ -193,13 +174,29 @@ out:
 	return err;
 }
 
-static int pick_local(struct sa *laddr, const char *local, const char *target)
+/* The host of the SIP URI @p target (without IPv6 brackets) and its
+ * port (0: none). */
+static int target_host(const char *target, char *host, size_t size,
+		       uint16_t *port)
 {
 	struct uri u;
 	struct pl pl;
-	struct sa dst;
-	char host[256];
 	int err;
+
+	pl_set_str(&pl, target);
+	err = uri_decode(&u, &pl);
+	if (err)
+		return err;
+	if (pl_strcpy(&u.host, host, size))
+		return EINVAL;
+	*port = u.port;
+	return 0;
+}
+
+static int pick_local(struct sa *laddr, const char *local, const char *host,
+		      uint16_t port)
+{
+	struct sa dst;
 
 	if (local) {
 		if (sa_set_str(laddr, local, 0) &&
@@ -207,15 +204,9 @@ static int pick_local(struct sa *laddr, const char *local, const char *target)
 			return EINVAL;
 		return 0;
 	}
-	if (!target)
+	if (!host)
 		return EINVAL;
-	pl_set_str(&pl, target);
-	err = uri_decode(&u, &pl);
-	if (err)
-		return err;
-	if (pl_strcpy(&u.host, host, sizeof(host)))
-		return EINVAL;
-	if (!sa_set_str(&dst, host, u.port ? u.port : SIP_PORT))
+	if (!sa_set_str(&dst, host, port ? port : SIP_PORT))
 		return source_for(&dst, laddr);
 	/* A name: the default route's address (IPv4 first). */
 	if (!net_default_source_addr_get(AF_INET, laddr))
@@ -223,15 +214,40 @@ static int pick_local(struct sa *laddr, const char *local, const char *target)
 	return net_default_source_addr_get(AF_INET6, laddr);
 }
 
+/* Our TLS context, with the name of the first hop to check servers
+ * against (sipstack.h). Notifiers open their own TLS connection to our
+ * Contact for the NOTIFYs, so our TLS listener needs a certificate: the
+ * one given, else a self-signed one, which nobody verifies (it only keeps
+ * the NOTIFYs private on the wire). */
+static int client_tls(struct confinfo_sipstack *s, const char *host,
+		      struct confinfo_diag *diag)
+{
+	int err = sipstack_tls_ensure(s, true, diag);
+
+	if (err || s->tls_insecure)
+		return err;
+	if (!host)
+		return confinfo_diag_fail(diag, EINVAL, 0, 0,
+					  "TLS: no target, so no name to "
+					  "check servers' certificates "
+					  "against");
+	return sipstack_tls_verify_host(s, host, diag);
+}
+
 int confinfo_sipstack_client(struct confinfo_sipstack *s, const char *local,
 			     const char *target, struct confinfo_diag *diag)
 {
+	char host[256];
+	uint16_t port = 0;
 	struct sa laddr;
-	int err;
+	int err = 0;
 
 	if (!s)
 		return EINVAL;
-	err = pick_local(&laddr, local, target);
+	if (target)
+		err = target_host(target, host, sizeof(host), &port);
+	if (!err)
+		err = pick_local(&laddr, local, target ? host : NULL, port);
 	if (err)
 		return confinfo_diag_fail(diag, err, 0, 0,
 					  "no local address for %s: %s",
@@ -239,10 +255,7 @@ int confinfo_sipstack_client(struct confinfo_sipstack *s, const char *local,
 					  : target ? target
 						   : "-",
 					  strerror(err));
-	/* Notifiers open their own TLS connection to our Contact for the
-	 * NOTIFYs, so our TLS listener needs a certificate. Nobody verifies
-	 * it: it only keeps the NOTIFYs private on the wire. */
-	err = tls_ensure(s, true, diag);
+	err = client_tls(s, target ? host : NULL, diag);
 	if (err)
 		return err;
 	err = sip_transp_add(s->sip, SIP_TRANSP_UDP, &laddr);
@@ -318,8 +331,12 @@ void confinfo_sipstack_free(struct confinfo_sipstack *s)
 	if (s->sip)
 		sip_close(s->sip, true);
 	mem_deref(s->sip);
+	sipstack_tls_forget(s);
 	mem_deref(s->tls);
 	mem_deref(s->dnsc);
 	free(s->tls_cert);
+	free(s->tls_ca);
+	free(s->tls_client_ca);
+	free(s->verify_host);
 	free(s);
 }

@@ -40,21 +40,39 @@ static int pick_transport(const struct uri *u, bool sips,
 	return 0;
 }
 
-/* The Route through @p proxy, with the transport when it has none: the
- * length written (as snprintf()), or -1 when @p proxy is no sip: URI. */
+/*
+ * The Route through @p proxy, with the transport when it has none: the
+ * length written (as snprintf()), -1 when @p proxy is no sip: or sips:
+ * URI, -2 when its transport breaks "TLS on every hop". A sips: proxy
+ * becomes sip:...;transport=tls (libre routes sip: URIs only), and a
+ * sips: subscription (@p tls_only) needs TLS to its proxy too.
+ */
 static int proxy_route(struct confinfo_subscriber_route *r, const char *proxy,
-		       const char *transport)
+		       const char *transport, bool tls_only)
 {
 	struct uri pu;
 	struct pl pl, tp;
-	bool add;
+	bool sips, add, has;
 
 	pl_set_str(&pl, proxy);
-	if (uri_decode(&pu, &pl) || pl_strcasecmp(&pu.scheme, "sip"))
+	if (uri_decode(&pu, &pl))
 		return -1;
-	add = transport && !has_transport(&pu, &tp);
-	return snprintf(r->route, sizeof(r->route), "%s%s%s", proxy,
-			add ? ";transport=" : "", add ? transport : "");
+	sips = !pl_strcasecmp(&pu.scheme, "sips");
+	if (!sips && pl_strcasecmp(&pu.scheme, "sip"))
+		return -1;
+	has = has_transport(&pu, &tp);
+	if (sips && transport && strcmp(transport, "tls"))
+		return -2;
+	if ((sips || tls_only) && has && pl_strcasecmp(&tp, "tls"))
+		return -2;
+	if (sips) {
+		transport = "tls";
+		proxy += strlen("sips");
+	}
+	add = transport && !has;
+	return snprintf(r->route, sizeof(r->route), "%s%s%s%s",
+			sips ? "sip" : "", proxy, add ? ";transport=" : "",
+			add ? transport : "");
 }
 
 /* libre routes sip: URIs only: reach the host of a sips: URI over TLS. */
@@ -106,11 +124,17 @@ int confinfo_subscriber_route(struct confinfo_subscriber_route *r,
 		return confinfo_diag_fail(diag, EINVAL, 0, 0, "URI too long");
 
 	if (proxy) {
-		n = proxy_route(&out, proxy, transport);
+		n = proxy_route(&out, proxy, transport, sips);
+		if (n == -2)
+			return confinfo_diag_fail(diag, EINVAL, 0, 0,
+						  "TLS on every hop: the proxy "
+						  "'%s' must be reached over "
+						  "tls",
+						  proxy);
 		if (n < 0)
 			return confinfo_diag_fail(diag, EINVAL, 0, 0,
-						  "the proxy needs a sip: URI, "
-						  "not '%s'",
+						  "the proxy needs a sip: or "
+						  "sips: URI, not '%s'",
 						  proxy);
 	} else if (sips) {
 		n = sips_route(&out, &u);

@@ -13,7 +13,10 @@ DOC=$DIR/weekly.xml
 mkdir -p "$DIR"
 cp "$TESTS_DIR/../examples/conference-with-chat.xml" "$DOC"
 need_cmd openssl openssl
+# Self-signed for 127.0.0.1 (an IP SAN: names are checked there), and the
+# TLS watcher trusts it with --tls-ca: watchers verify the focus.
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+	-addext subjectAltName=IP:127.0.0.1 \
 	-keyout "$TMP/key.pem" -out "$TMP/cert.pem" 2>/dev/null
 cat "$TMP/key.pem" "$TMP/cert.pem" >"$TMP/focus.pem"
 
@@ -66,8 +69,10 @@ bg text "$CONFINFO" watch --proxy "sip:127.0.0.1:$PORT" \
 TEXT_PID=$BG_PID
 for tp in udp tcp tls; do
 	p=$PORT
-	[ $tp = tls ] && p=$TLS_PORT
+	ca=()
+	[ $tp = tls ] && p=$TLS_PORT && ca=(--tls-ca "$TMP/cert.pem")
 	bg "watch-$tp" "$CONFINFO" watch --json --expires 4 --transport $tp \
+		"${ca[@]}" \
 		--proxy "sip:127.0.0.1:$p" --save "$TMP/watch-$tp.xml" \
 		sip:weekly@conf.example.com
 	WPID[$tp]=$BG_PID

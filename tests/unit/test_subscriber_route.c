@@ -97,9 +97,35 @@ static void test_proxy(void **state)
 		     "sips:conf@example.com",
 		     "sip:127.0.0.1:5071;transport=tls");
 	expect_refused("sip:conf@example.com", "http://127.0.0.1/", NULL,
-		       "proxy needs a sip: URI");
-	expect_refused("sip:conf@example.com", "sips:127.0.0.1", NULL,
-		       "proxy needs a sip: URI");
+		       "proxy needs a sip: or sips: URI");
+	expect_refused("sip:conf@focus.test", "tel:+123", NULL,
+		       "needs a sip: or sips: URI");
+}
+
+/* sips: (RFC 3261 section 19.1): TLS on every hop, a sips: proxy turned
+ * into a Route libre can follow, and transports that would break TLS on
+ * a hop refused. */
+static void test_sips_hops(void **state)
+{
+	(void)state;
+	expect_route("sips:conf@focus.test", NULL, NULL, "sips:conf@focus.test",
+		     "sip:focus.test;transport=tls");
+	expect_route("sips:conf@focus.test", "sip:proxy.test", NULL,
+		     "sips:conf@focus.test", "sip:proxy.test;transport=tls");
+	expect_refused("sips:conf@focus.test", "sip:proxy.test;transport=udp",
+		       NULL, "TLS on every hop");
+	expect_route("sip:conf@focus.test", "sips:proxy.test", NULL,
+		     "sip:conf@focus.test", "sip:proxy.test;transport=tls");
+	expect_route("sips:conf@focus.test", "sips:proxy.test:5071;lr", NULL,
+		     "sips:conf@focus.test",
+		     "sip:proxy.test:5071;lr;transport=tls");
+	expect_route("sip:conf@focus.test", "sips:proxy.test;transport=tls",
+		     "tls", "sip:conf@focus.test",
+		     "sip:proxy.test;transport=tls");
+	expect_refused("sip:conf@focus.test", "sips:proxy.test", "udp",
+		       "TLS on every hop");
+	expect_refused("sip:conf@focus.test", "sips:proxy.test;transport=tcp",
+		       NULL, "TLS on every hop");
 }
 
 static void test_refused(void **state)
@@ -142,9 +168,9 @@ static void test_null(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_plain), cmocka_unit_test(test_sips),
-	    cmocka_unit_test(test_proxy), cmocka_unit_test(test_refused),
-	    cmocka_unit_test(test_null),
+	    cmocka_unit_test(test_plain),   cmocka_unit_test(test_sips),
+	    cmocka_unit_test(test_proxy),   cmocka_unit_test(test_sips_hops),
+	    cmocka_unit_test(test_refused), cmocka_unit_test(test_null),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
