@@ -3,9 +3,12 @@
 #
 # 1. installs what is missing (scripts/deps.sh) and builds confinfo;
 # 2. starts a focus (confinfo focus) serving the example conference
-#    examples/conference-with-chat.xml, which advertises a chat room;
-# 3. starts a watcher (confinfo watch) subscribed to it: it prints the
-#    roster and the chat room with its verdicts;
+#    examples/conference-with-chat.xml, which advertises a chat room, and
+#    signing every NOTIFY (S/MIME, RFC 4575 section 8.1) with a throwaway
+#    certificate made here;
+# 3. starts a watcher (confinfo watch) subscribed to it: it checks each
+#    signature against the throwaway CA, and prints the roster and the
+#    chat room with its verdicts;
 # 4. changes the conference once (Carol joins, Bob is unmuted, Alice hands
 #    over the chair): the focus sends a partial NOTIFY and the watcher
 #    prints one line per change;
@@ -61,19 +64,46 @@ for _ in range(50):
 mkdir "$TMP/conferences"
 cp examples/conference-with-chat.xml "$TMP/conferences/weekly.xml"
 
+# A throwaway CA and the focus's signing certificate (RFC 7106 section 2:
+# a watcher that verifies the state cannot be sent into a forged room).
+cat >"$TMP/x509.cnf" <<'CNF'
+[req]
+distinguished_name = dn
+[dn]
+[ca]
+basicConstraints = critical,CA:TRUE
+keyUsage = critical,keyCertSign,cRLSign
+[leaf]
+basicConstraints = CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = emailProtection
+subjectAltName = URI:sip:focus@conf.example.com
+CNF
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	-keyout "$TMP/ca.key" -out "$TMP/ca.crt" -days 1 -subj "/CN=Demo CA" \
+	-config "$TMP/x509.cnf" -extensions ca 2>/dev/null
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	-keyout "$TMP/focus.key" -out "$TMP/focus.csr" \
+	-subj "/CN=focus.conf.example.com" -config "$TMP/x509.cnf" 2>/dev/null
+openssl x509 -req -in "$TMP/focus.csr" -CA "$TMP/ca.crt" -CAkey "$TMP/ca.key" \
+	-CAcreateserial -days 1 -out "$TMP/focus.crt" -extfile "$TMP/x509.cnf" \
+	-extensions leaf 2>/dev/null
+cat "$TMP/focus.key" "$TMP/focus.crt" >"$TMP/focus.pem"
+
 echo "== focus: serving sip:weekly@conf.example.com on 127.0.0.1:$PORT (log below)"
 "$CONFINFO" focus --conferences "$TMP/conferences" \
 	--listen "udp:127.0.0.1:$PORT" --listen "tcp:127.0.0.1:$PORT" \
-	--domain conf.example.com --min-interval 1 >"$TMP/focus.log" 2>&1 &
+	--domain conf.example.com --min-interval 1 \
+	--smime-cert "$TMP/focus.pem" >"$TMP/focus.log" 2>&1 &
 FOCUS_PID=$!
 wait_for 10 grep -q '^ready' "$TMP/focus.log" || {
 	cat "$TMP/focus.log" >&2
 	exit 1
 }
 
-echo "== watcher: confinfo watch --proxy sip:127.0.0.1:$PORT sip:weekly@conf.example.com"
+echo "== watcher: confinfo watch --proxy sip:127.0.0.1:$PORT --smime-ca CA --require-signed sip:weekly@conf.example.com"
 "$CONFINFO" watch --proxy "sip:127.0.0.1:$PORT" --save "$TMP/watched.xml" \
-	sip:weekly@conf.example.com &
+	--smime-ca "$TMP/ca.crt" --require-signed sip:weekly@conf.example.com &
 WATCH_PID=$!
 wait_for 10 test -s "$TMP/watched.xml" || {
 	echo "the watcher received no state" >&2
