@@ -30,7 +30,6 @@
 #include "confinfo/smime.h"
 #include "confinfo/text.h"
 #include "confinfo/version.h"
-#include "focus_guard.h"
 #include "focus_state.h"
 #include "input_limits.h"
 #include "util.h"
@@ -132,8 +131,8 @@ struct focus {
 	struct confinfo_notifier *n;
 	struct confinfo_smime_signer *signer; /* --smime-cert, or NULL */
 	struct confinfo_dirsrc *dir;
-	struct focus_state *state; /* --state, NULL without */
-	struct focus_guard *guard; /* of the TCP/TLS listeners */
+	struct focus_state *state;             /* --state, NULL without */
+	struct confinfo_sipstack_guard *guard; /* of the TCP/TLS listeners */
 	struct tmr grace;
 	int sigfd;
 	bool quiet;
@@ -376,7 +375,7 @@ struct focus_opts {
 	struct input_limits limits; /* cfg.limits points here */
 	const char *tls_cert;
 	const char *smime_cert;
-	struct focus_guard_params guard;
+	struct confinfo_sipstack_guard_params guard;
 	const char *tls_client_ca;
 	bool quiet;
 };
@@ -627,7 +626,7 @@ static int focus_setup(struct focus *f, struct focus_opts *o)
 		o->cfg.smime_signer = f->signer;
 	}
 	if (!err)
-		err = focus_guard_open(
+		err = confinfo_sipstack_guard_open(
 		    &f->guard, confinfo_sipstack_sip(f->stack), &o->guard);
 	if (!err)
 		err = confinfo_notifier_alloc(
@@ -658,7 +657,7 @@ static int focus_setup(struct focus *f, struct focus_opts *o)
 		}
 		printf("listen %s\n", o->listen[i]);
 	}
-	focus_guard_start(f->guard);
+	confinfo_sipstack_guard_start(f->guard);
 	err = signals_open(f);
 	if (err)
 		fprintf(stderr, "confinfo " CMD ": signals: %s\n",
@@ -707,7 +706,7 @@ out:
 	confinfo_dirsrc_close(f.dir);
 	confinfo_notifier_free(f.n);
 	confinfo_smime_signer_free(f.signer); /* after its notifier */
-	focus_guard_close(f.guard);
+	confinfo_sipstack_guard_close(f.guard);
 	confinfo_sipstack_free(f.stack);
 	focus_state_close(f.state);
 	libre_close();

@@ -27,6 +27,7 @@
 #define CONFINFO_SIPSTACK_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "confinfo/diag.h"
@@ -203,6 +204,68 @@ struct sip *confinfo_sipstack_sip(const struct confinfo_sipstack *s);
 /** Close the stack (its transactions end at once) and free it. Free the
  *  notifiers and subscribers that use it first. NULL is fine. */
 void confinfo_sipstack_free(struct confinfo_sipstack *s);
+
+/* ---------------------------------------------------------------------
+ * The guard of a server stack's TCP and TLS listeners (guard.c).
+ *
+ * libre 1.1.0 accepts connections in src/tcp/tcp.c (tcp_conn_handler, a
+ * static handler on the listening socket): when accept() fails (EMFILE,
+ * out of descriptors) it returns and leaves the connection queued, the
+ * socket stays readable, and the event loop calls it again at once: 99 %
+ * CPU until a descriptor frees up. Nothing in libre's API bounds the
+ * number of connections or lets a program pause accepting; it closes a
+ * silent connection only after 32 s (TCP_ACCEPT_TIMEOUT in sip/transp.c).
+ *
+ * So the guard works from outside, on the descriptors themselves: it
+ * finds the listening sockets and the connections accepted on them in
+ * /proc/self/fd, ends a connection with shutdown(2) (libre then reads end
+ * of file and frees it as if the peer had closed), and keeps the count
+ * below a limit that leaves descriptors free, so that libre's accept()
+ * does not fail. When it fails anyway (descriptors taken by something
+ * else), the guard sheds connections and, as a last resort, takes the
+ * queued connections off the listener with a spare descriptor
+ * (close-accept-close), so that the spin lasts one guard tick at most.
+ *
+ * Linux only (it reads /proc/self/fd). Since 0.1.
+ * ------------------------------------------------------------------- */
+
+/** Called for every action: @p what is "idle" (no request within
+ *  idle_ms), "limit" (over max_conns) or "exhausted" (accept() failing);
+ *  @p closed connections were ended, @p open remain. */
+typedef void(confinfo_sipstack_guard_log_h)(const char *what, size_t closed,
+					    size_t open, void *arg);
+
+/** What the guard enforces. */
+struct confinfo_sipstack_guard_params {
+	/** Accepted connections at most; 0: the descriptor limit minus a
+	 *  reserve (up to 64). */
+	size_t max_conns;
+	/** A connection must send its first request within this many
+	 *  milliseconds; 0: never closed for idleness. */
+	uint32_t idle_ms;
+	confinfo_sipstack_guard_log_h *logh; /**< optional */
+	void *arg;
+};
+
+struct confinfo_sipstack_guard;
+
+/**
+ * A guard on @p sip. Create it before the notifier (its request listener
+ * must come first, to see every request), and start it once the stack
+ * listens.
+ *
+ * @return 0, EINVAL, ENOMEM
+ */
+int confinfo_sipstack_guard_open(
+    struct confinfo_sipstack_guard **gp, struct sip *sip,
+    const struct confinfo_sipstack_guard_params *p);
+
+/** Start guarding the stack's TCP and TLS listeners (with none, the guard
+ *  does nothing). */
+void confinfo_sipstack_guard_start(struct confinfo_sipstack_guard *g);
+
+/** Stop and free the guard (NULL is fine). */
+void confinfo_sipstack_guard_close(struct confinfo_sipstack_guard *g);
 
 #ifdef __cplusplus
 }

@@ -1,5 +1,5 @@
 /*
- * The guard of confinfo focus's TCP and TLS listeners (focus_guard.h says
+ * The guard of a server stack's TCP and TLS listeners (sipstack.h says
  * why it works from outside libre).
  *
  * Every TICK_MS the guard looks whether a listener has stayed readable
@@ -33,7 +33,7 @@
 
 #include <re.h>
 
-#include "focus_guard.h"
+#include "confinfo/sipstack.h"
 
 #define TICK_MS       100
 #define SCAN_TICKS    10
@@ -53,7 +53,7 @@ struct cand {
 	bool active;
 };
 
-struct focus_guard {
+struct confinfo_sipstack_guard {
 	struct sip_lsnr *lsnr;
 	struct tmr tmr;
 	struct pollfd lfd[MAX_LISTENERS];
@@ -68,7 +68,7 @@ struct focus_guard {
 	uint32_t idle_ms;
 	unsigned tick, readable;
 	int spare;
-	focus_guard_log_h *logh;
+	confinfo_sipstack_guard_log_h *logh;
 	void *arg;
 };
 
@@ -95,7 +95,8 @@ static bool stream_sock(int fd, struct sa *local, bool *listening)
 	return true;
 }
 
-static bool is_ours(const struct focus_guard *g, const struct sa *local)
+static bool is_ours(const struct confinfo_sipstack_guard *g,
+		    const struct sa *local)
 {
 	for (size_t i = 0; i < g->nl; i++) {
 		const struct sa *l = &g->laddr[i];
@@ -110,7 +111,7 @@ static bool is_ours(const struct focus_guard *g, const struct sa *local)
 
 static bool request_handler(const struct sip_msg *msg, void *arg)
 {
-	struct focus_guard *g = arg;
+	struct confinfo_sipstack_guard *g = arg;
 
 	if (msg->tp == SIP_TRANSP_TCP || msg->tp == SIP_TRANSP_TLS) {
 		if (g->npeers < PEERS_MAX)
@@ -121,7 +122,7 @@ static bool request_handler(const struct sip_msg *msg, void *arg)
 	return false; /* the notifier answers it */
 }
 
-static bool peer_active(struct focus_guard *g, int fd)
+static bool peer_active(struct confinfo_sipstack_guard *g, int fd)
 {
 	struct sa peer;
 
@@ -137,7 +138,7 @@ static bool peer_active(struct focus_guard *g, int fd)
 	return false;
 }
 
-static struct conn_ent *ent_get(struct focus_guard *g, int fd)
+static struct conn_ent *ent_get(struct confinfo_sipstack_guard *g, int fd)
 {
 	if ((size_t)fd >= g->nents) {
 		size_t n = (size_t)fd * 2 + 64;
@@ -153,7 +154,8 @@ static struct conn_ent *ent_get(struct focus_guard *g, int fd)
 }
 
 /* The connections accepted on our listeners, in *cp (free()). */
-static size_t gather(struct focus_guard *g, uint64_t now, struct cand **cp)
+static size_t gather(struct confinfo_sipstack_guard *g, uint64_t now,
+		     struct cand **cp)
 {
 	struct cand *c = NULL;
 	size_t n = 0, cap = 0;
@@ -213,7 +215,7 @@ static int cand_cmp(const void *a, const void *b)
 	return x->fd < y->fd ? 1 : x->fd > y->fd ? -1 : 0;
 }
 
-static void end_conn(struct focus_guard *g, struct cand *c)
+static void end_conn(struct confinfo_sipstack_guard *g, struct cand *c)
 {
 	(void)shutdown(c->fd, SHUT_RDWR);
 	g->ents[c->fd].ino = 0;
@@ -223,7 +225,7 @@ static void end_conn(struct focus_guard *g, struct cand *c)
 /* With the spare descriptor, take the queued connections off the
  * listeners: the only way to stop libre's accept loop when every
  * descriptor is held by something we may not end. */
-static size_t drain(struct focus_guard *g)
+static size_t drain(struct confinfo_sipstack_guard *g)
 {
 	size_t n = 0;
 
@@ -242,14 +244,14 @@ static size_t drain(struct focus_guard *g)
 	return n;
 }
 
-static void report(struct focus_guard *g, const char *what, size_t closed,
-		   size_t open)
+static void report(struct confinfo_sipstack_guard *g, const char *what,
+		   size_t closed, size_t open)
 {
 	if (closed && g->logh)
 		g->logh(what, closed, open, g->arg);
 }
 
-static void enforce(struct focus_guard *g, bool exhausted)
+static void enforce(struct confinfo_sipstack_guard *g, bool exhausted)
 {
 	uint64_t now = tmr_jiffies();
 	struct cand *c = NULL;
@@ -264,7 +266,8 @@ static void enforce(struct focus_guard *g, bool exhausted)
 	nopen = n;
 
 	for (size_t i = 0; i < n; i++) {
-		if (!c[i].active && now - c[i].since >= g->idle_ms) {
+		if (!c[i].active && g->idle_ms &&
+		    now - c[i].since >= g->idle_ms) {
 			end_conn(g, &c[i]);
 			idle++;
 		}
@@ -299,7 +302,7 @@ static void enforce(struct focus_guard *g, bool exhausted)
 }
 
 /* accept() is failing: out of descriptors? */
-static bool out_of_fds(const struct focus_guard *g)
+static bool out_of_fds(const struct confinfo_sipstack_guard *g)
 {
 	int fd = fcntl(g->spare >= 0 ? g->spare : 0, F_DUPFD_CLOEXEC, 0);
 
@@ -312,7 +315,7 @@ static bool out_of_fds(const struct focus_guard *g)
 
 static void tick(void *arg)
 {
-	struct focus_guard *g = arg;
+	struct confinfo_sipstack_guard *g = arg;
 	bool readable = false, exhausted = false;
 
 	tmr_start(&g->tmr, TICK_MS, tick, g);
@@ -344,7 +347,7 @@ static size_t default_max(void)
 	return cur - reserve;
 }
 
-static void find_listeners(struct focus_guard *g)
+static void find_listeners(struct confinfo_sipstack_guard *g)
 {
 	struct dirent *de;
 	DIR *dir = opendir("/proc/self/fd");
@@ -366,12 +369,15 @@ static void find_listeners(struct focus_guard *g)
 	closedir(dir);
 }
 
-int focus_guard_open(struct focus_guard **gp, struct sip *sip,
-		     const struct focus_guard_params *p)
+int confinfo_sipstack_guard_open(struct confinfo_sipstack_guard **gp,
+				 struct sip *sip,
+				 const struct confinfo_sipstack_guard_params *p)
 {
-	struct focus_guard *g;
+	struct confinfo_sipstack_guard *g;
 	int err;
 
+	if (!gp || !sip || !p)
+		return EINVAL;
 	g = calloc(1, sizeof(*g));
 	if (!g)
 		return ENOMEM;
@@ -385,14 +391,14 @@ int focus_guard_open(struct focus_guard **gp, struct sip *sip,
 	 * order, and the notifier's answers every request. */
 	err = sip_listen(&g->lsnr, sip, true, request_handler, g);
 	if (err) {
-		focus_guard_close(g);
+		confinfo_sipstack_guard_close(g);
 		return err;
 	}
 	*gp = g;
 	return 0;
 }
 
-void focus_guard_start(struct focus_guard *g)
+void confinfo_sipstack_guard_start(struct confinfo_sipstack_guard *g)
 {
 	if (!g)
 		return;
@@ -401,7 +407,7 @@ void focus_guard_start(struct focus_guard *g)
 		tmr_start(&g->tmr, TICK_MS, tick, g);
 }
 
-void focus_guard_close(struct focus_guard *g)
+void confinfo_sipstack_guard_close(struct confinfo_sipstack_guard *g)
 {
 	if (!g)
 		return;
