@@ -410,7 +410,8 @@ static void check_invariants(const char *what, const struct confinfo_uri *conf,
 	     memcmp(v->room.ptr, conf->user.ptr, v->room.len)))
 		fail_msg("%s: name_match without equal names", what);
 	if (v->join == CONFINFO_CHAT_JOIN_AUTO &&
-	    (!(v->same_domain || v->related) || users > max_users))
+	    (!(v->same_domain || v->related) || users > max_users ||
+	     v->lookalike))
 		fail_msg("%s: auto join without grounds", what);
 	assert_non_null(v->uri_display);
 }
