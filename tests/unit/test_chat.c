@@ -2,14 +2,13 @@
  * The chat room verdicts (docs/chat-rooms.md sections 1, 4, 5 and 6): a
  * table of (conference, room, policy) cases with every answer spelled out,
  * a list of hostile rooms that must never earn a "yes" even under the most
- * permissive policy, the display of hostile bytes, allocation failures,
- * and look-alike hosts checked from several threads. The policy object and the
+ * permissive policy, the display of hostile bytes, and allocation
+ * failures. Look-alike hosts checked from several threads:
+ * test_chat_lookalike.c. The policy object and the
  * document helpers (entity warning, user count, listed rooms) are in
  * test_chat_policy.c.
  */
 #include <errno.h>
-#include <pthread.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -737,50 +736,9 @@ static void test_alloc_failures(void **state)
 	confinfo_uri_free(conf);
 }
 
-/* The spoof checker is opened once and shared: checks from several
- * threads at once, the first ones racing to open it, all see the
- * look-alike. */
-static void *check_lookalike(void *arg)
-{
-	static const char room[] = "xmpp:r@\xd1\x81onf.example.com";
-	const struct confinfo_uri *conf = arg;
-	intptr_t bad = 0;
-
-	for (int i = 0; i < 200; i++) {
-		struct confinfo_chat_verdict *v = NULL;
-
-		if (confinfo_chat_check(&v, conf, room, sizeof(room) - 1, NULL,
-					0) ||
-		    !v->lookalike || !has_warning(v, "looks like"))
-			bad++;
-		confinfo_chat_verdict_free(v);
-	}
-	return (void *)bad;
-}
-
-static void test_lookalike_threads(void **state)
-{
-	struct confinfo_uri *conf = conf_of("sip:x@conf.example.com");
-	pthread_t t[4];
-
-	(void)state;
-	for (size_t i = 0; i < 4; i++)
-		assert_int_equal(
-		    pthread_create(&t[i], NULL, check_lookalike, conf), 0);
-	for (size_t i = 0; i < 4; i++) {
-		void *bad = NULL;
-
-		assert_int_equal(pthread_join(t[i], &bad), 0);
-		assert_null(bad);
-	}
-	confinfo_uri_free(conf);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    /* first: its threads race to open the spoof checker */
-	    cmocka_unit_test(test_lookalike_threads),
 	    cmocka_unit_test(test_rows),
 	    cmocka_unit_test(test_hostile),
 	    cmocka_unit_test(test_display),
