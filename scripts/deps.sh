@@ -7,6 +7,7 @@ PACKAGES=(
 	build-essential cmake pkg-config clang clang-format libclang-rt-14-dev
 	libxml2-dev libxml2-utils libjansson-dev libcmocka-dev
 	libidn2-dev libunistring-dev libpsl-dev libsqlite3-dev
+	libicu-dev # UTS #39 skeletons for look-alike chat room hosts
 	libre-dev libssl-dev libsofia-sip-ua-dev sip-tester python3 openssl
 	dnsmasq-base
 	kamailio kamailio-presence-modules kamailio-sqlite-modules

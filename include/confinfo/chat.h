@@ -78,14 +78,19 @@ enum confinfo_chat_related_mode {
 	CONFINFO_CHAT_RELATED_LIST,      /**< explicit (conference, chat)
 					  *   domain pairs                  */
 	CONFINFO_CHAT_RELATED_SUBDOMAIN, /**< the room host equals, or is a
-					  *   sub-domain of, the conference
-					  *   host or its parent (never a
-					  *   public suffix)              */
+					  *   label-boundary sub-domain of,
+					  *   the conference host or its
+					  *   parent (the host less its first
+					  *   label), neither of them a
+					  *   public suffix; so every name
+					  *   under the parent, siblings
+					  *   included (docs/chat-rooms.md) */
 	CONFINFO_CHAT_RELATED_PSL,       /**< same registrable domain by the
 					  *   Public Suffix List (names only)   */
 };
 
-/** When a room may be joined without asking. */
+/** When a room may be joined without asking. In every mode, a look-alike
+ *  host (confinfo_chat_verdict.lookalike) is never joined without asking. */
 enum confinfo_chat_auto_join {
 	CONFINFO_CHAT_AUTO_NEVER = 0,   /**< always ask (the default)    */
 	CONFINFO_CHAT_AUTO_SAME_DOMAIN, /**< same domain only            */
@@ -180,6 +185,16 @@ struct confinfo_chat_verdict {
 	enum confinfo_chat_join join;
 	char **warnings; /**< things the user should know, in order        */
 	size_t warning_count;
+	/** The room host looks like another name: a label of it mixes
+	 *  scripts (Cyrillic with Latin), or it is not the conference host
+	 *  but has the conference host's UTS #39 confusable skeleton, or one
+	 *  of its labels is none of the conference host's but has the
+	 *  skeleton of one ("сonf" for "conf", "c0nf" for "conf"; a host
+	 *  that could not be checked counts too). Such a room is never
+	 *  joined automatically (@c join is at most ASK), whatever the
+	 *  policy and even when @c same_domain or @c related; a warning
+	 *  gives the reason. Since 0.1. */
+	bool lookalike;
 };
 
 /**

@@ -53,11 +53,24 @@ static inline bool chat_printable(const char *s, size_t len)
 }
 
 /*
- * If the labels of @p unicode mix scripts in a way no language does
- * (e.g. Cyrillic with Latin), write their names, comma-separated, to
- * @p buf and return true.
+ * If one label of @p unicode mixes scripts in a way no language does
+ * (e.g. Cyrillic with Latin), write the label's script names,
+ * comma-separated, to @p buf and return true. Labels are judged one by
+ * one: a Cyrillic label under a Latin parent ("пример.example.com") is
+ * not mixed.
  */
 bool chat_mixed_script(const char *unicode, char *buf, size_t size);
+
+/*
+ * Whether the room host @p room (U-label form) imitates the conference
+ * host @p conf (lookalike.c): it is not @p conf but has its UTS #39
+ * skeleton, or one of its labels is none of @p conf's but has the
+ * skeleton of one. When true, @p why (of @p size bytes) says which; a host
+ * that cannot be checked (ICU failed) counts as a look-alike.
+ * 0 or ENOMEM; *lookalikep on success only.
+ */
+int chat_lookalike(const char *room, const char *conf, char *why, size_t size,
+		   bool *lookalikep);
 
 /* Append a formatted warning to @p v. 0 or ENOMEM; past
  * CONFINFO_CHAT_MAX_WARNINGS it is dropped (the last slot says so). */

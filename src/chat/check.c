@@ -6,8 +6,9 @@
  * xmpp authority, a real irc host) and whose N(host) equals the
  * conference's; name_match needs a canonical room name equal byte for
  * byte to the conference name; an automatic join needs the policy's
- * consent on top. Anything unclear falls to "no" and, through it, to
- * asking the user, which only costs a confirmation.
+ * consent on top, and a host that is no look-alike (lookalike.c). Anything
+ * unclear falls to "no" and, through it, to asking the user, which only costs a
+ * confirmation.
  */
 #include <errno.h>
 #include <string.h>
@@ -197,10 +198,16 @@ static bool secure_transport(const struct confinfo_uri *u)
 	}
 }
 
+/* Look-alike hosts (docs/chat-rooms.md, implementation notes): a label
+ * that mixes scripts, or a host that imitates the conference's by its
+ * UTS #39 skeleton, sets v->lookalike, which decide() never joins
+ * automatically; each reason is a warning. */
 static int host_warnings(struct confinfo_chat_verdict *v,
+			 const struct confinfo_uri *conf,
 			 const struct confinfo_uri *u)
 {
-	char scripts[128];
+	char scripts[128], why[1024];
+	bool lookalike = false;
 	int err = 0;
 
 	if (u->host.idn)
@@ -209,11 +216,27 @@ static int host_warnings(struct confinfo_chat_verdict *v,
 				"(Unicode) and %s (A-label)",
 				v->host_unicode, v->host);
 	if (!err && u->host.idn &&
-	    chat_mixed_script(u->host.unicode, scripts, sizeof(scripts)))
+	    chat_mixed_script(u->host.unicode, scripts, sizeof(scripts))) {
+		v->lookalike = true;
 		err = chat_warn(v,
-				"host %s mixes scripts (%s): it may imitate "
-				"another name",
+				"host %s mixes scripts in one label (%s): it "
+				"may imitate another name, so it is never "
+				"joined automatically",
 				v->host_unicode, scripts);
+	}
+	/* Names only: an IP literal has no look-alike to speak of, and
+	 * pure-ASCII names are checked too ("c0nf" for "conf"). */
+	if (!err && u->host.kind == CONFINFO_HOST_NAME &&
+	    conf->host.kind == CONFINFO_HOST_NAME)
+		err = chat_lookalike(u->host.unicode, conf->host.unicode, why,
+				     sizeof(why), &lookalike);
+	if (!err && lookalike) {
+		v->lookalike = true;
+		err = chat_warn(v,
+				"%s: a look-alike, never joined "
+				"automatically",
+				why);
+	}
 	return err;
 }
 
@@ -266,6 +289,8 @@ static int decide(struct confinfo_chat_verdict *v, const struct confinfo_uri *u,
 		    (v->same_domain || v->related));
 	if (!autoable)
 		return 0;
+	if (v->lookalike)
+		return 0; /* the host warnings say why */
 	if (u->scheme == CONFINFO_URI_SCHEME_IRC && !u->user.ptr)
 		return 0; /* a server is not a room; warned already */
 	if (require_name && !v->name_match)
@@ -299,7 +324,7 @@ static int fill_valid(struct confinfo_chat_verdict *v,
 		if (!v->host || !v->host_unicode)
 			return ENOMEM;
 	}
-	err = host_warnings(v, u);
+	err = host_warnings(v, conf, u);
 	if (!err)
 		err = room_name(v, u, &never);
 	if (!err)

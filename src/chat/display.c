@@ -5,8 +5,9 @@
  * be exactly what is there: nothing invisible, nothing that reorders the
  * text, nothing that drives a terminal. Such characters are shown
  * percent-encoded (chat_display(), on the library's one list in text.h),
- * and hosts that mix scripts (a Cyrillic "а" inside a Latin name) are
- * flagged, since they look like another name.
+ * and hosts with a label that mixes scripts (a Cyrillic "а" inside a Latin
+ * name) are flagged, since they look like another name (check.c never
+ * joins them automatically).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -51,20 +52,21 @@ static bool in_combo(const char *const *names, size_t n)
 	return false;
 }
 
-bool chat_mixed_script(const char *unicode, char *buf, size_t size)
+/* The scripts of @p len bytes of @p s (Common and Inherited left out), at
+ * most MAX_SCRIPTS of them, in *np. */
+static void label_scripts(const char *s, size_t len, const char **names,
+			  size_t *np)
 {
-	const char *names[MAX_SCRIPTS];
-	size_t n = 0, len = strlen(unicode), k = 0;
+	size_t n = 0;
 
 	for (size_t i = 0; i < len;) {
 		uint32_t uc;
-		size_t m =
-		    text_utf8_next((const uint8_t *)unicode + i, len - i, &uc);
+		size_t m = text_utf8_next((const uint8_t *)s + i, len - i, &uc);
 		const uc_script_t *sc;
 		bool seen = false;
 
 		if (!m)
-			return false; /* hosts are valid UTF-8 by now */
+			break; /* hosts are valid UTF-8 by now */
 		i += m;
 		sc = uc_script(uc);
 		if (!sc || !strcmp(sc->name, "Common") ||
@@ -75,8 +77,29 @@ bool chat_mixed_script(const char *unicode, char *buf, size_t size)
 		if (!seen && n < MAX_SCRIPTS)
 			names[n++] = sc->name;
 	}
-	if (n < 2 || in_combo(names, n))
-		return false;
+	*np = n;
+}
+
+bool chat_mixed_script(const char *unicode, char *buf, size_t size)
+{
+	const char *names[MAX_SCRIPTS];
+	const char *label = unicode;
+	size_t n = 0, k = 0;
+
+	/* Label by label: UTS #39's mixed-script test is per identifier,
+	 * and a DNS label is one; a host whose labels are each in one
+	 * script ("пример.example.com") mixes nothing within a name. */
+	for (;;) {
+		const char *dot = strchr(label, '.');
+		size_t len = dot ? (size_t)(dot - label) : strlen(label);
+
+		label_scripts(label, len, names, &n);
+		if (n >= 2 && !in_combo(names, n))
+			break;
+		if (!dot)
+			return false;
+		label = dot + 1;
+	}
 	if (size)
 		buf[0] = '\0';
 	for (size_t i = 0; i < n && size; i++) {

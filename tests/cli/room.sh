@@ -106,6 +106,31 @@ json_assert "$TMP/v.json" "d['related'] is True and d['join'] == 'auto'" \
 room_json 0 --related=subdomain --auto-join=related $CONF \
 	'xmpp:dev@muc.example.com.evil.net'
 json_assert "$TMP/v.json" "d['related'] is False and d['join'] == 'ask'"
+# Look-alikes: related by the sub-domain rule, never joined automatically,
+# and the verdict says why. The first letter of the room host is CYRILLIC
+# SMALL LETTER ES; "chаt" holds a CYRILLIC SMALL LETTER A.
+LOOK=sip:x@conf.example.com
+room_json 0 --related=subdomain --auto-join=related $LOOK \
+	'xmpp:r@сonf.example.com'
+json_assert "$TMP/v.json" "d['related'] is True and d['join'] == 'ask'" \
+	"d['host'] == 'xn--onf-3ed.example.com'" \
+	"any('looks like the conference host conf.example.com' in w and
+	     'never joined automatically' in w for w in d['warnings'])"
+room_json 0 --related=subdomain --auto-join=related $LOOK \
+	'xmpp:r@chаt.example.com'
+json_assert "$TMP/v.json" "d['related'] is True and d['join'] == 'ask'" \
+	"any('mixes scripts in one label' in w for w in d['warnings'])"
+# Siblings that imitate nothing stay automatic (docs/chat-rooms.md).
+for sibling in chat.example.com evilconf.example.com; do
+	room_json 0 --related=subdomain --auto-join=related $LOOK \
+		"xmpp:r@$sibling"
+	json_assert "$TMP/v.json" "d['related'] is True and d['join'] == 'auto'" \
+		"d['warnings'] == []"
+done
+run 0 "$CONFINFO" room --related=subdomain --auto-join=related $LOOK \
+	'xmpp:r@сonf.example.com'
+expect_out '^join: +ask$'
+expect_out '^warning: .*look-alike, never joined automatically$'
 room_json 0 --related=psl $CONF 'xmpp:dev@a.b.example.com'
 json_assert "$TMP/v.json" "d['related'] is True"
 room_json 0 --related=psl sip:dev@example.co.uk 'xmpp:dev@evil.co.uk'

@@ -3,8 +3,10 @@
  * table of (conference, room, policy) cases with every answer spelled out,
  * a list of hostile rooms that must never earn a "yes" even under the most
  * permissive policy, the display of hostile bytes, and allocation
- * failures. The policy object and the document helpers (entity warning,
- * user count, listed rooms) are in test_chat_policy.c.
+ * failures. Look-alike hosts checked from several threads:
+ * test_chat_lookalike.c. The policy object and the
+ * document helpers (entity warning, user count, listed rooms) are in
+ * test_chat_policy.c.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -24,6 +26,7 @@ enum {
 	R = 8,   /* related */
 	T = 16,  /* secure transport */
 	NO = 32, /* the room URI names no room */
+	L = 64,  /* lookalike */
 };
 
 struct chat_row {
@@ -137,7 +140,10 @@ static const struct chat_row rows[] = {
 	WANT(V | S | N | T, ASK), NAME("dev"), .host = "xn--bcher-kva.de",
 	.warn = "xn--bcher-kva.de (A-label)"),
     ROW(.conf = "sip:dev@apple.com", .room = "xmpp:dev@xn--pple-43d.com",
-	WANT(V | N | T, ASK), NAME("dev"), .warn = "mixes scripts"),
+	WANT(V | N | T | L, ASK), NAME("dev"), .warn = "mixes scripts"),
+    ROW(.conf = "sip:dev@apple.com", .room = "xmpp:dev@xn--pple-43d.com",
+	AUTO(RELATED), REL(PSL), WANT(V | N | T | L, ASK), NAME("dev"),
+	.warn = "looks like the conference host apple.com"),
     ROW(.conf = "sip:dev@xn--e1afmkfd.xn--p1ai",
 	.room = "xmpp:dev@xn--e1afmkfd.xn--p1ai", WANT(V | S | N | T, ASK),
 	NAME("dev"), .warn = "(Unicode)"),
@@ -194,6 +200,59 @@ static const struct chat_row rows[] = {
 	REL(SUBDOMAIN), WANT(V | S | N | T, ASK), NAME("dev")),
     ROW(.room = "sip:dev@chat.example.com;maddr=evil.net", REL(SUBDOMAIN),
 	AUTO(RELATED), WANT(V | N, ASK), NAME("dev")),
+    /* Section 6, look-alikes: related by the sub-domain rule, but a host
+     * that mixes scripts in a label, or whose UTS #39 skeleton is that of
+     * the conference host (or of one of its labels) without being it, is
+     * never joined automatically. "\xd1\x81" is CYRILLIC SMALL LETTER ES,
+     * "\xd0\xb0" CYRILLIC SMALL LETTER A. */
+    ROW(.conf = "sip:x@conf.example.com",
+	.room = "xmpp:r@\xd1\x81onf.example.com", REL(SUBDOMAIN), AUTO(RELATED),
+	WANT(V | R | T | L, ASK), NAME("r"), .host = "xn--onf-3ed.example.com",
+	.warn = "look-alike"),
+    ROW(.conf = "sip:x@conf.example.com",
+	.room = "xmpp:r@ch\xd0\xb0t.example.com", REL(SUBDOMAIN), AUTO(RELATED),
+	WANT(V | R | T | L, ASK), NAME("r"), .warn = "mixes scripts"),
+    ROW(.conf = "sip:x@conf.example.com",
+	.room = "xmpp:r@chat.\xd1\x81onf.example.com", REL(SUBDOMAIN),
+	AUTO(RELATED), WANT(V | R | T | L, ASK), NAME("r"),
+	.warn = "look-alike"),
+    ROW(.conf = "sip:x@team.example.com",
+	.room = "xmpp:r@chat.tearn.example.com", REL(SUBDOMAIN), AUTO(RELATED),
+	WANT(V | R | T | L, ASK), NAME("r"),
+	.warn = "label 'tearn' of host chat.tearn.example.com looks like "
+		"'team' of the conference host team.example.com"),
+    ROW(.conf = "sip:x@ace.example.com",
+	.room = "xmpp:r@\xd0\xb0\xd1\x81\xd0\xb5.example.com", REL(SUBDOMAIN),
+	AUTO(RELATED), WANT(V | R | T | L, ASK), NAME("r"),
+	.warn = "look-alike"),
+    ROW(.conf = "sip:x@team.example.com", .room = "xmpp:r@tearn.example.com",
+	REL(PSL), AUTO(RELATED), WANT(V | R | T | L, ASK), NAME("r"),
+	.warn = "look-alike"),
+    ROW(.conf = "sip:x@team.example.com", .room = "xmpp:r@tearn.example.com",
+	AUTO(SAME_DOMAIN), WANT(V | T | L, ASK), NAME("r"),
+	.warn = "look-alike"),
+    ROW(.room = "xmpp:dev@examp1e.com", REL(LIST),
+	.pairs = "example.com=examp1e.com", AUTO(RELATED),
+	WANT(V | R | N | T | L, ASK), NAME("dev"), .warn = "look-alike"),
+    /* Plain sub-domains of the parent stay related and automatic: the
+     * operator trusted every name under example.com by choosing the rule,
+     * and neither name imitates conf.example.com. */
+    ROW(.conf = "sip:x@conf.example.com", .room = "xmpp:r@chat.example.com",
+	REL(SUBDOMAIN), AUTO(RELATED), WANT(V | R | T, AUTO), NAME("r")),
+    ROW(.conf = "sip:x@conf.example.com", .room = "xmpp:r@evilconf.example.com",
+	REL(SUBDOMAIN), AUTO(RELATED), WANT(V | R | T, AUTO), NAME("r")),
+    /* UTS #39 maps "0" to "O", not to "o": "c0nf" has its own skeleton. */
+    ROW(.conf = "sip:x@conf.example.com", .room = "xmpp:r@c0nf.example.com",
+	REL(SUBDOMAIN), AUTO(RELATED), WANT(V | R | T, AUTO), NAME("r")),
+    /* A label in another script that imitates nothing is no look-alike,
+     * nor is a whole host in one script. */
+    ROW(.room = "xmpp:r@\xd0\xbf\xd1\x80\xd0\xb8\xd0\xbc\xd0\xb5\xd1\x80."
+		"example.com",
+	REL(SUBDOMAIN), AUTO(RELATED), WANT(V | R | T, AUTO), NAME("r"),
+	.warn = "(Unicode)"),
+    ROW(.conf = "sip:dev@xn--e1afmkfd.xn--p1ai",
+	.room = "xmpp:dev@xn--e1afmkfd.xn--p1ai", AUTO(SAME_DOMAIN),
+	WANT(V | S | N | T, AUTO), NAME("dev")),
     ROW(.conf = "sip:dev@www.example.com", .room = "xmpp:dev@chat.example.com",
 	REL(PSL), WANT(V | R | N | T, ASK), NAME("dev")),
     ROW(.conf = "sip:dev@www.example.com",
@@ -350,7 +409,8 @@ static void check_invariants(const char *what, const struct confinfo_uri *conf,
 	     memcmp(v->room.ptr, conf->user.ptr, v->room.len)))
 		fail_msg("%s: name_match without equal names", what);
 	if (v->join == CONFINFO_CHAT_JOIN_AUTO &&
-	    (!(v->same_domain || v->related) || users > max_users))
+	    (!(v->same_domain || v->related) || users > max_users ||
+	     v->lookalike))
 		fail_msg("%s: auto join without grounds", what);
 	assert_non_null(v->uri_display);
 }
@@ -377,13 +437,14 @@ static void check_row(const struct chat_row *r)
 	    confinfo_chat_check(&v, conf, r->room, len, p, r->users), 0);
 	got = (v->valid ? V : 0) | (v->same_domain ? S : 0) |
 	      (v->name_match ? N : 0) | (v->related ? R : 0) |
-	      (v->secure ? T : 0) | (v->valid && !v->room.ptr ? NO : 0);
+	      (v->secure ? T : 0) | (v->valid && !v->room.ptr ? NO : 0) |
+	      (v->lookalike ? L : 0);
 	if (got != r->want || v->join != r->join)
 		fail_msg("%s vs %s: got valid=%d same=%d name=%d related=%d "
-			 "secure=%d noroom=%d join=%s (%s)",
+			 "secure=%d noroom=%d lookalike=%d join=%s (%s)",
 			 r->conf ? r->conf : CONF, r->room, v->valid,
 			 v->same_domain, v->name_match, v->related, v->secure,
-			 v->valid && !v->room.ptr,
+			 v->valid && !v->room.ptr, v->lookalike,
 			 confinfo_chat_join_str(v->join),
 			 v->error ? v->error : "");
 	if (r->name) {
@@ -629,6 +690,8 @@ static void test_alloc_failures(void **state)
 	    "sip:a%00b@example.com;maddr=x?Route=y",
 	    "irc://example.com/#dev",
 	    "tel:+1",
+	    /* a look-alike label: every skeleton allocation */
+	    "xmpp:dev@chat.\xd0\xb5xample.com",
 	};
 	struct confinfo_uri *conf = conf_of(CONF);
 	struct confinfo_chat_policy *p = NULL;
