@@ -181,6 +181,14 @@ static bool retry_min_expires(struct confinfo_subscriber *sub,
 static void unsub_response(struct confinfo_subscriber *sub, int err,
 			   const struct sip_msg *msg)
 {
+	/* The nonce went stale (or the notifier forgot it) during the
+	 * subscription: answer once more, or the subscription would stay
+	 * on the notifier until it expires. Any failure here just ends. */
+	if (!err && (msg->scode == 401 || msg->scode == 407) &&
+	    sub->auth_user && !sip_request_loops(&sub->ls, msg->scode) &&
+	    !sipsub_digest_challenged(&sub->digest, msg, NULL) &&
+	    !sipsub_send_subscribe(sub, 0, true))
+		return;
 	sub->unsub_answered = true;
 	if (err || msg->scode >= 300 || sub->final_notify) {
 		sipsub_finish(sub, 0, 0, "closed", "unsubscribed");

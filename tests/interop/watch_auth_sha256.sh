@@ -6,7 +6,8 @@
 # and a SHA-256 line. The subscription is refreshed every 2 s (Expires 4)
 # and the nonces live 3 s: refreshes reuse the nonce with a growing nc,
 # and a stale nonce (401 stale=true) is answered again without failing.
-# A wrong password is refused (403) and the watch exits 1.
+# A wrong password is refused (403) and the watch exits 1. An unsubscribe
+# whose nonce went stale is answered again.
 . "$(dirname "$0")/../lib.bash" "$@"
 
 mkdir "$TMP/confs"
@@ -50,6 +51,7 @@ for file in sha both; do
 	kill -TERM "$WATCH_PID"
 	wait_exit "$WATCH_PID" 10
 	[ "$EXIT_STATUS" -eq 0 ] || fail "$file: watch exited with $EXIT_STATUS"
+	wait_line "$log" '^unsubscribe ' 5 || fail "$file: no unsubscribe"
 	# The password never reaches the output.
 	lacks_line "$TMP/watch-$file.out" 'secret' || fail "password printed"
 	lacks_line "$TMP/watch-$file.err" 'secret' || fail "password printed"
@@ -68,4 +70,25 @@ for file in sha both; do
 		fail "$file: the focus did not refuse the wrong password"
 	stop_focus "$FOCUS_PID" || fail "$file: focus exit status $?"
 done
+# The unsubscribe finds its nonce stale (lifetime 1 s, a subscription of
+# 60 s not yet refreshed): it is answered again and reaches the focus.
+PORT=$(free_port)
+start_focus focus-unsub --conferences "$TMP/confs" \
+	--listen "udp:127.0.0.1:$PORT" --domain example.com --min-interval 0 \
+	--nonce-lifetime 1 --auth "$TMP/sha"
+bg watch-unsub "$CONFINFO" watch --json --expires 60 \
+	--from sip:alice@example.com --auth alice:secret \
+	--proxy "sip:127.0.0.1:$PORT" sip:conf1@example.com
+WATCH_PID=$BG_PID
+wait_for 10 subscribed_n "$TMP/watch-unsub.out" 1 || fail "unsub: no subscription"
+wait_line "$TMP/focus-unsub.out" '^notify ' 5 || fail "unsub: no NOTIFY"
+sleep 1.5 # the nonce's lifetime passes
+kill -TERM "$WATCH_PID"
+wait_exit "$WATCH_PID" 10
+[ "$EXIT_STATUS" -eq 0 ] || fail "unsub: watch exited with $EXIT_STATUS"
+has_line "$TMP/focus-unsub.out" 'code=401 .*stale nonce' ||
+	fail "unsub: the nonce was not stale"
+has_line "$TMP/focus-unsub.out" '^unsubscribe ' ||
+	fail "unsub: the unsubscribe did not reach the focus"
+stop_focus "$FOCUS_PID" || fail "unsub: focus exit status $?"
 echo PASS
