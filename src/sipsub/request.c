@@ -138,7 +138,6 @@ static bool retry_auth(struct confinfo_subscriber *sub,
 		       const struct sip_msg *msg, bool refresh,
 		       uint32_t expires)
 {
-	bool stale = false;
 	int err;
 
 	if (!sub->auth_user) {
@@ -148,7 +147,7 @@ static bool retry_auth(struct confinfo_subscriber *sub,
 			      msg->scode);
 		return true;
 	}
-	err = sipsub_digest_challenged(&sub->digest, msg, &stale);
+	err = sipsub_digest_challenged(&sub->digest, msg, NULL);
 	if (err) {
 		sipsub_finish(sub, EACCES, msg->scode, "auth",
 			      "authentication failed (%s)", auth_failure(err));
