@@ -195,7 +195,13 @@ struct confinfo_subscriber_params {
 	 */
 	uint32_t expires;
 	/** Digest credentials, NULL when the caller has none (a challenge then
-	 *  ends the subscription with EACCES). */
+	 *  ends the subscription with EACCES). Copied. A 401/407 is answered
+	 *  with the strongest challenge supported per realm: SHA-256, else
+	 *  MD5 (RFC 7616, RFC 8760; not the -sess variants), qop=auth when
+	 *  offered, a fresh cnonce per request, the nonce reused by later
+	 *  requests with a growing nonce count. stale=true is answered again;
+	 *  a challenge again before any 2xx, or none that can be answered,
+	 *  ends the subscription with EACCES (reason "auth"). Since 0.1. */
 	const char *auth_user;
 	const char *auth_password;
 	/** Decoder limits (xml.h) of every NOTIFY body, NULL for the

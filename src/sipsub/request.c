@@ -115,6 +115,25 @@ static void request_failed(struct confinfo_subscriber *sub, bool refresh,
 		initial_failed(sub, err, scode, msg != NULL, what);
 }
 
+/* Why the challenge of a 401/407 cannot be answered (digest.c's code). */
+static const char *auth_failure(int err)
+{
+	switch (err) {
+	case EAUTH:
+		return "credentials refused";
+	case ENOTSUP:
+		return "no digest challenge with an algorithm we support "
+		       "(SHA-256, MD5; qop=auth)";
+	case EPROTO:
+		return "the nonce keeps being stale";
+	case E2BIG:
+		return "too many realms";
+	default:
+		return strerror(err);
+	}
+}
+
+/* Answer a 401/407 with the SUBSCRIBE again (digest.c decides how). */
 static bool retry_auth(struct confinfo_subscriber *sub,
 		       const struct sip_msg *msg, bool refresh,
 		       uint32_t expires)
@@ -128,14 +147,14 @@ static bool retry_auth(struct confinfo_subscriber *sub,
 			      msg->scode);
 		return true;
 	}
-	err = sip_auth_authenticate(sub->auth, msg);
+	err = sipsub_digest_challenged(&sub->digest, msg, NULL);
 	if (err) {
 		sipsub_finish(sub, EACCES, msg->scode, "auth",
-			      "authentication failed (%s)",
-			      err == EAUTH ? "credentials refused"
-					   : strerror(err));
+			      "authentication failed (%s)", auth_failure(err));
 		return true;
 	}
+	/* A stale nonce: our answer was right, only late (RFC 7616 3.3);
+	 * no failure, the same request with the new nonce. */
 	err = sipsub_send_subscribe(sub, expires, refresh);
 	if (err)
 		return false;
@@ -161,6 +180,14 @@ static bool retry_min_expires(struct confinfo_subscriber *sub,
 static void unsub_response(struct confinfo_subscriber *sub, int err,
 			   const struct sip_msg *msg)
 {
+	/* The nonce went stale (or the notifier forgot it) during the
+	 * subscription: answer once more, or the subscription would stay
+	 * on the notifier until it expires. Any failure here just ends. */
+	if (!err && (msg->scode == 401 || msg->scode == 407) &&
+	    sub->auth_user && !sip_request_loops(&sub->ls, msg->scode) &&
+	    !sipsub_digest_challenged(&sub->digest, msg, NULL) &&
+	    !sipsub_send_subscribe(sub, 0, true))
+		return;
 	sub->unsub_answered = true;
 	if (err || msg->scode >= 300 || sub->final_notify) {
 		sipsub_finish(sub, 0, 0, "closed", "unsubscribed");
@@ -208,6 +235,9 @@ static void subscribed(struct confinfo_subscriber *sub,
 			     (unsigned)expires);
 		granted = expires;
 	}
+	/* Our digest answers worked; the loop count starts again. */
+	sipsub_digest_proven(&sub->digest);
+	sip_loopstate_reset(&sub->ls);
 	sub->subscribed = true;
 	sub->ever_subscribed = true;
 	sub->ok_tp = msg->tp;
@@ -280,20 +310,29 @@ static int send_handler(enum sip_transp tp, const struct sa *src,
 int sipsub_send_subscribe(struct confinfo_subscriber *sub, uint32_t expires,
 			  bool refresh)
 {
+	char *auth = NULL;
 	int err;
 
 	if (!refresh)
 		sip_loopstate_reset(&sub->ls);
-	err = sip_drequestf(&sub->req, sub->sock->sip, true, "SUBSCRIBE",
-			    sub->dlg, 0, sub->auth, send_handler,
-			    response_handler, sub,
-			    "Event: conference\r\n"
-			    "Accept: application/conference-info+xml%s\r\n"
-			    "Allow: NOTIFY\r\n"
-			    "Expires: %u\r\n"
-			    "Content-Length: 0\r\n"
-			    "\r\n",
-			    sub->smime ? ", multipart/signed" : "", expires);
+	/* The digest uri is the Request-URI libre puts on the request. */
+	err = sipsub_digest_headers(&sub->digest, &auth, sub->auth_user,
+				    sub->auth_password, "SUBSCRIBE",
+				    sip_dialog_uri(sub->dlg));
+	if (err)
+		return err;
+	err = sip_drequestf(
+	    &sub->req, sub->sock->sip, true, "SUBSCRIBE", sub->dlg, 0, NULL,
+	    send_handler, response_handler, sub,
+	    "%s"
+	    "Event: conference\r\n"
+	    "Accept: application/conference-info+xml%s\r\n"
+	    "Allow: NOTIFY\r\n"
+	    "Expires: %u\r\n"
+	    "Content-Length: 0\r\n"
+	    "\r\n",
+	    auth ? auth : "", sub->smime ? ", multipart/signed" : "", expires);
+	mem_deref(auth);
 	if (err)
 		return err;
 	sub->req_refresh = refresh;
@@ -310,21 +349,4 @@ int sipsub_send_unsubscribe(struct confinfo_subscriber *sub)
 	sub->final_notify = false;
 	sub->unsub_answered = false;
 	return sipsub_send_subscribe(sub, 0, true);
-}
-
-int sipsub_auth_handler(char **user, char **pass, const char *realm, void *arg)
-{
-	struct confinfo_subscriber *sub = arg;
-	int err;
-
-	(void)realm;
-	if (!sub->auth_user)
-		return EAUTH;
-	err = str_dup(user, sub->auth_user);
-	if (err)
-		return err;
-	err = str_dup(pass, sub->auth_password ? sub->auth_password : "");
-	if (err)
-		*user = mem_deref(*user);
-	return err;
 }

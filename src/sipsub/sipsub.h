@@ -9,6 +9,7 @@
  * notify.c     one NOTIFY of a dialog: body through decode + merge,
  *              Subscription-State
  * request.c    SUBSCRIBE requests and their responses
+ * digest.c     digest authentication of the SUBSCRIBEs (401/407)
  * life.c       timers, backoff, new subscriptions, the end
  * emit.c       events to the caller (the bottom: called by all)
  * headers.c    Subscription-State and Event header parsing (pure)
@@ -83,6 +84,65 @@ bool sipsub_event_match(const char *p, size_t len, const char *package);
  * EINVAL for NULL arguments; @p valp is written only on success. */
 int sipsub_delta_parse(const char *p, size_t len, uint32_t *valp);
 
+/* Digest authentication (digest.c). */
+enum sipsub_digest_alg { SIPSUB_DIGEST_MD5, SIPSUB_DIGEST_SHA256 };
+
+/* Realms answered at once (a proxy's and the notifier's, and spares). */
+#define SIPSUB_DIGEST_REALMS    4
+#define SIPSUB_DIGEST_REALM_LEN 128
+#define SIPSUB_DIGEST_NONCE_LEN 256
+
+/* One realm's challenge as we answer it in every request. */
+struct sipsub_digest_realm {
+	bool proxy;       /* 407: Proxy-Authorization                    */
+	bool qop;         /* qop=auth (else the RFC 2069 form)            */
+	bool alg_named;   /* the challenge named its algorithm            */
+	bool proven;      /* a 2xx came since the nonce was taken         */
+	unsigned stale_n; /* stale challenges in a row without a 2xx    */
+	enum sipsub_digest_alg alg;
+	uint32_t nc; /* the last nonce count sent with the nonce   */
+	char realm[SIPSUB_DIGEST_REALM_LEN];
+	char nonce[SIPSUB_DIGEST_NONCE_LEN];
+	char opaque[SIPSUB_DIGEST_NONCE_LEN];
+};
+
+struct sipsub_digest {
+	struct sipsub_digest_realm r[SIPSUB_DIGEST_REALMS];
+	unsigned n;
+};
+
+/* A 401 or 407 @p msg: take, per realm, the strongest challenge we can
+ * answer (SHA-256, else MD5; qop=auth or none). 0, with *stalep true when
+ * every challenge taken said stale=true; ENOTSUP when none can be
+ * answered; EAUTH when a realm we answered comes back not stale without a
+ * 2xx in between (the credentials are refused); EPROTO after too many
+ * stale challenges in a row; E2BIG for too many realms; EINVAL. */
+int sipsub_digest_challenged(struct sipsub_digest *d, const struct sip_msg *msg,
+			     bool *stalep);
+/* A request carrying our answers got a 2xx. */
+void sipsub_digest_proven(struct sipsub_digest *d);
+/* The Authorization / Proxy-Authorization headers (CRLF-terminated) of a
+ * request @p method to @p uri (its Request-URI), each nonce with its next
+ * nonce count and a fresh cnonce, into *hdrsp (mem_deref() it; NULL when
+ * there is nothing to answer or no @p user). 0, ENOMEM, EIO, EINVAL. */
+int sipsub_digest_headers(struct sipsub_digest *d, char **hdrsp,
+			  const char *user, const char *password,
+			  const char *method, const char *uri);
+/* The hex response (RFC 7616 3.4.1) into @p out (65 bytes): with qop=auth
+ * when @p nc (8 hex digits) is given, with @p cnonce; the RFC 2069 form
+ * when @p nc is NULL. 0, EINVAL, ENOMEM. Exposed for the unit tests. */
+int sipsub_digest_response(char *out, enum sipsub_digest_alg alg,
+			   const char *user, const char *realm,
+			   const char *password, const char *method,
+			   const char *uri, const char *nonce, const char *nc,
+			   const char *cnonce);
+
+/* libre 1.1.0 exports this (its src/sip/sip.h) without declaring it in
+ * re_sip.h; later releases declare it there. The Request-URI of the next
+ * request on the dialog: the remote target, or the initial URI before
+ * the dialog is established. */
+const char *sip_dialog_uri(const struct sip_dialog *dlg);
+
 struct confinfo_subscriber {
 	struct le le; /* in sock->subl */
 	struct confinfo_subscriber_sock *sock;
@@ -109,7 +169,7 @@ struct confinfo_subscriber {
 
 	/* The current dialog (NULL between subscriptions). */
 	struct sip_dialog *dlg;
-	struct sip_auth *auth;
+	struct sipsub_digest digest; /* kept across dialogs */
 	struct sip_request *req; /* the SUBSCRIBE in flight, if any        */
 	struct sip_loopstate ls;
 	bool req_refresh;      /* the request in flight is a refresh         */
@@ -194,8 +254,6 @@ void sipsub_close_timeout_handler(void *arg);
 int sipsub_send_subscribe(struct confinfo_subscriber *sub, uint32_t expires,
 			  bool refresh);
 int sipsub_send_unsubscribe(struct confinfo_subscriber *sub);
-/* libre's credentials callback (sip_auth_alloc()): arg the subscription. */
-int sipsub_auth_handler(char **user, char **pass, const char *realm, void *arg);
 
 /* notify.c: @p msg matched the established dialog of @p sub; its body is
  * the first @p len bytes left in msg->mb (Content-Length, checked). */

@@ -80,9 +80,6 @@ int confinfo_subscriber_alloc(struct confinfo_subscriber **subp,
 		err = ENOMEM;
 		goto out;
 	}
-	err = sip_auth_alloc(&sub->auth, sipsub_auth_handler, sub, false);
-	if (err)
-		goto out;
 	err = sipsub_start_new(sub);
 out:
 	if (err)
@@ -148,7 +145,6 @@ void confinfo_subscriber_free(struct confinfo_subscriber *sub)
 	list_unlink(&sub->le);
 	mem_deref(sub->req);
 	mem_deref(sub->dlg);
-	mem_deref(sub->auth);
 	confinfo_conf_free(sub->state);
 	confinfo_uri_free(sub->conf_uri);
 	free(sub->reported_entity);
