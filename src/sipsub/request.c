@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../sipstack/drequest.h"
 #include "sipsub.h"
 
 /* A refresh failed with @p scode (0: no answer), @p what said. */
@@ -284,16 +285,16 @@ int sipsub_send_subscribe(struct confinfo_subscriber *sub, uint32_t expires,
 
 	if (!refresh)
 		sip_loopstate_reset(&sub->ls);
-	err = sip_drequestf(&sub->req, sub->sock->sip, true, "SUBSCRIBE",
-			    sub->dlg, 0, sub->auth, send_handler,
-			    response_handler, sub,
-			    "Event: conference\r\n"
-			    "Accept: application/conference-info+xml%s\r\n"
-			    "Allow: NOTIFY\r\n"
-			    "Expires: %u\r\n"
-			    "Content-Length: 0\r\n"
-			    "\r\n",
-			    sub->smime ? ", multipart/signed" : "", expires);
+	err = sipstack_drequestf(
+	    &sub->req, sub->sock->sip, true, "SUBSCRIBE", sub->dlg, 0,
+	    sub->auth, send_handler, response_handler, sub,
+	    "Event: conference\r\n"
+	    "Accept: application/conference-info+xml%s\r\n"
+	    "Allow: NOTIFY\r\n"
+	    "Expires: %u\r\n"
+	    "Content-Length: 0\r\n"
+	    "\r\n",
+	    sub->smime ? ", multipart/signed" : "", expires);
 	if (err)
 		return err;
 	sub->req_refresh = refresh;
