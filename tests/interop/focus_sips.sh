@@ -109,6 +109,16 @@ expect tcp '^request NOTIFY'
 	fail "tcp: no Contact in the 200 and the NOTIFY"
 only tcp "^contact <sip:conf1@127\.0\.0\.1:$TCPPORT;transport=tcp>\$"
 
+# A TCP subscriber whose Contact has no transport gets its NOTIFYs over
+# UDP (RFC 3263; here to the second socket, {vport}); their Contact still
+# names tcp, the transport it reaches the focus with, not the UDP that
+# libre 1.1.0 passes to the NOTIFY's send handler.
+subscribe tcp-udp tcp "$TCPPORT" "sip:conf1@127.0.0.1:$TCPPORT" \
+	"sip:raw@127.0.0.1:{vport}" --victim 127.0.0.1
+expect tcp-udp '^response 200 '
+expect tcp-udp '^victim '
+only tcp-udp "^contact <sip:conf1@127\.0\.0\.1:$TCPPORT;transport=tcp>\$"
+
 # confinfo watch follows the sips: Contact: its refresh (Expires 2, so
 # within a few seconds) and its unsubscribe arrive over TLS.
 # Interrupted after 5 s (SIGINT: a clean end, exit 0).

@@ -163,6 +163,7 @@ def main():
             if r is victim:
                 data, _ = victim.recvfrom(65536)
                 print("victim %d" % len(data), flush=True)
+                show_contact(data)
                 continue
             if args.transport == "udp":
                 data, _ = s.recvfrom(65536)
