@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "../sipstack/drequest.h"
 #include "sipnot.h"
 
 static void notify_resp(int err, const struct sip_msg *msg, void *arg);
@@ -90,12 +91,25 @@ static void sub_destroy(struct sipnot_sub *sub)
 	sipnot_check_done(n);
 }
 
+int sipnot_print_contact(struct re_printf *pf, const struct sipnot_sub *sub)
+{
+	/* Not libre's sip_contact_print(): it writes sip: only, and the
+	 * transport libre 1.1.0 passes to a send handler is not always the
+	 * one of the dialog (UDP for a subscriber that came over TCP). RFC
+	 * 5630 3.1.3: a sips: URI needs no transport=tls. */
+	if (sub->sips)
+		return re_hprintf(pf, "Contact: <sips:%s@%J>\r\n",
+				  sub->conf->name, &sub->laddr);
+	return re_hprintf(pf, "Contact: <sip:%s@%J%s>\r\n", sub->conf->name,
+			  &sub->laddr, sip_transp_param(sub->tp));
+}
+
 static int send_contact(enum sip_transp tp, const struct sa *src,
 			const struct sa *dst, struct mbuf *mb, void *arg)
 {
 	struct sipnot_sub *sub = arg;
-	struct sip_contact contact;
 
+	(void)src;
 	/* The last guard against reflection (subscribe.c checked the
 	 * target already): state goes to an unauthenticated subscriber's
 	 * own source only. The port counts when it came over UDP (libre
@@ -104,8 +118,13 @@ static int send_contact(enum sip_transp tp, const struct sa *src,
 	    !sa_cmp(dst, &sub->src,
 		    sub->tp == SIP_TRANSP_UDP ? SA_ALL : SA_ADDR))
 		return EPERM;
-	sip_contact_set(&contact, sub->conf->name, src, tp);
-	return mbuf_printf(mb, "%H", sip_contact_print, &contact);
+	/* TLS on every hop (RFC 3261 19.1): subscribe.c refused a sips:
+	 * dialog whose target is not reached over TLS; should the route
+	 * still lead elsewhere, the NOTIFY is not sent and the
+	 * subscription fails with a log line. */
+	if (sub->sips && tp != SIP_TRANSP_TLS)
+		return EPROTONOSUPPORT;
+	return mbuf_printf(mb, "%H", sipnot_print_contact, sub);
 }
 
 static int print_event(struct re_printf *pf, const struct sipnot_sub *sub)
@@ -168,24 +187,24 @@ static int send_notify(struct sipnot_sub *sub, bool full, bool body,
 		}
 	}
 	if (xml)
-		err = sip_drequestf(&sub->req, sub->n->sip, true, "NOTIFY",
-				    sub->dlg, 0, NULL, send_contact,
-				    notify_resp, sub,
-				    "Event: %H\r\n"
-				    "Subscription-State: %H\r\n"
-				    "Content-Type: %s\r\n"
-				    "Content-Length: %zu\r\n\r\n"
-				    "%b",
-				    print_event, sub, print_substate, sub,
-				    ctype, len, xml, len);
+		err = sipstack_drequestf(&sub->req, sub->n->sip, true, "NOTIFY",
+					 sub->dlg, 0, NULL, send_contact,
+					 notify_resp, sub,
+					 "Event: %H\r\n"
+					 "Subscription-State: %H\r\n"
+					 "Content-Type: %s\r\n"
+					 "Content-Length: %zu\r\n\r\n"
+					 "%b",
+					 print_event, sub, print_substate, sub,
+					 ctype, len, xml, len);
 	else
-		err = sip_drequestf(&sub->req, sub->n->sip, true, "NOTIFY",
-				    sub->dlg, 0, NULL, send_contact,
-				    notify_resp, sub,
-				    "Event: %H\r\n"
-				    "Subscription-State: %H\r\n"
-				    "Content-Length: 0\r\n\r\n",
-				    print_event, sub, print_substate, sub);
+		err = sipstack_drequestf(&sub->req, sub->n->sip, true, "NOTIFY",
+					 sub->dlg, 0, NULL, send_contact,
+					 notify_resp, sub,
+					 "Event: %H\r\n"
+					 "Subscription-State: %H\r\n"
+					 "Content-Length: 0\r\n\r\n",
+					 print_event, sub, print_substate, sub);
 	if (err)
 		return err;
 	if (xml) {

@@ -116,7 +116,13 @@ struct sipnot_sub {
 	uint64_t ltag;       /* our tag (To of the 200), for resending it */
 	uint32_t first_cseq; /* CSeq of the initial SUBSCRIBE */
 	uint32_t ok_cseq;    /* CSeq of the last SUBSCRIBE answered 200 */
+	/* How the subscriber reaches us, the focus's Contact (RFC 3261
+	 * 12.1.1): the transport and local address of the last SUBSCRIBE
+	 * answered 200, and whether the dialog is a sips: one (then the
+	 * Contact is sips: and every NOTIFY goes over TLS). */
 	enum sip_transp tp;
+	struct sa laddr;
+	bool sips;
 	struct sa src; /* source of the last SUBSCRIBE answered 200 */
 	bool verified; /* it was authenticated: NOTIFYs may go elsewhere */
 	enum sipnot_reason reason;
@@ -254,6 +260,10 @@ bool sipnot_accepts_signed(const struct sip_msg *msg);
 void sipnot_sub_kick(struct sipnot_sub *sub);
 void sipnot_sub_terminate(struct sipnot_sub *sub, enum sipnot_reason reason);
 void sipnot_sub_unlink(struct sipnot_sub *sub);
+/* The Contact header of the focus in @p sub's dialog (the 200s and the
+ * NOTIFYs): sips: for a sips: dialog, else sip: with the transport the
+ * subscriber used. */
+int sipnot_print_contact(struct re_printf *pf, const struct sipnot_sub *sub);
 const char *sipnot_reason_name(enum sipnot_reason reason);
 
 /* body.c */

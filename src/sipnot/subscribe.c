@@ -153,20 +153,70 @@ static int print_record_route(struct re_printf *pf, const struct sip_msg *msg)
 static int reply_ok(struct confinfo_notifier *n, const struct sip_msg *msg,
 		    const struct sipnot_sub *sub, uint32_t expires)
 {
-	struct sip_contact contact;
 	struct sip_msg tagged = *msg;
 
 	/* libre writes the To tag from msg->tag, which is new for every
 	 * received copy: a retransmission must get the dialog's tag. */
 	tagged.tag = sub->ltag;
-	sip_contact_set(&contact, sub->conf->name, &msg->dst, msg->tp);
 	return sip_replyf(n->sip, &tagged, 200, "OK",
 			  "%H%H"
 			  "Expires: %u\r\n"
 			  "Allow-Events: conference\r\n"
 			  "Content-Length: 0\r\n\r\n",
-			  print_record_route, msg, sip_contact_print, &contact,
+			  print_record_route, msg, sipnot_print_contact, sub,
 			  expires);
+}
+
+/* The next hop of the dialog @p msg creates or refreshes: the first
+ * Record-Route, else the Contact (RFC 3261 12.1.1). False when there is
+ * none that decodes. */
+static bool dialog_target(const struct sip_msg *msg, struct sip_addr *addr)
+{
+	const struct sip_hdr *h = sip_msg_hdr(msg, SIP_HDR_RECORD_ROUTE);
+
+	if (!h)
+		h = sip_msg_hdr(msg, SIP_HDR_CONTACT);
+	return h && !sip_addr_decode(addr, &h->val);
+}
+
+/* RFC 3261 12.1.1: a dialog whose request had a sips: Request-URI, or a
+ * sips: next hop, is a sips: one; our Contact must be sips: then. */
+static bool dialog_is_sips(const struct sip_msg *msg)
+{
+	struct sip_addr addr;
+
+	if (!pl_strcasecmp(&msg->uri.scheme, "sips"))
+		return true;
+	return dialog_target(msg, &addr) &&
+	       !pl_strcasecmp(&addr.uri.scheme, "sips");
+}
+
+/*
+ * TLS on every hop (RFC 3261 19.1, RFC 5630): a request of a sips:
+ * dialog must have come over TLS, and the NOTIFYs must leave over TLS.
+ * RFC 3261 8.1.1.8 wants a sips: Contact in such a request; a sip: one
+ * with transport=tls (what libre-based subscribers, ours included,
+ * write) still keeps the next hop on TLS and is taken. Anything else is
+ * refused with 400 before a dialog exists: better than a subscription
+ * whose NOTIFYs could not be sent. NULL when fine, else the reason.
+ */
+static const char *sips_refused(const struct sip_msg *msg, bool sips)
+{
+	struct sip_addr addr;
+	struct pl tp;
+
+	if (!sips)
+		return NULL;
+	if (msg->tp != SIP_TRANSP_TLS)
+		return "SIPS Request Not Over TLS";
+	if (!dialog_target(msg, &addr))
+		return "Bad Contact";
+	if (!pl_strcasecmp(&addr.uri.scheme, "sips"))
+		return NULL;
+	if (!msg_param_decode(&addr.uri.params, "transport", &tp) &&
+	    !pl_strcasecmp(&tp, "tls"))
+		return NULL;
+	return "Contact Must Be SIPS";
 }
 
 static void start_expiry(struct sipnot_sub *sub, uint32_t expires);
@@ -242,6 +292,7 @@ static void refresh(struct confinfo_notifier *n, const struct sip_msg *msg,
 		    const struct sipevent_event *ev)
 {
 	const char *identity;
+	const char *refused;
 	struct sipnot_sub *sub;
 	struct le *le;
 	uint32_t expires;
@@ -268,6 +319,11 @@ static void refresh(struct confinfo_notifier *n, const struct sip_msg *msg,
 		reject(n, msg, 403, "Dialog Sharing Not Supported", NULL);
 		return;
 	}
+	refused = sips_refused(msg, sub->sips);
+	if (refused) {
+		reject(n, msg, 400, refused, NULL);
+		return;
+	}
 	if (!sipnot_authenticate(n, msg, &identity) || !target_ok(n, msg))
 		return;
 	/* The dialog's tags are no secret: only its subscriber may refresh
@@ -284,10 +340,11 @@ static void refresh(struct confinfo_notifier *n, const struct sip_msg *msg,
 		return;
 	(void)sip_dialog_update(sub->dlg, msg);
 	sub->src = msg->src;
+	sub->tp = msg->tp;
+	sub->laddr = msg->dst;
 	if (reply_ok(n, msg, sub, expires))
 		return;
 	sub->ok_cseq = msg->cseq.num;
-	sub->tp = msg->tp;
 	if (!expires) {
 		sub->final_full = true;
 		sub->expires_at = tmr_jiffies();
@@ -337,6 +394,8 @@ static int sub_alloc(struct sipnot_sub **subp, struct confinfo_notifier *n,
 	sub->n = n;
 	sub->conf = mem_ref(conf);
 	sub->tp = msg->tp;
+	sub->laddr = msg->dst;
+	sub->sips = dialog_is_sips(msg);
 	sub->src = msg->src;
 	sub->verified = n->cred_count > 0;
 	sub->peer = strndup(msg->from.auri.p, msg->from.auri.l);
@@ -421,6 +480,8 @@ static void subscribe_new(struct confinfo_notifier *n,
 	int err;
 
 	missing = dialog_missing(msg);
+	if (!missing)
+		missing = sips_refused(msg, dialog_is_sips(msg));
 	if (missing) {
 		reject(n, msg, 400, missing, NULL);
 		return;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../sipstack/drequest.h"
 #include "sipsub.h"
 
 /* A refresh failed with @p scode (0: no answer), @p what said. */
@@ -321,7 +322,7 @@ int sipsub_send_subscribe(struct confinfo_subscriber *sub, uint32_t expires,
 				    sip_dialog_uri(sub->dlg));
 	if (err)
 		return err;
-	err = sip_drequestf(
+	err = sipstack_drequestf(
 	    &sub->req, sub->sock->sip, true, "SUBSCRIBE", sub->dlg, 0, NULL,
 	    send_handler, response_handler, sub,
 	    "%s"

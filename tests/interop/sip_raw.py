@@ -3,7 +3,7 @@
 comes back: the tool of the interop tests for requests no SIP stack
 would send (no Call-ID, a Content-Length that wraps, ...).
 
-    sip_raw.py [options] udp|tcp PORT < MESSAGE
+    sip_raw.py [options] udp|tcp|tls PORT < MESSAGE
 
 MESSAGE is the request as text, lines ending in LF (sent as CRLF), the
 body after the first empty line sent as it is. In it, {lport} is the
@@ -19,6 +19,8 @@ Printed on standard output, one line each:
                               (answered 200; --save FILE keeps its body)
     victim BYTES              a datagram received by the victim socket
     closed                    (tcp) the focus closed the connection
+    contact VALUE             (--contacts) the Contact of that message
+tls connects to 127.0.0.1 and verifies the focus against --ca.
 Exit status 0 unless the socket failed.
 """
 import argparse
@@ -26,6 +28,7 @@ import os
 import re
 import select
 import socket
+import ssl
 import sys
 import time
 
@@ -57,16 +60,29 @@ def answer(msg):
             "\r\nContent-Length: 0\r\n\r\n").encode()
 
 
+CONTACTS = False
+
+
+def show_contact(msg):
+    if not CONTACTS:
+        return
+    head = msg.split(b"\r\n\r\n", 1)[0].decode(errors="replace")
+    for m in re.finditer(r"(?im)^(?:contact|m)\s*:\s*(.*)$", head):
+        print("contact " + m.group(1).strip(), flush=True)
+
+
 def report(msg, sock_send, save, then):
     first = msg.split(b"\r\n", 1)[0].decode(errors="replace")
     if first.startswith("SIP/2.0 "):
         print("response " + first[8:], flush=True)
+        show_contact(msg)
         if then and first[8:9] == "2":
             head = msg.split(b"\r\n\r\n", 1)[0].decode(errors="replace")
             m = re.search(r"(?im)^(?:to|t)\s*:.*;\s*tag=([^;\s]+)", head)
             then(m.group(1) if m else "")
     else:
         print("request " + first.split(" ", 1)[0], flush=True)
+        show_contact(msg)
         if save:
             with open(save, "wb") as f:
                 f.write(msg.split(b"\r\n\r\n", 1)[-1])
@@ -90,7 +106,7 @@ def split_stream(buf):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("transport", choices=("udp", "tcp"))
+    ap.add_argument("transport", choices=("udp", "tcp", "tls"))
     ap.add_argument("port", type=int)
     ap.add_argument("--wait", type=float, default=2.0,
                     help="seconds to listen after sending [2]")
@@ -101,7 +117,13 @@ def main():
     ap.add_argument("--then", metavar="FILE",
                     help="after the first 2xx, send the message of FILE "
                     "({totag}: the To tag of that 2xx; same Call-ID)")
+    ap.add_argument("--ca", metavar="FILE",
+                    help="(tls) the CA that issued the focus's certificate")
+    ap.add_argument("--contacts", action="store_true",
+                    help="print the Contact of every message received")
     args = ap.parse_args()
+    global CONTACTS
+    CONTACTS = args.contacts
     text = sys.stdin.read()
     dest = ("127.0.0.1", args.port)
     victim = None
@@ -117,6 +139,9 @@ def main():
             s.sendto(data, dest)
     else:
         s = socket.create_connection(dest, timeout=5)
+        if args.transport == "tls":
+            ctx = ssl.create_default_context(cafile=args.ca)
+            s = ctx.wrap_socket(s, server_hostname="127.0.0.1")
         def send(data):
             s.sendall(data)
     lport = s.getsockname()[1]
@@ -138,12 +163,16 @@ def main():
             if r is victim:
                 data, _ = victim.recvfrom(65536)
                 print("victim %d" % len(data), flush=True)
+                show_contact(data)
                 continue
             if args.transport == "udp":
                 data, _ = s.recvfrom(65536)
                 report(data, send, args.save, then)
                 continue
             data = s.recv(65536)
+            # TLS: select() does not see what the SSL layer already read
+            while data and isinstance(s, ssl.SSLSocket) and s.pending():
+                data += s.recv(s.pending())
             if not data:
                 print("closed", flush=True)
                 socks.remove(s)
