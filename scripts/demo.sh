@@ -66,29 +66,15 @@ cp examples/conference-with-chat.xml "$TMP/conferences/weekly.xml"
 
 # A throwaway CA and the focus's signing certificate (RFC 7106 section 2:
 # a watcher that verifies the state cannot be sent into a forged room).
-cat >"$TMP/x509.cnf" <<'CNF'
-[req]
-distinguished_name = dn
-[dn]
-[ca]
-basicConstraints = critical,CA:TRUE
-keyUsage = critical,keyCertSign,cRLSign
-[leaf]
-basicConstraints = CA:FALSE
-keyUsage = critical,digitalSignature
-extendedKeyUsage = emailProtection
-subjectAltName = URI:sip:focus@conf.example.com
-CNF
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-	-keyout "$TMP/ca.key" -out "$TMP/ca.crt" -days 1 -subj "/CN=Demo CA" \
-	-config "$TMP/x509.cnf" -extensions ca 2>/dev/null
-openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-	-keyout "$TMP/focus.key" -out "$TMP/focus.csr" \
-	-subj "/CN=focus.conf.example.com" -config "$TMP/x509.cnf" 2>/dev/null
-openssl x509 -req -in "$TMP/focus.csr" -CA "$TMP/ca.crt" -CAkey "$TMP/ca.key" \
-	-CAcreateserial -days 1 -out "$TMP/focus.crt" -extfile "$TMP/x509.cnf" \
-	-extensions leaf 2>/dev/null
-cat "$TMP/focus.key" "$TMP/focus.crt" >"$TMP/focus.pem"
+. scripts/pki.bash
+pki_ca "$TMP/ca" "Demo CA" &&
+	pki_leaf "$TMP/ca" "$TMP/focus" focus.conf.example.com 1 \
+		keyUsage=critical,digitalSignature \
+		extendedKeyUsage=emailProtection \
+		subjectAltName=URI:sip:focus@conf.example.com || {
+	cat "$TMP"/*.log >&2
+	exit 1
+}
 
 echo "== focus: serving sip:weekly@conf.example.com on 127.0.0.1:$PORT (log below)"
 "$CONFINFO" focus --conferences "$TMP/conferences" \

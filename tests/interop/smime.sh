@@ -12,40 +12,15 @@
 need_cmd openssl openssl
 
 # A CA, a focus certificate it issued, and an unrelated CA.
-cat >"$TMP/x509.cnf" <<'CNF'
-[req]
-distinguished_name = dn
-[dn]
-[ca]
-basicConstraints = critical,CA:TRUE
-keyUsage = critical,keyCertSign,cRLSign
-[leaf]
-basicConstraints = CA:FALSE
-keyUsage = critical,digitalSignature
-extendedKeyUsage = emailProtection
-subjectAltName = URI:sip:focus@conf.example.com
-CNF
-mkcert() { # NAME CN [ISSUER]
-	local name=$1 cn=$2 issuer=${3:-}
-	if [ -z "$issuer" ]; then
-		openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
-			-nodes -keyout "$TMP/$name.key" -out "$TMP/$name.crt" \
-			-days 2 -subj "/CN=$cn" -config "$TMP/x509.cnf" \
-			-extensions ca 2>/dev/null
-	else
-		openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 \
-			-nodes -keyout "$TMP/$name.key" -out "$TMP/$name.csr" \
-			-subj "/CN=$cn" -config "$TMP/x509.cnf" 2>/dev/null
-		openssl x509 -req -in "$TMP/$name.csr" -CA "$TMP/$issuer.crt" \
-			-CAkey "$TMP/$issuer.key" -CAcreateserial -days 2 \
-			-out "$TMP/$name.crt" -extfile "$TMP/x509.cnf" \
-			-extensions leaf 2>/dev/null
-	fi
-	cat "$TMP/$name.key" "$TMP/$name.crt" >"$TMP/$name.pem"
+. "$(dirname "$0")/../../scripts/pki.bash"
+{
+	pki_ca "$TMP/ca" "Test CA" && pki_ca "$TMP/other" "Other CA" &&
+		pki_leaf "$TMP/ca" "$TMP/focus" focus.conf.example.com 2 \
+			basicConstraints=CA:FALSE \
+			keyUsage=critical,digitalSignature \
+			extendedKeyUsage=emailProtection \
+			subjectAltName=URI:sip:focus@conf.example.com
 } || fail "openssl could not make certificates"
-mkcert ca "Test CA"
-mkcert other "Other CA"
-mkcert focus "focus.conf.example.com" ca
 
 mkdir "$TMP/confs"
 cp sipp/watch/v1-full.xml "$TMP/confs/weekly.xml"

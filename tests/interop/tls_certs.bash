@@ -14,27 +14,18 @@ need_cmd openssl openssl
 PKI=$TMP/pki
 mkdir -p "$PKI"
 
+. "$(dirname "${BASH_SOURCE[0]}")/../../scripts/pki.bash"
+
 # tls_ca NAME SUBJECT-CN: a self-signed CA, NAME.key and NAME.crt.
 tls_ca() {
-	openssl req -x509 -newkey rsa:2048 -nodes -days 3 -subj "/CN=$2" \
-		-addext basicConstraints=critical,CA:TRUE \
-		-addext keyUsage=critical,keyCertSign,cRLSign \
-		-keyout "$PKI/$1.key" -out "$PKI/$1.crt" 2>/dev/null ||
-		fail "openssl could not make the CA $1"
+	pki_ca "$PKI/$1" "$2" || fail "openssl could not make the CA $1"
 }
 
 # tls_leaf CA NAME SAN DAYS: NAME.pem (key and certificate) issued by CA;
 # DAYS -1 makes a certificate that expired a day ago.
 tls_leaf() {
-	local ca=$1 n=$2
-	openssl req -newkey rsa:2048 -nodes -subj "/CN=$n" \
-		-keyout "$PKI/$n.key" -out "$PKI/$n.csr" 2>/dev/null &&
-		printf 'subjectAltName=%s\n' "$3" >"$PKI/$n.ext" &&
-		openssl x509 -req -in "$PKI/$n.csr" -CA "$PKI/$ca.crt" \
-			-CAkey "$PKI/$ca.key" -CAcreateserial -days "$4" \
-			-extfile "$PKI/$n.ext" -out "$PKI/$n.crt" 2>/dev/null ||
-		fail "openssl could not make the certificate $n"
-	cat "$PKI/$n.key" "$PKI/$n.crt" >"$PKI/$n.pem"
+	pki_leaf "$PKI/$1" "$PKI/$2" "$2" "$4" "subjectAltName=$3" ||
+		fail "openssl could not make the certificate $2"
 }
 
 tls_ca ca "confinfo test CA"
