@@ -271,8 +271,8 @@ static void guard_log(const char *what, size_t closed, size_t open, void *arg)
 
 /*
  * A TLS client's certificate under --tls-client-ca, accepted or refused.
- * The identity (SAN URI, else CN) is logged for the operator; it is not
- * yet bound to the requests of the connection (see docs/security.md).
+ * The identity (SAN URI, else CN) is logged for the operator; the
+ * requests of the connection speak for it (cert_identity()).
  */
 static void tls_handler(const struct confinfo_sipstack_tls_event *ev, void *arg)
 {
@@ -287,6 +287,16 @@ static void tls_handler(const struct confinfo_sipstack_tls_event *ev, void *arg)
 	put_quoted("issuer", ev->issuer);
 	putchar('\n');
 	fflush(stdout);
+}
+
+/* --tls-client-ca: a request speaks for the identity of the certificate
+ * its TLS connection presented (the notifier binds From, --allow and
+ * --publisher to it). */
+static const char *cert_identity(const struct sip_msg *msg, void *arg)
+{
+	struct focus *f = arg;
+
+	return confinfo_sipstack_tls_client_identity(f->stack, msg);
 }
 
 static void dir_error(const char *file, const struct confinfo_diag *diag,
@@ -619,6 +629,10 @@ static int focus_setup(struct focus *f, struct focus_opts *o)
 	o->cfg.change_arg = f;
 	o->guard.logh = guard_log;
 	o->guard.arg = f;
+	if (o->tls_client_ca) {
+		o->cfg.identityh = cert_identity;
+		o->cfg.identity_arg = f;
+	}
 	err = confinfo_sipstack_alloc(&f->stack, &sp, &diag);
 	if (!err && o->smime_cert) {
 		err = confinfo_smime_signer_load(&f->signer, o->smime_cert,

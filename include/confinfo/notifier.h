@@ -56,7 +56,8 @@ struct confinfo_smime_signer; /* smime.h */
 extern "C" {
 #endif
 
-struct sip; /* libre's SIP stack (re_sip.h) */
+struct sip;     /* libre's SIP stack (re_sip.h) */
+struct sip_msg; /* a SIP message (re_sip.h) */
 
 /** Longest conference name, in bytes. */
 #define CONFINFO_NOTIFIER_NAME_MAX 128
@@ -110,6 +111,16 @@ struct confinfo_notifier_log {
 	 *  tell which one to raise. NULL otherwise. Since 0.1. */
 	const struct confinfo_diag *diag;
 };
+
+/**
+ * Identity callback: who sent @p msg, authenticated by other means than
+ * digest — a TLS client certificate (sipstack.h,
+ * confinfo_sipstack_tls_client_identity()) — as a SIP URI, or NULL for
+ * nobody. Called from the request handler; the string must stay valid
+ * until the handler returns. Since 0.1.
+ */
+typedef const char *(confinfo_notifier_identity_h)(const struct sip_msg *msg,
+						   void *arg);
 
 /** Log callback: called for every event, from the event loop. */
 typedef void(confinfo_notifier_log_h)(const struct confinfo_notifier_log *ev,
@@ -213,6 +224,15 @@ struct confinfo_notifier_config {
 	void *log_arg;
 	confinfo_notifier_change_h *changeh;
 	void *change_arg;
+	/** Identity of requests by other means than digest (mutual TLS),
+	 *  NULL for none. When it names an identity, the request is
+	 *  authenticated as it, as by @c auth_file: the From must be that
+	 *  identity (403 otherwise), @c allow and @c publishers are matched
+	 *  against it, and with @c auth_file as well the digest identity
+	 *  must be the same one. A request it names nobody for is treated
+	 *  as it would be without it. Since 0.1. */
+	confinfo_notifier_identity_h *identityh;
+	void *identity_arg;
 	/** S/MIME signing (smime.h, RFC 4575 section 8.1): every NOTIFY
 	 *  body to a subscriber whose SUBSCRIBE's Accept lists
 	 *  multipart/signed is sent signed (multipart/signed, detached CMS

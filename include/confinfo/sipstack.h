@@ -36,7 +36,8 @@
 extern "C" {
 #endif
 
-struct sip; /* libre's SIP stack (re_sip.h) */
+struct sip;     /* libre's SIP stack (re_sip.h) */
+struct sip_msg; /* a SIP message (re_sip.h) */
 
 /**
  * A TLS peer certificate was checked (the parameters' @c tlsh).
@@ -204,6 +205,25 @@ struct sip *confinfo_sipstack_sip(const struct confinfo_sipstack *s);
 /** Close the stack (its transactions end at once) and free it. Free the
  *  notifiers and subscribers that use it first. NULL is fine. */
 void confinfo_sipstack_free(struct confinfo_sipstack *s);
+
+/**
+ * The identity of the TLS client certificate that the request @p msg came
+ * with (mutual TLS, @c tls_client_ca): the certificate's first
+ * subjectAltName URI, else its subject CN, as in struct
+ * confinfo_sipstack_tls_event. NULL when @p msg did not come over TLS,
+ * the stack does not require client certificates, or the certificate did
+ * not verify.
+ *
+ * Call it only from a request handler of the stack's loop, for the
+ * request being handled: libre hands a request to its handlers in the
+ * same call that decrypted it, and the certificate is found through the
+ * TLS connection read last (libre 1.1.0 has no other link from a request
+ * to its TLS session). The string lives as long as the connection; copy
+ * it to keep it. Since 0.1.
+ */
+const char *
+confinfo_sipstack_tls_client_identity(const struct confinfo_sipstack *s,
+				      const struct sip_msg *msg);
 
 /* ---------------------------------------------------------------------
  * The guard of a server stack's TCP and TLS listeners (guard.c).

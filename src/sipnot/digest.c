@@ -520,14 +520,42 @@ static void forbid(struct confinfo_notifier *n, const struct sip_msg *msg,
 	sipnot_log_msg(n, CONFINFO_NOTIFIER_REJECTED, msg, 403, why);
 }
 
+/* The identity a request has by other means than digest (a client
+ * certificate), normalised like the lists (n->other_identity); NULL for
+ * none. */
+static const char *other_identity(struct confinfo_notifier *n,
+				  const struct sip_msg *msg)
+{
+	const char *id;
+
+	if (!n->cfg.identityh)
+		return NULL;
+	id = n->cfg.identityh(msg, n->cfg.identity_arg);
+	free(n->other_identity);
+	n->other_identity = NULL;
+	if (!id || sipnot_uri_normalise(id, &n->other_identity))
+		return NULL;
+	return n->other_identity;
+}
+
 bool sipnot_authenticate(struct confinfo_notifier *n, const struct sip_msg *msg,
 			 const char **identityp)
 {
+	const char *other = other_identity(n, msg);
 	const char *identity = NULL;
 
 	*identityp = NULL;
-	if (!n->cred_count)
+	if (!n->cred_count) {
+		if (!other)
+			return true;
+		/* A certificate speaks for whom it names, as digest does. */
+		if (!sipnot_from_is(msg, other)) {
+			forbid(n, msg, "From Is Not The Authenticated User");
+			return false;
+		}
+		*identityp = other;
 		return true;
+	}
 	switch (sipnot_auth_check(n, msg, &identity)) {
 	case SIPNOT_AUTH_OK:
 		break;
@@ -551,6 +579,10 @@ bool sipnot_authenticate(struct confinfo_notifier *n, const struct sip_msg *msg,
 	 * whom it authenticated as, or not at all. */
 	if (!sipnot_from_is(msg, identity)) {
 		forbid(n, msg, "From Is Not The Authenticated User");
+		return false;
+	}
+	if (other && strcmp(other, identity)) {
+		forbid(n, msg, "Certificate Is Not The Authenticated User");
 		return false;
 	}
 	*identityp = identity;

@@ -251,6 +251,7 @@ void confinfo_notifier_free(struct confinfo_notifier *n)
 		free(n->publishers[i]);
 	free(n->publishers);
 	sipnot_auth_free(n);
+	free(n->other_identity);
 	free(n->domain);
 	free(n->chat_room);
 	free(n);

@@ -175,6 +175,7 @@ struct confinfo_notifier {
 	size_t publisher_count;
 	bool publish_any;
 	uint32_t etag_counter;
+	char *other_identity; /* of the request being handled (mutual TLS) */
 	struct sipnot_cred *creds; /* digest credentials, sorted by user;
 				      none: no auth */
 	size_t cred_count, cred_cap;

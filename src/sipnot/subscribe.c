@@ -273,9 +273,10 @@ static bool target_is_source(const struct sip_msg *msg)
 /* After sipnot_authenticate(): false (and answered 403) when @p msg was
  * not authenticated and names a target other than its source. With
  * credentials configured, every request that got here authenticated. */
-static bool target_ok(struct confinfo_notifier *n, const struct sip_msg *msg)
+static bool target_ok(struct confinfo_notifier *n, const struct sip_msg *msg,
+		      const char *identity)
 {
-	if (n->cred_count || target_is_source(msg))
+	if (n->cred_count || identity || target_is_source(msg))
 		return true;
 	reject(n, msg, 403, "Contact Is Not The Source", NULL);
 	return false;
@@ -324,7 +325,8 @@ static void refresh(struct confinfo_notifier *n, const struct sip_msg *msg,
 		reject(n, msg, 400, refused, NULL);
 		return;
 	}
-	if (!sipnot_authenticate(n, msg, &identity) || !target_ok(n, msg))
+	if (!sipnot_authenticate(n, msg, &identity) ||
+	    !target_ok(n, msg, identity))
 		return;
 	/* The dialog's tags are no secret: only its subscriber may refresh
 	 * or end it. */
@@ -397,7 +399,7 @@ static int sub_alloc(struct sipnot_sub **subp, struct confinfo_notifier *n,
 	sub->laddr = msg->dst;
 	sub->sips = dialog_is_sips(msg);
 	sub->src = msg->src;
-	sub->verified = n->cred_count > 0;
+	sub->verified = n->cred_count > 0 || identity != NULL;
 	sub->peer = strndup(msg->from.auri.p, msg->from.auri.l);
 	sub->rtag = strndup(msg->from.tag.p, msg->from.tag.l);
 	if (!sub->peer || !sub->rtag)
@@ -495,7 +497,8 @@ static void subscribe_new(struct confinfo_notifier *n,
 		return;
 	}
 
-	if (!sipnot_authenticate(n, msg, &identity) || !target_ok(n, msg))
+	if (!sipnot_authenticate(n, msg, &identity) ||
+	    !target_ok(n, msg, identity))
 		return;
 	if (!sipnot_allowed(n, msg, identity)) {
 		reject(n, msg, 403, "Forbidden", NULL);

@@ -36,12 +36,51 @@
 
 static int ctx_idx = -1; /* SSL_CTX ex_data: the stack           */
 static int ssl_idx = -1; /* SSL ex_data: reported already (once) */
+static int id_idx = -1;  /* SSL ex_data: the client's identity    */
 static pthread_once_t idx_once = PTHREAD_ONCE_INIT;
+
+/*
+ * The TLS connection whose records were read last in this thread. libre
+ * 1.1.0 decrypts what a TLS connection received (SSL_read in its TCP
+ * helper) and hands the SIP messages it completes to the request
+ * handlers at once, in the same call: so while a request handler runs,
+ * the connection read last is the one the request came on. libre offers
+ * no other link from a request to its TLS session (its sip_conn and
+ * tls_conn are private), and this one needs no knowledge of their
+ * layout. Set by the message callback of server contexts with
+ * tls_client_ca; only read from inside request handlers.
+ */
+static _Thread_local const SSL *last_read;
+
+static void free_id(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx,
+		    long argl, void *argp)
+{
+	(void)parent;
+	(void)ad;
+	(void)idx;
+	(void)argl;
+	(void)argp;
+	free(ptr);
+}
 
 static void idx_init(void)
 {
 	ctx_idx = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, NULL);
 	ssl_idx = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+	id_idx = SSL_get_ex_new_index(0, NULL, NULL, NULL, free_id);
+}
+
+/* Every record header read by a server connection (OpenSSL's message
+ * callback, SSL3_RT_HEADER): note the connection (see last_read). */
+static void msg_cb(int write_p, int version, int content_type, const void *buf,
+		   size_t len, SSL *ssl, void *arg)
+{
+	(void)version;
+	(void)buf;
+	(void)len;
+	(void)arg;
+	if (!write_p && content_type == SSL3_RT_HEADER)
+		last_read = ssl;
 }
 
 static struct confinfo_sipstack *stack_of(const SSL *ssl)
@@ -237,7 +276,8 @@ static int tls_configure(struct confinfo_sipstack *s,
 	if (!ctx)
 		return EINVAL;
 	(void)pthread_once(&idx_once, idx_init);
-	if (ctx_idx < 0 || ssl_idx < 0 || !SSL_CTX_set_ex_data(ctx, ctx_idx, s))
+	if (ctx_idx < 0 || ssl_idx < 0 || id_idx < 0 ||
+	    !SSL_CTX_set_ex_data(ctx, ctx_idx, s))
 		return ENOMEM;
 	SSL_CTX_set_info_callback(ctx, info_cb);
 	if (s->tls_client_ca) {
@@ -254,6 +294,7 @@ static int tls_configure(struct confinfo_sipstack *s,
 		/* Tells clients which authorities we accept. */
 		SSL_CTX_set_client_CA_list(ctx, names);
 		mode = SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT;
+		SSL_CTX_set_msg_callback(ctx, msg_cb);
 	}
 	SSL_CTX_set_verify(ctx, mode, verify_cb);
 	return 0;
@@ -353,4 +394,35 @@ void sipstack_tls_forget(struct confinfo_sipstack *s)
 
 	if (ctx && ctx_idx >= 0)
 		(void)SSL_CTX_set_ex_data(ctx, ctx_idx, NULL);
+}
+
+const char *
+confinfo_sipstack_tls_client_identity(const struct confinfo_sipstack *s,
+				      const struct sip_msg *msg)
+{
+	SSL *ssl = (SSL *)last_read;
+	char buf[IDENTITY_MAX];
+	X509 *cert;
+	char *id;
+
+	if (!s || !msg || msg->tp != SIP_TRANSP_TLS || !s->tls_client_ca ||
+	    !ssl || stack_of(ssl) != s || !SSL_is_server(ssl))
+		return NULL;
+	/* Only a certificate the handshake verified (the context refuses
+	 * the others, but a resumed or odd session must not slip by). */
+	cert = SSL_get0_peer_certificate(ssl);
+	if (!cert || SSL_get_verify_result(ssl) != X509_V_OK)
+		return NULL;
+	id = SSL_get_ex_data(ssl, id_idx);
+	if (id)
+		return id;
+	cert_identity(cert, buf, sizeof(buf));
+	if (!buf[0])
+		return NULL;
+	id = strdup(buf);
+	if (id && !SSL_set_ex_data(ssl, id_idx, id)) {
+		free(id);
+		return NULL;
+	}
+	return id;
 }

@@ -5,6 +5,8 @@
 # self-signed certificate, one from another CA (claiming the same
 # identity), and a client with none at all are refused at the handshake,
 # each with a log line naming the problem, and never get a subscription.
+# The certificate's identity is the request's: a From other than it gets
+# 403, and --allow is matched against it, not against the From.
 . "$(dirname "$0")/../lib.bash" "$@"
 . "$(dirname "$0")/tls_certs.bash"
 
@@ -17,18 +19,38 @@ expect_err 'tls-client-ca needs a --listen tls:'
 PORT=$(free_port)
 start_focus focus --conferences "$TMP/confs" --listen "tls:127.0.0.1:$PORT" \
 	--tls-cert "$PKI/good.pem" --tls-client-ca "$PKI/ca.crt" \
-	--domain focus.test --min-interval 0
+	--allow sip:alice@example.com --domain focus.test --min-interval 0
 log=$TMP/focus.out
 URI="sips:conf1@127.0.0.1:$PORT"
 
 # A certificate from the CA: accepted, its identity logged.
 run 0 timeout 20 "$CONFINFO" watch --once --tls-ca "$PKI/ca.crt" \
-	--tls-cert "$PKI/alice.pem" "$URI"
+	--tls-cert "$PKI/alice.pem" --from sip:alice@example.com "$URI"
 expect_out 'subject: Test conference conf1'
 has_line "$log" '^tls-client verified=yes identity="sip:alice@example.com" subject="CN=alice" issuer="CN=confinfo test CA"$' ||
 	fail "no tls-client line with alice's identity"
 [ "$(count_lines "$log" '^subscribe conf=conf1 .*transport=TLS')" -eq 1 ] ||
 	fail "alice's subscription is not in the log"
+
+# The certificate speaks for alice only: alice's certificate with bob's
+# From, and bob's certificate (from the same CA) with alice's From, which
+# is on --allow, both get 403; bob as himself is not on --allow.
+tls_leaf ca bob "URI:sip:bob@example.com" 2
+forbidden() { # NAME REASON ARGS...: a 403 with REASON, no subscription
+	local name=$1 reason=$2
+	shift 2
+	run 1 timeout 20 "$CONFINFO" watch --once --tls-ca "$PKI/ca.crt" "$@" "$URI"
+	has_line "$log" "^reject .*code=403 reason=\"$reason\"" ||
+		fail "$name: no 403 '$reason' in the log"
+}
+forbidden alice-as-bob "From Is Not The Authenticated User" \
+	--tls-cert "$PKI/alice.pem" --from sip:bob@example.com
+n=$(count_lines "$log" 'reason="From Is Not The Authenticated User"')
+forbidden bob-as-alice "From Is Not The Authenticated User" \
+	--tls-cert "$PKI/bob.pem" --from sip:alice@example.com
+[ "$(count_lines "$log" 'reason="From Is Not The Authenticated User"')" -gt "$n" ] ||
+	fail "bob with alice's From was not refused"
+forbidden bob "Forbidden" --tls-cert "$PKI/bob.pem" --from sip:bob@example.com
 
 # refused NAME ERROR-REGEX ARGS...: a watcher with ARGS is refused at the
 # handshake. libre 1.1.0 answers a failed handshake by closing the
