@@ -101,6 +101,11 @@ struct ctx {
 	const struct confinfo_view_params *p;
 	const char *conf_uri; /* the root's: sidebars share its tokens */
 	struct confinfo_uri *self_uri;
+	/* Entities of the users that are the subscriber: one matched by an
+	 * AOR in the roster is the same user in a sidebar that lists no
+	 * AOR. */
+	const char **selves;
+	size_t self_count, self_cap;
 	struct ident *ids;
 	size_t count, cap;
 };
@@ -201,6 +206,7 @@ static int add_ident(struct ctx *c, const char *s)
 	}
 	id = &c->ids[c->count];
 	id->orig = s;
+	id->uri = NULL;
 	err = parse_opt(&id->uri, s);
 	if (!err)
 		err = make_anon(c, s, id->anon, sizeof(id->anon));
@@ -270,17 +276,23 @@ static int relist(struct confinfo_list *l)
 	return 0;
 }
 
-static int private_user(bool *yes, const struct ctx *c,
+static bool in_selves(const struct ctx *c, const char *entity)
+{
+	size_t i;
+
+	for (i = 0; i < c->self_count; i++)
+		if (!strcmp(c->selves[i], entity))
+			return true;
+	return false;
+}
+
+/* Is @p u the subscriber: its entity or one of its AORs names them. */
+static int user_is_self(bool *yes, const struct ctx *c,
 			const struct confinfo_user *u)
 {
 	size_t i;
-	int err;
+	int err = is_self(yes, c, u->entity);
 
-	*yes = false;
-	if (!c->p->private_h || !u->entity ||
-	    !c->p->private_h(u, c->p->private_arg))
-		return 0;
-	err = is_self(yes, c, u->entity);
 	for (i = 0; !err && !*yes && u->associated_aors &&
 		    i < u->associated_aors->entries.count;
 	     i++) {
@@ -289,8 +301,49 @@ static int private_user(bool *yes, const struct ctx *c,
 
 		err = is_self(yes, c, e->uri);
 	}
-	*yes = !*yes;
 	return err;
+}
+
+static int find_selves(struct ctx *c, const struct confinfo_conf *conf)
+{
+	size_t i;
+	int err = 0;
+
+	for (i = 0; !err && conf->users && i < conf->users->users.count; i++) {
+		const struct confinfo_user *u = conf->users->users.items[i];
+		bool yes;
+
+		if (!u->entity || in_selves(c, u->entity))
+			continue;
+		err = user_is_self(&yes, c, u);
+		if (err || !yes)
+			continue;
+		if (c->self_count == c->self_cap) {
+			size_t cap = c->self_cap ? 2 * c->self_cap : 4;
+			const char **n =
+			    ci_realloc(c->selves, cap * sizeof(*n));
+
+			if (!n)
+				return ENOMEM;
+			c->selves = n;
+			c->self_cap = cap;
+		}
+		c->selves[c->self_count++] = u->entity;
+	}
+	for (i = 0; !err && conf->sidebars_by_val &&
+		    i < conf->sidebars_by_val->entries.count;
+	     i++)
+		err = find_selves(c, conf->sidebars_by_val->entries.items[i]);
+	return err;
+}
+
+static int private_user(bool *yes, const struct ctx *c,
+			const struct confinfo_user *u)
+{
+	*yes = c->p->private_h && u->entity &&
+	       c->p->private_h(u, c->p->private_arg) &&
+	       !in_selves(c, u->entity);
+	return 0;
 }
 
 static int collect(struct ctx *c, const struct confinfo_conf *conf)
@@ -522,6 +575,8 @@ static int render_participant(struct confinfo_conf *out,
 
 	if (p->self)
 		err = parse_opt(&c.self_uri, p->self);
+	if (!err && p->self)
+		err = find_selves(&c, state);
 	if (!err)
 		err = collect(&c, state);
 	if (!err && c.count)
@@ -531,6 +586,7 @@ static int render_participant(struct confinfo_conf *out,
 	for (i = 0; i < c.count; i++)
 		confinfo_uri_free(c.ids[i].uri);
 	ci_free(c.ids);
+	ci_free(c.selves);
 	confinfo_uri_free(c.self_uri);
 	return err;
 }
