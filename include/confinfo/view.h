@@ -32,6 +32,17 @@
  * different conferences unlinkable. confinfo_view_token_insecure() is a
  * NOT cryptographic stand-in for tests only.
  *
+ * The token depends on (conference, identity) only, so a participant who
+ * leaves and rejoins gets the same anonymous URI again. A notifier that
+ * wants rejoins unlinkable too mixes a per-participation value into its
+ * MAC key (token_arg). Roles, languages, media types, labels and states
+ * are not identities and are kept.
+ *
+ * Render full states only: a notifier renders each view of its full
+ * state and diffs consecutive renders of one view (confinfo_diff()); as
+ * the anonymous URIs are a function of the state, a partial notification
+ * of a view names the same keys as the earlier ones.
+ *
  * Since 0.1.
  */
 #ifndef CONFINFO_VIEW_H
@@ -145,7 +156,9 @@ struct confinfo_view_params {
  *
  * Returns 0, EINVAL (NULL argument, a state without entity, an unknown
  * view, no token_h for PARTICIPANT, a token that is not [0-9a-z]+),
- * ENOMEM, or the token function's error. *@p outp is written only on
+ * EEXIST (an anonymous URI equal to another key of its list: a token
+ * collision, or a state that already holds that anonymous URI), ENOMEM,
+ * or the token function's error. *@p outp is written only on
  * success.
  * Since 0.1.
  */

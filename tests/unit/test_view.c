@@ -494,6 +494,28 @@ static void test_errors(void **state)
 	p.token_h = failing_token;
 	assert_int_equal(confinfo_view_render(&out, doc, &p), EIO);
 	assert_ptr_equal(out, (struct confinfo_conf *)&p);
+	/* A state that already holds alice's anonymous URI as a key. */
+	assert_int_equal(confinfo_view_token_insecure("sip:c@x",
+						      "sip:alice@example.com",
+						      tok, sizeof(tok), NULL),
+			 0);
+	{
+		char xml[600];
+		struct confinfo_conf *clash;
+
+		snprintf(xml, sizeof(xml),
+			 "<conference-info xmlns=\"" CONFINFO_NS "\" "
+			 "entity=\"sip:c@x\" version=\"1\"><users><user "
+			 "entity=\"sip:alice@example.com\"/><user "
+			 "entity=\"sip:anonymous%s@anonymous.invalid\"/>"
+			 "</users></conference-info>",
+			 tok);
+		clash = tu_decode_str(xml);
+		p = params(CONFINFO_VIEW_PARTICIPANT);
+		assert_int_equal(confinfo_view_render(&out, clash, &p), EEXIST);
+		assert_ptr_equal(out, (struct confinfo_conf *)&p);
+		confinfo_conf_free(clash);
+	}
 	assert_int_equal(confinfo_view_token_insecure("a", "b", tok, 32, NULL),
 			 EINVAL);
 	assert_int_equal(confinfo_view_token_insecure("a", "b", tok, 33, NULL),
@@ -555,10 +577,18 @@ static void test_enomem(void **state)
 	enum confinfo_view v;
 
 	(void)state;
-	for (v = CONFINFO_VIEW_PUBLIC; v <= CONFINFO_VIEW_FULL; v++) {
-		struct confinfo_view_params p = params(v);
-		struct confinfo_conf *want = render(doc, &p);
+	/* The participant view twice: as someone else, and as alice (found
+	 * by her AOR, so the sidebar lookup runs too). */
+	for (v = CONFINFO_VIEW_PUBLIC; v <= CONFINFO_VIEW_FULL + 1; v++) {
+		struct confinfo_view_params p = params(
+		    v > CONFINFO_VIEW_FULL ? CONFINFO_VIEW_PARTICIPANT : v);
+		struct confinfo_conf *want;
 		unsigned long n, nomem = 0;
+
+		p.self = v > CONFINFO_VIEW_FULL ? "sip:alice@home.example.org"
+						: "sip:bob@example.com";
+		p.private_display_text = "Anonymous";
+		want = render(doc, &p);
 
 		for (n = 1;; n++) {
 			struct confinfo_conf *got = (struct confinfo_conf *)&p;
@@ -578,7 +608,7 @@ static void test_enomem(void **state)
 			}
 			if (!confinfo_conf_equal(got, want))
 				fail_msg("view %s, n=%lu: differs",
-					 confinfo_view_str(v), n);
+					 confinfo_view_str(p.view), n);
 			confinfo_conf_free(got);
 			if (!failed)
 				break;
