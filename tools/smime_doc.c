@@ -7,6 +7,7 @@
  * warning that it is not signed.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,45 +21,19 @@
 /* Room for the MIME framing and a signature with its certificates. */
 #define SIGNED_SLACK (64 * 1024)
 
-/* The whole FILE ("-": standard input), at most @p max bytes. */
+/* The whole FILE ("-": standard input), at most @p max bytes, read as
+ * the plain documents are (xml.h). */
 static int read_all(const char *path, size_t max, char **bufp, size_t *lenp)
 {
-	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-	size_t len = 0, cap = 65536;
-	char *buf = NULL, *nb;
-	int err = 0;
+	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
+	int err;
 
-	if (!f)
+	if (fd < 0)
 		return errno;
-	for (;;) {
-		if (!(nb = realloc(buf, cap + 1))) {
-			err = ENOMEM;
-			break;
-		}
-		buf = nb;
-		len += fread(buf + len, 1, cap - len, f);
-		if (len < cap) {
-			err = ferror(f) ? EIO : 0;
-			break;
-		}
-		if (cap > max) {
-			err = EFBIG;
-			break;
-		}
-		cap *= 2;
-	}
-	if (f != stdin)
-		fclose(f);
-	if (!err && len > max)
-		err = EFBIG;
-	if (err) {
-		free(buf);
-		return err;
-	}
-	buf[len] = '\0';
-	*bufp = buf;
-	*lenp = len;
-	return 0;
+	err = confinfo_xml_read_fd(fd, max, bufp, lenp);
+	if (fd)
+		close(fd);
+	return err;
 }
 
 static void say(struct tool_doc *doc, const struct confinfo_smime_opened *o)
@@ -103,12 +78,12 @@ int tool_doc_load_signed(struct tool_doc *doc, struct confinfo_conf **confp)
 	err = read_all(doc->path, lim->max_body + SIGNED_SLACK, &buf, &len);
 	if (err) {
 		tool_report(doc->name, 0, 0, false,
-			    err == EFBIG ? "file too large (raise with "
-					   "--max-bytes)"
-					 : strerror(err));
+			    err == EMSGSIZE ? "file too large (raise with "
+					      "--max-bytes)"
+					    : strerror(err));
 		goto out;
 	}
-	err = confinfo_smime_open_entity(v, buf, len, &o);
+	err = confinfo_smime_open_entity(v, buf ? buf : "", len, &o);
 	if (err) {
 		tool_report(doc->name, 0, 0, false, strerror(err));
 		goto out;

@@ -134,6 +134,22 @@ int confinfo_xml_decode_fd(struct confinfo_conf **confp, int fd,
 			   struct confinfo_diag *diag);
 
 /**
+ * Read @p fd from where it stands to its end, at most @p max bytes, as
+ * confinfo_xml_decode_fd() reads it (never allocating more than the
+ * input needs, nor beyond @p max): for callers that must look at the
+ * bytes before decoding them (a signed MIME form, say).
+ *
+ * @param bufp  on success a malloc'd buffer owned by the caller (free()
+ *              it), NULL for an empty input; not NUL-terminated
+ * @param lenp  on success the number of bytes read
+ * @return 0, EMSGSIZE (more than @p max bytes), EISDIR, the errno of
+ *         fstat() or read(), ENOMEM, EINVAL (NULL @p bufp or @p lenp)
+ *
+ * Since 0.1.
+ */
+int confinfo_xml_read_fd(int fd, size_t max, char **bufp, size_t *lenp);
+
+/**
  * confinfo_xml_decode_fd() on the file at @p path, opened read-only for
  * the call (a FIFO: the open waits for a writer, as open(2) does).
  *

@@ -152,6 +152,21 @@ out:
 	return err;
 }
 
+int confinfo_xml_read_fd(int fd, size_t max, char **bufp, size_t *lenp)
+{
+	struct input in = {0};
+	int err;
+
+	if (!bufp || !lenp)
+		return EINVAL;
+	err = read_capped(fd, max, &in);
+	if (err)
+		return err;
+	*bufp = in.buf;
+	*lenp = in.len;
+	return 0;
+}
+
 int confinfo_xml_decode_fd(struct confinfo_conf **confp, int fd,
 			   const struct confinfo_xml_limits *lim,
 			   struct confinfo_diag *diag)

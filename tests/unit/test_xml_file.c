@@ -147,6 +147,41 @@ static void test_file_at_limit(void **state)
 	unlink(path);
 }
 
+/* confinfo_xml_read_fd(): the bytes as they are, within the limit; an
+ * empty input is no buffer. */
+static void test_read_fd(void **state)
+{
+	char pbuf[PATH_SIZE];
+	const char *path = in_dir(pbuf, "raw.xml");
+	char *buf = (char *)"untouched";
+	size_t len = 7;
+	int fd;
+
+	(void)state;
+	write_file(path, DOC, DOC_LEN);
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(confinfo_xml_read_fd(fd, DOC_LEN, &buf, &len), 0);
+	assert_int_equal(len, DOC_LEN);
+	assert_memory_equal(buf, DOC, DOC_LEN);
+	free(buf);
+	buf = (char *)"untouched";
+	assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
+	assert_int_equal(confinfo_xml_read_fd(fd, DOC_LEN - 1, &buf, &len),
+			 EMSGSIZE);
+	assert_string_equal(buf, "untouched"); /* written on success only */
+	assert_int_equal(confinfo_xml_read_fd(fd, DOC_LEN, NULL, &len), EINVAL);
+	close(fd);
+	write_file(path, "", 0);
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(confinfo_xml_read_fd(fd, DOC_LEN, &buf, &len), 0);
+	assert_null(buf);
+	assert_int_equal(len, 0);
+	close(fd);
+	unlink(path);
+}
+
 /* The descriptor is read from where it stands: what remains counts, not
  * the file's size. */
 static void test_fd_offset(void **state)
@@ -524,6 +559,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_file_at_limit),
 	    cmocka_unit_test(test_fd_offset),
+	    cmocka_unit_test(test_read_fd),
 	    cmocka_unit_test(test_empty_missing_unreadable),
 	    cmocka_unit_test(test_fifo),
 	    cmocka_unit_test(test_endless_and_bounded),
