@@ -45,6 +45,9 @@ struct confinfo_smime_signer;
  * the certificate (and, optionally, intermediate certificates, which are
  * sent along in every signature).
  *
+ * @param signerp  on success the signer, owned by the caller
+ *                 (confinfo_smime_signer_free()); it may be shared by any
+ *                 number of notifiers, and must outlive them
  * @return 0; ENOENT / EACCES (file), EINVAL (no key, no certificate, or
  *         a key that does not match the certificate: @p diag says which),
  *         ENOMEM
@@ -76,6 +79,10 @@ struct confinfo_smime_verifier;
 
 /**
  * Load the trust anchors of @p ca_path (PEM, one or more certificates).
+ *
+ * @param verifierp  on success the anchors, owned by the caller
+ *                   (confinfo_smime_verifier_free()); they must outlive
+ *                   the subscribers that use them
  * @return 0; ENOENT / EACCES, EINVAL (no certificate), ENOMEM
  */
 int confinfo_smime_verifier_load(struct confinfo_smime_verifier **verifierp,
