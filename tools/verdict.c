@@ -22,15 +22,15 @@ int verdict_json(json_t *o, const struct confinfo_chat_verdict *v)
 	 * over even when it fails. */
 	keys = json_pack(
 	    "{s:b, s:s?, s:s?, s:s?, s:s?, s:o, s:s?, s:b, s:b, s:b, s:b, "
-	    "s:s?, s:o}",
+	    "s:b, s:s?, s:o}",
 	    "valid", (int)v->valid, "error", v->error, "scheme",
 	    confinfo_uri_scheme_str(v->scheme), "host", v->host, "host_unicode",
 	    v->host_unicode, "port",
 	    v->port < 0 ? json_null() : json_integer(v->port), "room",
 	    v->room_display, "same_domain", (int)v->same_domain, "name_match",
 	    (int)v->name_match, "related", (int)v->related, "secure",
-	    (int)v->secure, "join", confinfo_chat_join_str(v->join), "warnings",
-	    w);
+	    (int)v->secure, "lookalike", (int)v->lookalike, "join",
+	    confinfo_chat_join_str(v->join), "warnings", w);
 	bad |= !keys || json_object_update(o, keys);
 	json_decref(keys);
 	return bad ? ENOMEM : 0;
@@ -84,6 +84,9 @@ void verdict_text(FILE *out, const char *indent,
 			yes_no(v->name_match));
 		fprintf(out, "%srelated:      %s\n", indent,
 			yes_no(v->related));
+		/* Only when it is one: the warning says why. */
+		if (v->lookalike)
+			fprintf(out, "%slook-alike:   yes\n", indent);
 		fprintf(out, "%sjoin:         %s\n", indent,
 			confinfo_chat_join_str(v->join));
 	}

@@ -8,7 +8,8 @@
 C=vectors/chat
 CONF=sip:dev@example.com
 KEYS="['valid', 'error', 'scheme', 'host', 'host_unicode', 'port', 'room',
- 'same_domain', 'name_match', 'related', 'secure', 'join', 'warnings']"
+ 'same_domain', 'name_match', 'related', 'secure', 'lookalike', 'join',
+ 'warnings']"
 
 # room_json STATUS ARGS...: run `room --json ARGS` and keep the object.
 room_json() {
@@ -119,6 +120,7 @@ json_assert "$TMP/v.json" "d['related'] is True and d['join'] == 'ask'" \
 room_json 0 --related=subdomain --auto-join=related $LOOK \
 	'xmpp:r@chаt.example.com'
 json_assert "$TMP/v.json" "d['related'] is True and d['join'] == 'ask'" \
+	"d['lookalike'] is True" \
 	"any('mixes scripts in one label' in w for w in d['warnings'])"
 # Siblings that imitate nothing stay automatic (docs/chat-rooms.md).
 for sibling in chat.example.com evilconf.example.com; do
@@ -130,6 +132,7 @@ done
 run 0 "$CONFINFO" room --related=subdomain --auto-join=related $LOOK \
 	'xmpp:r@сonf.example.com'
 expect_out '^join: +ask$'
+expect_out '^look-alike: +yes$'
 expect_out '^warning: .*look-alike, never joined automatically$'
 room_json 0 --related=psl $CONF 'xmpp:dev@a.b.example.com'
 json_assert "$TMP/v.json" "d['related'] is True"

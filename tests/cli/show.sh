@@ -132,7 +132,7 @@ json_assert "$OUT" "d['subject'] == 'evil\x9b31m subject'" \
 # against the subscribed URI; without it nothing changes (above).
 C=vectors/chat
 KEYS="['valid', 'error', 'scheme', 'host', 'host_unicode', 'port', 'room',
- 'same_domain', 'name_match', 'related', 'secure', 'join', 'warnings']"
+ 'same_domain', 'name_match', 'related', 'secure', 'lookalike', 'join', 'warnings']"
 ROOM_KEYS="['uri', 'display_text', 'purpose_spelling', 'in_conf_uris']"
 
 # expect_verdict ROOM-LINE VERDICT-LINE...: the room line of the text is
