@@ -191,6 +191,7 @@ static const char *sub_event_name(const struct confinfo_notifier_log *ev)
 	    [CONFINFO_NOTIFIER_TERMINATED] = "terminated",
 	    [CONFINFO_NOTIFIER_FAILED] = "failed",
 	    [CONFINFO_NOTIFIER_PUBLISHED] = "publish",
+	    [CONFINFO_NOTIFIER_VIEW] = "view",
 	};
 
 	/* A subscription's reason names its kind: "fetch", "unsubscribe". */
@@ -239,6 +240,9 @@ static void log_handler(const struct confinfo_notifier_log *ev, void *arg)
 	case CONFINFO_NOTIFIER_SUBSCRIBED:
 	case CONFINFO_NOTIFIER_REFRESHED:
 		printf(" expires=%u", ev->expires);
+		break;
+	case CONFINFO_NOTIFIER_VIEW:
+		put_kv("view", ev->reason);
 		break;
 	case CONFINFO_NOTIFIER_NOTIFIED:
 		printf(" version=%u body=%s code=%u", ev->version,

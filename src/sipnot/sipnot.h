@@ -20,6 +20,7 @@
 #include <re.h>
 
 #include "confinfo/notifier.h"
+#include "confinfo/policy.h"
 #include "sched.h"
 
 #define SIPNOT_CTYPE "application/conference-info+xml"
@@ -28,6 +29,12 @@
 struct sipnot_snap {
 	struct confinfo_conf *state; /* full, version normalised to 0 */
 	uint64_t seq;                /* unique per notifier: cache key */
+	/* Views (views.c): the seq of the conference's full snapshot this
+	 * one renders (its own seq for the full snapshot itself), and
+	 * whether it is one subscriber's own variant (a private
+	 * participant seeing themselves), cached apart. */
+	uint64_t base;
+	bool own;
 };
 
 /* Encoded bodies and diffs, so that a change fanned out to thousands of
@@ -78,6 +85,15 @@ struct sipnot_conf {
 	struct list subs;         /* of struct sipnot_sub */
 	size_t nsubs;
 	struct sipnot_cache cache;
+	/* Views of the current snapshot (views.c), valid while vbase is
+	 * snap->seq: the rendered public and participant snapshots, the
+	 * users indexed by identity, and the cache of the bodies of
+	 * subscribers' own variants (so they do not evict shared ones). */
+	uint64_t vbase;
+	struct sipnot_snap *vsnap[2];
+	struct sipnot_vuser *vusers;
+	size_t nvusers;
+	struct sipnot_cache own_cache;
 	struct sipnot_pub *pub; /* when the state came from PUBLISH */
 	/* Fan-out of the latest change: when it arrived, how many
 	 * subscribers have acknowledged it, whether that is still counted. */
@@ -132,6 +148,12 @@ struct sipnot_sub {
 	bool final_full; /* the final NOTIFY carries full state */
 	bool in_full;    /* the NOTIFY in flight carries full state */
 	bool smime;      /* bodies go signed (Accept: multipart/signed) */
+	/* Its view (views.c): set after the first decision; vid is the
+	 * identity normalised for the policy, own its own variant. */
+	bool view_set;
+	enum confinfo_view view;
+	char *vid;
+	struct sipnot_snap *own;
 	bool linked;
 };
 
@@ -191,6 +213,8 @@ struct confinfo_notifier {
 	size_t nsubs;
 	size_t nconfs;
 	uint64_t snap_seq;
+	struct confinfo_view_policy *policy; /* NULL: everyone sees full */
+	uint8_t token_key[32];               /* HMAC key of anonymous URIs */
 	bool shutting_down;
 	bool done_called;
 	confinfo_notifier_done_h *doneh;
@@ -313,6 +337,31 @@ void sipnot_auth_challenge(struct confinfo_notifier *n,
  * credentials are configured. */
 bool sipnot_authenticate(struct confinfo_notifier *n, const struct sip_msg *msg,
 			 const char **identityp);
+
+/* views.c */
+/* A user identity of the current state and its class. */
+struct sipnot_vuser {
+	char *id; /* confinfo_view_policy_identity() form */
+	bool chair, priv;
+};
+/* The view the policy gives @p identity (NULL: unauthenticated) in
+ * @p conf's current state. */
+enum confinfo_view sipnot_view_of(struct sipnot_conf *conf,
+				  const char *identity);
+/* Bring @p sub's view up to date: a changed view asks for a full NOTIFY;
+ * `none` terminates the subscription (reason rejected). True when it did
+ * (@p sub may be gone: the caller must not touch it). */
+bool sipnot_view_update(struct sipnot_sub *sub);
+/* The snapshot of @p sub's view of the current state (rendered once per
+ * view and change), NULL when the conference is gone or the view none. */
+int sipnot_view_snap(struct sipnot_sub *sub, struct sipnot_snap **snapp);
+/* Forget the views of @p conf (new state, new policy). */
+void sipnot_views_reset(struct sipnot_conf *conf);
+void sipnot_snap_destructor(void *arg);
+/* The HMAC key of anonymous URIs: SHA-256 of @p key, or random when
+ * @p key is NULL. */
+int sipnot_views_key(struct confinfo_notifier *n, const uint8_t *key,
+		     size_t len);
 
 /* publish.c */
 bool sipnot_publish_handler(struct confinfo_notifier *n,
