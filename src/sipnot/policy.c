@@ -531,36 +531,59 @@ static enum confinfo_view class_view(const struct psection *s[2], enum pclass c)
 	return class_builtin[c];
 }
 
-enum confinfo_view
-confinfo_view_policy_decide(const struct confinfo_view_policy *p,
-			    const char *conf, const char *identity,
-			    bool participant, bool chair)
+int sipnot_policy_line(const struct confinfo_view_policy *p, const char *conf,
+		       const char *norm_id)
 {
 	const struct psection *s[2];
-	char *id = NULL;
+
+	if (!p || !norm_id)
+		return -1;
+	sections(p, conf, s);
+	for (int i = 0; i < 2; i++) {
+		const struct psub *e = find_sub(s[i], norm_id);
+
+		if (e)
+			return (int)e->view;
+	}
+	return -1;
+}
+
+enum confinfo_view sipnot_policy_decide(const struct confinfo_view_policy *p,
+					const char *conf, bool authenticated,
+					int line, bool participant, bool chair)
+{
+	const struct psection *s[2];
 
 	if (!p)
 		return CONFINFO_VIEW_FULL;
 	sections(p, conf, s);
-	if (!identity)
+	if (!authenticated)
 		return class_view(s, PC_ANON);
-	/* An identity that does not normalise matches no subscriber line. */
-	if (!confinfo_view_policy_identity(identity, &id)) {
-		for (int i = 0; i < 2; i++) {
-			const struct psub *e = find_sub(s[i], id);
-
-			if (e) {
-				free(id);
-				return e->view;
-			}
-		}
-		free(id);
-	}
+	if (line >= 0)
+		return (enum confinfo_view)line;
 	if (chair && participant)
 		return class_view(s, PC_CHAIRS);
 	if (participant)
 		return class_view(s, PC_PARTICIPANTS);
 	return class_view(s, PC_AUTH);
+}
+
+enum confinfo_view
+confinfo_view_policy_decide(const struct confinfo_view_policy *p,
+			    const char *conf, const char *identity,
+			    bool participant, bool chair)
+{
+	enum confinfo_view v;
+	char *id = NULL;
+
+	/* An identity that does not normalise matches no subscriber line. */
+	if (identity)
+		(void)confinfo_view_policy_identity(identity, &id);
+	v = sipnot_policy_decide(p, conf, identity != NULL,
+				 sipnot_policy_line(p, conf, id), participant,
+				 chair);
+	free(id);
+	return v;
 }
 
 bool confinfo_view_policy_chair(const struct confinfo_view_policy *p,

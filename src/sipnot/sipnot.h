@@ -153,6 +153,8 @@ struct sipnot_sub {
 	bool view_set;
 	enum confinfo_view view;
 	char *vid;
+	uint64_t vgen; /* policy_gen of vline, 0: not looked up */
+	int vline;     /* sipnot_policy_line() */
 	struct sipnot_snap *own;
 	bool linked;
 };
@@ -214,6 +216,7 @@ struct confinfo_notifier {
 	size_t nconfs;
 	uint64_t snap_seq;
 	struct confinfo_view_policy *policy; /* NULL: everyone sees full */
+	uint64_t policy_gen;                 /* counts set_view_policy() */
 	uint8_t token_key[32];               /* HMAC key of anonymous URIs */
 	bool shutting_down;
 	bool done_called;
@@ -362,6 +365,17 @@ void sipnot_snap_destructor(void *arg);
  * @p key is NULL. */
 int sipnot_views_key(struct confinfo_notifier *n, const uint8_t *key,
 		     size_t len);
+
+/* policy.c: confinfo_view_policy_decide() in two steps, so that the
+ * notifier looks a subscriber's line up once per policy, not per change:
+ * the view of the subscriber line of @p norm_id (in
+ * confinfo_view_policy_identity() form; NULL: none) in @p conf, or -1;
+ * then the decision with that @p line. */
+int sipnot_policy_line(const struct confinfo_view_policy *p, const char *conf,
+		       const char *norm_id);
+enum confinfo_view sipnot_policy_decide(const struct confinfo_view_policy *p,
+					const char *conf, bool authenticated,
+					int line, bool participant, bool chair);
 
 /* publish.c */
 bool sipnot_publish_handler(struct confinfo_notifier *n,

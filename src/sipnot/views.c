@@ -153,15 +153,13 @@ static void classify(const struct sipnot_conf *conf, const char *id,
 }
 
 static enum confinfo_view decide(struct sipnot_conf *conf, const char *ident,
-				 const char *vid, bool *privp)
+				 const char *vid, int line)
 {
 	bool participant, chair, priv;
 
 	classify(conf, vid, &participant, &chair, &priv);
-	if (privp)
-		*privp = priv;
-	return confinfo_view_policy_decide(conf->n->policy, conf->name, ident,
-					   participant, chair);
+	return sipnot_policy_decide(conf->n->policy, conf->name, ident != NULL,
+				    line, participant, chair);
 }
 
 enum confinfo_view sipnot_view_of(struct sipnot_conf *conf,
@@ -176,7 +174,8 @@ enum confinfo_view sipnot_view_of(struct sipnot_conf *conf,
 	(void)views_current(conf);
 	if (identity)
 		(void)confinfo_view_policy_identity(identity, &vid);
-	v = decide(conf, identity, vid, NULL);
+	v = decide(conf, identity, vid,
+		   sipnot_policy_line(conf->n->policy, conf->name, vid));
 	free(vid);
 	return v;
 }
@@ -199,7 +198,14 @@ static int sub_view(struct sipnot_sub *sub, enum confinfo_view *vp)
 	err = views_current(conf);
 	if (err)
 		return err;
-	*vp = decide(conf, sub->identity, sub->vid, NULL);
+	/* The subscriber line depends on the policy only: looked up once
+	 * per policy, not at every change. */
+	if (sub->vgen != conf->n->policy_gen) {
+		sub->vline =
+		    sipnot_policy_line(conf->n->policy, conf->name, sub->vid);
+		sub->vgen = conf->n->policy_gen;
+	}
+	*vp = decide(conf, sub->identity, sub->vid, sub->vline);
 	return 0;
 }
 
@@ -331,8 +337,11 @@ int sipnot_view_snap(struct sipnot_sub *sub, struct sipnot_snap **snapp)
 	err = views_current(conf);
 	if (err)
 		return err;
-	if (sub->view == CONFINFO_VIEW_PARTICIPANT)
-		(void)decide(conf, sub->identity, sub->vid, &priv);
+	if (sub->view == CONFINFO_VIEW_PARTICIPANT) {
+		bool participant, chair;
+
+		classify(conf, sub->vid, &participant, &chair, &priv);
+	}
 	if (priv) {
 		/* A private participant sees itself: its own variant. */
 		if (!sub->own || sub->own->base != conf->snap->seq) {
@@ -382,6 +391,7 @@ int confinfo_notifier_set_view_policy(struct confinfo_notifier *n,
 		return EINVAL;
 	confinfo_view_policy_free(n->policy);
 	n->policy = policy;
+	n->policy_gen++;
 	/* Every view may have changed: decide again, and kick everyone
 	 * (a subscriber whose view did not change gets nothing). */
 	(void)hash_apply(n->confs, reset_and_kick, NULL);
