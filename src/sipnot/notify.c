@@ -142,6 +142,20 @@ static int print_substate(struct re_printf *pf, const struct sipnot_sub *sub)
 	return re_hprintf(pf, "active;expires=%u", sipnot_sub_remaining(sub));
 }
 
+/* @p sub holds the latest change of its conference (acknowledged, or
+ * nothing to send: its view does not show the change). */
+static void count_delivered(struct sipnot_sub *sub)
+{
+	struct sipnot_conf *conf = sub->conf;
+
+	if (conf->fanout && sub->sent && conf->snap &&
+	    sub->sent->base == conf->snap->seq &&
+	    ++conf->acked >= conf->nsubs) {
+		conf->fanout = false;
+		sipnot_log_delivered(conf);
+	}
+}
+
 /*
  * Send one NOTIFY. @p full: full state (else diff from sub->sent);
  * @p body: whether to carry state at all (final NOTIFYs may not).
@@ -186,6 +200,7 @@ static int send_notify(struct sipnot_sub *sub, bool full, bool body,
 			 * to tell. */
 			mem_deref(sub->sent);
 			sub->sent = mem_ref(cur);
+			count_delivered(sub);
 			return 0;
 		}
 	}
@@ -339,16 +354,9 @@ static void notify_resp(int err, const struct sip_msg *msg, void *arg)
 		return;
 	}
 	if (scode < 300) {
-		struct sipnot_conf *conf = sub->conf;
-
 		sipnot_log_sub(sub->n, CONFINFO_NOTIFIER_NOTIFIED, sub, scode,
 			       NULL);
-		if (conf->fanout && sub->sent && conf->snap &&
-		    sub->sent->base == conf->snap->seq &&
-		    ++conf->acked >= conf->nsubs) {
-			conf->fanout = false;
-			sipnot_log_delivered(conf);
-		}
+		count_delivered(sub);
 	} else {
 		/* Not fatal (RFC 5057), but the subscriber may not hold
 		 * what we sent: the next NOTIFY carries full state. */

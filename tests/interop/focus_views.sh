@@ -48,7 +48,7 @@ XML
 mkdir "$TMP/confs"
 room_doc connected | write_conf "$TMP/confs" room1
 md5() { printf '%s' "$1" | md5sum | cut -d' ' -f1; }
-for u in alice bob carol ops eve mallory; do
+for u in alice bob carol ops eve mallory dave; do
 	echo "$u:example.com:$(md5 "$u:example.com:pw-$u")"
 done >"$TMP/users"
 policy_to() { # FILE EXTRA-LINES: a policy file
@@ -79,26 +79,37 @@ run_as() {
 	sipp_uac focus_views.xml u1 room1 "$PORT" -key from "$1" \
 		-auth_uri "room1@127.0.0.1:$PORT" -au "$1" -ap "pw-$1"
 	mv "$TMP/sipp-focus_views-u1.log" "$TMP/$1.log"
+	split "$1"
 }
-# received USER: every message SIPp received (the focus's bytes).
-received() {
-	python3 - "$TMP/$1.log" <<'PY'
+# split USER: what SIPp received as USER (the focus's bytes), from its
+# message log, into $TMP/USER.rx (everything) and $TMP/USER.nK (the K-th
+# NOTIFY). Files, not pipes: `grep -q` closing a pipe early would fail
+# the writer under pipefail.
+split() {
+	python3 - "$TMP/$1.log" "$TMP/$1" <<'PY'
 import re, sys
 text = open(sys.argv[1], encoding="latin-1").read()
+out = open(sys.argv[2] + ".rx", "w", encoding="latin-1")
+k = 0
 # Entries: a line of dashes and a time, "UDP message received [N]
 # bytes :", the message.
 for part in re.split(r"^-{20,} [^\n]*$", text, flags=re.M):
     head, _, msg = part.lstrip("\n").partition("\n")
-    if "message received" in head:
-        sys.stdout.write(msg)
+    if "message received" not in head:
+        continue
+    out.write(msg)
+    if msg.lstrip().startswith("NOTIFY "):
+        k += 1
+        open("%s.n%d" % (sys.argv[2], k), "w", encoding="latin-1").write(msg)
 PY
 }
+rx() { echo "$TMP/$1.rx"; }
 # notifies USER: the NOTIFYs received, as many as expected (sanity).
-notify_count() { received "$1" | grep -c '^NOTIFY ' || true; }
+notify_count() { grep -c '^NOTIFY ' "$(rx "$1")" || true; }
 # secret_free USER: no byte naming bob reached USER.
 secret_free() {
 	local got
-	got=$(received "$1")
+	got=$(cat "$(rx "$1")")
 	[ -n "$got" ] || fail "$1: nothing captured"
 	for s in 'bob' 'Bob' 'BOB' "$BOB_GRUU" '0b0b0b0b' 'Secretname' 'Roberto'; do
 		if grep -qF -- "$s" <<<"$got"; then
@@ -116,39 +127,40 @@ change_hook() { # the change between version 1 and 2: bob's status
 run_as carol "$(change_hook on-hold)"
 [ "$(notify_count carol)" -eq 3 ] || fail "carol: expected 3 NOTIFYs"
 secret_free carol
-received carol | grep -q 'sip:carol@example.com' || fail "carol did not see herself"
-received carol | grep -q 'Alice' || fail "carol did not see alice"
-received carol | grep -q 'state="partial"' || fail "carol: no partial NOTIFY"
-received carol | grep -q '<status>on-hold</status>' || fail "carol: the change did not arrive"
+grep -q 'sip:carol@example.com' "$(rx carol)" || fail "carol did not see herself"
+grep -q 'Alice' "$(rx carol)" || fail "carol did not see alice"
+grep -q 'state="partial"' "$(rx carol)" || fail "carol: no partial NOTIFY"
+grep -q '<status>on-hold</status>' "$(rx carol)" || fail "carol: the change did not arrive"
 # The partial NOTIFY names bob by the anonymous URIs of the full one.
-anon=$(received carol | grep -o 'sip:anonymous[0-9a-f]*@anonymous.invalid' | sort -u)
+anon=$(grep -o 'sip:anonymous[0-9a-f]*@anonymous.invalid' "$(rx carol)" | sort -u)
 [ "$(wc -l <<<"$anon")" -eq 2 ] || fail "carol: expected 2 anonymous URIs (bob, his endpoint), got: $anon"
-received carol | awk '/^NOTIFY /{n++} n==2' | grep -q 'sip:anonymous' ||
+grep -q 'sip:anonymous' "$TMP/carol.n2" ||
 	fail "carol: the partial NOTIFY does not name bob's anonymous URI"
 
 # bob sees himself unmasked (his own variant), others as they are.
 run_as bob "$(change_hook connected)"
-received bob | grep -qF "$BOB_NAME" || fail "bob did not see his name"
-received bob | grep -qF "$BOB_GRUU" || fail "bob did not see his GRUU"
-received bob | grep -q 'entity="sip:bob@example.com"' || fail "bob did not see his AOR"
+grep -qF "$BOB_NAME" "$(rx bob)" || fail "bob did not see his name"
+grep -qF "$BOB_GRUU" "$(rx bob)" || fail "bob did not see his GRUU"
+grep -q 'entity="sip:bob@example.com"' "$(rx bob)" || fail "bob did not see his AOR"
 
 # ops: a full subscriber sees bob.
 run_as ops "$(change_hook on-hold)"
-received ops | grep -qF "$BOB_NAME" || fail "ops (full) did not see bob's name"
-received ops | grep -qF "$BOB_GRUU" || fail "ops (full) did not see bob's GRUU"
+grep -qF "$BOB_NAME" "$(rx ops)" || fail "ops (full) did not see bob's name"
+grep -qF "$BOB_GRUU" "$(rx ops)" || fail "ops (full) did not see bob's GRUU"
 
 # eve: public (no users) until the policy names her a participant: a
 # full NOTIFY (version 2) of the participant view, bob anonymised.
 policy_to "$TMP/.policy.eve" 'subscriber sip:eve@example.com participant'
 run_as eve "mv '$TMP/.policy.eve' '$TMP/policy'"
 secret_free eve
-received eve | awk '/^NOTIFY /{n++} n==1' | grep -q '<user-count>3</user-count>' ||
+grep -q '<user-count>3</user-count>' "$TMP/eve.n1" ||
 	fail "eve: the public view has no user count"
-received eve | awk '/^NOTIFY /{n++} n==1' | grep -q '<user ' &&
+if grep -q '<user ' "$TMP/eve.n1"; then
 	fail "eve: the public view lists users"
-received eve | awk '/^NOTIFY /{n++} n==2' | grep -Eq 'state="full" version="2"|version="2" state="full"' ||
+fi
+grep -Eq 'state="full" version="2"|version="2" state="full"' "$TMP/eve.n2" ||
 	fail "eve: the view change was not a full NOTIFY with version 2"
-received eve | awk '/^NOTIFY /{n++} n==2' | grep -q 'sip:alice@example.com' ||
+grep -q 'sip:alice@example.com' "$TMP/eve.n2" ||
 	fail "eve: the participant view lacks the users"
 has_line "$log" '^view conf=room1 peer="sip:eve@example.com" .*view=participant' ||
 	fail "the focus did not log eve's view change"
@@ -161,6 +173,27 @@ sipp_uac focus_auth_as.xml u1 room1 "$PORT" -key from mallory \
 	-auth_uri "room1@127.0.0.1:$PORT" -au mallory -ap pw-mallory
 has_line "$log" '^reject .*peer="sip:mallory@example.com" .*code=403 reason="Forbidden By View Policy"' ||
 	fail "mallory (view none) was not refused"
+
+# dave, public: a change of bob's endpoint is not in his view, so no
+# NOTIFY; the change still counts as delivered to him.
+printf 'dave:pw-dave\n' >"$TMP/dave.auth"
+bg dave "$CONFINFO" watch --from sip:dave@example.com \
+	--auth-file "$TMP/dave.auth" --proxy "sip:127.0.0.1:$PORT" \
+	sip:room1@example.com
+DAVE_PID=$BG_PID
+wait_line "$log" '^notify conf=room1 peer="sip:dave@example.com" .*version=1 ' 10 ||
+	fail "dave got no first NOTIFY"
+before=$(count_lines "$log" 'what=delivered')
+sh -c "$(change_hook connected)"
+delivered_more() {
+	[ "$(count_lines "$log" 'what=delivered subscribers=1 ')" -gt "$before" ]
+}
+wait_for 10 delivered_more ||
+	fail "a change hidden from dave's view was never counted as delivered"
+lacks_line "$log" '^notify conf=room1 peer="sip:dave@example.com" .*version=2 ' ||
+	fail "dave (public) was notified of a change his view does not show"
+kill -INT "$DAVE_PID"
+wait_exit "$DAVE_PID" 10
 
 # A bad policy on reload: the focus says where, and keeps the old one
 # (eve is still a participant).
