@@ -317,12 +317,51 @@ static void test_policy_change(void **state)
 	confinfo_notifier_free(n);
 }
 
+/* Class changes come with the state: alice becomes chair, then leaves. */
+static void test_class_change(void **state)
+{
+	static const char chair_doc[] =
+	    "<conference-info xmlns=\"urn:ietf:params:xml:ns:conference-info\" "
+	    "entity=\"sip:room@example.com\" state=\"full\" version=\"1\">"
+	    "<users><user entity=\"sip:alice@example.com\"><roles><entry>"
+	    "moderator</entry></roles></user></users></conference-info>";
+	static const char gone_doc[] =
+	    "<conference-info xmlns=\"urn:ietf:params:xml:ns:conference-info\" "
+	    "entity=\"sip:room@example.com\" state=\"full\" version=\"1\">"
+	    "<users/></conference-info>";
+	struct confinfo_notifier *n =
+	    notifier("participants participant\nauthenticated public\n"
+		     "chair-roles moderator\n",
+		     NULL);
+	struct sipnot_sub *alice = sub_new(n, "sip:alice@EXAMPLE.com");
+	uint32_t v;
+
+	(void)state;
+	free(deliver(alice));
+	assert_int_equal(alice->view, CONFINFO_VIEW_PARTICIPANT);
+	change(n, chair_doc);
+	assert_false(sipnot_view_update(alice));
+	assert_int_equal(alice->view, CONFINFO_VIEW_FULL);
+	assert_true(alice->need_full);
+	free(deliver(alice));
+	v = alice->version;
+	change(n, gone_doc);
+	assert_false(sipnot_view_update(alice));
+	assert_int_equal(alice->view, CONFINFO_VIEW_PUBLIC);
+	assert_true(alice->need_full);
+	free(deliver(alice));
+	assert_int_equal(alice->version, v + 1);
+	mem_deref(alice);
+	confinfo_notifier_free(n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_one_render_per_view),
 	    cmocka_unit_test(test_anonymous_key),
 	    cmocka_unit_test(test_policy_change),
+	    cmocka_unit_test(test_class_change),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
