@@ -235,11 +235,20 @@ static void test_one_render_per_view(void **state)
 	confinfo_notifier_free(n);
 }
 
-/* bob's anonymous entity as a participant of @p n sees it. */
-static void anon_of(struct confinfo_notifier *n, char out[128])
+/* bob's anonymous entity as a participant of @p n's conference @p name
+ * sees it. */
+static void anon_in(struct confinfo_notifier *n, const char *name,
+		    char out[128])
 {
 	struct sipnot_sub *sub = sub_new(n, "sip:alice@example.com");
-	char *xml = deliver(sub);
+	struct pl pl;
+	char *xml;
+
+	pl_set_str(&pl, name);
+	mem_deref(sub->conf);
+	sub->conf = mem_ref(sipnot_conf_find(n, &pl));
+	assert_non_null(sub->conf);
+	xml = deliver(sub);
 	const char *p = strstr(xml, "sip:anonymous");
 
 	assert_non_null(p);
@@ -248,12 +257,18 @@ static void anon_of(struct confinfo_notifier *n, char out[128])
 	mem_deref(sub);
 }
 
+static void anon_of(struct confinfo_notifier *n, char out[128])
+{
+	anon_in(n, "room", out);
+}
+
 static void test_anonymous_key(void **state)
 {
 	struct confinfo_notifier *a = notifier("", "shared key");
 	struct confinfo_notifier *b = notifier("", "shared key");
 	struct confinfo_notifier *c = notifier("", NULL);
-	char ua[128], ua2[128], ub[128], uc[128];
+	char ua[128], ua2[128], ub[128], uc[128], other[128];
+	struct confinfo_conf *doc;
 
 	(void)state;
 	anon_of(a, ua);
@@ -261,6 +276,15 @@ static void test_anonymous_key(void **state)
 	anon_of(a, ua2);
 	anon_of(b, ub);
 	anon_of(c, uc);
+	/* The same user in another conference of the same notifier. */
+	doc = tu_decode_str(DOC("connected"));
+	assert_int_equal(
+	    confinfo_str_set(&doc->entity, "sip:room2@example.com"), 0);
+	assert_int_equal(confinfo_notifier_set_conf(a, "room2", doc, NULL), 0);
+	confinfo_conf_free(doc);
+	anon_in(a, "room2", other);
+	assert_true(strlen(other) > 20);
+	assert_string_not_equal(ua, other);
 	/* 64 hex digits of HMAC-SHA256. */
 	assert_int_equal(strlen(ua), strlen("sip:anonymous") + 64 +
 					 strlen("@anonymous.invalid"));
