@@ -17,7 +17,8 @@
  *                          private
  *     chair-roles ROLE...  roles that make a participant a chair
  *     private-display-text [TEXT]  what private users are called (the rest
- *                          of the line; nothing: display-text dropped)
+ *                          of the line, printable UTF-8; nothing:
+ *                          display-text dropped)
  *
  * VIEW is none, public, participant or full. A subscriber is a participant
  * when its authenticated identity is the entity or an associated AOR of a

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "confinfo/policy.h"
+#include "confinfo/text.h"
 #include "sipnot.h"
 
 enum pclass { PC_CHAIRS, PC_PARTICIPANTS, PC_AUTH, PC_ANON, PC_COUNT };
@@ -244,6 +245,11 @@ static int set_text(struct pline *l, struct psection *s)
 		e--;
 	if (b == e)
 		return 0;
+	/* It goes into every participant view: text an XML document and a
+	 * terminal can take, or the NOTIFYs would fail to encode. */
+	if (!confinfo_text_printable(b, (size_t)(e - b)))
+		return bad(l, "%.*sprivate-display-text is not printable UTF-8",
+			   "", 0);
 	s->text = strndup(b, (size_t)(e - b));
 	return s->text ? 0 : ENOMEM;
 }

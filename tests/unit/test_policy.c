@@ -203,6 +203,11 @@ static void test_errors(void **state)
 	parse_bad("private-display-text a\nprivate-display-text\n", EINVAL, 2,
 		  "twice");
 	parse_bad("chairs full\x01\n", EINVAL, 1, "control character");
+	parse_bad("\nprivate-display-text Caf\xe9\n", EINVAL, 2,
+		  "not printable UTF-8");
+	parse_bad("private-display-text a\xe2\x80\xae"
+		  "b\n",
+		  EINVAL, 1, "not printable UTF-8");
 	/* A NUL byte is not the end of the text. */
 	{
 		static const char nul[] = "chairs full\n\0x\n";
