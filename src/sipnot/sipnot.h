@@ -3,10 +3,11 @@
  * conf.c the conference table, subscribe.c answers SUBSCRIBEs, notify.c
  * sends NOTIFYs and ends subscriptions, body.c builds and caches NOTIFY
  * bodies, publish.c is the PUBLISH source, auth.c and digest.c decide who
- * may subscribe, dirsrc.c is the directory source, policy.c the view
- * policy file, views.c each subscription's view and the snapshots of the
- * views. At the bottom, called by the others and calling none of them:
- * log.c (log events), reply.c (answers), sched.c (timers).
+ * may subscribe, dirsrc.c is the directory source, policy.c and
+ * policy_decide.c the view policy (its file, its decisions), views.c
+ * each subscription's view and the snapshots of the views. At the
+ * bottom, called by the others and calling none of them: log.c (log
+ * events), reply.c (answers), sched.c (timers).
  *
  * Memory: subscriptions, conferences and snapshots are libre objects
  * (mem_zalloc, reference counted) because libre callbacks hold pointers to
