@@ -4,9 +4,10 @@
  *
  * A notifier serves one conference of USERS users (some private); N
  * subscriptions (10,000 by default) are attached to it, each with an
- * authenticated identity. For every change the notifier does, per
- * subscriber, what sipnot_sub_kick() and send_notify() do before handing
- * a NOTIFY to the transport: decide the subscriber's view
+ * authenticated identity, in four cohorts with different version
+ * counters (four encodings of each body, as in a real focus). For every change
+ * the notifier does, per subscriber, what sipnot_sub_kick() and send_notify()
+ * do before handing a NOTIFY to the transport: decide the subscriber's view
  * (sipnot_view_update), get the snapshot of that view (rendered once per
  * view and change), and get the body of the partial NOTIFY from the
  * cache (diffed and encoded once per view and version). The SIP send
@@ -57,7 +58,8 @@ static double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
-/* The conference after change @p round: user round % users on hold. */
+/* The conference after change @p round: user round % users on hold, and
+ * a subject that every view shows. */
 static struct confinfo_conf *state(unsigned users, unsigned round)
 {
 	struct confinfo_conf *c = NULL;
@@ -66,12 +68,14 @@ static struct confinfo_conf *state(unsigned users, unsigned round)
 
 	if (!mb)
 		die("mbuf", ENOMEM);
-	mbuf_printf(mb, "<conference-info "
-			"xmlns=\"urn:ietf:params:xml:ns:conference-info\" "
-			"xmlns:cp=\"urn:x-confinfo:params:xml:ns:privacy\" "
-			"entity=\"sip:room@example.com\" state=\"full\" "
-			"version=\"1\"><conference-description><subject>Bench"
-			"</subject></conference-description><users>");
+	mbuf_printf(mb,
+		    "<conference-info "
+		    "xmlns=\"urn:ietf:params:xml:ns:conference-info\" "
+		    "xmlns:cp=\"urn:x-confinfo:params:xml:ns:privacy\" "
+		    "entity=\"sip:room@example.com\" state=\"full\" "
+		    "version=\"1\"><conference-description><subject>Bench %u"
+		    "</subject></conference-description><users>",
+		    round % 2);
 	for (unsigned i = 0; i < users; i++)
 		mbuf_printf(
 		    mb,
@@ -217,6 +221,9 @@ static void cfg_setup(struct cfg *c, struct sip *sip, int kind, size_t nsubs,
 			snprintf(id, sizeof(id), "sip:p%zu@example.com",
 				 (i - nsubs) * PRIVATE_EVERY);
 		c->subs[i] = sub_new(c->n, c->conf, id);
+		/* Four cohorts that subscribed at different times: four
+		 * version counters, so four encodings of each body. */
+		c->subs[i]->version = (uint32_t)(i % 4) * 10;
 	}
 	fan_out(c->subs, c->count); /* the full NOTIFYs of the SUBSCRIBEs */
 }

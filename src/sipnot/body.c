@@ -66,8 +66,8 @@ static int body_slot(struct sipnot_conf *conf, const struct sipnot_snap *from,
 		     const struct sipnot_snap *to, uint32_t version,
 		     struct sipnot_body **bp)
 {
-	/* A subscriber's own variant does not evict the shared bodies. */
-	struct sipnot_cache *c = to->own ? &conf->own_cache : &conf->cache;
+	/* Each rendered view has a cache of its own (views.c). */
+	struct sipnot_cache *c = to->cache ? to->cache : &conf->cache;
 	struct confinfo_conf *doc;
 	struct sipnot_diff *d = NULL;
 	struct sipnot_body *b;

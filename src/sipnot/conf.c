@@ -15,6 +15,10 @@ void sipnot_snap_destructor(void *arg)
 	struct sipnot_snap *snap = arg;
 
 	confinfo_conf_free(snap->state);
+	if (snap->cache) {
+		sipnot_cache_flush(snap->cache);
+		free(snap->cache);
+	}
 }
 
 static void conf_destructor(void *arg)

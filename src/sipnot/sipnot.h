@@ -27,18 +27,6 @@
 
 #define SIPNOT_CTYPE "application/conference-info+xml"
 
-/* One served state, shared by every subscription that last received it. */
-struct sipnot_snap {
-	struct confinfo_conf *state; /* full, version normalised to 0 */
-	uint64_t seq;                /* unique per notifier: cache key */
-	/* Views (views.c): the seq of the conference's full snapshot this
-	 * one renders (its own seq for the full snapshot itself), and
-	 * whether it is one subscriber's own variant (a private
-	 * participant seeing themselves), cached apart. */
-	uint64_t base;
-	bool own;
-};
-
 /* Encoded bodies and diffs, so that a change fanned out to thousands of
  * subscribers is diffed once per distinct previous state and encoded once
  * per distinct (previous state, version). */
@@ -66,6 +54,23 @@ struct sipnot_cache {
 	unsigned next_body, next_diff;
 };
 
+/* One served state, shared by every subscription that last received it. */
+struct sipnot_snap {
+	struct confinfo_conf *state; /* full, version normalised to 0 */
+	uint64_t seq;                /* unique per notifier: cache key */
+	/* Views (views.c): the seq of the conference's full snapshot this
+	 * one renders (its own seq for the full snapshot itself), and
+	 * whether it is one subscriber's own variant (a private
+	 * participant seeing themselves). */
+	uint64_t base;
+	bool own;
+	/* The bodies and diffs leading to this snapshot, for a rendered
+	 * view (owned, freed with it); NULL: the conference's cache. A
+	 * cache per view gives each view the room one view had, so that
+	 * views do not evict each other's bodies. */
+	struct sipnot_cache *cache;
+};
+
 /* A PUBLISHed state (RFC 3903): the entity tag and its expiry, and the
  * state it replaced, served again when the publication ends: a
  * publication never takes down a state it did not create. */
@@ -89,13 +94,11 @@ struct sipnot_conf {
 	struct sipnot_cache cache;
 	/* Views of the current snapshot (views.c), valid while vbase is
 	 * snap->seq: the rendered public and participant snapshots, the
-	 * users indexed by identity, and the cache of the bodies of
-	 * subscribers' own variants (so they do not evict shared ones). */
+	 * users indexed by identity. */
 	uint64_t vbase;
 	struct sipnot_snap *vsnap[2];
 	struct sipnot_vuser *vusers;
 	size_t nvusers;
-	struct sipnot_cache own_cache;
 	struct sipnot_pub *pub; /* when the state came from PUBLISH */
 	/* Fan-out of the latest change: when it arrived, how many
 	 * subscribers have acknowledged it, whether that is still counted. */

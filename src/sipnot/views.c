@@ -31,15 +31,19 @@
 
 void sipnot_views_reset(struct sipnot_conf *conf)
 {
-	conf->vsnap[0] = mem_deref(conf->vsnap[0]);
-	conf->vsnap[1] = mem_deref(conf->vsnap[1]);
+	for (int i = 0; i < 2; i++) {
+		/* Subscribers holding it go on to a newer one: nothing will
+		 * be sent to it again, its bodies can go now. */
+		if (conf->vsnap[i])
+			sipnot_cache_flush(conf->vsnap[i]->cache);
+		conf->vsnap[i] = mem_deref(conf->vsnap[i]);
+	}
 	for (size_t i = 0; i < conf->nvusers; i++)
 		free(conf->vusers[i].id);
 	free(conf->vusers);
 	conf->vusers = NULL;
 	conf->nvusers = 0;
 	conf->vbase = 0;
-	sipnot_cache_flush(&conf->own_cache);
 }
 
 static int cmp_vuser(const void *a, const void *b)
@@ -299,6 +303,11 @@ static int render(struct sipnot_conf *conf, enum confinfo_view v,
 	snap = mem_zalloc(sizeof(*snap), sipnot_snap_destructor);
 	if (!snap)
 		return ENOMEM;
+	snap->cache = calloc(1, sizeof(*snap->cache));
+	if (!snap->cache) {
+		mem_deref(snap);
+		return ENOMEM;
+	}
 	err = confinfo_view_render(&snap->state, conf->snap->state, &prm);
 	if (err) {
 		mem_deref(snap);

@@ -212,11 +212,17 @@ static void test_one_render_per_view(void **state)
 		    snaps[0] != snaps[2]);
 	/* bob, a private participant, has his own variant. */
 	assert_true(snaps[6] != snaps[1] && snaps[6]->own);
-	/* Three diffs (public's empty) and two bodies shared by six
-	 * subscribers; bob's in the cache of own variants. */
-	assert_int_equal(used_diffs(&conf->cache), 3);
-	assert_int_equal(used_bodies(&conf->cache), 2);
-	assert_int_equal(used_diffs(&conf->own_cache), 1);
+	/* One diff per view (public's empty) and two bodies, each in the
+	 * cache of its view, shared by six subscribers; bob's own. */
+	assert_null(snaps[0]->cache);
+	assert_int_equal(used_diffs(&conf->cache), 1);
+	assert_int_equal(used_bodies(&conf->cache), 1);
+	assert_int_equal(used_diffs(snaps[1]->cache), 1);
+	assert_int_equal(used_bodies(snaps[1]->cache), 1);
+	assert_int_equal(used_diffs(snaps[2]->cache), 1);
+	assert_int_equal(used_bodies(snaps[2]->cache), 0);
+	assert_int_equal(used_diffs(snaps[6]->cache), 1);
+	assert_int_equal(used_bodies(snaps[6]->cache), 1);
 	for (int i = 0; i < 2; i++)
 		assert_string_equal(body[i], body[i + 3]);
 	/* What each may see: the change is in every view but public. */
