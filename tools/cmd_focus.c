@@ -31,6 +31,7 @@
 #include "confinfo/text.h"
 #include "confinfo/version.h"
 #include "focus_state.h"
+#include "focus_views.h"
 #include "input_limits.h"
 #include "util.h"
 
@@ -94,6 +95,11 @@ static const char focus_usage[] =
     "                           request within SECS [10]\n"
     "      --tls-client-ca FILE require TLS clients to present a\n"
     "                           certificate issued by a CA in FILE\n"
+    "      --view-policy FILE   per-subscriber views and private\n"
+    "                           participants (RFC 4575 8.2), reloaded\n"
+    "                           when FILE changes\n"
+    "      --view-key FILE      key of the anonymous URIs of private\n"
+    "                           participants [random per start]\n"
     "  -q, --quiet              do not log every NOTIFY\n"
     "  -h, --help               print this help and exit\n";
 
@@ -108,7 +114,8 @@ static const char focus_usage_more[] =
     "that raises the limit; the conference keeps its previous state.\n"
     "\n"
     "Log lines on standard output: subscribe, refresh, unsubscribe,\n"
-    "reject, notify, terminated, failed, publish, conference,\n"
+    "reject, notify, terminated, failed, publish, conference, view,\n"
+    "view-policy,\n"
     "connections, tls-client, ready.\n"
     "Exit status: 0 after SIGINT/SIGTERM, 1 failure, 2 usage error.\n";
 
@@ -124,6 +131,8 @@ enum {
 	OPT_MAX_CONNS,
 	OPT_TCP_IDLE,
 	OPT_TLS_CLIENT_CA,
+	OPT_VIEW_POLICY,
+	OPT_VIEW_KEY,
 };
 
 struct focus {
@@ -132,6 +141,7 @@ struct focus {
 	struct confinfo_smime_signer *signer; /* --smime-cert, or NULL */
 	struct confinfo_dirsrc *dir;
 	struct focus_state *state;             /* --state, NULL without */
+	struct focus_views *views;             /* --view-policy, NULL without */
 	struct confinfo_sipstack_guard *guard; /* of the TCP/TLS listeners */
 	struct tmr grace;
 	int sigfd;
@@ -191,6 +201,7 @@ static const char *sub_event_name(const struct confinfo_notifier_log *ev)
 	    [CONFINFO_NOTIFIER_TERMINATED] = "terminated",
 	    [CONFINFO_NOTIFIER_FAILED] = "failed",
 	    [CONFINFO_NOTIFIER_PUBLISHED] = "publish",
+	    [CONFINFO_NOTIFIER_VIEW] = "view",
 	};
 
 	/* A subscription's reason names its kind: "fetch", "unsubscribe". */
@@ -239,6 +250,9 @@ static void log_handler(const struct confinfo_notifier_log *ev, void *arg)
 	case CONFINFO_NOTIFIER_SUBSCRIBED:
 	case CONFINFO_NOTIFIER_REFRESHED:
 		printf(" expires=%u", ev->expires);
+		break;
+	case CONFINFO_NOTIFIER_VIEW:
+		put_kv("view", ev->reason);
 		break;
 	case CONFINFO_NOTIFIER_NOTIFIED:
 		printf(" version=%u body=%s code=%u", ev->version,
@@ -387,6 +401,9 @@ struct focus_opts {
 	const char *smime_cert;
 	struct confinfo_sipstack_guard_params guard;
 	const char *tls_client_ca;
+	const char *view_policy;
+	const char *view_key;
+	uint8_t key[FOCUS_VIEWS_KEY_MAX]; /* cfg.token_key points here */
 	bool quiet;
 };
 
@@ -501,6 +518,12 @@ static int focus_opt(void *ctx, int c, const char *arg)
 	case OPT_TLS_CLIENT_CA:
 		o->tls_client_ca = arg;
 		break;
+	case OPT_VIEW_POLICY:
+		o->view_policy = arg;
+		break;
+	case OPT_VIEW_KEY:
+		o->view_key = arg;
+		break;
 	case 'q':
 		o->quiet = true;
 		break;
@@ -571,6 +594,8 @@ static int parse_opts(int argc, char **argv, struct focus_opts *o)
 	    {"max-connections", required_argument, NULL, OPT_MAX_CONNS},
 	    {"tcp-idle", required_argument, NULL, OPT_TCP_IDLE},
 	    {"tls-client-ca", required_argument, NULL, OPT_TLS_CLIENT_CA},
+	    {"view-policy", required_argument, NULL, OPT_VIEW_POLICY},
+	    {"view-key", required_argument, NULL, OPT_VIEW_KEY},
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"help", no_argument, NULL, 'h'},
 	    INPUT_LIMITS_LONG_OPTIONS,
@@ -633,6 +658,13 @@ static int focus_setup(struct focus *f, struct focus_opts *o)
 		o->cfg.identityh = cert_identity;
 		o->cfg.identity_arg = f;
 	}
+	if (o->view_key) {
+		err = focus_views_read_key(o->view_key, o->key,
+					   &o->cfg.token_key_len);
+		if (err)
+			return err;
+		o->cfg.token_key = o->key;
+	}
 	err = confinfo_sipstack_alloc(&f->stack, &sp, &diag);
 	if (!err && o->smime_cert) {
 		err = confinfo_smime_signer_load(&f->signer, o->smime_cert,
@@ -649,6 +681,11 @@ static int focus_setup(struct focus *f, struct focus_opts *o)
 		fprintf(stderr, "confinfo " CMD ": %s\n",
 			diag.message[0] ? diag.message : strerror(err));
 		return err;
+	}
+	if (o->view_policy) {
+		err = focus_views_open(&f->views, f->n, o->view_policy);
+		if (err)
+			return err;
 	}
 	if (o->state) {
 		err = focus_state_open(&f->state, o->state, f->n);
@@ -718,6 +755,7 @@ out:
 		close(f.sigfd);
 	}
 	confinfo_dirsrc_close(f.dir);
+	focus_views_close(f.views);
 	confinfo_notifier_free(f.n);
 	confinfo_smime_signer_free(f.signer); /* after its notifier */
 	confinfo_sipstack_guard_close(f.guard);

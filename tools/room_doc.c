@@ -12,6 +12,7 @@
 #include "input_limits.h"
 #include "room_doc.h"
 #include "room_policy.h"
+#include "show_view.h"
 
 /* The command line. */
 struct room_doc_args {
@@ -21,6 +22,7 @@ struct room_doc_args {
 	const char *smime_ca;   /* --smime-ca, NULL when not given */
 	struct room_policy policy;
 	struct input_limits limits;
+	struct show_view view; /* show --view, --as, --view-policy */
 };
 
 static int args_opt(void *ctx, int c, const char *arg)
@@ -33,6 +35,12 @@ static int args_opt(void *ctx, int c, const char *arg)
 		a->conference = arg;
 	else if (c == 'S')
 		a->smime_ca = arg;
+	else if (c == SHOW_VIEW_OPT_VIEW)
+		a->view.view = arg;
+	else if (c == SHOW_VIEW_OPT_AS)
+		a->view.as = arg;
+	else if (c == SHOW_VIEW_OPT_POLICY)
+		a->view.policy = arg;
 	return CMD_RUN;
 }
 
@@ -45,6 +53,9 @@ static int args_parse(struct room_doc_args *a, const char *usage,
 	    {"conference", required_argument, NULL, 'c'},
 	    {"smime-ca", required_argument, NULL, 'S'},
 	    {"help", no_argument, NULL, 'h'},
+	    {"view", required_argument, NULL, SHOW_VIEW_OPT_VIEW},
+	    {"as", required_argument, NULL, SHOW_VIEW_OPT_AS},
+	    {"view-policy", required_argument, NULL, SHOW_VIEW_OPT_POLICY},
 	    ROOM_POLICY_LONG_OPTIONS,
 	    INPUT_LIMITS_LONG_OPTIONS,
 	    {NULL, 0, NULL, 0},
@@ -66,6 +77,9 @@ static int args_parse(struct room_doc_args *a, const char *usage,
 	if (!a->conference && a->policy.given)
 		return tool_usage_error(cmd,
 					"the policy options need --conference");
+	if (need_conference && show_view_given(&a->view))
+		return tool_usage_error(cmd, "--view, --as and --view-policy "
+					     "are options of show");
 	if (argc - optind != 1)
 		return tool_usage_error(cmd, "expected exactly one FILE");
 	a->path = argv[optind];
@@ -88,6 +102,11 @@ static int load(struct room_doc *rd, const struct room_doc_args *a)
 	}
 	if (tool_doc_load(&rd->doc, &rd->conf))
 		return 1;
+	if (show_view_given(&a->view)) {
+		status = show_view_apply(&a->view, a->policy.cmd, &rd->conf);
+		if (status || !rd->conf)
+			return status;
+	}
 	if (!rd->conference)
 		return 0;
 	rd->check.conference = rd->conference;
@@ -113,8 +132,8 @@ int room_doc_main(const char *cmd, const char *usage, bool rooms_command,
 	if (status != CMD_RUN)
 		goto out;
 	status = load(&rd, &a);
-	if (status)
-		goto out;
+	if (status || !rd.conf)
+		goto out; /* no document: a view of none */
 	err = print(&rd);
 	if (err) {
 		tool_doc_fail(&rd.doc, err);

@@ -51,6 +51,7 @@
 #include "confinfo/xml.h"
 
 struct confinfo_smime_signer; /* smime.h */
+struct confinfo_view_policy;  /* policy.h */
 
 #ifdef __cplusplus
 extern "C" {
@@ -75,6 +76,9 @@ enum confinfo_notifier_event {
 	CONFINFO_NOTIFIER_CONF,       /**< conference added, changed,
 				       *   removed, or a change delivered
 				       *   (reason says which)           */
+	CONFINFO_NOTIFIER_VIEW,       /**< a subscription's view changed
+				       *   (reason: the new view); since
+				       *   0.2                           */
 };
 
 /**
@@ -245,6 +249,13 @@ struct confinfo_notifier_config {
 	 *  multipart/signed gets 406 (Accept: multipart/signed), so that
 	 *  no state leaves unsigned. Since 0.1. */
 	bool require_signing;
+	/** Key of the anonymous URIs of private participants (view.h,
+	 *  policy.h): HMAC-SHA256 of (conference URI, identity) under
+	 *  SHA-256 of these @c token_key_len bytes, so that several
+	 *  notifiers serving one conference agree. NULL: a random key per
+	 *  notifier (URIs change when it restarts). Not kept. Since 0.2. */
+	const uint8_t *token_key;
+	size_t token_key_len;
 };
 
 struct confinfo_notifier;
@@ -312,6 +323,24 @@ const char *confinfo_notifier_conf_source(const struct confinfo_notifier *n,
  */
 const struct confinfo_xml_limits *
 confinfo_notifier_limits(const struct confinfo_notifier *n);
+
+/**
+ * Serve per-subscriber views (RFC 4575 section 8.2) under @p policy
+ * (policy.h; the notifier takes ownership and frees the previous one),
+ * or, NULL, give everyone the full state (the default). Each
+ * subscription's view is decided from its authenticated identity (never
+ * the From header alone) and its class in the current state, again at
+ * every change and at every call of this function: a subscriber whose
+ * view changes gets a full NOTIFY of the new view (version counting on),
+ * one whose view becomes none is terminated with reason=rejected; a
+ * SUBSCRIBE whose view is none gets 403. Each distinct view is rendered,
+ * diffed and encoded once per change; only subscribers who are private
+ * participants get a rendering of their own (they see themselves).
+ * Returns 0 or EINVAL (@p n NULL; @p policy is then not taken).
+ * Since 0.2.
+ */
+int confinfo_notifier_set_view_policy(struct confinfo_notifier *n,
+				      struct confinfo_view_policy *policy);
 
 /** Number of live subscriptions. */
 size_t confinfo_notifier_sub_count(const struct confinfo_notifier *n);

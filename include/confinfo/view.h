@@ -108,6 +108,21 @@ int confinfo_view_token_insecure(const char *conf_uri, const char *identity,
 typedef bool(confinfo_view_private_h)(const struct confinfo_user *user,
 				      void *arg);
 
+/** The namespace of confinfo's privacy marker. Since 0.2. */
+#define CONFINFO_VIEW_PRIVACY_NS "urn:x-confinfo:params:xml:ns:privacy"
+
+/**
+ * True if @p user carries the privacy marker of the state that feeds the
+ * focus: an attribute `private` of namespace CONFINFO_VIEW_PRIVACY_NS with
+ * the value "true" or "1" on <user>, e.g.
+ * `<user xmlns:cp="urn:x-confinfo:params:xml:ns:privacy" entity="..."
+ * cp:private="true">`. The decoder keeps it in user->ext like any foreign
+ * attribute; a mixer sets it when the participant's INVITE carried an RFC
+ * 3323 Privacy header asking for id or user privacy. NULL: false.
+ * Since 0.2.
+ */
+bool confinfo_view_user_marked_private(const struct confinfo_user *user);
+
 /** What to render. Zero-initialise, then set what you need. Since 0.1. */
 struct confinfo_view_params {
 	enum confinfo_view view;

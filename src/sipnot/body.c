@@ -66,7 +66,8 @@ static int body_slot(struct sipnot_conf *conf, const struct sipnot_snap *from,
 		     const struct sipnot_snap *to, uint32_t version,
 		     struct sipnot_body **bp)
 {
-	struct sipnot_cache *c = &conf->cache;
+	/* Each rendered view has a cache of its own (views.c). */
+	struct sipnot_cache *c = to->cache ? to->cache : &conf->cache;
 	struct confinfo_conf *doc;
 	struct sipnot_diff *d = NULL;
 	struct sipnot_body *b;

@@ -10,11 +10,15 @@
 #include "confinfo/chat.h"
 #include "sipnot.h"
 
-static void snap_destructor(void *arg)
+void sipnot_snap_destructor(void *arg)
 {
 	struct sipnot_snap *snap = arg;
 
 	confinfo_conf_free(snap->state);
+	if (snap->cache) {
+		sipnot_cache_flush(snap->cache);
+		free(snap->cache);
+	}
 }
 
 static void conf_destructor(void *arg)
@@ -23,6 +27,7 @@ static void conf_destructor(void *arg)
 
 	hash_unlink(&conf->he);
 	sipnot_cache_flush(&conf->cache);
+	sipnot_views_reset(conf);
 	if (conf->pub)
 		sipnot_pub_free(conf->n, conf->pub);
 	mem_deref(conf->snap);
@@ -213,12 +218,14 @@ static void install(struct confinfo_notifier *n, struct sipnot_conf *conf,
 		    struct sipnot_snap *snap, bool created)
 {
 	snap->seq = ++n->snap_seq;
+	snap->base = snap->seq;
 	conf->changed_at = tmr_jiffies();
 	conf->acked = 0;
 	conf->fanout = !created && conf->nsubs > 0;
 	mem_deref(conf->snap);
 	conf->snap = snap;
 	sipnot_cache_flush(&conf->cache);
+	sipnot_views_reset(conf);
 }
 
 static void kick_all(struct sipnot_conf *conf)
@@ -272,7 +279,7 @@ int sipnot_conf_apply(struct confinfo_notifier *n, const char *name,
 	}
 	changed = !conf->snap || !confinfo_conf_equal(conf->snap->state, copy);
 	if (changed) {
-		snap = mem_zalloc(sizeof(*snap), snap_destructor);
+		snap = mem_zalloc(sizeof(*snap), sipnot_snap_destructor);
 		if (!snap) {
 			err = ENOMEM;
 			goto fail;
@@ -330,6 +337,7 @@ int confinfo_notifier_remove_conf(struct confinfo_notifier *n, const char *name)
 	n->nconfs--;
 	conf->snap = mem_deref(conf->snap);
 	sipnot_cache_flush(&conf->cache);
+	sipnot_views_reset(conf);
 	if (conf->pub) {
 		sipnot_pub_free(n, conf->pub);
 		conf->pub = NULL;

@@ -144,6 +144,10 @@ static int copy_config(struct confinfo_notifier *n,
 	n->cfg.auth_file = NULL;
 	if (!err && cfg->auth_file)
 		err = sipnot_auth_load(n, cfg->auth_file, diag);
+	if (!err)
+		err = sipnot_views_key(n, cfg->token_key, cfg->token_key_len);
+	n->cfg.token_key = NULL;
+	n->cfg.token_key_len = 0;
 	return err;
 }
 
@@ -254,6 +258,7 @@ void confinfo_notifier_free(struct confinfo_notifier *n)
 	free(n->other_identity);
 	free(n->domain);
 	free(n->chat_room);
+	confinfo_view_policy_free(n->policy);
 	free(n);
 }
 

@@ -142,6 +142,20 @@ static int print_substate(struct re_printf *pf, const struct sipnot_sub *sub)
 	return re_hprintf(pf, "active;expires=%u", sipnot_sub_remaining(sub));
 }
 
+/* @p sub holds the latest change of its conference (acknowledged, or
+ * nothing to send: its view does not show the change). */
+static void count_delivered(struct sipnot_sub *sub)
+{
+	struct sipnot_conf *conf = sub->conf;
+
+	if (conf->fanout && sub->sent && conf->snap &&
+	    sub->sent->base == conf->snap->seq &&
+	    ++conf->acked >= conf->nsubs) {
+		conf->fanout = false;
+		sipnot_log_delivered(conf);
+	}
+}
+
 /*
  * Send one NOTIFY. @p full: full state (else diff from sub->sent);
  * @p body: whether to carry state at all (final NOTIFYs may not).
@@ -150,7 +164,7 @@ static int print_substate(struct re_printf *pf, const struct sipnot_sub *sub)
 static int send_notify(struct sipnot_sub *sub, bool full, bool body,
 		       bool *sentp)
 {
-	struct sipnot_snap *cur = sub->conf->snap;
+	struct sipnot_snap *cur;
 	const char *ctype = SIPNOT_CTYPE;
 	const char *xml = NULL;
 	size_t len = 0;
@@ -159,6 +173,9 @@ static int send_notify(struct sipnot_sub *sub, bool full, bool body,
 	int err;
 
 	*sentp = false;
+	err = sipnot_view_snap(sub, &cur);
+	if (err)
+		return err;
 	if (body && cur) {
 		/* RFC 4575 4.3: a full NOTIFY may repeat the version when
 		 * nothing changed since the last one; anything else counts
@@ -183,6 +200,7 @@ static int send_notify(struct sipnot_sub *sub, bool full, bool body,
 			 * to tell. */
 			mem_deref(sub->sent);
 			sub->sent = mem_ref(cur);
+			count_delivered(sub);
 			return 0;
 		}
 	}
@@ -232,6 +250,7 @@ static void fail(struct sipnot_sub *sub, uint16_t scode, const char *why)
 void sipnot_sub_kick(struct sipnot_sub *sub)
 {
 	struct confinfo_notifier *n = sub->n;
+	struct sipnot_snap *cur = NULL;
 	bool sent = false;
 	int err;
 
@@ -249,12 +268,19 @@ void sipnot_sub_kick(struct sipnot_sub *sub)
 		}
 		return;
 	}
+	if (sipnot_view_update(sub))
+		return; /* its view is none: terminated */
+	err = sipnot_view_snap(sub, &cur);
+	if (err) {
+		fail(sub, 0, strerror(err));
+		return;
+	}
 	if (sub->need_full) {
 		/* The NOTIFY after a SUBSCRIBE is never held back. */
 		sub->need_full = false;
 		sipnot_sched_cancel(&n->sched, &sub->window);
 		err = send_notify(sub, true, true, &sent);
-	} else if (sub->conf->snap && sub->sent != sub->conf->snap) {
+	} else if (cur && sub->sent != cur) {
 		uint64_t due = sub->last_sent + n->cfg.min_interval_ms;
 
 		if (tmr_jiffies() < due) {
@@ -328,15 +354,9 @@ static void notify_resp(int err, const struct sip_msg *msg, void *arg)
 		return;
 	}
 	if (scode < 300) {
-		struct sipnot_conf *conf = sub->conf;
-
 		sipnot_log_sub(sub->n, CONFINFO_NOTIFIER_NOTIFIED, sub, scode,
 			       NULL);
-		if (conf->fanout && sub->sent == conf->snap &&
-		    ++conf->acked >= conf->nsubs) {
-			conf->fanout = false;
-			sipnot_log_delivered(conf);
-		}
+		count_delivered(sub);
 	} else {
 		/* Not fatal (RFC 5057), but the subscriber may not hold
 		 * what we sent: the next NOTIFY carries full state. */

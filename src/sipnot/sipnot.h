@@ -3,9 +3,11 @@
  * conf.c the conference table, subscribe.c answers SUBSCRIBEs, notify.c
  * sends NOTIFYs and ends subscriptions, body.c builds and caches NOTIFY
  * bodies, publish.c is the PUBLISH source, auth.c and digest.c decide who
- * may subscribe, dirsrc.c is the directory source. At the bottom, called
- * by the others and calling none of them: log.c (log events), reply.c
- * (answers), sched.c (timers).
+ * may subscribe, dirsrc.c is the directory source, policy.c and
+ * policy_decide.c the view policy (its file, its decisions), views.c
+ * each subscription's view and the snapshots of the views. At the
+ * bottom, called by the others and calling none of them: log.c (log
+ * events), reply.c (answers), sched.c (timers).
  *
  * Memory: subscriptions, conferences and snapshots are libre objects
  * (mem_zalloc, reference counted) because libre callbacks hold pointers to
@@ -20,15 +22,10 @@
 #include <re.h>
 
 #include "confinfo/notifier.h"
+#include "confinfo/policy.h"
 #include "sched.h"
 
 #define SIPNOT_CTYPE "application/conference-info+xml"
-
-/* One served state, shared by every subscription that last received it. */
-struct sipnot_snap {
-	struct confinfo_conf *state; /* full, version normalised to 0 */
-	uint64_t seq;                /* unique per notifier: cache key */
-};
 
 /* Encoded bodies and diffs, so that a change fanned out to thousands of
  * subscribers is diffed once per distinct previous state and encoded once
@@ -57,6 +54,23 @@ struct sipnot_cache {
 	unsigned next_body, next_diff;
 };
 
+/* One served state, shared by every subscription that last received it. */
+struct sipnot_snap {
+	struct confinfo_conf *state; /* full, version normalised to 0 */
+	uint64_t seq;                /* unique per notifier: cache key */
+	/* Views (views.c): the seq of the conference's full snapshot this
+	 * one renders (its own seq for the full snapshot itself), and
+	 * whether it is one subscriber's own variant (a private
+	 * participant seeing themselves). */
+	uint64_t base;
+	bool own;
+	/* The bodies and diffs leading to this snapshot, for a rendered
+	 * view (owned, freed with it); NULL: the conference's cache. A
+	 * cache per view gives each view the room one view had, so that
+	 * views do not evict each other's bodies. */
+	struct sipnot_cache *cache;
+};
+
 /* A PUBLISHed state (RFC 3903): the entity tag and its expiry, and the
  * state it replaced, served again when the publication ends: a
  * publication never takes down a state it did not create. */
@@ -78,6 +92,13 @@ struct sipnot_conf {
 	struct list subs;         /* of struct sipnot_sub */
 	size_t nsubs;
 	struct sipnot_cache cache;
+	/* Views of the current snapshot (views.c), valid while vbase is
+	 * snap->seq: the rendered public and participant snapshots, the
+	 * users indexed by identity. */
+	uint64_t vbase;
+	struct sipnot_snap *vsnap[2];
+	struct sipnot_vuser *vusers;
+	size_t nvusers;
 	struct sipnot_pub *pub; /* when the state came from PUBLISH */
 	/* Fan-out of the latest change: when it arrived, how many
 	 * subscribers have acknowledged it, whether that is still counted. */
@@ -132,6 +153,14 @@ struct sipnot_sub {
 	bool final_full; /* the final NOTIFY carries full state */
 	bool in_full;    /* the NOTIFY in flight carries full state */
 	bool smime;      /* bodies go signed (Accept: multipart/signed) */
+	/* Its view (views.c): set after the first decision; vid is the
+	 * identity normalised for the policy, own its own variant. */
+	bool view_set;
+	enum confinfo_view view;
+	char *vid;
+	uint64_t vgen; /* policy_gen of vline, 0: not looked up */
+	int vline;     /* sipnot_policy_line() */
+	struct sipnot_snap *own;
 	bool linked;
 };
 
@@ -191,6 +220,9 @@ struct confinfo_notifier {
 	size_t nsubs;
 	size_t nconfs;
 	uint64_t snap_seq;
+	struct confinfo_view_policy *policy; /* NULL: everyone sees full */
+	uint64_t policy_gen;                 /* counts set_view_policy() */
+	uint8_t token_key[32];               /* HMAC key of anonymous URIs */
 	bool shutting_down;
 	bool done_called;
 	confinfo_notifier_done_h *doneh;
@@ -313,6 +345,42 @@ void sipnot_auth_challenge(struct confinfo_notifier *n,
  * credentials are configured. */
 bool sipnot_authenticate(struct confinfo_notifier *n, const struct sip_msg *msg,
 			 const char **identityp);
+
+/* views.c */
+/* A user identity of the current state and its class. */
+struct sipnot_vuser {
+	char *id; /* confinfo_view_policy_identity() form */
+	bool chair, priv;
+};
+/* The view the policy gives @p identity (NULL: unauthenticated) in
+ * @p conf's current state. */
+enum confinfo_view sipnot_view_of(struct sipnot_conf *conf,
+				  const char *identity);
+/* Bring @p sub's view up to date: a changed view asks for a full NOTIFY;
+ * `none` terminates the subscription (reason rejected). True when it did
+ * (@p sub may be gone: the caller must not touch it). */
+bool sipnot_view_update(struct sipnot_sub *sub);
+/* The snapshot of @p sub's view of the current state (rendered once per
+ * view and change), NULL when the conference is gone or the view none. */
+int sipnot_view_snap(struct sipnot_sub *sub, struct sipnot_snap **snapp);
+/* Forget the views of @p conf (new state, new policy). */
+void sipnot_views_reset(struct sipnot_conf *conf);
+void sipnot_snap_destructor(void *arg);
+/* The HMAC key of anonymous URIs: SHA-256 of @p key, or random when
+ * @p key is NULL. */
+int sipnot_views_key(struct confinfo_notifier *n, const uint8_t *key,
+		     size_t len);
+
+/* policy.c: confinfo_view_policy_decide() in two steps, so that the
+ * notifier looks a subscriber's line up once per policy, not per change:
+ * the view of the subscriber line of @p norm_id (in
+ * confinfo_view_policy_identity() form; NULL: none) in @p conf, or -1;
+ * then the decision with that @p line. */
+int sipnot_policy_line(const struct confinfo_view_policy *p, const char *conf,
+		       const char *norm_id);
+enum confinfo_view sipnot_policy_decide(const struct confinfo_view_policy *p,
+					const char *conf, bool authenticated,
+					int line, bool participant, bool chair);
 
 /* publish.c */
 bool sipnot_publish_handler(struct confinfo_notifier *n,

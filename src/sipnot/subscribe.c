@@ -376,7 +376,9 @@ static void sub_destructor(void *arg)
 	mem_deref(sub->req);
 	mem_deref(sub->dlg);
 	mem_deref(sub->sent);
+	mem_deref(sub->own);
 	mem_deref(sub->conf);
+	free(sub->vid);
 	free(sub->peer);
 	free(sub->identity);
 	free(sub->rtag);
@@ -507,6 +509,10 @@ static void subscribe_new(struct confinfo_notifier *n,
 	conf = sipnot_conf_find(n, &msg->uri.user);
 	if (!conf || !conf->snap) {
 		reject(n, msg, 404, "Conference Not Found", NULL);
+		return;
+	}
+	if (sipnot_view_of(conf, identity) == CONFINFO_VIEW_NONE) {
+		reject(n, msg, 403, "Forbidden By View Policy", NULL);
 		return;
 	}
 	if (!accept_ok(msg)) {

@@ -64,6 +64,21 @@ int confinfo_view_parse(enum confinfo_view *vp, const char *s, size_t len)
 	return EINVAL;
 }
 
+bool confinfo_view_user_marked_private(const struct confinfo_user *user)
+{
+	size_t i;
+
+	for (i = 0; user && i < user->ext.attr_count; i++) {
+		const struct confinfo_attr *a = &user->ext.attrs[i];
+
+		if (!strcmp(a->ns, CONFINFO_VIEW_PRIVACY_NS) &&
+		    !strcmp(a->name, "private") &&
+		    (!strcmp(a->value, "true") || !strcmp(a->value, "1")))
+			return true;
+	}
+	return false;
+}
+
 static uint64_t fnv1a(uint64_t h, const char *s)
 {
 	for (; *s; s++) {
