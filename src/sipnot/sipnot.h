@@ -28,7 +28,17 @@
 struct sipnot_snap {
 	struct confinfo_conf *state; /* full, version normalised to 0 */
 	uint64_t seq;                /* unique per notifier: cache key */
+	/* The state before the overlay (overlay.c) was applied, what the
+	 * sources gave; NULL without an overlay (then it is @c state). */
+	struct confinfo_conf *base;
 };
+
+/* What the sources gave for @p snap, before the overlay. */
+static inline const struct confinfo_conf *
+sipnot_snap_base(const struct sipnot_snap *snap)
+{
+	return snap->base ? snap->base : snap->state;
+}
 
 /* Encoded bodies and diffs, so that a change fanned out to thousands of
  * subscribers is diffed once per distinct previous state and encoded once
@@ -195,6 +205,8 @@ struct confinfo_notifier {
 	bool done_called;
 	confinfo_notifier_done_h *doneh;
 	void *done_arg;
+	confinfo_notifier_overlay_h *overlayh; /* overlay.c, or NULL */
+	void *overlay_arg;
 	struct tmr done_tmr;
 };
 
@@ -250,6 +262,15 @@ int sipnot_conf_apply(struct confinfo_notifier *n, const char *name,
  * the fallback of the publication that feeds it. */
 void sipnot_conf_source_gone(struct confinfo_notifier *n, const char *name,
 			     const char *source);
+
+/* overlay.c: the served state = the sources' state + the overlay. With
+ * an overlay, *basep is a copy of @p state as the sources gave it, and
+ * @p state has the overlay applied; without, *basep is NULL. */
+int sipnot_overlay_apply(struct confinfo_notifier *n, const char *name,
+			 struct confinfo_conf *state,
+			 struct confinfo_conf **basep);
+/* Conference @p name is no longer served: tell the overlay. */
+void sipnot_overlay_removed(struct confinfo_notifier *n, const char *name);
 
 /* subscribe.c */
 bool sipnot_subscribe_handler(struct confinfo_notifier *n,
