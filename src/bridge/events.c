@@ -63,6 +63,7 @@ int bridge_join(struct bridge_conf *bc, const struct confinfo_conf *base)
 	json_t *cmd, *admins = json_array();
 	char *jids[MAX_ADMINS];
 	size_t n = 0;
+	int err;
 
 	/* The conference's chairs become admins of a room the bridge
 	 * creates (the child grants them after the configuration). */
@@ -86,8 +87,11 @@ int bridge_join(struct bridge_conf *bc, const struct confinfo_conf *base)
 			b->members_only, "admins", admins);
 	bc->joined = false;
 	bridge_room_reset(&bc->occ);
-	bridge_log(b, bc->name, "join", "%s", bc->room);
-	return bridge_send(b, cmd);
+	err = bridge_send(b, cmd);
+	/* No child yet (or it is restarting): its start joins every room. */
+	if (!err)
+		bridge_log(b, bc->name, "join", "%s", bc->room);
+	return err;
 }
 
 void bridge_child_state(bool started, const char *why, void *arg)
