@@ -18,10 +18,6 @@
 #include <strings.h>
 
 #include <jansson.h>
-#include <re_types.h>
-
-#include <re_list.h>
-#include <re_tmr.h>
 
 #include "bridge_int.h"
 #include "confinfo/chat.h"
@@ -94,6 +90,7 @@ static struct bridge_conf *conf_find(struct confinfo_bridge *b,
 
 static void conf_free(struct bridge_conf *bc)
 {
+	tmr_cancel(&bc->retry);
 	bridge_hook_free(bc->hook);
 	bridge_room_reset(&bc->occ);
 	while (bc->recs) {
@@ -238,8 +235,13 @@ static int follow_room(struct bridge_conf *bc,
 		       const struct confinfo_conf *state)
 {
 	char *jid = NULL, *uri = NULL;
-	int err = pick_room(bc->b, bc->name, state, &jid, &uri);
+	int err = 0;
 
+	/* A conference that has ended (active false) has no room to be
+	 * in; it is left as when the conference is removed. */
+	if (!state->conf_state ||
+	    state->conf_state->active != CONFINFO_BOOL_FALSE)
+		err = pick_room(bc->b, bc->name, state, &jid, &uri);
 	if (err)
 		goto out;
 	if (jid && bc->room && !strcmp(jid, bc->room))
@@ -355,6 +357,7 @@ static int overlay_handler(const char *name, struct confinfo_conf *state,
 			return ENOMEM;
 		}
 		bc->b = b;
+		tmr_init(&bc->retry);
 		bc->next = b->confs;
 		b->confs = bc;
 	}

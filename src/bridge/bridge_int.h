@@ -19,6 +19,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* libre's timers. Files that use jansson cannot include libre's umbrella
+ * re.h (its re_json.h clashes with jansson's names), and libre's headers
+ * have no include guards of their own: this header includes the three it
+ * needs unless re.h came first. */
+#ifndef RE_H__
+#include <re_types.h>
+
+#include <re_list.h>
+#include <re_tmr.h>
+#endif
+
 #include "confinfo/bridge.h"
 #include "confinfo/diag.h"
 #include "confinfo/model.h"
@@ -236,6 +247,7 @@ struct bridge_conf {
 	struct bridge_hook *hook;
 	char **mirrored; /* users booted in the base we kicked from the room */
 	size_t mirrored_count;
+	struct tmr retry; /* a banned user's return, inside the rate window */
 };
 
 struct confinfo_bridge {

@@ -16,10 +16,6 @@
 #include <time.h>
 
 #include <jansson.h>
-#include <re_types.h>
-
-#include <re_list.h>
-#include <re_tmr.h>
 
 #include "bridge_int.h"
 #include "confinfo/notifier.h"

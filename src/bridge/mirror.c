@@ -11,16 +11,14 @@
  * - the mixer owns the media truth: when its audio status for a user
  *   the chat muted changes, the chat's mute is no longer shown.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
-#include <re_types.h>
-
-#include <re_list.h>
-#include <re_tmr.h>
 
 #include "bridge_int.h"
+#include "confinfo/notifier.h"
 
 #define BAN_REASK_MS 5000
 
@@ -98,6 +96,17 @@ static void observe_user(struct bridge_conf *bc,
 	}
 }
 
+/* The rate window of a ban has passed: look at the state again. */
+static void retry_handler(void *arg)
+{
+	struct bridge_conf *bc = arg;
+	int err = confinfo_notifier_reapply(bc->b->n, bc->name);
+
+	if (err && err != ENOENT)
+		bridge_log(bc->b, bc->name, "error", "overlay: %s",
+			   strerror(err));
+}
+
 static void observe_rec(struct bridge_conf *bc,
 			const struct confinfo_conf *base, struct bridge_rec *r)
 {
@@ -119,16 +128,27 @@ static void observe_rec(struct bridge_conf *bc,
 	}
 	if (!r->seen_gone)
 		return; /* the mixer has not caught up yet: keep the boot */
-	/* Back on the call. A kick is over; a ban is asked again. */
+	/* Back on the call: the mixer's word, no boot is claimed. A kick
+	 * is over; a ban is asked again, at most once per 5 s. */
 	r->booted = false;
-	r->seen_gone = false;
-	if (!r->ban || r->asking)
-		return;
-	if (tmr_jiffies() - r->last_ask < BAN_REASK_MS) {
-		bridge_log(bc->b, bc->name, "ban-wait",
-			   "%s is back; asked less than 5 s ago", r->entity);
+	if (!r->ban) {
+		r->seen_gone = false;
 		return;
 	}
+	if (r->asking)
+		return;
+	if (tmr_jiffies() - r->last_ask < BAN_REASK_MS) {
+		if (!tmr_isrunning(&bc->retry)) {
+			bridge_log(bc->b, bc->name, "ban-wait",
+				   "%s is back; asked less than 5 s ago",
+				   r->entity);
+			tmr_start(&bc->retry,
+				  BAN_REASK_MS - (tmr_jiffies() - r->last_ask),
+				  retry_handler, bc);
+		}
+		return;
+	}
+	r->seen_gone = false;
 	bridge_log(bc->b, bc->name, "ban-again", "%s is back on the call",
 		   r->entity);
 	(void)bridge_enforce(bc, BRIDGE_ACT_BAN, base, r->entity, r->by,

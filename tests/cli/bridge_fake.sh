@@ -48,7 +48,7 @@ doc() {
  <users>
 $(user alice Alice "$(xmpp_aor alice)" "<roles><entry>chair</entry><entry>chat-owner</entry></roles>")
 $(user bob Bob "$(xmpp_aor bob)" "" "${1:-connected}" "${2:-}")
-$(user carol Carol "$(xmpp_aor carol)" "")
+$(user carol Carol "$(xmpp_aor carol)" "" "${CAROL:-connected}")
 $(user mallory Mallory "" "")
 $(user dave Dave "" "")
  </users>
@@ -229,6 +229,20 @@ bob_roles_gone() {
 		2>/dev/null
 }
 wait_for 10 bob_roles_gone || fail "Bob kept his chat roles: $(cat "$TMP/last.json")"
+
+# The ban is kept: Carol leaves the call and comes back (the mixer's
+# state): the hook is asked to ban her again.
+N=$(hooks)
+CAROL=disconnected doc disconnected '<disconnection-method>booted</disconnection-method>' |
+	write_conf "$DIR" weekly
+sleep 0.5
+doc disconnected '<disconnection-method>booted</disconnection-method>' |
+	write_conf "$DIR" weekly
+wait_line "$TMP/focus.out" 'what=ban-again conf=weekly detail="sip:carol@localhost is back on the call"' ||
+	fail "the ban was not applied again"
+wait_for 10 eval '[ "$(hooks)" -gt "$N" ]' || fail "no hook run for the ban"
+hook_line $((N + 1)) | grep -q '"action":"ban","user":"sip:carol@localhost"' ||
+	fail "hook JSON: $(hook_line $((N + 1)))"
 
 stop_focus "$FOCUS_PID" || fail "focus exited with $?"
 wait_line "$FAKE/commands.log" '"op":"quit"' 5 || fail "the child was not asked to quit"
