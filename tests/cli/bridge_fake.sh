@@ -8,7 +8,8 @@
 # leaves the endpoint as it was; hostile reasons arrive cleaned and
 # bounded; the reverse kick of a user booted through the conference
 # input, without a loop; the chat-owned roles cannot be written by the
-# mixer's input.
+# mixer's input; a ban is applied again when the user comes back; the
+# room is left when the conference ends.
 . "$(dirname "$0")/../lib.bash" "$@"
 
 need_cmd /usr/bin/python3 python3
@@ -243,6 +244,12 @@ wait_line "$TMP/focus.out" 'what=ban-again conf=weekly detail="sip:carol@localho
 wait_for 10 eval '[ "$(hooks)" -gt "$N" ]' || fail "no hook run for the ban"
 hook_line $((N + 1)) | grep -q '"action":"ban","user":"sip:carol@localhost"' ||
 	fail "hook JSON: $(hook_line $((N + 1)))"
+
+# The conference ends (active false): the bridge leaves its room.
+doc | sed 's|<users>|<conference-state><active>false</active></conference-state><users>|' |
+	write_conf "$DIR" weekly
+wait_line "$FAKE/commands.log" '"op":"leave","room":"weekly@conference.localhost"' ||
+	fail "the bridge stayed in the room of an ended conference"
 
 stop_focus "$FOCUS_PID" || fail "focus exited with $?"
 wait_line "$FAKE/commands.log" '"op":"quit"' 5 || fail "the child was not asked to quit"
