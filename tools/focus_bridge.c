@@ -39,7 +39,8 @@ const char focus_bridge_help[] =
     "      --bridge-allow-jid JID  so do this JID's (repeatable)\n"
     "      --bridge-hook PROGRAM  the mixer hook: JSON on stdin, exit 0 =\n"
     "                           done (no hook: roles only)\n"
-    "      --bridge-hook-timeout MS  kill the hook after MS [5000]\n";
+    "      --bridge-hook-timeout MS  kill the hook after MS [5000]\n"
+    "      --bridge-hook-rate N  hook runs per conference per 10 s [20]\n";
 
 static int add(const char **list, size_t *count, const char *arg,
 	       const char *option)
@@ -106,6 +107,15 @@ int focus_bridge_opt(struct focus_bridge_opts *o, int c, const char *arg)
 			    "in 1..600000",
 			    arg);
 		o->hook_timeout_ms = (uint32_t)v;
+		break;
+	case OPT_BRIDGE_HOOK_RATE:
+		if (tool_parse_uint(arg, 1, 1000000, &v))
+			return tool_usage_error(
+			    CMD,
+			    "--bridge-hook-rate: '%s' is not "
+			    "a number in 1..1000000",
+			    arg);
+		o->hook_rate = (uint32_t)v;
 		break;
 	default:
 		break;
@@ -207,6 +217,7 @@ int focus_bridge_open(struct confinfo_bridge **bp, struct confinfo_notifier *n,
 	cfg.allow_jid_count = o->allow_count;
 	cfg.hook = o->hook;
 	cfg.hook_timeout_ms = o->hook_timeout_ms;
+	cfg.hook_rate = o->hook_rate;
 	cfg.members_only = o->members_only;
 	cfg.logh = logh;
 	cfg.log_arg = log_arg;

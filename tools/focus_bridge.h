@@ -32,6 +32,7 @@ enum {
 	OPT_BRIDGE_ALLOW_JID,
 	OPT_BRIDGE_HOOK,
 	OPT_BRIDGE_HOOK_TIMEOUT,
+	OPT_BRIDGE_HOOK_RATE,
 	FOCUS_BRIDGE_OPT_LAST,
 };
 
@@ -54,9 +55,11 @@ enum {
 	    {"bridge-allow-jid", required_argument, NULL,                      \
 	     OPT_BRIDGE_ALLOW_JID},                                            \
 	    {"bridge-hook", required_argument, NULL, OPT_BRIDGE_HOOK},         \
+	    {"bridge-hook-timeout", required_argument, NULL,                   \
+	     OPT_BRIDGE_HOOK_TIMEOUT},                                         \
 	{                                                                      \
-		"bridge-hook-timeout", required_argument, NULL,                \
-		    OPT_BRIDGE_HOOK_TIMEOUT                                    \
+		"bridge-hook-rate", required_argument, NULL,                   \
+		    OPT_BRIDGE_HOOK_RATE                                       \
 	}
 
 extern const char focus_bridge_help[];
@@ -73,6 +76,7 @@ struct focus_bridge_opts {
 	const char *allow[FOCUS_BRIDGE_MAX_LIST];
 	size_t allow_count;
 	uint32_t hook_timeout_ms;
+	uint32_t hook_rate;
 	bool members_only;
 	bool any; /* some bridge option was given */
 };

@@ -3,7 +3,7 @@
 # nothing, says nothing), a child that dies at once (restarted with
 # backoff), and a hook that hangs (killed at --bridge-hook-timeout, the
 # endpoint left as it was) — in each case a change of the conference
-# still reaches a SIP subscriber at once.
+# still reaches a SIP subscriber at once; and the hook's rate limit.
 . "$(dirname "$0")/../lib.bash" "$@"
 
 need_cmd /usr/bin/python3 python3
@@ -100,3 +100,22 @@ wait_line "$TMP/watch-hang.out" '"subject":"after the hook"' 2 ||
 lacks_line "$TMP/watch-hang.out" '"event":"muted"' ||
 	fail "Bob was shown muted though the hook failed"
 stop_focus "$FOCUS_PID" || fail "hang: focus exited with $?"
+
+# The hook's rate limit: one run per 10 s here; the second action of the
+# conference is refused, logged, and changes nothing.
+: >"$FAKE/commands.log"
+run_case rate "$TESTS_DIR/cli/fake_xmpp.py" --bridge-hook /bin/true \
+	--bridge-hook-rate 1
+wait_line "$TMP/focus-rate.out" 'what=joined' || fail "rate: not joined"
+presence alice moderator
+presence bob participant
+presence bob visitor '"alice"'
+wait_line "$TMP/focus-rate.out" 'what=hook conf=weekly detail="mute sip:bob@localhost: done"' ||
+	fail "rate: the first run did not happen"
+wait_line "$TMP/watch-rate.out" '"event":"muted"' || fail "rate: Bob not muted"
+presence bob participant '"alice"'
+wait_line "$TMP/focus-rate.out" 'what=hook-failed conf=weekly detail="unmute sip:bob@localhost: over the rate limit; the endpoint is left as it was"' ||
+	fail "rate: the second run was not refused"
+lacks_line "$TMP/watch-rate.out" '"event":"unmuted"' ||
+	fail "rate: Bob was shown unmuted"
+stop_focus "$FOCUS_PID" || fail "rate: focus exited with $?"
