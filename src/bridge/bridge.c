@@ -105,6 +105,7 @@ static void conf_free(struct bridge_conf *bc)
 	free(bc->name);
 	free(bc->room);
 	free(bc->room_uri);
+	free(bc->refused);
 	free(bc);
 }
 
@@ -197,11 +198,23 @@ static int room_check(struct confinfo_bridge *b, const struct confinfo_uri *cu,
 	return err;
 }
 
-/* Which advertised room this conference bridges: the first that passes. */
-static int pick_room(struct confinfo_bridge *b, const char *name,
-		     const struct confinfo_conf *state, char **jidp,
-		     char **urip)
+/* Log a refused room once, not at every change of the conference. */
+static void log_refused(struct bridge_conf *bc, const char *uri,
+			const char *why)
 {
+	if (bc->refused && !strcmp(bc->refused, uri))
+		return;
+	free(bc->refused);
+	bc->refused = strdup(uri);
+	bridge_log(bc->b, bc->name, "room-refused", "%s: %s", uri, why);
+}
+
+/* Which advertised room this conference bridges: the first that passes. */
+static int pick_room(struct bridge_conf *bc, const struct confinfo_conf *state,
+		     char **jidp, char **urip)
+{
+	struct confinfo_bridge *b = bc->b;
+	const char *name = bc->name;
 	struct confinfo_chat_room *rooms = NULL;
 	struct confinfo_uri *cu = NULL;
 	char conf_uri[CONFINFO_NOTIFIER_NAME_MAX + 300];
@@ -221,8 +234,7 @@ static int pick_room(struct confinfo_bridge *b, const char *name,
 		if (e == ENOMEM)
 			err = e;
 		else if (e)
-			bridge_log(b, name, "room-refused", "%s: %s",
-				   rooms[i].entry->uri, why);
+			log_refused(bc, rooms[i].entry->uri, why);
 		else if (!(*urip = strdup(rooms[i].entry->uri)))
 			err = ENOMEM;
 	}
@@ -241,7 +253,7 @@ static int follow_room(struct bridge_conf *bc,
 	 * in; it is left as when the conference is removed. */
 	if (!state->conf_state ||
 	    state->conf_state->active != CONFINFO_BOOL_FALSE)
-		err = pick_room(bc->b, bc->name, state, &jid, &uri);
+		err = pick_room(bc, state, &jid, &uri);
 	if (err)
 		goto out;
 	if (jid && bc->room && !strcmp(jid, bc->room))

@@ -239,6 +239,7 @@ struct bridge_conf {
 	char *name;
 	char *room;     /* bare room JID, NULL: no room for this conference */
 	char *room_uri; /* as advertised */
+	char *refused;  /* the last refused room URI (logged once) */
 	bool joined;
 	bool sees_jids;
 	enum bridge_affil bot_affil;

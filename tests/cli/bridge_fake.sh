@@ -57,6 +57,21 @@ $(user dave Dave "" "")
 XML
 }
 doc | write_conf "$DIR" weekly
+# Rooms the focus must not join: another MUC service, another name, an
+# authority (whoever feeds the state chooses these URIs).
+room_doc() {
+	cat <<XML
+<conference-info xmlns="urn:ietf:params:xml:ns:conference-info"
+ entity="sip:$1@localhost" state="full" version="1">
+ <conference-description><service-uris><entry><uri>$2</uri>
+ <purpose>grouptextchat</purpose></entry></service-uris></conference-description>
+</conference-info>
+XML
+}
+room_doc elsewhere 'xmpp:elsewhere@muc.evil.example?join' | write_conf "$DIR" elsewhere
+room_doc named 'xmpp:weekly@conference.localhost?join' | write_conf "$DIR" named
+room_doc authority 'xmpp://focus@localhost/authority@conference.localhost?join' |
+	write_conf "$DIR" authority
 echo "mallory@localhost sip:mallory@localhost" >"$TMP/map"
 echo "secret" >"$TMP/pw"
 chmod 600 "$TMP/pw"
@@ -85,6 +100,14 @@ wait_line "$FAKE/commands.log" '"op":"join"' ||
 	'{"op":"join","room":"weekly@conference.localhost","nick":"focus","config":{"persistent":true,"whois":"moderators","membersonly":false},"admins":["alice@localhost"]}' ] ||
 	fail "unexpected join command: $(cat "$FAKE/commands.log")"
 wait_line "$TMP/focus.out" 'what=joined conf=weekly' || fail "no joined"
+wait_line "$TMP/focus.out" 'what=room-refused conf=elsewhere detail="xmpp:elsewhere@muc.evil.example\?join: its MUC service is not allowed \(--xmpp-muc\)"' ||
+	fail "a room on another service was not refused"
+wait_line "$TMP/focus.out" 'what=room-refused conf=named detail="xmpp:weekly@conference.localhost\?join: it fails the RFC 7106 checks"' ||
+	fail "a room of another name was not refused"
+wait_line "$TMP/focus.out" 'what=room-refused conf=authority ' ||
+	fail "a room URI with an authority was not refused"
+[ "$(count_lines "$FAKE/commands.log" '"op":"join"')" = 1 ] ||
+	fail "the focus joined a refused room: $(cat "$FAKE/commands.log")"
 
 bg watch "$CONFINFO" watch --json --proxy "sip:127.0.0.1:$PORT" \
 	sip:weekly@localhost
