@@ -159,6 +159,26 @@ static void act(struct bridge_conf *bc, enum bridge_action action,
 		const char *target_bare, const char *actor_nick,
 		const char *reason, const int *status, size_t status_count);
 
+/* 303: the occupant keeps its place under its new nick (its roles do
+ * not flap out and back in between the two presences). */
+static bool renamed(struct bridge_conf *bc, const char *nick, const json_t *ev,
+		    const int *status, size_t ns)
+{
+	struct bridge_occupant *o = bridge_room_find(&bc->occ, nick);
+	char *to = clean_dup(jstr(ev, "new_nick"), CONFINFO_BRIDGE_NICK_MAX);
+	bool has303 = false;
+
+	for (size_t i = 0; i < ns; i++)
+		has303 = has303 || status[i] == 303;
+	if (!o || !to || !*to || !has303 || bridge_room_find(&bc->occ, to)) {
+		free(to);
+		return false;
+	}
+	free(o->nick);
+	o->nick = to;
+	return true;
+}
+
 static void on_presence(struct bridge_conf *bc, const json_t *ev)
 {
 	char bare[BRIDGE_JID_MAX];
@@ -198,7 +218,7 @@ static void on_presence(struct bridge_conf *bc, const json_t *ev)
 	if (action)
 		act(bc, action, has_bare ? bare : NULL, actor, reason, status,
 		    ns);
-	if (!available)
+	if (!available && !renamed(bc, nick, ev, status, ns))
 		bridge_room_remove(&bc->occ, nick);
 	reapply(bc);
 out:

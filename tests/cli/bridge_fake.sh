@@ -8,8 +8,9 @@
 # leaves the endpoint as it was; hostile reasons arrive cleaned and
 # bounded; the reverse kick of a user booted through the conference
 # input, without a loop; the chat-owned roles cannot be written by the
-# mixer's input; a ban is applied again when the user comes back; the
-# room is left when the conference ends.
+# mixer's input; a ban is applied again when the user comes back; a nick
+# change keeps the roles; a destroyed room drops them; the room is left
+# when the conference ends; rooms the focus must not join are refused.
 . "$(dirname "$0")/../lib.bash" "$@"
 
 need_cmd /usr/bin/python3 python3
@@ -267,6 +268,20 @@ wait_line "$TMP/focus.out" 'what=ban-again conf=weekly detail="sip:carol@localho
 wait_for 10 eval '[ "$(hooks)" -gt "$N" ]' || fail "no hook run for the ban"
 hook_line $((N + 1)) | grep -q '"action":"ban","user":"sip:carol@localhost"' ||
 	fail "hook JSON: $(hook_line $((N + 1)))"
+
+# A nick change (303) keeps the occupant: no role flaps out and back.
+M=$(events | wc -l)
+/usr/bin/python3 -c 'import json; print(json.dumps({"ev": "presence", "room": "'$ROOM'", "nick": "alice", "jid": "alice@localhost/pc", "available": False, "role": "moderator", "affiliation": "admin", "status": [303], "actor": None, "reason": None, "new_nick": "alice2", "self": False}))' >"$FAKE/events"
+presence alice2 alice@localhost/pc 1 moderator admin '[]' '' ''
+sleep 1
+[ "$(events | wc -l)" = "$M" ] || fail "a nick change changed roles: $(events | tail -n +$((M + 1)))"
+# The room is destroyed: the chat roles go, the call is untouched.
+echo "{\"ev\":\"destroyed\",\"room\":\"$ROOM\",\"reason\":\"moving\"}" >"$FAKE/events"
+SEEN=$M
+expect_events \
+	'{"event":"role_changed","user":"sip:alice@localhost","display_text":"Alice","old":["chair","chat-admin","chat-moderator"],"new":["chair"]}'
+wait_line "$TMP/focus.out" 'what=destroyed conf=weekly detail="weekly@conference.localhost: moving"' ||
+	fail "the destroyed room was not logged"
 
 # The conference ends (active false): the bridge leaves its room.
 doc | sed 's|<users>|<conference-state><active>false</active></conference-state><users>|' |
