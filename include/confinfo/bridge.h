@@ -58,6 +58,7 @@ struct confinfo_notifier; /* notifier.h */
  */
 typedef void(confinfo_bridge_log_h)(const char *conf, const char *what,
 				    const char *detail, void *arg);
+/* (Since 0.2, as everything in this header.) */
 
 /** Configuration; every string and array is copied by the alloc. */
 struct confinfo_bridge_config {
@@ -111,6 +112,7 @@ struct confinfo_bridge;
  * @param diag  optional; what is wrong (a mapping file line, ...)
  * @return 0, EINVAL (no child_argv, bad mapping file: its line in
  *         @p diag), errors opening the mapping file, ENOMEM
+ * Since 0.2.
  */
 int confinfo_bridge_alloc(struct confinfo_bridge **bp,
 			  struct confinfo_notifier *n,
@@ -121,7 +123,7 @@ int confinfo_bridge_alloc(struct confinfo_bridge **bp,
  * Release the bridge: the child is asked to leave its rooms and quit
  * (waited for at most a second, then killed), running hooks are
  * killed, the overlay is removed from the notifier (the served states
- * keep it until their next change). NULL is fine.
+ * keep it until their next change). NULL is fine. Since 0.2.
  */
 void confinfo_bridge_free(struct confinfo_bridge *b);
 

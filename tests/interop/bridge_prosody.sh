@@ -6,8 +6,10 @@
 #   (Alice) becomes its admin;
 # - Alice revokes Bob's voice: the hook is asked, the watcher sees Bob
 #   muted by Alice; Alice kicks Mallory: booted, reason "spam";
+# - the room is configured as asked (persistent, semi-anonymous, open);
 # - Dave, a room moderator but no chair of the conference, kicks Bob:
-#   roles only (the log says why), no hook;
+#   roles only (the log says why), no hook; Alice bans Bob: booted;
+# - the mixer boots Dave: the bridge kicks him from the room, no loop;
 # - Prosody restarts: the child reconnects, rejoins, re-reads the
 #   occupants; no hook runs twice.
 . "$(dirname "$0")/../lib.bash" "$@"
@@ -20,18 +22,19 @@ PORT=$(free_port)
 DIR=$TMP/conferences
 mkdir -p "$DIR"
 
-user() { # NAME DISPLAY ROLES
+user() { # NAME DISPLAY ROLES [STATUS EXTRA]
 	cat <<XML
   <user entity="sip:$1@localhost"><display-text>$2</display-text>
    <associated-aors><entry><uri>xmpp:$1@localhost</uri></entry></associated-aors>
    $3
-   <endpoint entity="sip:$1@pc"><status>connected</status>
+   <endpoint entity="sip:$1@pc"><status>${4:-connected}</status>${5:-}
     <media id="1"><type>audio</type><status>sendrecv</status></media>
    </endpoint>
   </user>
 XML
 }
-write_conf "$DIR" weekly <<XML
+doc() { # [DAVE-STATUS DAVE-EXTRA]
+	cat <<XML
 <?xml version="1.0" encoding="UTF-8"?>
 <conference-info xmlns="urn:ietf:params:xml:ns:conference-info"
  entity="sip:weekly@localhost" state="full" version="1">
@@ -40,10 +43,12 @@ write_conf "$DIR" weekly <<XML
 $(user alice Alice "<roles><entry>chair</entry></roles>")
 $(user bob Bob "")
 $(user mallory Mallory "")
-$(user dave Dave "")
+$(user dave Dave "" "${1:-}" "${2:-}")
  </users>
 </conference-info>
 XML
+}
+doc | write_conf "$DIR" weekly
 cat >"$TMP/hook" <<SH
 #!/bin/sh
 cat >>"$TMP/hook.log"
@@ -80,6 +85,13 @@ wait_for 15 json_has "$TMP/watch.out" \
 	'e["event"] == "role_changed" and e["user"] == "sip:mallory@localhost" and e["new"] == ["chat-participant"]' ||
 	fail "Mallory's room role did not reach the watcher"
 
+# The room as the bridge configured it: persistent, real JIDs for
+# moderators only (semi-anonymous), open (not members-only).
+actor alice disco
+wait_for 10 json_has "$TMP/alice.out" \
+	'e["ev"] == "disco" and "muc_persistent" in e["features"] and "muc_semianonymous" in e["features"] and "muc_open" in e["features"]' ||
+	fail "the room is not configured as the bridge asked: $(grep disco "$TMP/alice.out")"
+
 # The chair revokes Bob's voice.
 actor alice devoice bob
 wait_for 15 json_has "$TMP/watch.out" \
@@ -112,6 +124,30 @@ wait_line "$TMP/focus.out" 'what=roles-only conf=weekly detail="kick of bob@loca
 sleep 1
 [ "$(hooks)" = "$N" ] || fail "a non-chair's kick ran the hook"
 lacks_line "$TMP/text.out" '^booted: Bob' || fail "Bob was shown booted"
+
+# Bob comes back to the room; the chair bans him (301): booted, and the
+# hook asked to ban.
+actor bob join
+actor alice wait-occupant bob
+wait_for 15 json_has "$TMP/alice.out" 'e["ev"] == "occupant" and e["nick"] == "bob"' ||
+	fail "Bob did not come back"
+actor alice ban bob@localhost flooding
+wait_for 15 json_has "$TMP/watch.out" \
+	'e["event"] == "booted" and e["user"] == "sip:bob@localhost" and e["reason"] == "flooding"' ||
+	fail "Bob's ban did not reach the watcher"
+json_has "$TMP/hook.log" 'e["action"] == "ban" and e["user"] == "sip:bob@localhost" and 301 in e["status"]' ||
+	fail "no ban in the hook log"
+N=$(hooks)
+
+# Reverse: the mixer boots Dave (the conference input): the bridge kicks
+# him from the room; its own kick is not mirrored back to the hook.
+doc disconnected '<disconnection-method>booted</disconnection-method>' |
+	write_conf "$DIR" weekly
+wait_for 15 json_has "$TMP/dave.out" \
+	'e["ev"] == "presence" and e["self"] and not e["available"] and 307 in e["status"] and e["reason"] == "booted from the conference"' ||
+	fail "Dave was not kicked from the room"
+sleep 1
+[ "$(hooks)" = "$N" ] || fail "the bridge's own kick ran the hook"
 
 # Prosody restarts: reconnect, rejoin, the occupants re-read; no hook
 # runs again.
