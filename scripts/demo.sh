@@ -12,7 +12,11 @@
 # 4. changes the conference once (Carol joins, Bob is unmuted, Alice hands
 #    over the chair): the focus sends a partial NOTIFY and the watcher
 #    prints one line per change;
-# 5. stops both: the watcher unsubscribes, the focus shuts down.
+# 5. stops both: the watcher unsubscribes, the focus shuts down;
+# 6. part 2, scripts/demo_bridge.sh: a throwaway Prosody, a focus whose
+#    chat bridge creates the conference's room, a chair in the room who
+#    revokes Bob's voice and kicks Mallory, the watcher printing both and
+#    the mixer hook's log showing what it was asked.
 # Everything runs on 127.0.0.1 and is cleaned up on exit, even on Ctrl-C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -129,3 +133,10 @@ FOCUS_PID=
 echo
 echo "== focus log"
 cat "$TMP/focus.log"
+
+# Part 2 (issue 12): the conference and its chat room as one, with a
+# throwaway Prosody: scripts/demo_bridge.sh says what it does.
+echo
+echo "== part 2: the conference and its chat room as one"
+cmake --build "$BUILD" -j"$(nproc)" --target confinfo-xmpp >/dev/null
+bash scripts/demo_bridge.sh "$CONFINFO" "$(cd "$BUILD" && pwd)"

@@ -30,6 +30,7 @@
 #include "confinfo/smime.h"
 #include "confinfo/text.h"
 #include "confinfo/version.h"
+#include "focus_bridge.h"
 #include "focus_state.h"
 #include "focus_views.h"
 #include "input_limits.h"
@@ -142,6 +143,7 @@ struct focus {
 	struct confinfo_dirsrc *dir;
 	struct focus_state *state;             /* --state, NULL without */
 	struct focus_views *views;             /* --view-policy, NULL without */
+	struct confinfo_bridge *bridge;        /* --xmpp-jid, NULL without */
 	struct confinfo_sipstack_guard *guard; /* of the TCP/TLS listeners */
 	struct tmr grace;
 	int sigfd;
@@ -276,6 +278,20 @@ out:
 	fflush(stdout);
 }
 
+/* The chat bridge's events: `bridge what=WORD conf=NAME detail="..."`;
+ * the detail may hold text from the chat room. */
+static void bridge_log(const char *conf, const char *what, const char *detail,
+		       void *arg)
+{
+	(void)arg;
+	fputs("bridge", stdout);
+	put_kv("what", what);
+	put_kv("conf", conf);
+	put_quoted("detail", detail);
+	putchar('\n');
+	fflush(stdout);
+}
+
 static void guard_log(const char *what, size_t closed, size_t open, void *arg)
 {
 	(void)arg;
@@ -404,6 +420,7 @@ struct focus_opts {
 	const char *view_policy;
 	const char *view_key;
 	uint8_t key[FOCUS_VIEWS_KEY_MAX]; /* cfg.token_key points here */
+	struct focus_bridge_opts bridge;
 	bool quiet;
 };
 
@@ -527,6 +544,10 @@ static int focus_opt(void *ctx, int c, const char *arg)
 	case 'q':
 		o->quiet = true;
 		break;
+	default:
+		if (c >= FOCUS_BRIDGE_OPT_FIRST && c < FOCUS_BRIDGE_OPT_LAST)
+			return focus_bridge_opt(&o->bridge, c, arg);
+		break;
 	}
 	return CMD_RUN;
 }
@@ -598,17 +619,22 @@ static int parse_opts(int argc, char **argv, struct focus_opts *o)
 	    {"view-key", required_argument, NULL, OPT_VIEW_KEY},
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"help", no_argument, NULL, 'h'},
+	    FOCUS_BRIDGE_LONG_OPTIONS,
 	    INPUT_LIMITS_LONG_OPTIONS,
 	    {NULL, 0, NULL, 0},
 	};
+	/* Two literals would each pass the 4095 bytes C99 promises. */
+	static char more[8192];
 	const struct tool_cli cli = {.cmd = CMD,
 				     .usage = focus_usage,
-				     .usage_more = focus_usage_more,
+				     .usage_more = more,
 				     .shortopts = "c:l:d:r:s:a:p:A:i:qh",
 				     .longopts = longopts,
 				     .limits = &o->limits};
 	int status;
 
+	snprintf(more, sizeof(more), "%s%s", focus_usage_more,
+		 focus_bridge_help);
 	confinfo_notifier_config_default(&o->cfg);
 	input_limits_init(&o->limits);
 	o->guard.idle_ms = TCP_IDLE_DEFAULT_MS;
@@ -623,6 +649,9 @@ static int parse_opts(int argc, char **argv, struct focus_opts *o)
 	if (o->cfg.require_signing && !o->smime_cert)
 		return tool_usage_error(CMD,
 					"--require-signing needs --smime-cert");
+	status = focus_bridge_check(&o->bridge);
+	if (status != CMD_RUN)
+		return status;
 	focus_finish(o);
 	if (o->tls_client_ca && !has_tls_listener(o))
 		return tool_usage_error(CMD, "--tls-client-ca needs a "
@@ -687,6 +716,11 @@ static int focus_setup(struct focus *f, struct focus_opts *o)
 		if (err)
 			return err;
 	}
+	/* The bridge is the notifier's overlay: before any state arrives. */
+	err = focus_bridge_open(&f->bridge, f->n, &o->bridge, o->cfg.domain,
+				bridge_log, f);
+	if (err)
+		return err;
 	if (o->state) {
 		err = focus_state_open(&f->state, o->state, f->n);
 		if (err)
@@ -756,6 +790,7 @@ out:
 	}
 	confinfo_dirsrc_close(f.dir);
 	focus_views_close(f.views);
+	confinfo_bridge_free(f.bridge); /* before its notifier */
 	confinfo_notifier_free(f.n);
 	confinfo_smime_signer_free(f.signer); /* after its notifier */
 	confinfo_sipstack_guard_close(f.guard);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "confinfo/bridge.h"
 #include "input_limits.h"
 #include "json.h"
 #include "util.h"
@@ -149,21 +150,138 @@ static void deleted_line(struct watch_out *out)
 	watch_json_line(out, o);
 }
 
+/*
+ * Chat-driven changes (docs/chat-bridge.md). A focus's chat bridge marks
+ * an endpoint the chat room muted with the attribute muted-by (namespace
+ * CONFINFO_BRIDGE_NS, bridge.h) holding the AOR of the chair who did it;
+ * a boot carries the booted method and its disconnection-info (reason,
+ * by), whoever booted. Whoever writes the state could write these too:
+ * the line says what the state claims, as every other line does.
+ */
+struct change_ctx {
+	struct watch_out *out;
+	const struct confinfo_conf *state;
+};
+
+static const char *muted_by(const struct confinfo_user *u)
+{
+	for (size_t i = 0; u && i < u->endpoints.count; i++) {
+		const struct confinfo_endpoint *ep = u->endpoints.items[i];
+
+		if (ep->status != CONFINFO_EP_STATUS_MUTED_VIA_FOCUS)
+			continue;
+		for (size_t j = 0; j < ep->ext.attr_count; j++) {
+			const struct confinfo_attr *a = &ep->ext.attrs[j];
+
+			if (!strcmp(a->ns, CONFINFO_BRIDGE_NS) &&
+			    !strcmp(a->name, "muted-by"))
+				return a->value;
+		}
+	}
+	return NULL;
+}
+
+/* The endpoint of @p u that was booted, or NULL. */
+static const struct confinfo_endpoint *booted(const struct confinfo_user *u)
+{
+	for (size_t i = 0; u && i < u->endpoints.count; i++) {
+		const struct confinfo_endpoint *ep = u->endpoints.items[i];
+
+		if (ep->disconnection_method == CONFINFO_DISC_BOOTED &&
+		    ep->status == CONFINFO_EP_STATUS_DISCONNECTED)
+			return ep;
+	}
+	return NULL;
+}
+
+/* Who @p aor is in @p state: its display-text, else the AOR. */
+static const char *who(const struct confinfo_conf *state, const char *aor)
+{
+	const struct confinfo_user *u = confinfo_conf_user(state, aor);
+
+	return u && u->display_text ? u->display_text : aor;
+}
+
+static void json_add_str(json_t *o, const char *key, const char *value)
+{
+	if (o && json_object_set_new(o, key,
+				     value ? json_string(value) : json_null()))
+		json_object_clear(o);
+}
+
+/* "muted: Bob (by Alice in the chat room)" */
+static void muted_line(struct change_ctx *c,
+		       const struct confinfo_roster_event *ev)
+{
+	const char *by = muted_by(ev->user);
+	json_t *o;
+
+	if (!by) {
+		user_line(c->out, "muted", ev);
+		return;
+	}
+	if (c->out->json) {
+		o = user_event("muted", ev);
+		json_add_str(o, "by", by);
+		json_add_str(o, "via", "chat");
+		watch_json_line(c->out, o);
+		return;
+	}
+	fputs("muted: ", c->out->f);
+	put_user(c->out->f, ev->entity, ev->display_text);
+	fputs(" (by ", c->out->f);
+	tool_fputs_safe(c->out->f, who(c->state, by));
+	fputs(" in the chat room)\n", c->out->f);
+}
+
+/* "booted: Mallory: spam" */
+static void booted_line(struct change_ctx *c,
+			const struct confinfo_roster_event *ev,
+			const struct confinfo_endpoint *ep)
+{
+	static const struct confinfo_exec none;
+	const struct confinfo_exec *x =
+	    ep->disconnection_info ? ep->disconnection_info : &none;
+	json_t *o;
+
+	if (c->out->json) {
+		o = user_event("booted", ev);
+		json_add_str(o, "reason", x->reason);
+		json_add_str(o, "by", x->by);
+		json_add_str(o, "when", x->when);
+		watch_json_line(c->out, o);
+		return;
+	}
+	fputs("booted: ", c->out->f);
+	put_user(c->out->f, ev->entity, ev->display_text);
+	if (x->reason) {
+		fputs(": ", c->out->f);
+		tool_fputs_safe(c->out->f, x->reason);
+	}
+	fputc('\n', c->out->f);
+}
+
 /* A confinfo_roster_event_h: one line (or JSON object) per event. Endpoint
  * status changes are not shown: presence and mute say what people read. */
 static void change_line(const struct confinfo_roster_event *ev, void *arg)
 {
-	struct watch_out *out = arg;
+	struct change_ctx *c = arg;
+	struct watch_out *out = c->out;
+	const struct confinfo_endpoint *ep;
 
 	switch (ev->type) {
 	case CONFINFO_ROSTER_JOINED:
 		user_line(out, "joined", ev);
 		break;
 	case CONFINFO_ROSTER_LEFT:
-		user_line(out, "left", ev);
+		ep = booted(ev->user);
+		if (ep)
+			booted_line(c, ev, ep);
+		else
+			user_line(out, "left", ev);
 		break;
 	case CONFINFO_ROSTER_MUTED:
-		user_line(out, "muted", ev);
+		muted_line(c, ev);
 		break;
 	case CONFINFO_ROSTER_UNMUTED:
 		user_line(out, "unmuted", ev);
@@ -183,8 +301,9 @@ int watch_out_changes(struct watch_out *out, struct confinfo_roster *roster,
 		      const struct confinfo_conf *state,
 		      const struct confinfo_roster_changes *changes)
 {
+	struct change_ctx c = {out, state};
 	int err =
-	    confinfo_roster_update(roster, state, changes, change_line, out);
+	    confinfo_roster_update(roster, state, changes, change_line, &c);
 
 	if (!out->json)
 		text_flush(out);

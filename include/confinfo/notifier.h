@@ -359,6 +359,61 @@ void confinfo_notifier_shutdown(struct confinfo_notifier *n,
 void confinfo_notifier_free(struct confinfo_notifier *n);
 
 /* ---------------------------------------------------------------------
+ * Overlay: a program's own layer on top of the sources' state.
+ * ------------------------------------------------------------------- */
+
+/**
+ * Overlay callback. @p state is the copy of conference @p name's new
+ * state that will be served (full, version 0, with the chat room of the
+ * template): the callback edits it in place (owned by the notifier; set
+ * strings with confinfo_str_set(), add structs made with the model's
+ * T_new()), and returns 0, or an errno value (then the new state is
+ * refused as with ENOMEM: the previous one stays served, and the
+ * source gets the error). Called with @p state NULL once the conference
+ * is removed. It must not call the notifier's set_conf(), remove_conf()
+ * or reapply(). Since 0.2.
+ */
+typedef int(confinfo_notifier_overlay_h)(const char *name,
+					 struct confinfo_conf *state,
+					 void *arg);
+
+/**
+ * Serve every conference as the sources' state (files, PUBLISH,
+ * set_conf()) with @p overlayh's changes on top. The notifier keeps the
+ * sources' state (the base) beside the served one, so that a new base is
+ * overlaid again and confinfo_notifier_reapply() re-runs the overlay when
+ * the program's layer changed. Set it before the first conference
+ * arrives (conferences already served get it at their next change or
+ * reapply). NULL removes it. The change callback and the store get the
+ * base, never the overlay: the overlay is the program's to rebuild.
+ * Since 0.2.
+ */
+void confinfo_notifier_set_overlay(struct confinfo_notifier *n,
+				   confinfo_notifier_overlay_h *overlayh,
+				   void *arg);
+
+/**
+ * Run the overlay again on conference @p name's base state: the served
+ * state changes (partial NOTIFYs, subject to each subscriber's rate
+ * window) when the overlay's result differs.
+ *
+ * @return 0, EINVAL, ENOENT (no such conference), ENOMEM, or the
+ *         overlay callback's error (the served state is kept)
+ * Since 0.2.
+ */
+int confinfo_notifier_reapply(struct confinfo_notifier *n, const char *name);
+
+/**
+ * The state of @p name as its sources gave it, before the overlay
+ * (equal to confinfo_notifier_conf() without an overlay). Owned by the
+ * notifier, valid until the next change of that conference; NULL when
+ * there is none. Since 0.2.
+ */
+const struct confinfo_conf *
+confinfo_notifier_conf_base(const struct confinfo_notifier *n,
+			    const char *name);
+
+/* ---------------------------------------------------------------------
  * Directory source: one NAME.xml per conference, watched with inotify.
  * ------------------------------------------------------------------- */
 

@@ -15,6 +15,7 @@ void sipnot_snap_destructor(void *arg)
 	struct sipnot_snap *snap = arg;
 
 	confinfo_conf_free(snap->state);
+	confinfo_conf_free(snap->base);
 	if (snap->cache) {
 		sipnot_cache_flush(snap->cache);
 		free(snap->cache);
@@ -187,12 +188,14 @@ static int set_source(struct sipnot_conf *conf, const char *source)
 }
 
 /* The copy of @p state a conference serves: full, version 0, with the
- * template's chat room when it advertises none. */
-static int served_copy(const struct confinfo_notifier *n, const char *name,
+ * template's chat room when it advertises none, and the overlay applied
+ * (*basep: the copy before the overlay, NULL without one). */
+static int served_copy(struct confinfo_notifier *n, const char *name,
 		       const struct confinfo_conf *state,
-		       struct confinfo_conf **copyp)
+		       struct confinfo_conf **copyp,
+		       struct confinfo_conf **basep)
 {
-	struct confinfo_conf *copy = NULL;
+	struct confinfo_conf *copy = NULL, *base = NULL;
 	int err;
 
 	err = confinfo_conf_clone(&copy, state);
@@ -208,8 +211,26 @@ static int served_copy(const struct confinfo_notifier *n, const char *name,
 			return err;
 		}
 	}
+	err = sipnot_overlay_apply(n, name, copy, &base);
+	if (err) {
+		confinfo_conf_free(copy);
+		return err;
+	}
 	*copyp = copy;
+	*basep = base;
 	return 0;
+}
+
+/* The overlay left the served state as it was but the sources' state
+ * changed: keep the new one for the next confinfo_notifier_reapply(). */
+static void keep_base(struct sipnot_conf *conf, struct confinfo_conf **basep)
+{
+	if (!*basep || !conf->snap ||
+	    (conf->snap->base && confinfo_conf_equal(conf->snap->base, *basep)))
+		return;
+	confinfo_conf_free(conf->snap->base);
+	conf->snap->base = *basep;
+	*basep = NULL;
 }
 
 /* @p snap is the conference's new state: serve it, and tell every
@@ -218,7 +239,7 @@ static void install(struct confinfo_notifier *n, struct sipnot_conf *conf,
 		    struct sipnot_snap *snap, bool created)
 {
 	snap->seq = ++n->snap_seq;
-	snap->base = snap->seq;
+	snap->base_seq = snap->seq;
 	conf->changed_at = tmr_jiffies();
 	conf->acked = 0;
 	conf->fanout = !created && conf->nsubs > 0;
@@ -256,7 +277,7 @@ int sipnot_conf_apply(struct confinfo_notifier *n, const char *name,
 		      const struct confinfo_conf *state, const char *source,
 		      struct sipnot_conf **confp)
 {
-	struct confinfo_conf *copy = NULL;
+	struct confinfo_conf *copy = NULL, *base = NULL;
 	struct sipnot_snap *snap = NULL;
 	struct sipnot_conf *conf;
 	bool created = false, changed, src_changed;
@@ -267,7 +288,7 @@ int sipnot_conf_apply(struct confinfo_notifier *n, const char *name,
 		return EINVAL;
 	if (!source)
 		source = "api";
-	err = served_copy(n, name, state, &copy);
+	err = served_copy(n, name, state, &copy, &base);
 	if (err)
 		return err;
 	conf = conf_find_str(n, name);
@@ -291,12 +312,18 @@ int sipnot_conf_apply(struct confinfo_notifier *n, const char *name,
 		goto fail;
 	if (changed) {
 		snap->state = copy;
+		snap->base = base;
 		copy = NULL;
+		base = NULL;
 		install(n, conf, snap, created);
 		snap = NULL;
+	} else {
+		keep_base(conf, &base);
 	}
+	/* The sources' state is what persists: the overlay is rebuilt by
+	 * whoever set it. */
 	if (n->cfg.changeh && (changed || src_changed))
-		n->cfg.changeh(name, conf->snap->state, conf->source,
+		n->cfg.changeh(name, sipnot_snap_base(conf->snap), conf->source,
 			       n->cfg.change_arg);
 	if (changed) {
 		sipnot_log_conf(n, name, created ? "added" : "changed");
@@ -314,6 +341,7 @@ fail:
 out:
 	mem_deref(snap);
 	confinfo_conf_free(copy);
+	confinfo_conf_free(base);
 	return err;
 }
 
@@ -346,6 +374,7 @@ int confinfo_notifier_remove_conf(struct confinfo_notifier *n, const char *name)
 		n->cfg.changeh(conf->name, NULL, conf->source,
 			       n->cfg.change_arg);
 	sipnot_log_conf(n, conf->name, "removed");
+	sipnot_overlay_removed(n, conf->name);
 	/* Subscriptions hold references: the conference lives until the
 	 * last final NOTIFY is answered. */
 	for (struct le *le = conf->subs.head; le;) {

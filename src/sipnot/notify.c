@@ -149,7 +149,7 @@ static void count_delivered(struct sipnot_sub *sub)
 	struct sipnot_conf *conf = sub->conf;
 
 	if (conf->fanout && sub->sent && conf->snap &&
-	    sub->sent->base == conf->snap->seq &&
+	    sub->sent->base_seq == conf->snap->seq &&
 	    ++conf->acked >= conf->nsubs) {
 		conf->fanout = false;
 		sipnot_log_delivered(conf);

@@ -48,7 +48,8 @@ void sipnot_pub_end(struct confinfo_notifier *n, struct sipnot_conf *conf)
 	sipnot_pub_free(n, pub);
 	conf->pub = NULL;
 	name = strdup(conf->name);
-	if (!name || sipnot_conf_apply(n, name, under->state, source, NULL))
+	if (!name ||
+	    sipnot_conf_apply(n, name, sipnot_snap_base(under), source, NULL))
 		(void)confinfo_notifier_remove_conf(n, conf->name);
 	free(name);
 	free(source);

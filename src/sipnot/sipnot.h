@@ -62,14 +62,25 @@ struct sipnot_snap {
 	 * one renders (its own seq for the full snapshot itself), and
 	 * whether it is one subscriber's own variant (a private
 	 * participant seeing themselves). */
-	uint64_t base;
+	uint64_t base_seq;
 	bool own;
+	/* The state before the overlay (overlay.c) was applied, what the
+	 * sources gave; NULL without an overlay (then it is @c state), and
+	 * always NULL in a rendered view. */
+	struct confinfo_conf *base;
 	/* The bodies and diffs leading to this snapshot, for a rendered
 	 * view (owned, freed with it); NULL: the conference's cache. A
 	 * cache per view gives each view the room one view had, so that
 	 * views do not evict each other's bodies. */
 	struct sipnot_cache *cache;
 };
+
+/* What the sources gave for @p snap, before the overlay. */
+static inline const struct confinfo_conf *
+sipnot_snap_base(const struct sipnot_snap *snap)
+{
+	return snap->base ? snap->base : snap->state;
+}
 
 /* A PUBLISHed state (RFC 3903): the entity tag and its expiry, and the
  * state it replaced, served again when the publication ends: a
@@ -227,6 +238,8 @@ struct confinfo_notifier {
 	bool done_called;
 	confinfo_notifier_done_h *doneh;
 	void *done_arg;
+	confinfo_notifier_overlay_h *overlayh; /* overlay.c, or NULL */
+	void *overlay_arg;
 	struct tmr done_tmr;
 };
 
@@ -282,6 +295,15 @@ int sipnot_conf_apply(struct confinfo_notifier *n, const char *name,
  * the fallback of the publication that feeds it. */
 void sipnot_conf_source_gone(struct confinfo_notifier *n, const char *name,
 			     const char *source);
+
+/* overlay.c: the served state = the sources' state + the overlay. With
+ * an overlay, *basep is a copy of @p state as the sources gave it, and
+ * @p state has the overlay applied; without, *basep is NULL. */
+int sipnot_overlay_apply(struct confinfo_notifier *n, const char *name,
+			 struct confinfo_conf *state,
+			 struct confinfo_conf **basep);
+/* Conference @p name is no longer served: tell the overlay. */
+void sipnot_overlay_removed(struct confinfo_notifier *n, const char *name);
 
 /* subscribe.c */
 bool sipnot_subscribe_handler(struct confinfo_notifier *n,

@@ -314,7 +314,7 @@ static int render(struct sipnot_conf *conf, enum confinfo_view v,
 		return err;
 	}
 	snap->seq = ++n->snap_seq;
-	snap->base = conf->snap->seq;
+	snap->base_seq = conf->snap->seq;
 	snap->own = self != NULL;
 	*snapp = snap;
 	return 0;
@@ -353,7 +353,7 @@ int sipnot_view_snap(struct sipnot_sub *sub, struct sipnot_snap **snapp)
 	}
 	if (priv) {
 		/* A private participant sees itself: its own variant. */
-		if (!sub->own || sub->own->base != conf->snap->seq) {
+		if (!sub->own || sub->own->base_seq != conf->snap->seq) {
 			struct sipnot_snap *s = NULL;
 
 			err = render(conf, sub->view, sub->identity, &s);

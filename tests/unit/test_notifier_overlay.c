@@ -1,0 +1,153 @@
+/*
+ * The notifier's overlay (notifier.h, sipnot/overlay.c): the served state
+ * is the sources' state with the overlay on top; a new base is overlaid
+ * again; reapply() re-runs the overlay on the kept base; the change
+ * callback (the store) gets the base; removal tells the overlay; an
+ * overlay error keeps the previous state served.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <re.h>
+
+#include "confinfo/notifier.h"
+#include "confinfo/sipstack.h"
+#include "testutil.h"
+
+static const char *doc1 =
+    "<conference-info xmlns='urn:ietf:params:xml:ns:conference-info'"
+    " entity='sip:c@x' state='full' version='1'><users>"
+    "<user entity='sip:a@x'><display-text>A</display-text></user>"
+    "</users></conference-info>";
+static const char *doc2 =
+    "<conference-info xmlns='urn:ietf:params:xml:ns:conference-info'"
+    " entity='sip:c@x' state='full' version='1'><users>"
+    "<user entity='sip:a@x'><display-text>A2</display-text></user>"
+    "</users></conference-info>";
+
+struct ov {
+	const char *role; /* added to every user's roles */
+	int fail;         /* returned instead */
+	unsigned calls, removed;
+	const struct confinfo_conf *changed; /* last change callback */
+	unsigned changes;
+};
+
+static int overlay(const char *name, struct confinfo_conf *state, void *arg)
+{
+	struct ov *o = arg;
+	struct confinfo_list *l;
+
+	assert_string_equal(name, "c");
+	if (!state) {
+		o->removed++;
+		return 0;
+	}
+	o->calls++;
+	if (o->fail)
+		return o->fail;
+	l = &state->users->users;
+	for (size_t i = 0; o->role && i < l->count; i++) {
+		struct confinfo_user *u = l->items[i];
+
+		if (!u->roles)
+			u->roles = confinfo_roles_new();
+		assert_int_equal(confinfo_roles_add(u->roles, o->role), 0);
+	}
+	return 0;
+}
+
+static void changed(const char *name, const struct confinfo_conf *state,
+		    const char *source, void *arg)
+{
+	struct ov *o = arg;
+	(void)name;
+	(void)source;
+	o->changed = state;
+	o->changes++;
+}
+
+static const struct confinfo_user *user_a(const struct confinfo_conf *c)
+{
+	return confinfo_conf_user(c, "sip:a@x");
+}
+
+static void test_overlay(void **state)
+{
+	struct confinfo_notifier_config cfg;
+	struct confinfo_sipstack *stack = NULL;
+	struct confinfo_notifier *n = NULL;
+	struct confinfo_conf *d1 = tu_decode_str(doc1);
+	struct confinfo_conf *d2 = tu_decode_str(doc2);
+	struct ov o = {.role = "chat-moderator"};
+	(void)state;
+
+	assert_int_equal(libre_init(), 0);
+	assert_int_equal(confinfo_sipstack_alloc(&stack, NULL, NULL), 0);
+	confinfo_notifier_config_default(&cfg);
+	cfg.changeh = changed;
+	cfg.change_arg = &o;
+	assert_int_equal(confinfo_notifier_alloc(
+			     &n, confinfo_sipstack_sip(stack), &cfg, NULL),
+			 0);
+	confinfo_notifier_set_overlay(n, overlay, &o);
+
+	assert_int_equal(confinfo_notifier_set_conf(n, "c", d1, NULL), 0);
+	/* Served: base + overlay; base: as given; the store gets the base. */
+	assert_string_equal(
+	    user_a(confinfo_notifier_conf(n, "c"))->roles->entries[0],
+	    "chat-moderator");
+	assert_null(user_a(confinfo_notifier_conf_base(n, "c"))->roles);
+	assert_ptr_equal(o.changed, confinfo_notifier_conf_base(n, "c"));
+
+	/* The overlay changes: reapply serves it on the same base. */
+	o.role = "chat-visitor";
+	assert_int_equal(confinfo_notifier_reapply(n, "c"), 0);
+	assert_string_equal(
+	    user_a(confinfo_notifier_conf(n, "c"))->roles->entries[0],
+	    "chat-visitor");
+	assert_string_equal(
+	    user_a(confinfo_notifier_conf(n, "c"))->display_text, "A");
+	/* A new base is overlaid again. */
+	assert_int_equal(confinfo_notifier_set_conf(n, "c", d2, NULL), 0);
+	assert_string_equal(
+	    user_a(confinfo_notifier_conf(n, "c"))->display_text, "A2");
+	assert_string_equal(
+	    user_a(confinfo_notifier_conf(n, "c"))->roles->entries[0],
+	    "chat-visitor");
+	/* Nothing changed: the served state stays, no change callback. */
+	{
+		unsigned changes = o.changes;
+
+		assert_int_equal(confinfo_notifier_reapply(n, "c"), 0);
+		assert_int_equal(o.changes, changes);
+	}
+	/* An overlay error keeps what is served. */
+	o.fail = ENOMEM;
+	assert_int_equal(confinfo_notifier_set_conf(n, "c", d1, NULL), ENOMEM);
+	assert_string_equal(
+	    user_a(confinfo_notifier_conf(n, "c"))->display_text, "A2");
+	o.fail = 0;
+	assert_int_equal(confinfo_notifier_reapply(n, "nope"), ENOENT);
+	assert_int_equal(confinfo_notifier_reapply(NULL, "c"), EINVAL);
+	/* Removal tells the overlay. */
+	assert_int_equal(confinfo_notifier_remove_conf(n, "c"), 0);
+	assert_int_equal(o.removed, 1);
+	assert_null(confinfo_notifier_conf_base(n, "c"));
+
+	confinfo_notifier_free(n);
+	confinfo_sipstack_free(stack);
+	libre_close();
+	confinfo_conf_free(d1);
+	confinfo_conf_free(d2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_overlay),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
