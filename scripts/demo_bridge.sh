@@ -31,7 +31,7 @@ user() {
   <user entity="sip:$1@localhost"><display-text>$2</display-text>
    <associated-aors><entry><uri>xmpp:$1@localhost</uri></entry></associated-aors>
    $3
-   <endpoint entity="sip:$1@phone"><status>connected</status>
+   <endpoint entity="sip:$1@phone.localhost"><status>connected</status>
     <media id="1"><type>audio</type><status>sendrecv</status></media>
    </endpoint>
   </user>
