@@ -120,6 +120,7 @@ void xc_log(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)))
 #endif
     ;
+const char *xc_log_last(void);
 int xc_emit(json_t *ev);
 void xc_emit_error(const char *text, bool fatal);
 void xc_emit_result(json_int_t id, const char *error);

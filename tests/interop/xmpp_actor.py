@@ -73,7 +73,7 @@ class Actor(slixmpp.ClientXMPP):
         super().__init__(args.jid, args.password)
         self.args = args
         self.room = args.room
-        self.nick = args.nick
+        self.nick = unescape(args.nick)
         self.ca_certs = args.ca
         self.joined = False
         self.waiting = {}
