@@ -25,6 +25,8 @@ reads from stdin, one a line:
   leave                    leave the room (stay connected)
   join                     join again (after leave)
   destroy [REASON]         destroy the room (owner only)
+  config FIELD VALUE       set muc#roomconfig_FIELD (owner only), e.g.
+                           "config whois anyone", "config membersonly 1"
   wait-occupant NICK       print "occupant" once NICK is in the room
   quit                     disconnect and exit 0
 
@@ -40,7 +42,8 @@ Everything it sees or does is one JSON object a line on stdout:
   {"ev":"occupant","nick":...}
 
 Arguments of commands are split on spaces; REASON/TEXT is the rest of the
-line, where "\\xHH" escapes stand for any byte (hostile input tests).
+line, where "\\xHH" escapes stand for any byte (hostile input tests;
+the text must stay valid in XML 1.0, or the server closes the stream).
 """
 
 import argparse
@@ -195,6 +198,14 @@ class Actor(slixmpp.ClientXMPP):
             elif cmd == "say":
                 self.send_message(mto=self.room, mbody=unescape(rest),
                                   mtype="groupchat")
+            elif cmd == "config":
+                field, _, value = rest.partition(" ")
+                form = await muc.get_room_config(self.room, timeout=10)
+                new = self["xep_0004"].make_form(ftype="submit")
+                new.add_field(var="FORM_TYPE", ftype="hidden",
+                              value="http://jabber.org/protocol/muc#roomconfig")
+                new.add_field(var="muc#roomconfig_" + field, value=value)
+                await muc.set_room_config(self.room, new, timeout=10)
             elif cmd == "disco":
                 info = await self["xep_0030"].get_info(jid=self.room,
                                                         timeout=10)

@@ -13,11 +13,23 @@ ROOM=r2@conference.localhost
 start_actor carol carol r2 Carol
 json_has "$TMP/carol.out" 'e["ev"] == "joined" and e["created"]' ||
 	fail "carol did not create the room"
-start_actor dave dave r2 Dave
 
 mapfile -t ARGS < <(xmppc_account bridge)
 start_xmppc x "${ARGS[@]}"
 ev_wait x 'e["ev"] == "connected"'
+
+# Members-only: the join is refused; the command's result and `left` say
+# why (the condition), and the room is not wanted any more.
+actor carol config membersonly 1
+ev_wait carol 'e["ev"] == "ok" and e["cmd"] == "config"'
+xmppc x '{"op":"join","id":10,"room":"'$ROOM'","nick":"focus"}'
+ev_wait x 'e["ev"] == "result" and e["id"] == 10 and not e["ok"] and e["error"] == "registration-required"'
+ev_wait x 'e["ev"] == "left" and e["room"] == "'$ROOM'" and e["error"] == "registration-required"'
+actor carol config membersonly 0
+wait_for 10 eval '[ "$(json_count "$TMP/carol.out" '"'"'e["ev"] == "ok" and e["cmd"] == "config"'"'"')" -eq 2 ]' ||
+	fail "carol could not open the room again"
+start_actor dave dave r2 Dave
+
 xmppc x '{"op":"join","id":1,"room":"'$ROOM'","nick":"focus","config":{"persistent":true,"whois":"anyone"},"admins":["carol@localhost"]}'
 ev_wait x 'e["ev"] == "result" and e["id"] == 1 and e["ok"]'
 json_has "$TMP/x.out" 'e["ev"] == "joined" and not e["created"] and not e["configured"] and e["affiliation"] == "none" and e["role"] == "participant" and e["whois"] == "moderators"' ||
@@ -47,6 +59,21 @@ ev_wait x 'e["ev"] == "result" and e["id"] == 3 and not e["ok"] and e["error"] i
 # The owner makes the child a moderator: its own presence says so.
 actor carol moderator focus
 ev_wait x 'e["ev"] == "presence" and e["self"] and e["role"] == "moderator" and e["actor"] == "Carol"'
+
+# The owner changes the configuration: room_config with the status codes
+# (Prosody sends 172: now non-anonymous) and whois read again.
+actor carol config whois anyone
+ev_wait x 'e["ev"] == "room_config" and e["room"] == "'$ROOM'" and 172 in e["status"] and e["whois"] == "anyone"'
+
+# Kicked itself: `left` says so, and the room is not rejoined by itself;
+# joining again works.
+actor carol kick focus out
+ev_wait x 'e["ev"] == "presence" and e["self"] and not e["available"] and 307 in e["status"] and e["reason"] == "out"'
+ev_wait x 'e["ev"] == "left" and e["room"] == "'$ROOM'" and e["error"] == "kicked"'
+xmppc x '{"op":"join","id":11,"room":"'$ROOM'","nick":"focus"}'
+ev_wait x 'e["ev"] == "result" and e["id"] == 11 and e["ok"]'
+[ "$(json_count "$TMP/x.out" 'e["ev"] == "joined"')" -eq 2 ] ||
+	fail "expected two joined events (first join, join after the kick)"
 
 # The owner destroys the room.
 actor carol destroy conference over

@@ -3,7 +3,7 @@
 # sees the room persistent and semi-anonymous (whois moderators), the
 # admins got affiliation admin; voice revoked and granted, a role command
 # of the child, a nick change (303), a kick (307 with actor and reason), a
-# ban (301), a plain leave, and two resources of one account with their
+# ban (301), a plain leave, the child's own leave, and two resources of one account with their
 # full JIDs.
 . "$(dirname "$0")/../lib.bash" "$@"
 . "$(dirname "$0")/prosody.bash"
@@ -71,14 +71,21 @@ ev_wait x 'e["ev"] == "presence" and e["nick"] == "Mallory" and not e["available
 actor bob1 leave
 ev_wait x 'e["ev"] == "presence" and e["nick"] == "Bob" and not e["available"] and e["status"] == []'
 
-# quit: leaves the room (Alice sees it) and exits 0.
-xmppc x '{"op":"quit","id":7}'
+# leave: the result, then `left` once the room confirms (Alice sees it).
+xmppc x '{"op":"leave","id":7,"room":"'$ROOM'"}'
 ev_wait x 'e["ev"] == "result" and e["id"] == 7 and e["ok"]'
+ev_wait x 'e["ev"] == "left" and e["room"] == "'$ROOM'" and e["error"] is None'
 ev_wait alice 'e["ev"] == "presence" and e["nick"] == "focus" and not e["available"]'
+xmppc x '{"op":"leave","id":8,"room":"'$ROOM'"}'
+ev_wait x 'e["ev"] == "result" and e["id"] == 8 and e["error"] == "not-joined"'
+
+# quit: exits 0.
+xmppc x '{"op":"quit","id":9}'
+ev_wait x 'e["ev"] == "result" and e["id"] == 9 and e["ok"]'
 wait_exit "$XMPPC_PID" 10
 [ "$EXIT_STATUS" -eq 0 ] || fail "confinfo-xmpp exited with $EXIT_STATUS after quit"
 # Every command got exactly one result.
-for id in 1 2 3 4 5 6 7; do
+for id in 1 2 3 4 5 6 7 8 9; do
 	[ "$(json_count "$TMP/x.out" 'e["ev"] == "result" and e["id"] == '$id)" -eq 1 ] ||
 		fail "command $id has not exactly one result"
 done
