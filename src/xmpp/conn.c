@@ -53,7 +53,9 @@ static void log_handler(void *ud, xmpp_log_level_t level, const char *area,
 	for (i = 0; line[i]; i++)
 		if ((unsigned char)line[i] < 0x20)
 			line[i] = ' ';
-	if (area && strcmp(area, "auth") == 0)
+	/* libstrophe reports running out of SASL mechanisms (the server
+	 * refused each) as an error of its "auth" area, then disconnects. */
+	if (level == XMPP_LEVEL_ERROR && area && strcmp(area, "auth") == 0)
 		auth_refused = true;
 	xc_log("libstrophe %s: %s", area ? area : "?", line);
 }
@@ -175,6 +177,8 @@ static void on_conn_event(xmpp_conn_t *conn, xmpp_conn_event_t status,
  * (handlers, stream management) on it that must not survive. */
 void xc_conn_start(struct xc *xc)
 {
+	/* No stream management (XEP-0198): resuming a session would skip
+	 * the rejoin, and the rejoin is what resynchronises the bridge. */
 	long flags = XMPP_CONN_FLAG_MANDATORY_TLS | XMPP_CONN_FLAG_DISABLE_SM;
 	char *jid;
 	int rc;
