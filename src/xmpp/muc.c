@@ -221,6 +221,18 @@ static void emit_or_hold(struct xc_room *r, json_t *ev)
 	xc_emit(ev);
 }
 
+/* Our nick in the room, as the room says it is (kept if out of memory:
+ * the next leave would then name the old one, which the room ignores). */
+static void set_nick(struct xc_room *r, const char *nick)
+{
+	char *copy = strdup(nick);
+
+	if (copy) {
+		free(r->nick);
+		r->nick = copy;
+	}
+}
+
 /* Our own unavailable presence: a nick change (303), or we are out. */
 static void self_out(struct xc_room *r, json_t *ev, json_t *codes,
 		     xmpp_stanza_t *item, xmpp_stanza_t *destroy)
@@ -229,14 +241,9 @@ static void self_out(struct xc_room *r, json_t *ev, json_t *codes,
 	    item ? xmpp_stanza_get_attribute(item, "nick") : NULL;
 	char *reason = NULL;
 	xmpp_stanza_t *rs;
-	char *copy;
 
 	if (xc_st_has_code(codes, 303) && nick) {
-		copy = strdup(nick);
-		if (copy) {
-			free(r->nick);
-			r->nick = copy;
-		}
+		set_nick(r, nick);
 		emit_or_hold(r, ev);
 		return;
 	}
@@ -351,6 +358,8 @@ static int on_presence(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 		goto out;
 	avail = !type || strcmp(type, "unavailable") != 0;
 	self = xc_st_has_code(codes, 110);
+	if (self && avail && strcmp(nick, r->nick) != 0)
+		set_nick(r, nick); /* 210: the service chose our nick */
 	if (self && avail && item) {
 		copy_field(r->affiliation, sizeof(r->affiliation),
 			   xmpp_stanza_get_attribute(item, "affiliation"));

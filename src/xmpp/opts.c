@@ -35,7 +35,11 @@ static int parse_connect(struct xc_opts *o, const char *arg)
 	port = strtoul(colon + 1, &end, 10);
 	if (errno || *end || port == 0 || port > 65535)
 		goto bad;
-	o->connect_host = strndup(arg, (size_t)(colon - arg));
+	/* [v6-address]:port: the brackets are not part of the host. */
+	if (arg[0] == '[' && colon[-1] == ']' && colon - arg > 2)
+		o->connect_host = strndup(arg + 1, (size_t)(colon - arg - 2));
+	else
+		o->connect_host = strndup(arg, (size_t)(colon - arg));
 	if (!o->connect_host)
 		return ENOMEM;
 	o->connect_port = (unsigned short)port;
