@@ -46,6 +46,7 @@ struct xc_opts {
 	char *connect_host; /* owned, NULL: SRV/A of the JID's domain */
 	unsigned short connect_port;
 	const char *resource;
+	unsigned connect_timeout_ms; /* for a login to complete */
 	bool debug;
 };
 
@@ -100,6 +101,7 @@ struct xc {
 	bool quitting;
 	int exit_status; /* >= 0: leave the loop with it */
 	uint64_t reconnect_at;
+	uint64_t login_deadline; /* 0: none (connected, or waiting) */
 	unsigned backoff_ms;
 	struct xc_iq *iqs;
 	unsigned iq_count;

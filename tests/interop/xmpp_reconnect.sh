@@ -3,7 +3,9 @@
 # the child keeps retrying with backoff while the server is down; once
 # Prosody is back on the same port it connects again, rejoins its room
 # (`joined` with rejoin:true) and reports the occupants again after it.
-# A command sent while disconnected is answered "disconnected".
+# A command sent while disconnected is answered "disconnected". A server
+# that accepts TCP and then says nothing does not hold the child: after
+# --connect-timeout it gives up the attempt and retries.
 . "$(dirname "$0")/../lib.bash" "$@"
 . "$(dirname "$0")/prosody.bash"
 
@@ -49,3 +51,28 @@ ev_wait x 'e["ev"] == "result" and e["id"] == 3 and e["ok"]'
 xmppc x '{"op":"quit","id":4}'
 wait_exit "$XMPPC_PID" 10
 [ "$EXIT_STATUS" -eq 0 ] || fail "exit status $EXIT_STATUS after quit"
+
+# A stalled server: accepts, never answers.
+STALL_PORT=$(free_port)
+bg stall /usr/bin/python3 -c '
+import socket, sys
+s = socket.socket()
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(8)
+held = []
+while True:
+    held.append(s.accept()[0])
+' "$STALL_PORT"
+wait_port tcp "$STALL_PORT"
+STALLED=("${ARGS[@]}")
+STALLED[7]=127.0.0.1:$STALL_PORT
+[ "${STALLED[6]}" = --connect ] || fail "argument order changed"
+start_xmppc y "${STALLED[@]}" --connect-timeout 2
+ev_wait y 'e["ev"] == "disconnected" and e["error"] == "no session within 2 s"' 10
+# ... and keeps trying, later each time.
+wait_for 20 eval '[ "$(json_count "$TMP/y.out" '"'"'e["ev"] == "disconnected"'"'"')" -ge 2 ]' ||
+	fail "no second attempt at the stalled server"
+json_lacks "$TMP/y.out" 'e["ev"] in ("connected", "error")' || fail "y: connected or failed"
+xmppc y '{"op":"quit","id":1}'
+wait_exit "$XMPPC_PID" 10
+[ "$EXIT_STATUS" -eq 0 ] || fail "y: exit status $EXIT_STATUS after quit"
