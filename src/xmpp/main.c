@@ -111,6 +111,7 @@ static void turn(struct xc *xc, bool *stdin_open)
 	if (xc->ctx)
 		xmpp_run_once(xc->ctx, 0);
 	xc_conn_poll(xc, xc_now_ms());
+	xc_muc_poll(xc, xc_now_ms());
 }
 
 int main(int argc, char **argv)

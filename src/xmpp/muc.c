@@ -65,6 +65,7 @@ static void send_join(struct xc *xc, struct xc_room *r)
 	}
 	json_array_clear(r->held);
 	r->state = XC_ROOM_JOINING;
+	r->join_deadline = xc_now_ms() + XC_IQ_TIMEOUT_MS;
 	xmpp_send(xc->conn, p);
 	xmpp_stanza_release(p);
 }
@@ -494,5 +495,27 @@ void xc_muc_leave_all(struct xc *xc)
 			}
 		}
 		r->state = XC_ROOM_GONE;
+	}
+}
+
+/* A join the room never answered (no self-presence, no error): given up
+ * after 30 s like an IQ, with a leave in case the presence comes later. */
+void xc_muc_poll(struct xc *xc, uint64_t now)
+{
+	unsigned i;
+	struct xc_room *r;
+	xmpp_stanza_t *p;
+
+	for (i = 0; i < xc->room_count; i++) {
+		r = &xc->rooms[i];
+		if (r->state != XC_ROOM_JOINING || now < r->join_deadline)
+			continue;
+		p = xc->connected ? xc_st_leave(xc->ctx, r) : NULL;
+		if (p) {
+			xmpp_send(xc->conn, p);
+			xmpp_stanza_release(p);
+		}
+		emit_left(r, "timeout");
+		room_gone(r, "timeout");
 	}
 }

@@ -73,7 +73,8 @@ struct xc_room {
 	char affiliation[16], role[16];
 	const char *whois; /* "moderators", "anyone" or NULL */
 	enum xc_room_state state;
-	unsigned gen; /* bumped when the entry is reused for a join */
+	unsigned gen;           /* bumped when the entry is reused for a join */
+	uint64_t join_deadline; /* JOINING: when to give up */
 };
 
 struct xc_iq;
@@ -151,6 +152,7 @@ void xc_cmd_leave(struct xc *xc, json_int_t id, json_t *cmd);
 void xc_cmd_role(struct xc *xc, json_int_t id, json_t *cmd);
 void xc_cmd_affiliation(struct xc *xc, json_int_t id, json_t *cmd);
 void xc_muc_leave_all(struct xc *xc);
+void xc_muc_poll(struct xc *xc, uint64_t now);
 struct xc_room *xc_room_find(struct xc *xc, const char *jid);
 
 /* stanza.c */
