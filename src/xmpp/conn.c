@@ -331,6 +331,7 @@ int xc_iq_send(struct xc *xc, xmpp_stanza_t *st, xc_iq_h *h,
 		err = ENOMEM;
 		goto out;
 	}
+	iq->xc = xc;
 	iq->deadline = xc_now_ms() + XC_IQ_TIMEOUT_MS;
 	iq->h = h;
 	iq->room = room;

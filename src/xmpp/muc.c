@@ -25,8 +25,6 @@
 /* iq->cmd_id for IQs of our own (no command waits for them). */
 #define NO_CMD ((json_int_t)-1)
 
-static struct xc *the_xc;
-
 struct xc_room *xc_room_find(struct xc *xc, const char *jid)
 {
 	unsigned i;
@@ -168,7 +166,7 @@ static void on_config(struct xc_iq *iq, xmpp_stanza_t *reply, const char *error)
 		r->whois = strcmp(json_string_value(w), "anyone") == 0
 			       ? "anyone"
 			       : "moderators";
-	setup_rest(the_xc, r);
+	setup_rest(iq->xc, r);
 }
 
 /* Our own presence arrived while joining. */
@@ -255,7 +253,7 @@ static void self_out(struct xc_room *r, json_t *ev, json_t *codes,
 		xc_emit(json_pack("{s:s,s:s,s:o}", "ev", "destroyed", "room",
 				  r->jid, "reason", xc_jstr(reason)));
 		if (reason)
-			xmpp_free(the_xc->ctx, reason);
+			xmpp_free(xmpp_stanza_get_context(destroy), reason);
 	}
 	if (r->state == XC_ROOM_LEAVING) {
 		emit_left(r, NULL);
@@ -438,7 +436,6 @@ static int on_message(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 
 void xc_muc_handlers(struct xc *xc)
 {
-	the_xc = xc;
 	xmpp_handler_add(xc->conn, on_presence, NULL, "presence", NULL, xc);
 	xmpp_handler_add(xc->conn, on_message, NULL, "message", NULL, xc);
 }

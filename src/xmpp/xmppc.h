@@ -84,6 +84,7 @@ typedef void(xc_iq_h)(struct xc_iq *iq, xmpp_stanza_t *reply,
 /* An IQ in flight: error NULL on a result, else the XMPP condition,
  * "timeout" or "disconnected". */
 struct xc_iq {
+	struct xc *xc;
 	char id[32];
 	uint64_t deadline;
 	xc_iq_h *h;

@@ -65,8 +65,8 @@ def out(**kw):
 
 
 def unescape(text):
-    """\\xHH escapes to bytes, then UTF-8 with invalid bytes kept as
-    surrogates replaced (XML cannot carry them anyway)."""
+    """\\xHH escapes to bytes, then decoded as UTF-8 (invalid sequences
+    become U+FFFD: XML could not carry them anyway)."""
     raw = text.encode("utf-8").decode("unicode_escape").encode("latin-1")
     return raw.decode("utf-8", errors="replace")
 
