@@ -135,6 +135,8 @@ prosody_user() {
 
 stop_prosody() {
 	[ -n "$PROSODY_PID" ] || return 0
+	# Disowned first: bash would print "Killed" when it reaps it.
+	disown "$PROSODY_PID" 2>/dev/null || true
 	kill -"${1:-TERM}" "$PROSODY_PID" 2>/dev/null || true
 	wait_for 10 pid_gone "$PROSODY_PID" || {
 		kill -KILL "$PROSODY_PID" 2>/dev/null || true
