@@ -74,11 +74,13 @@ static void finish_join(struct xc_room *r)
 	json_t *ev;
 
 	r->state = XC_ROOM_JOINED;
-	xc_emit(json_pack("{s:s,s:s,s:o,s:b,s:b,s:s,s:s,s:s?,s:b}", "ev",
-			  "joined", "room", r->jid, "nick", xc_jstr(r->nick),
-			  "created", r->created, "configured", r->configured,
-			  "affiliation", r->affiliation, "role", r->role,
-			  "whois", r->whois, "rejoin", r->rejoin));
+	/* Affiliation and role are the server's words, cut to 15 bytes:
+	 * bounded like every network string, so never invalid UTF-8. */
+	xc_emit(json_pack(
+	    "{s:s,s:s,s:o,s:b,s:b,s:o,s:o,s:s?,s:b}", "ev", "joined", "room",
+	    r->jid, "nick", xc_jstr(r->nick), "created", r->created,
+	    "configured", r->configured, "affiliation", xc_jstr(r->affiliation),
+	    "role", xc_jstr(r->role), "whois", r->whois, "rejoin", r->rejoin));
 	json_array_foreach(r->held, i, ev)
 	{
 		xc_emit(json_incref(ev));
