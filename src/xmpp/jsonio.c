@@ -51,8 +51,12 @@ int xc_emit(json_t *ev)
 	char *s;
 	int err = 0;
 
-	if (!ev)
+	if (!ev) {
+		/* json_pack failed: out of memory, or a string that is not
+		 * UTF-8 (a bug: network strings go through xc_jstr). */
+		xc_log("an event could not be built");
 		return ENOMEM;
+	}
 	/* ASCII only: U+0085, U+2028 and U+2029 arrive escaped, since some
 	 * line readers (Python's str.splitlines) end lines at them. */
 	s = json_dumps(ev, JSON_COMPACT | JSON_ENSURE_ASCII);

@@ -33,13 +33,16 @@
 #       $TMP/NAME.out (see xmpp_actor.py); returns once it joined.
 #   actor NAME COMMAND...
 #       Send one command line (see xmpp_actor.py) to the actor.
+#   ACTOR_DEBUG=--debug: slixmpp's debug log in $TMP/NAME.err.
 #
 # The XMPP child
 #   start_xmppc NAME ARGS...
 #       Run confinfo-xmpp ARGS with its stdin on a FIFO and its events in
 #       $TMP/NAME.out (stderr: $TMP/NAME.err); pid in XMPPC_PID.
 #   xmppc NAME JSON
-#       Send one command line to it.
+#       Send one command line to it. The FIFO stays open in the test's
+#       shell, so the child never sees the end of its stdin this way
+#       (xmpp_hostile.sh pipes into a child for that).
 #   ev_wait NAME PYEXPR [SECONDS]
 #       Wait (10 s by default) until a JSON line `e` of $TMP/NAME.out (an
 #       actor's or the child's) satisfies PYEXPR; fail the test if none.
