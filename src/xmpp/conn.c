@@ -28,6 +28,8 @@
 static char tls_refusal[256];
 /* Set from the log handler when libstrophe gives up authenticating. */
 static bool auth_refused;
+/* Set when we gave up on a login that took too long. */
+static bool login_timed_out;
 
 static int certfail(const xmpp_tlscert_t *cert, const char *errormsg)
 {
@@ -53,7 +55,9 @@ static void log_handler(void *ud, xmpp_log_level_t level, const char *area,
 	for (i = 0; line[i]; i++)
 		if ((unsigned char)line[i] < 0x20)
 			line[i] = ' ';
-	if (area && strcmp(area, "auth") == 0)
+	/* libstrophe reports running out of SASL mechanisms (the server
+	 * refused each) as an error of its "auth" area, then disconnects. */
+	if (level == XMPP_LEVEL_ERROR && area && strcmp(area, "auth") == 0)
 		auth_refused = true;
 	xc_log("libstrophe %s: %s", area ? area : "?", line);
 }
@@ -127,6 +131,7 @@ static void on_conn_event(xmpp_conn_t *conn, xmpp_conn_event_t status,
 	struct xc *xc = ud;
 	char why[400];
 
+	xc->login_deadline = 0;
 	if (status == XMPP_CONN_CONNECT) {
 		xc->connected = true;
 		xc->backoff_ms = XC_BACKOFF_MIN_MS;
@@ -160,7 +165,10 @@ static void on_conn_event(xmpp_conn_t *conn, xmpp_conn_event_t status,
 		fatal(xc, why);
 		return;
 	}
-	if (se && se->text)
+	if (login_timed_out)
+		snprintf(why, sizeof(why), "no session within %u s",
+			 xc->opts.connect_timeout_ms / 1000);
+	else if (se && se->text)
 		snprintf(why, sizeof(why), "stream error: %.200s", se->text);
 	else if (se)
 		snprintf(why, sizeof(why), "stream error %d", (int)se->type);
@@ -175,6 +183,8 @@ static void on_conn_event(xmpp_conn_t *conn, xmpp_conn_event_t status,
  * (handlers, stream management) on it that must not survive. */
 void xc_conn_start(struct xc *xc)
 {
+	/* No stream management (XEP-0198): resuming a session would skip
+	 * the rejoin, and the rejoin is what resynchronises the bridge. */
 	long flags = XMPP_CONN_FLAG_MANDATORY_TLS | XMPP_CONN_FLAG_DISABLE_SM;
 	char *jid;
 	int rc;
@@ -204,10 +214,14 @@ void xc_conn_start(struct xc *xc)
 	xmpp_conn_set_sockopt_callback(xc->conn, sockopt_cb);
 	tls_refusal[0] = '\0';
 	auth_refused = false;
+	login_timed_out = false;
+	xc->login_deadline = xc_now_ms() + xc->opts.connect_timeout_ms;
 	rc = xmpp_connect_client(xc->conn, xc->opts.connect_host,
 				 xc->opts.connect_port, on_conn_event, xc);
-	if (rc != XMPP_EOK)
+	if (rc != XMPP_EOK) {
+		xc->login_deadline = 0;
 		schedule_reconnect(xc, "cannot start connecting");
+	}
 }
 
 /* libstrophe's socket (-1 none) and whether it wants to write. */
@@ -317,6 +331,7 @@ int xc_iq_send(struct xc *xc, xmpp_stanza_t *st, xc_iq_h *h,
 		err = ENOMEM;
 		goto out;
 	}
+	iq->xc = xc;
 	iq->deadline = xc_now_ms() + XC_IQ_TIMEOUT_MS;
 	iq->h = h;
 	iq->room = room;
@@ -338,6 +353,13 @@ void xc_conn_poll(struct xc *xc, uint64_t now)
 
 	if (xc->reconnect_at && now >= xc->reconnect_at && !xc->quitting)
 		xc_conn_start(xc);
+	/* A server that accepts and then says nothing would hold the login
+	 * forever: libstrophe times out the TCP connect only. */
+	if (xc->login_deadline && now >= xc->login_deadline && xc->conn) {
+		xc->login_deadline = 0;
+		login_timed_out = true;
+		xmpp_disconnect(xc->conn);
+	}
 	while ((iq = *pp)) {
 		if (now < iq->deadline) {
 			pp = &iq->next;

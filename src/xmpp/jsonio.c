@@ -5,7 +5,8 @@
  * desynchronises the ones after it. Strings from the network are bounded
  * here (xc_jstr) before they reach the JSON: at most XC_STR_MAX bytes,
  * cut on a character boundary, invalid UTF-8 replaced by U+FFFD. Cleaning
- * them for display (controls, bidi) is the bridge's job.
+ * them for display (controls, bidi) is the bridge's job. Events are
+ * written in ASCII (every other character \u-escaped).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -25,16 +26,23 @@ uint64_t xc_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+static char last_log[256];
+
 /* One line on stderr. Callers never pass credentials or stanzas. */
 void xc_log(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("confinfo-xmpp: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(last_log, sizeof(last_log), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	fprintf(stderr, "confinfo-xmpp: %s\n", last_log);
+}
+
+/* The last line logged, for an error event that must say why. */
+const char *xc_log_last(void)
+{
+	return last_log;
 }
 
 /* Writes EV (consumed) as one line. A reader that went away ends us. */
@@ -43,9 +51,15 @@ int xc_emit(json_t *ev)
 	char *s;
 	int err = 0;
 
-	if (!ev)
+	if (!ev) {
+		/* json_pack failed: out of memory, or a string that is not
+		 * UTF-8 (a bug: network strings go through xc_jstr). */
+		xc_log("an event could not be built");
 		return ENOMEM;
-	s = json_dumps(ev, JSON_COMPACT);
+	}
+	/* ASCII only: U+0085, U+2028 and U+2029 arrive escaped, since some
+	 * line readers (Python's str.splitlines) end lines at them. */
+	s = json_dumps(ev, JSON_COMPACT | JSON_ENSURE_ASCII);
 	json_decref(ev);
 	if (!s)
 		return ENOMEM;

@@ -111,12 +111,14 @@ static void turn(struct xc *xc, bool *stdin_open)
 	if (xc->ctx)
 		xmpp_run_once(xc->ctx, 0);
 	xc_conn_poll(xc, xc_now_ms());
+	xc_muc_poll(xc, xc_now_ms());
 }
 
 int main(int argc, char **argv)
 {
 	struct xc *xc = &xc_state;
 	bool stdin_open = true;
+	char msg[320];
 	int err;
 
 	signal(SIGPIPE, SIG_IGN);
@@ -130,7 +132,9 @@ int main(int argc, char **argv)
 	else
 		err = xc_secret_file_check(xc->opts.key, "key file");
 	if (err) {
-		xc_emit_error("credentials refused (see the log)", true);
+		snprintf(msg, sizeof(msg), "credentials refused: %s",
+			 xc_log_last());
+		xc_emit_error(msg, true);
 		return 1;
 	}
 	if (xc_conn_init(xc)) {

@@ -25,8 +25,6 @@
 /* iq->cmd_id for IQs of our own (no command waits for them). */
 #define NO_CMD ((json_int_t)-1)
 
-static struct xc *the_xc;
-
 struct xc_room *xc_room_find(struct xc *xc, const char *jid)
 {
 	unsigned i;
@@ -65,6 +63,7 @@ static void send_join(struct xc *xc, struct xc_room *r)
 	}
 	json_array_clear(r->held);
 	r->state = XC_ROOM_JOINING;
+	r->join_deadline = xc_now_ms() + XC_IQ_TIMEOUT_MS;
 	xmpp_send(xc->conn, p);
 	xmpp_stanza_release(p);
 }
@@ -75,11 +74,13 @@ static void finish_join(struct xc_room *r)
 	json_t *ev;
 
 	r->state = XC_ROOM_JOINED;
-	xc_emit(json_pack("{s:s,s:s,s:o,s:b,s:b,s:s,s:s,s:s?,s:b}", "ev",
-			  "joined", "room", r->jid, "nick", xc_jstr(r->nick),
-			  "created", r->created, "configured", r->configured,
-			  "affiliation", r->affiliation, "role", r->role,
-			  "whois", r->whois, "rejoin", r->rejoin));
+	/* Affiliation and role are the server's words, cut to 15 bytes:
+	 * bounded like every network string, so never invalid UTF-8. */
+	xc_emit(json_pack(
+	    "{s:s,s:s,s:o,s:b,s:b,s:o,s:o,s:s?,s:b}", "ev", "joined", "room",
+	    r->jid, "nick", xc_jstr(r->nick), "created", r->created,
+	    "configured", r->configured, "affiliation", xc_jstr(r->affiliation),
+	    "role", xc_jstr(r->role), "whois", r->whois, "rejoin", r->rejoin));
 	json_array_foreach(r->held, i, ev)
 	{
 		xc_emit(json_incref(ev));
@@ -167,7 +168,7 @@ static void on_config(struct xc_iq *iq, xmpp_stanza_t *reply, const char *error)
 		r->whois = strcmp(json_string_value(w), "anyone") == 0
 			       ? "anyone"
 			       : "moderators";
-	setup_rest(the_xc, r);
+	setup_rest(iq->xc, r);
 }
 
 /* Our own presence arrived while joining. */
@@ -221,6 +222,18 @@ static void emit_or_hold(struct xc_room *r, json_t *ev)
 	xc_emit(ev);
 }
 
+/* Our nick in the room, as the room says it is (kept if out of memory:
+ * the next leave would then name the old one, which the room ignores). */
+static void set_nick(struct xc_room *r, const char *nick)
+{
+	char *copy = strdup(nick);
+
+	if (copy) {
+		free(r->nick);
+		r->nick = copy;
+	}
+}
+
 /* Our own unavailable presence: a nick change (303), or we are out. */
 static void self_out(struct xc_room *r, json_t *ev, json_t *codes,
 		     xmpp_stanza_t *item, xmpp_stanza_t *destroy)
@@ -229,14 +242,9 @@ static void self_out(struct xc_room *r, json_t *ev, json_t *codes,
 	    item ? xmpp_stanza_get_attribute(item, "nick") : NULL;
 	char *reason = NULL;
 	xmpp_stanza_t *rs;
-	char *copy;
 
 	if (xc_st_has_code(codes, 303) && nick) {
-		copy = strdup(nick);
-		if (copy) {
-			free(r->nick);
-			r->nick = copy;
-		}
+		set_nick(r, nick);
 		emit_or_hold(r, ev);
 		return;
 	}
@@ -247,7 +255,7 @@ static void self_out(struct xc_room *r, json_t *ev, json_t *codes,
 		xc_emit(json_pack("{s:s,s:s,s:o}", "ev", "destroyed", "room",
 				  r->jid, "reason", xc_jstr(reason)));
 		if (reason)
-			xmpp_free(the_xc->ctx, reason);
+			xmpp_free(xmpp_stanza_get_context(destroy), reason);
 	}
 	if (r->state == XC_ROOM_LEAVING) {
 		emit_left(r, NULL);
@@ -351,6 +359,8 @@ static int on_presence(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 		goto out;
 	avail = !type || strcmp(type, "unavailable") != 0;
 	self = xc_st_has_code(codes, 110);
+	if (self && avail && strcmp(nick, r->nick) != 0)
+		set_nick(r, nick); /* 210: the service chose our nick */
 	if (self && avail && item) {
 		copy_field(r->affiliation, sizeof(r->affiliation),
 			   xmpp_stanza_get_attribute(item, "affiliation"));
@@ -428,7 +438,6 @@ static int on_message(xmpp_conn_t *conn, xmpp_stanza_t *st, void *ud)
 
 void xc_muc_handlers(struct xc *xc)
 {
-	the_xc = xc;
 	xmpp_handler_add(xc->conn, on_presence, NULL, "presence", NULL, xc);
 	xmpp_handler_add(xc->conn, on_message, NULL, "message", NULL, xc);
 }
@@ -485,5 +494,27 @@ void xc_muc_leave_all(struct xc *xc)
 			}
 		}
 		r->state = XC_ROOM_GONE;
+	}
+}
+
+/* A join the room never answered (no self-presence, no error): given up
+ * after 30 s like an IQ, with a leave in case the presence comes later. */
+void xc_muc_poll(struct xc *xc, uint64_t now)
+{
+	unsigned i;
+	struct xc_room *r;
+	xmpp_stanza_t *p;
+
+	for (i = 0; i < xc->room_count; i++) {
+		r = &xc->rooms[i];
+		if (r->state != XC_ROOM_JOINING || now < r->join_deadline)
+			continue;
+		p = xc->connected ? xc_st_leave(xc->ctx, r) : NULL;
+		if (p) {
+			xmpp_send(xc->conn, p);
+			xmpp_stanza_release(p);
+		}
+		emit_left(r, "timeout");
+		room_gone(r, "timeout");
 	}
 }

@@ -35,7 +35,11 @@ static int parse_connect(struct xc_opts *o, const char *arg)
 	port = strtoul(colon + 1, &end, 10);
 	if (errno || *end || port == 0 || port > 65535)
 		goto bad;
-	o->connect_host = strndup(arg, (size_t)(colon - arg));
+	/* [v6-address]:port: the brackets are not part of the host. */
+	if (arg[0] == '[' && colon[-1] == ']' && colon - arg > 2)
+		o->connect_host = strndup(arg + 1, (size_t)(colon - arg - 2));
+	else
+		o->connect_host = strndup(arg, (size_t)(colon - arg));
 	if (!o->connect_host)
 		return ENOMEM;
 	o->connect_port = (unsigned short)port;
@@ -44,6 +48,25 @@ bad:
 	fprintf(stderr, "confinfo-xmpp: --connect %s: expected HOST:PORT\n",
 		arg);
 	return EINVAL;
+}
+
+/* Seconds, 1 to 3600, for the whole login (TCP, TLS, SASL, bind). */
+static int parse_timeout(struct xc_opts *o, const char *arg)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || *end || v < 1 || v > 3600) {
+		fprintf(stderr,
+			"confinfo-xmpp: --connect-timeout %s: expected 1 to "
+			"3600 seconds\n",
+			arg);
+		return EINVAL;
+	}
+	o->connect_timeout_ms = (unsigned)v * 1000u;
+	return 0;
 }
 
 static int check_combination(const struct xc_opts *o)
@@ -82,6 +105,7 @@ int xc_opts_parse(struct xc_opts *o, int argc, char **argv)
 	    {"ca", required_argument, NULL, 'a'},
 	    {"connect", required_argument, NULL, 'C'},
 	    {"resource", required_argument, NULL, 'r'},
+	    {"connect-timeout", required_argument, NULL, 'T'},
 	    {"debug", no_argument, NULL, 'd'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
@@ -90,6 +114,7 @@ int xc_opts_parse(struct xc_opts *o, int argc, char **argv)
 
 	memset(o, 0, sizeof(*o));
 	o->resource = "confinfo";
+	o->connect_timeout_ms = 30000;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
@@ -112,6 +137,11 @@ int xc_opts_parse(struct xc_opts *o, int argc, char **argv)
 			break;
 		case 'd':
 			o->debug = true;
+			break;
+		case 'T':
+			err = parse_timeout(o, optarg);
+			if (err)
+				return err;
 			break;
 		case 'C':
 			free(o->connect_host);

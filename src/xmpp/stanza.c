@@ -196,7 +196,7 @@ xmpp_stanza_t *xc_st_disco(xmpp_ctx_t *ctx, const char *room)
 	return iq_set(ctx, "get", room, NS_DISCO_INFO, &q);
 }
 
-/* The status codes of a muc#user <x>, as a sorted-as-received JSON array
+/* The status codes of a muc#user <x>, in the order received, as a JSON array
  * (at most 32: a status list longer than that is hostile). */
 json_t *xc_st_codes(xmpp_stanza_t *x)
 {

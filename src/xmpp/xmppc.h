@@ -46,6 +46,7 @@ struct xc_opts {
 	char *connect_host; /* owned, NULL: SRV/A of the JID's domain */
 	unsigned short connect_port;
 	const char *resource;
+	unsigned connect_timeout_ms; /* for a login to complete */
 	bool debug;
 };
 
@@ -72,7 +73,8 @@ struct xc_room {
 	char affiliation[16], role[16];
 	const char *whois; /* "moderators", "anyone" or NULL */
 	enum xc_room_state state;
-	unsigned gen; /* bumped when the entry is reused for a join */
+	unsigned gen;           /* bumped when the entry is reused for a join */
+	uint64_t join_deadline; /* JOINING: when to give up */
 };
 
 struct xc_iq;
@@ -82,6 +84,7 @@ typedef void(xc_iq_h)(struct xc_iq *iq, xmpp_stanza_t *reply,
 /* An IQ in flight: error NULL on a result, else the XMPP condition,
  * "timeout" or "disconnected". */
 struct xc_iq {
+	struct xc *xc;
 	char id[32];
 	uint64_t deadline;
 	xc_iq_h *h;
@@ -100,6 +103,7 @@ struct xc {
 	bool quitting;
 	int exit_status; /* >= 0: leave the loop with it */
 	uint64_t reconnect_at;
+	uint64_t login_deadline; /* 0: none (connected, or waiting) */
 	unsigned backoff_ms;
 	struct xc_iq *iqs;
 	unsigned iq_count;
@@ -120,6 +124,7 @@ void xc_log(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)))
 #endif
     ;
+const char *xc_log_last(void);
 int xc_emit(json_t *ev);
 void xc_emit_error(const char *text, bool fatal);
 void xc_emit_result(json_int_t id, const char *error);
@@ -148,6 +153,7 @@ void xc_cmd_leave(struct xc *xc, json_int_t id, json_t *cmd);
 void xc_cmd_role(struct xc *xc, json_int_t id, json_t *cmd);
 void xc_cmd_affiliation(struct xc *xc, json_int_t id, json_t *cmd);
 void xc_muc_leave_all(struct xc *xc);
+void xc_muc_poll(struct xc *xc, uint64_t now);
 struct xc_room *xc_room_find(struct xc *xc, const char *jid);
 
 /* stanza.c */

@@ -33,13 +33,19 @@
 #       $TMP/NAME.out (see xmpp_actor.py); returns once it joined.
 #   actor NAME COMMAND...
 #       Send one command line (see xmpp_actor.py) to the actor.
+#   ACTOR_DEBUG=--debug: slixmpp's debug log in $TMP/NAME.err.
 #
 # The XMPP child
 #   start_xmppc NAME ARGS...
 #       Run confinfo-xmpp ARGS with its stdin on a FIFO and its events in
 #       $TMP/NAME.out (stderr: $TMP/NAME.err); pid in XMPPC_PID.
 #   xmppc NAME JSON
-#       Send one command line to it.
+#       Send one command line to it. The FIFO stays open in the test's
+#       shell, so the child never sees the end of its stdin this way
+#       (xmpp_hostile.sh pipes into a child for that).
+#   ev_wait NAME PYEXPR [SECONDS]
+#       Wait (10 s by default) until a JSON line `e` of $TMP/NAME.out (an
+#       actor's or the child's) satisfies PYEXPR; fail the test if none.
 #   xmppc_account USER
 #       Register USER@localhost and write its password file
 #       $TMP/USER.pass (mode 0600); prints the --jid/--password-file/
@@ -132,12 +138,14 @@ prosody_user() {
 
 stop_prosody() {
 	[ -n "$PROSODY_PID" ] || return 0
+	# Disowned first: bash would print "Killed" when it reaps it.
+	disown "$PROSODY_PID" 2>/dev/null || true
 	kill -"${1:-TERM}" "$PROSODY_PID" 2>/dev/null || true
 	wait_for 10 pid_gone "$PROSODY_PID" || {
 		kill -KILL "$PROSODY_PID" 2>/dev/null || true
 		wait_for 5 pid_gone "$PROSODY_PID" || fail "Prosody does not stop"
 	}
-	wait "$PROSODY_PID" 2>/dev/null || true
+	{ wait "$PROSODY_PID"; } 2>/dev/null || true
 	PROSODY_PID=
 }
 
@@ -160,7 +168,7 @@ start_actor() {
 	/usr/bin/python3 "$XMPP_ACTOR" --jid "$user@localhost/$res" \
 		--password "pw-$user" --port "$PROSODY_PORT" --ca "$PROSODY_CA" \
 		--room "$room@conference.localhost" --nick "$nick" ${ACTOR_DEBUG:-} \
-		<&"$fd" >"$TMP/$name.out" 2>"$TMP/$name.err" &
+		<&"$fd" {fd}>&- >"$TMP/$name.out" 2>"$TMP/$name.err" &
 	PIDS+=("$!")
 	wait_for 20 json_has "$TMP/$name.out" 'e["ev"] == "joined"' ||
 		fail "actor $name did not join $room"
@@ -177,7 +185,7 @@ start_xmppc() {
 	shift
 	[ -x "$XMPPC" ] || fail "confinfo-xmpp is not built ($XMPPC)"
 	_fifo_open "$name" fd
-	"$XMPPC" "$@" <&"$fd" >"$TMP/$name.out" 2>"$TMP/$name.err" &
+	"$XMPPC" "$@" <&"$fd" {fd}>&- >"$TMP/$name.out" 2>"$TMP/$name.err" &
 	XMPPC_PID=$!
 	PIDS+=("$XMPPC_PID")
 }
@@ -192,4 +200,9 @@ xmppc_account() {
 	(umask 077 && printf 'pw-%s\n' "$user" >"$TMP/$user.pass")
 	printf '%s\n' --jid "$user@localhost" --password-file "$TMP/$user.pass" \
 		--ca "$PROSODY_CA" --connect "127.0.0.1:$PROSODY_PORT"
+}
+
+ev_wait() {
+	wait_for "${3:-10}" json_has "$TMP/$1.out" "$2" ||
+		fail "$1: no event with $2"
 }

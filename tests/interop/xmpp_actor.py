@@ -25,6 +25,8 @@ reads from stdin, one a line:
   leave                    leave the room (stay connected)
   join                     join again (after leave)
   destroy [REASON]         destroy the room (owner only)
+  config FIELD VALUE       set muc#roomconfig_FIELD (owner only), e.g.
+                           "config whois anyone", "config membersonly 1"
   wait-occupant NICK       print "occupant" once NICK is in the room
   quit                     disconnect and exit 0
 
@@ -40,7 +42,8 @@ Everything it sees or does is one JSON object a line on stdout:
   {"ev":"occupant","nick":...}
 
 Arguments of commands are split on spaces; REASON/TEXT is the rest of the
-line, where "\\xHH" escapes stand for any byte (hostile input tests).
+line, where "\\xHH" escapes stand for any byte (hostile input tests;
+the text must stay valid in XML 1.0, or the server closes the stream).
 """
 
 import argparse
@@ -62,8 +65,8 @@ def out(**kw):
 
 
 def unescape(text):
-    """\\xHH escapes to bytes, then UTF-8 with invalid bytes kept as
-    surrogates replaced (XML cannot carry them anyway)."""
+    """\\xHH escapes to bytes, then decoded as UTF-8 (invalid sequences
+    become U+FFFD: XML could not carry them anyway)."""
     raw = text.encode("utf-8").decode("unicode_escape").encode("latin-1")
     return raw.decode("utf-8", errors="replace")
 
@@ -73,7 +76,7 @@ class Actor(slixmpp.ClientXMPP):
         super().__init__(args.jid, args.password)
         self.args = args
         self.room = args.room
-        self.nick = args.nick
+        self.nick = unescape(args.nick)
         self.ca_certs = args.ca
         self.joined = False
         self.waiting = {}
@@ -195,6 +198,14 @@ class Actor(slixmpp.ClientXMPP):
             elif cmd == "say":
                 self.send_message(mto=self.room, mbody=unescape(rest),
                                   mtype="groupchat")
+            elif cmd == "config":
+                field, _, value = rest.partition(" ")
+                form = await muc.get_room_config(self.room, timeout=10)
+                new = self["xep_0004"].make_form(ftype="submit")
+                new.add_field(var="FORM_TYPE", ftype="hidden",
+                              value="http://jabber.org/protocol/muc#roomconfig")
+                new.add_field(var="muc#roomconfig_" + field, value=value)
+                await muc.set_room_config(self.room, new, timeout=10)
             elif cmd == "disco":
                 info = await self["xep_0030"].get_info(jid=self.room,
                                                         timeout=10)
