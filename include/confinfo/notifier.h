@@ -137,6 +137,23 @@ typedef void(confinfo_notifier_change_h)(const char *name,
 					 const struct confinfo_conf *state,
 					 const char *source, void *arg);
 
+/**
+ * Commit callback: conference @p name is about to be served as @p state
+ * (a full state with version 0, valid only during the call), or to be
+ * removed (@p state NULL), fed by @p source. Called before anything is
+ * served or answered, so that a program can make the change durable
+ * first (a PUBLISH is answered 200 only once the callback returned 0).
+ * Return 0 to go on, or an errno: the change is then not applied (the
+ * previous state stays served), a PUBLISH is answered 503 with
+ * Retry-After (@c retry_after), and confinfo_notifier_set_conf() returns
+ * EIO (ENOMEM stays ENOMEM). The error of a removal is not acted on: the
+ * conference is removed anyway (a publication that ended must not stay
+ * served). Since 0.2.
+ */
+typedef int(confinfo_notifier_commit_h)(const char *name,
+					const struct confinfo_conf *state,
+					const char *source, void *arg);
+
 /** Called once when confinfo_notifier_shutdown() has finished. */
 typedef void(confinfo_notifier_done_h)(void *arg);
 
@@ -224,6 +241,10 @@ struct confinfo_notifier_config {
 	void *log_arg;
 	confinfo_notifier_change_h *changeh;
 	void *change_arg;
+	/** Commit callback (see confinfo_notifier_commit_h), NULL for none.
+	 *  Since 0.2. */
+	confinfo_notifier_commit_h *commith;
+	void *commit_arg;
 	/** Identity of requests by other means than digest (mutual TLS),
 	 *  NULL for none. When it names an identity, the request is
 	 *  authenticated as it, as by @c auth_file: the From must be that
@@ -279,7 +300,9 @@ int confinfo_notifier_alloc(struct confinfo_notifier **np, struct sip *sip,
  * (NULL: "api").
  *
  * @return 0, EINVAL (bad name, NULL state, state not full), ENOSPC (too
- *         many conferences), ENOMEM (the previous state stays served)
+ *         many conferences), ENOMEM (the previous state stays served),
+ *         EIO (the commit callback refused the change: the previous
+ *         state stays served; since 0.2)
  */
 int confinfo_notifier_set_conf(struct confinfo_notifier *n, const char *name,
 			       const struct confinfo_conf *state,

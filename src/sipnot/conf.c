@@ -279,6 +279,16 @@ int sipnot_conf_apply(struct confinfo_notifier *n, const char *name,
 		}
 	}
 	src_changed = !conf->source || strcmp(conf->source, source);
+	if (n->cfg.commith && (changed || src_changed)) {
+		/* Durable before served: nothing below runs (no NOTIFY, no
+		 * 200) unless the program stored the change. */
+		err = n->cfg.commith(name, changed ? copy : conf->snap->state,
+				     source, n->cfg.commit_arg);
+		if (err) {
+			err = err == ENOMEM ? ENOMEM : EIO;
+			goto fail;
+		}
+	}
 	err = set_source(conf, source);
 	if (err)
 		goto fail;
@@ -334,6 +344,9 @@ int confinfo_notifier_remove_conf(struct confinfo_notifier *n, const char *name)
 		sipnot_pub_free(n, conf->pub);
 		conf->pub = NULL;
 	}
+	if (n->cfg.commith)
+		(void)n->cfg.commith(conf->name, NULL, conf->source,
+				     n->cfg.commit_arg);
 	if (n->cfg.changeh)
 		n->cfg.changeh(conf->name, NULL, conf->source,
 			       n->cfg.change_arg);

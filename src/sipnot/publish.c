@@ -273,9 +273,19 @@ static bool publish_state(struct confinfo_notifier *n,
 			fresh->under_source = NULL;
 		}
 		sipnot_pub_free(n, fresh);
-		if (err == ENOSPC)
+		if (err == ENOSPC) {
 			reply(n, msg, name, 503, "Too Many Conferences", NULL);
-		else
+		} else if (err == EIO) {
+			/* The commit callback could not store it: nothing was
+			 * served, the publisher tries again later. */
+			char hdr[32];
+
+			(void)re_snprintf(hdr, sizeof(hdr),
+					  "Retry-After: %u\r\n",
+					  n->cfg.retry_after);
+			reply(n, msg, name, 503, "State Store Unavailable",
+			      hdr);
+		} else
 			reply(n, msg, name, 500, strerror(err), NULL);
 		return false;
 	}
