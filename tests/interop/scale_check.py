@@ -29,7 +29,7 @@ def acked(paths):
         with open(p) as f:
             for line in f:
                 parts = line.split()
-                if len(parts) == 4 and parts[2] == "200":
+                if len(parts) >= 4 and parts[2] == "200":
                     conf, rev = parts[0], int(parts[1])
                     best[conf] = max(best.get(conf, 0), rev)
     return best

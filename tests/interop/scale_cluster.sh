@@ -45,10 +45,11 @@ publish pub "$KPORT" "$ALL" 1 1
 [ "$(count_lines "$TMP/pub.pub" ' 200 ')" -eq 30 ] ||
 	fail "the first PUBLISHes were not all accepted"
 # Every node holds every conference, whichever node took the PUBLISH.
-wait_for 10 test "$(psql_q 'SELECT count(*) FROM confinfo_conference')" = 30 ||
+wait_for 10 prints 30 psql_q 'SELECT count(*) FROM confinfo_conference' ||
 	fail "the store does not hold the 30 conferences"
 for n in node1 node2 node3; do
-	wait_for 10 test "$(count_lines "$TMP/$n.out" '^conference conf=c[0-9]+ what=(added|changed)')" -ge 30 ||
+	wait_for 10 at_least 30 count_lines "$TMP/$n.out" \
+		'^conference conf=c[0-9]+ what=(added|changed)' ||
 		fail "$n does not serve the 30 conferences"
 done
 

@@ -96,3 +96,20 @@ publish() {
 	python3 "$TESTS_DIR/interop/scale_pub.py" "$@" >>"$TMP/$name.pub" ||
 		fail "scale_pub.py failed"
 }
+
+# at_least N CMD...: the number CMD prints is N or more (for wait_for,
+# which runs CMD again each time).
+at_least() {
+	local n=$1 got
+	shift
+	got=$("$@") || return 1
+	[ -n "$got" ] && [ "$got" -ge "$n" ]
+}
+
+# prints VALUE CMD...: CMD prints VALUE (for wait_for).
+prints() {
+	local want=$1 got
+	shift
+	got=$("$@") || return 1
+	[ "$got" = "$want" ]
+}

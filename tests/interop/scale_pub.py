@@ -9,8 +9,9 @@ conference-info document whose subject is "rev N", retransmitting as RFC
 3261 17.1.2 says (T1 = 500 ms) until a final response or the timeout, and
 prints one line per PUBLISH:
 
-    CONF N CODE RETRY-AFTER        (CODE 0: no final response; RETRY-AFTER
-                                    "-" when absent)
+    CONF N CODE RETRY-AFTER TIME   (CODE 0: no final response; RETRY-AFTER
+                                    "-" when absent; TIME: when the answer
+                                    came, microseconds since the epoch)
 
 A 200 means the focus stored that revision: the tests check that no
 revision printed with 200 is ever lost. Exit status 0 unless the socket
@@ -108,7 +109,8 @@ def main():
             msg, branch = request(sock, a.port, conf, rev, seq)
             seq += 1
             code, ra = final_response(sock, a.port, msg, branch, a.timeout)
-            print(f"{conf} {rev} {code} {ra}", flush=True)
+            now = int(time.time() * 1000000)
+            print(f"{conf} {rev} {code} {ra} {now}", flush=True)
             if a.gap:
                 time.sleep(a.gap / 1000.0)
     return 0
