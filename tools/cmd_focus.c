@@ -629,6 +629,8 @@ static int focus_setup(struct focus *f, struct focus_opts *o)
 	o->cfg.log_arg = f;
 	o->cfg.commith = commit_handler;
 	o->cfg.commit_arg = f;
+	/* Nodes sharing a store: the publisher's node ends a publication. */
+	o->cfg.adopted_forever = o->state && focus_state_shared(o->state);
 	o->guard.logh = guard_log;
 	o->guard.arg = f;
 	if (o->tls_client_ca) {

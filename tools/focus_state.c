@@ -365,6 +365,11 @@ int focus_state_commit(struct focus_state *s, const char *name,
 	return err;
 }
 
+bool focus_state_shared(const char *path)
+{
+	return confinfo_store_is_shared(path);
+}
+
 void focus_state_close(struct focus_state *s)
 {
 	if (!s)

@@ -8,6 +8,8 @@
 #ifndef CONFINFO_TOOLS_FOCUS_STATE_H
 #define CONFINFO_TOOLS_FOCUS_STATE_H
 
+#include <stdbool.h>
+
 #include "confinfo/model.h"
 #include "confinfo/notifier.h"
 
@@ -25,6 +27,9 @@ int focus_state_open(struct focus_state **sp, const char *path,
  * 503). Changes the store itself brought in are not saved again. */
 int focus_state_commit(struct focus_state *s, const char *name,
 		       const struct confinfo_conf *state, const char *source);
+
+/* Whether --state @p path names a store shared with other nodes. */
+bool focus_state_shared(const char *path);
 
 /* Close the store (NULL is fine). */
 void focus_state_close(struct focus_state *s);

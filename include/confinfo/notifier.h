@@ -245,6 +245,14 @@ struct confinfo_notifier_config {
 	 *  Since 0.2. */
 	confinfo_notifier_commit_h *commith;
 	void *commit_arg;
+	/** A state with source "publish" set by the program (restored from
+	 *  a store, or another node's publication, docs/scale-out.md) gets
+	 *  a publication nobody here knows the tag of, which ends after
+	 *  @c expires_default unless its publisher publishes again here.
+	 *  true: it never ends here; the node that holds the real
+	 *  publication ends it (for nodes sharing a store, where the
+	 *  publisher's refreshes reach one node only). Since 0.2. */
+	bool adopted_forever;
 	/** Identity of requests by other means than digest (mutual TLS),
 	 *  NULL for none. When it names an identity, the request is
 	 *  authenticated as it, as by @c auth_file: the From must be that

@@ -29,6 +29,7 @@
 #ifndef CONFINFO_STORE_H
 #define CONFINFO_STORE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "confinfo/diag.h"
@@ -58,6 +59,15 @@ struct confinfo_store;
  */
 int confinfo_store_open(struct confinfo_store **sp, const char *path,
 			struct confinfo_diag *diag);
+
+/**
+ * Whether confinfo_store_open() would take @p path for a PostgreSQL
+ * connection string (a store shared by several nodes) rather than a file
+ * path: a `postgresql://` or `postgres://` URI, or a conninfo (has '='
+ * and no '/'). Lets a program configure itself for a shared store before
+ * opening it. Since 0.2.
+ */
+bool confinfo_store_is_shared(const char *path);
 
 /** Close the store. NULL is fine. */
 void confinfo_store_close(struct confinfo_store *s);

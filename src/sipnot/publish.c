@@ -116,7 +116,10 @@ void sipnot_pub_adopt(struct confinfo_notifier *n, struct sipnot_conf *conf)
 	pub->conf = conf;
 	new_etag(n, pub);
 	conf->pub = pub;
-	pub_schedule(n, pub, n->cfg.expires_default);
+	/* In a cluster the publisher's own node ends the publication; an
+	 * adopted copy expiring here would remove it for every node. */
+	if (!n->cfg.adopted_forever)
+		pub_schedule(n, pub, n->cfg.expires_default);
 }
 
 static void reply(struct confinfo_notifier *n, const struct sip_msg *msg,

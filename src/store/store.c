@@ -20,8 +20,10 @@ struct confinfo_store {
 /* A PostgreSQL connection string: a URI, or a conninfo (key=value words).
  * A file path with '=' in it is taken for a conninfo only when it also
  * has no '/': "./a=b.db" stays a file. */
-static bool is_pg(const char *where)
+bool confinfo_store_is_shared(const char *where)
 {
+	if (!where)
+		return false;
 	if (!strncmp(where, "postgresql://", 13) ||
 	    !strncmp(where, "postgres://", 11))
 		return true;
@@ -49,7 +51,7 @@ int confinfo_store_open(struct confinfo_store **sp, const char *path,
 	if (!s)
 		return ENOMEM;
 	s->ops = &store_sqlite_ops;
-	if (is_pg(path))
+	if (confinfo_store_is_shared(path))
 		s->ops = pg_ops();
 	if (s->ops)
 		err = s->ops->open(&s->b, path, diag);

@@ -363,6 +363,40 @@ static void test_commit_hook(void **state)
 	re_down();
 }
 
+/* A "publish" state set by the program gets a publication that expires
+ * after expires_default, or never with adopted_forever (a cluster, where
+ * the publisher's node ends it). */
+static void test_adopted_forever(void **state)
+{
+	struct confinfo_notifier_config cfg;
+	struct confinfo_conf *plain = tu_decode_str(doc_plain);
+	(void)state;
+
+	re_up();
+	for (int forever = 0; forever < 2; forever++) {
+		struct confinfo_notifier *n = NULL;
+		struct sipnot_conf *conf;
+		struct pl name;
+
+		confinfo_notifier_config_default(&cfg);
+		cfg.adopted_forever = forever;
+		assert_int_equal(
+		    confinfo_notifier_alloc(&n, the_sip(), &cfg, NULL), 0);
+		assert_int_equal(
+		    confinfo_notifier_set_conf(n, "conf1", plain, "publish"),
+		    0);
+		pl_set_str(&name, "conf1");
+		conf = sipnot_conf_find(n, &name);
+		assert_non_null(conf);
+		assert_non_null(conf->pub);
+		assert_int_equal(sipnot_sched_pending(&conf->pub->expiry),
+				 !forever);
+		confinfo_notifier_free(n);
+	}
+	confinfo_conf_free(plain);
+	re_down();
+}
+
 static void test_bad_conferences(void **state)
 {
 	struct changes c = {0};
@@ -725,6 +759,7 @@ int main(void)
 	    cmocka_unit_test(test_chat_room_template),
 	    cmocka_unit_test(test_changes_and_removal),
 	    cmocka_unit_test(test_commit_hook),
+	    cmocka_unit_test(test_adopted_forever),
 	    cmocka_unit_test(test_bad_conferences),
 	    cmocka_unit_test(test_dir_limits),
 	    cmocka_unit_test(test_config_errors),
