@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The PostgreSQL store under two focus nodes, without a proxy
 # (docs/scale-out.md):
+# - a node answers OPTIONS (the proxy's probe) with 200, Allow, Accept;
 # - a change accepted at one node reaches the watchers of the other
 #   (LISTEN/NOTIFY);
 # - PostgreSQL stopped: PUBLISHes get 503 with Retry-After and the served
@@ -41,6 +42,9 @@ check() {
 		"$TMP/stream.pub" -- "$TMP"/watch-c[01]*.out >&2 || fail "$1"
 }
 : >"$TMP/stream.pub"
+
+# What the proxy's probes get.
+sipp_uac scale_options.xml u1 node "$PA"
 
 publish pub "$PA" c0,c1 1 1
 [ "$(count_lines "$TMP/pub.pub" ' 200 ')" -eq 2 ] || fail "PUBLISH refused"
@@ -112,8 +116,13 @@ done
 	fail "a concurrent PUBLISH was not accepted: $(grep -v ' 200 ' "$TMP/race.pub")"
 stored=$(rev_of x)
 # Both nodes serve the last commit, not their own last PUBLISH.
+serves() { # serves PORT REV: the node on PORT serves x at REV
+	"$CONFINFO" watch --json --once "sip:x@127.0.0.1:$1" \
+		>"$TMP/once.json" 2>"$TMP/once.err" &&
+		grep -q "\"subject\":\"rev $2\"" "$TMP/once.json"
+}
 for port in "$PA" "$PB"; do
-	wait_for 5 sh -c "'$CONFINFO' watch --json --once sip:x@127.0.0.1:$port | grep -q '\"subject\":\"rev $stored\"'" ||
+	wait_for 5 serves "$port" "$stored" ||
 		fail "the node on $port does not serve the stored rev $stored"
 done
 wait_for 5 prints "$stored" last_rev "$TMP/watch-x-a.out" ||
