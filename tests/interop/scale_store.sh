@@ -99,8 +99,8 @@ for c in c0 c1; do
 done
 
 # Two writers of one conference at once.
-bg watch-x-a "$CONFINFO" watch --json --expires 30 "sip:x@127.0.0.1:$PA"
 publish race "$PA" x 1000 1000
+bg watch-x-a "$CONFINFO" watch --json --expires 30 "sip:x@127.0.0.1:$PA"
 for i in $(seq 1 15); do
 	r=$((1000 + 2 * i))
 	python3 "$TESTS_DIR/interop/scale_pub.py" "$PA" x $r $r >>"$TMP/race.pub" &
