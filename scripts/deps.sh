@@ -11,6 +11,7 @@ PACKAGES=(
 	libre-dev libssl-dev libsofia-sip-ua-dev sip-tester python3 openssl
 	dnsmasq-base
 	kamailio kamailio-presence-modules kamailio-sqlite-modules
+	libpq-dev postgresql # the shared store of several focus nodes
 )
 
 missing=()
