@@ -349,9 +349,12 @@ int focus_state_commit(struct focus_state *s, const char *name,
 	err =
 	    confinfo_store_save(s->store, name, state, source, &version, &diag);
 	if (err) {
-		report("", &diag, err);
+		/* A lost connection is reported once, when it goes down; the
+		 * PUBLISHes refused meanwhile are in the log as 503s. */
 		if (confinfo_store_fd(s->store) < 0)
 			lost(s, &diag, err);
+		else
+			report("", &diag, err);
 		return err;
 	}
 	if (state && version)

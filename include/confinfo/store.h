@@ -194,8 +194,11 @@ int confinfo_store_poll(struct confinfo_store *s, confinfo_store_changed_h *h,
 /**
  * Connect again after a loss (a blocking connect: call it from a backoff
  * timer) and LISTEN again; the next confinfo_store_poll() reports the
- * reconnection (name NULL). confinfo_store_save() also reconnects once by
- * itself when it finds the connection down.
+ * reconnection (name NULL). It blocks for the connection (at most 2 s,
+ * or the conninfo's connect_timeout, when the server neither answers nor
+ * refuses). confinfo_store_save() reconnects once by itself when its
+ * first statement finds the connection dead, and fails at once (EIO)
+ * while the connection is known to be down.
  *
  * @return 0 (also for SQLite), EIO (still down: message in @p diag).
  *         Since 0.2.

@@ -18,9 +18,11 @@
  *   never a string built from data.
  * - The connection LISTENs on the channel; the caller's event loop
  *   watches its socket and calls poll. A connection found down is
- *   re-established by reconnect (from the caller's backoff timer) or by
- *   the next save, and poll then reports that changes may have been
- *   missed.
+ *   re-established by reconnect (from the caller's backoff timer), or by
+ *   the save that found it dead, once; poll then reports that changes
+ *   may have been missed. Connecting blocks (at most CONNECT_TIMEOUT
+ *   seconds when the server neither answers nor refuses): a save never
+ *   connects to a server already known to be down.
  */
 #ifdef CONFINFO_STORE_PG
 #include <errno.h>
@@ -273,11 +275,10 @@ static int pg_save(struct store_backend *b, const char *name, const char *xml,
 	int err;
 
 	(void)len; /* the encoder's text is NUL-terminated */
-	if (PQstatus(b->conn) != CONNECTION_OK) {
-		err = pg_reconnect(b, diag);
-		if (err)
-			return err;
-	}
+	/* Known down: fail fast (503) and leave the reconnection to the
+	 * caller's backoff timer, rather than a blocking connect per save. */
+	if (PQstatus(b->conn) != CONNECTION_OK)
+		return conn_fail(b, diag, "not connected");
 	err = save_once(b, name, xml, source, versionp, &sent, diag);
 	/* A connection that died while idle (the server restarted) is only
 	 * noticed by the next statement: when that was the BEGIN, nothing
