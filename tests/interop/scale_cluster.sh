@@ -3,14 +3,16 @@
 # sharing it, Kamailio with deploy/kamailio/kamailio.cfg in front (the
 # dispatcher hashes the conference name), 30 conferences each watched by
 # `confinfo watch` through the proxy with a short Expires, and a stream
-# of PUBLISHes through the proxy.
+# of PUBLISHes through the proxy; at the end 300 SIPp subscribers, ten
+# per conference, through the proxy.
 # - every watcher converges on the revision acknowledged last;
 # - kill -9 of a node that holds subscriptions: its watchers get the
 #   proxy's 408 on their next refresh, subscribe again (new dialog) to a
 #   live node and converge; no PUBLISH answered 200 is lost; no watcher
 #   ever sees a revision go back;
 # - the node restarts and serves the stored (latest) state, not a stale
-#   one, and the stream goes on.
+#   one, and the stream goes on;
+# - every SIPp subscriber gets the last revision.
 . "$(dirname "$0")/../lib.bash" "$@"
 . "$(dirname "$0")/scale_lib.bash"
 
@@ -101,6 +103,29 @@ done
 publish pub "$KPORT" "$ALL" 6 6
 wait_for 20 converged || check "the watchers did not converge after the restart"
 check "final check"
+
+# A few hundred SIPp subscribers through the proxy, ten per conference:
+# each one answers every NOTIFY until it holds rev 7 (SIPp fails a call
+# that does not get there).
+printf 'SEQUENTIAL\n' >"$TMP/subs.csv"
+for r in $(seq 10); do
+	for c in "${CONFS[@]}"; do
+		echo "$c;" >>"$TMP/subs.csv"
+	done
+done
+sipp_subs() { # how many subscriptions of SIPp the nodes logged
+	cat "$TMP"/node*.out | grep -c '^subscribe .*peer="sip:sub' || true
+}
+bg sipp-subs sipp -sf "$TESTS_DIR/interop/sipp/scale_sub.xml" \
+	-inf "$TMP/subs.csv" -t u1 -m 300 -r 200 -l 300 -i 127.0.0.1 \
+	-p "$(free_port)" -nostdin -timeout 40s -timeout_error \
+	-trace_err -error_file "$TMP/sipp-subs.log" "127.0.0.1:$KPORT"
+SUBS=$BG_PID
+wait_for 20 at_least 300 sipp_subs || fail "the SIPp subscriptions were not set up"
+publish pub "$KPORT" "$ALL" 7 7
+wait_exit "$SUBS" 30
+[ "$EXIT_STATUS" -eq 0 ] || fail "SIPp subscribers did not all get rev 7 (status $EXIT_STATUS)"
+wait_for 20 converged || check "the watchers did not converge on rev 7"
 
 # Nothing acknowledged is missing from the store.
 for c in "${CONFS[@]}"; do

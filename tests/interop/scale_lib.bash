@@ -68,7 +68,9 @@ start_node() {
 }
 
 # start_kamailio PORT NODE-PORT...: the shipped configuration, with the
-# nodes as its dispatcher list, probing every second, 2 s per try.
+# nodes as its dispatcher list, probing every second, 2 s per try, one
+# worker (messages relayed in the order they came: SIPp subscribers
+# cannot take a 200 after the NOTIFY it was sent before).
 start_kamailio() {
 	local port=$1 p
 	shift
@@ -83,7 +85,7 @@ start_kamailio() {
 	bg kamailio kamailio -f "$TESTS_DIR/../deploy/kamailio/kamailio.cfg" \
 		-DD -E -Y "$TMP/kamailio" -l "udp:127.0.0.1:$port" \
 		-A "DSLIST=\"$TMP/dispatcher.list\"" -A PING_INTERVAL=1 \
-		-A FR_TIMER=2000
+		-A FR_TIMER=2000 -A CHILDREN=1
 	KAM_PID=$BG_PID
 	wait_port udp "$port"
 }
