@@ -8,6 +8,8 @@
 #   state does not change; restarted under a stream of PUBLISHes: the
 #   nodes reconnect by themselves, no 200 is given while the server is
 #   down, and every revision acknowledged is stored and served;
+# - a node stopped (SIGSTOP) while the server restarts and the other node
+#   stores a change reads that change when it reconnects;
 # - two PUBLISHes of one conference at two nodes at once, many times:
 #   both are answered 200 (the store serialises them), the later commit is
 #   the stored state, and both nodes serve it.
@@ -97,6 +99,25 @@ for c in c0 c1; do
 	want=$(awk -v c="$c" '$1 == c && $3 == 200 { m = $2 } END { print m }' "$TMP/stream.pub")
 	[ "$(rev_of "$c")" = "$want" ] || fail "$c: rev $want acknowledged, $(rev_of "$c") stored"
 done
+
+# A node that missed an announcement (stopped while the server restarted
+# and the other node stored a change) reads it when it reconnects.
+ra=$(count_lines "$TMP/a.err" 'state store: reconnected')
+rb=$(count_lines "$TMP/b.err" 'state store: reconnected')
+kill -STOP "${NODE_PID[a]}"
+stop_pg
+run_pg
+wait_for 15 at_least $((rb + 1)) count_lines "$TMP/b.err" 'state store: reconnected' ||
+	fail "node b did not reconnect"
+: >"$TMP/missed.pub"
+publish missed "$PB" c0 500 500
+has_line "$TMP/missed.pub" '^c0 500 200 ' || fail "node b refused rev 500"
+[ "$(last_rev "$TMP/watch-c0-a.out")" != 500 ] || fail "node a served while stopped"
+kill -CONT "${NODE_PID[a]}"
+wait_for 15 at_least $((ra + 1)) count_lines "$TMP/a.err" 'state store: reconnected' ||
+	fail "node a did not reconnect"
+wait_for 10 prints 500 last_rev "$TMP/watch-c0-a.out" ||
+	fail "node a did not serve the change it missed (holds rev $(last_rev "$TMP/watch-c0-a.out"))"
 
 # Two writers of one conference at once.
 publish race "$PA" x 1000 1000
