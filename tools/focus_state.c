@@ -8,8 +8,10 @@
  * announced change newer than the version served here is read and served
  * (a version at or below the one served is ignored, so a node never goes
  * back, even when announcements of its own and others' changes cross). A
- * lost connection is re-established with a growing delay; once back,
- * everything is read again and what changed meanwhile is served.
+ * lost connection is re-established with a growing delay, without
+ * blocking the loop (a server that does not answer must not stop the
+ * NOTIFYs); once back, everything is read again and what changed
+ * meanwhile is served.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -23,6 +25,8 @@
 
 #define BACKOFF_MIN_MS 200
 #define BACKOFF_MAX_MS 5000
+/* A little over the store's limit on one connection attempt (2 s). */
+#define CONNECT_CHECK_MS 2100
 
 /* The store version served for one conference (shared stores only). */
 struct served {
@@ -249,21 +253,46 @@ static void rewatch(struct focus_state *s)
 	}
 }
 
+static void retry(void *arg);
+
+static void connecting_handler(int flags, void *arg)
+{
+	(void)flags;
+	retry(arg);
+}
+
+/* The reconnection, without blocking the loop: each step when the socket
+ * is ready, and the timer for the store's own limit on a connection that
+ * does not complete; a failure waits longer each time. */
 static void retry(void *arg)
 {
 	struct focus_state *s = arg;
 	struct confinfo_diag diag;
-	int err;
+	bool write = false;
+	int err, fd;
 
 	diag_init(&diag);
-	err = confinfo_store_reconnect(s->store, &diag);
+	err = confinfo_store_reconnect(s->store, &write, &diag);
+	if (s->fd >= 0)
+		fd_close(s->fd);
+	s->fd = -1;
+	if (err == EINPROGRESS) {
+		fd = confinfo_store_fd(s->store);
+		if (fd >= 0 && !fd_listen(fd, write ? FD_WRITE : FD_READ,
+					  connecting_handler, s))
+			s->fd = fd;
+		tmr_start(&s->retry_tmr, CONNECT_CHECK_MS, retry, s);
+		return;
+	}
 	if (err) {
+		report("", &diag, err);
 		if (s->backoff_ms < BACKOFF_MAX_MS)
 			s->backoff_ms *= 2;
 		tmr_start(&s->retry_tmr, s->backoff_ms, retry, s);
 		return;
 	}
 	s->down = false;
+	tmr_cancel(&s->retry_tmr);
 	rewatch(s);
 	poll_now(s);
 }
@@ -349,8 +378,11 @@ int focus_state_commit(struct focus_state *s, const char *name,
 	err =
 	    confinfo_store_save(s->store, name, state, source, &version, &diag);
 	if (err) {
-		/* A lost connection is reported once, when it goes down; the
-		 * PUBLISHes refused meanwhile are in the log as 503s. */
+		/* A lost connection is reported once, when it goes down, and
+		 * then every failed attempt to reconnect; the PUBLISHes
+		 * refused meanwhile are in the log as 503s. */
+		if (s->down)
+			return err;
 		if (confinfo_store_fd(s->store) < 0)
 			lost(s, &diag, err);
 		else

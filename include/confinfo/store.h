@@ -192,18 +192,22 @@ int confinfo_store_poll(struct confinfo_store *s, confinfo_store_changed_h *h,
 			void *arg, struct confinfo_diag *diag);
 
 /**
- * Connect again after a loss (a blocking connect: call it from a backoff
- * timer) and LISTEN again; the next confinfo_store_poll() reports the
- * reconnection (name NULL). It blocks for the connection (at most 2 s,
- * or the conninfo's connect_timeout, when the server neither answers nor
- * refuses). confinfo_store_save() reconnects once by itself when its
+ * Connect again after a loss, without blocking: start a connection, or
+ * go on with the one started. EINPROGRESS: call again when
+ * confinfo_store_fd() (which may be another socket each time) is
+ * readable, or writable when *writep is true. 0: connected and
+ * LISTENing again; the next confinfo_store_poll() reports the
+ * reconnection (name NULL). A connection that does not complete within
+ * 2 s is given up (EIO at the next call; the one after starts anew), so
+ * a timer of the caller should call again too.
+ * confinfo_store_save() reconnects (blocking) once by itself when its
  * first statement finds the connection dead, and fails at once (EIO)
- * while the connection is known to be down.
+ * while the connection is known to be down or reconnecting.
  *
- * @return 0 (also for SQLite), EIO (still down: message in @p diag).
- *         Since 0.2.
+ * @return 0 (also for SQLite), EINPROGRESS, EIO (still down: message in
+ *         @p diag), EINVAL. Since 0.2.
  */
-int confinfo_store_reconnect(struct confinfo_store *s,
+int confinfo_store_reconnect(struct confinfo_store *s, bool *writep,
 			     struct confinfo_diag *diag);
 
 #ifdef __cplusplus

@@ -39,7 +39,8 @@ struct store_ops {
 	int (*fd)(const struct store_backend *b);
 	int (*poll)(struct store_backend *b, confinfo_store_changed_h *h,
 		    void *arg, struct confinfo_diag *diag);
-	int (*reconnect)(struct store_backend *b, struct confinfo_diag *diag);
+	int (*reconnect)(struct store_backend *b, bool *writep,
+			 struct confinfo_diag *diag);
 };
 
 extern const struct store_ops store_sqlite_ops;

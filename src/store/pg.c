@@ -18,16 +18,17 @@
  *   never a string built from data.
  * - The connection LISTENs on the channel; the caller's event loop
  *   watches its socket and calls poll. A connection found down is
- *   re-established by reconnect (from the caller's backoff timer), or by
- *   the save that found it dead, once; poll then reports that changes
- *   may have been missed. Connecting blocks (at most CONNECT_TIMEOUT
- *   seconds when the server neither answers nor refuses): a save never
- *   connects to a server already known to be down.
+ *   re-established by reconnect, without blocking, driven by the
+ *   caller's loop and backoff timer (or, blocking, by the save whose
+ *   statement found it dead just then); poll then reports that changes
+ *   may have been missed. A save never connects to a server already
+ *   known to be down: it fails at once.
  */
 #ifdef CONFINFO_STORE_PG
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <libpq-fe.h>
 
@@ -35,7 +36,8 @@
 
 #define SCHEMA_VERSION      1
 #define SCHEMA_VERSION_TEXT "1"
-#define CONNECT_TIMEOUT     "5"
+#define CONNECT_TIMEOUT     "2"  /* seconds, blocking connects */
+#define CONNECT_TIMEOUT_MS  2000 /* the non-blocking ones */
 
 /* The tables of every schema version; migration[v] goes from v to v + 1,
  * so that an older database is brought up to date step by step. */
@@ -51,7 +53,9 @@ static const char *const migration[SCHEMA_VERSION] = {
 
 struct store_backend {
 	PGconn *conn;
-	bool resynced; /* reconnected: poll tells the caller */
+	bool resynced;    /* reconnected: poll tells the caller */
+	bool connecting;  /* a non-blocking reconnection under way */
+	uint64_t started; /* when it started, ms (CLOCK_MONOTONIC) */
 };
 
 typedef int(row_h)(const char *name, const char *source, const char *xml,
@@ -210,13 +214,60 @@ out:
 	return err;
 }
 
-static int pg_reconnect(struct store_backend *b, struct confinfo_diag *diag)
+/* Connected again: LISTEN, and tell the caller at the next poll. */
+static int connected(struct store_backend *b, struct confinfo_diag *diag)
 {
+	b->connecting = false;
+	b->resynced = true;
+	return listen_channel(b, diag);
+}
+
+/* A blocking reconnection: for a save whose statement found the
+ * connection dead just now (the server restarted while we were idle). */
+static int reconnect_now(struct store_backend *b, struct confinfo_diag *diag)
+{
+	b->connecting = false;
 	PQreset(b->conn);
 	if (PQstatus(b->conn) != CONNECTION_OK)
 		return conn_fail(b, diag, "reconnecting");
-	b->resynced = true;
-	return listen_channel(b, diag);
+	return connected(b, diag);
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* The non-blocking one (PQresetStart, PQresetPoll), driven by the
+ * caller's loop: libpq enforces no timeout then, so a server that neither
+ * answers nor refuses is given up after CONNECT_TIMEOUT_MS here. */
+static int pg_reconnect(struct store_backend *b, bool *writep,
+			struct confinfo_diag *diag)
+{
+	PostgresPollingStatusType st;
+
+	if (b->connecting && now_ms() - b->started > CONNECT_TIMEOUT_MS) {
+		b->connecting = false;
+		return fail_msg(diag, "reconnecting", "timed out");
+	}
+	if (!b->connecting) {
+		if (!PQresetStart(b->conn))
+			return conn_fail(b, diag, "reconnecting");
+		b->connecting = true;
+		b->started = now_ms();
+	}
+	st = PQresetPoll(b->conn);
+	if (st == PGRES_POLLING_OK)
+		return connected(b, diag);
+	if (st == PGRES_POLLING_FAILED) {
+		b->connecting = false;
+		return conn_fail(b, diag, "reconnecting");
+	}
+	*writep = st == PGRES_POLLING_WRITING;
+	return EINPROGRESS;
 }
 
 /* The statements of one save, in its transaction: the lock, then the
@@ -277,14 +328,14 @@ static int pg_save(struct store_backend *b, const char *name, const char *xml,
 	(void)len; /* the encoder's text is NUL-terminated */
 	/* Known down: fail fast (503) and leave the reconnection to the
 	 * caller's backoff timer, rather than a blocking connect per save. */
-	if (PQstatus(b->conn) != CONNECTION_OK)
-		return conn_fail(b, diag, "not connected");
+	if (b->connecting || PQstatus(b->conn) != CONNECTION_OK)
+		return fail_msg(diag, "no connection", "reconnecting");
 	err = save_once(b, name, xml, source, versionp, &sent, diag);
 	/* A connection that died while idle (the server restarted) is only
 	 * noticed by the next statement: when that was the BEGIN, nothing
 	 * was stored, and one new connection is worth a try. */
 	if (err && !sent && PQstatus(b->conn) != CONNECTION_OK &&
-	    !pg_reconnect(b, diag))
+	    !reconnect_now(b, diag))
 		err = save_once(b, name, xml, source, versionp, &sent, diag);
 	return err;
 }
@@ -343,7 +394,9 @@ static int pg_get(struct store_backend *b, const char *name, row_h *rowh,
 
 static int pg_fd(const struct store_backend *b)
 {
-	return PQstatus(b->conn) == CONNECTION_OK ? PQsocket(b->conn) : -1;
+	if (b->connecting || PQstatus(b->conn) == CONNECTION_OK)
+		return PQsocket(b->conn);
+	return -1;
 }
 
 /* "VERSION NAME", as sql_put and sql_del announce it; other payloads on
@@ -365,7 +418,8 @@ static int pg_poll(struct store_backend *b, confinfo_store_changed_h *h,
 {
 	PGnotify *nt;
 
-	if (PQstatus(b->conn) != CONNECTION_OK || !PQconsumeInput(b->conn))
+	if (b->connecting || PQstatus(b->conn) != CONNECTION_OK ||
+	    !PQconsumeInput(b->conn))
 		return conn_fail(b, diag, "connection lost");
 	if (b->resynced) {
 		b->resynced = false;

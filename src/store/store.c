@@ -205,10 +205,18 @@ int confinfo_store_poll(struct confinfo_store *s, confinfo_store_changed_h *h,
 	return s->ops->poll ? s->ops->poll(s->b, h, arg, diag) : 0;
 }
 
-int confinfo_store_reconnect(struct confinfo_store *s,
+int confinfo_store_reconnect(struct confinfo_store *s, bool *writep,
 			     struct confinfo_diag *diag)
 {
+	bool write = false;
+	int err;
+
 	if (!s)
 		return EINVAL;
-	return s->ops->reconnect ? s->ops->reconnect(s->b, diag) : 0;
+	if (!s->ops->reconnect)
+		return 0;
+	err = s->ops->reconnect(s->b, &write, diag);
+	if (err == EINPROGRESS && writep)
+		*writep = write;
+	return err;
 }

@@ -368,7 +368,7 @@ static void test_sqlite_unversioned(void **st)
 	    ENOTSUP);
 	assert_int_equal(confinfo_store_fd(s), -1);
 	assert_int_equal(confinfo_store_poll(s, ignore_change, NULL, NULL), 0);
-	assert_int_equal(confinfo_store_reconnect(s, NULL), 0);
+	assert_int_equal(confinfo_store_reconnect(s, NULL, NULL), 0);
 	/* NULL state: removal. */
 	assert_int_equal(confinfo_store_save(s, "a", NULL, NULL, NULL, NULL),
 			 0);
