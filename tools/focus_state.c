@@ -246,11 +246,6 @@ static void rewatch(struct focus_state *s)
 	s->fd = -1;
 	if (fd >= 0 && !fd_listen(fd, FD_READ, fd_handler, s))
 		s->fd = fd;
-	if (fd >= 0 && s->down) {
-		/* A save reconnected before the timer did. */
-		s->down = false;
-		tmr_cancel(&s->retry_tmr);
-	}
 }
 
 static void retry(void *arg);
@@ -326,6 +321,8 @@ static void poll_later(void *arg)
 {
 	struct focus_state *s = arg;
 
+	if (s->down)
+		return; /* the reconnection owns the socket */
 	rewatch(s);
 	poll_now(s);
 }
