@@ -10,6 +10,7 @@
 #   down, and every revision acknowledged is stored and served;
 # - a node stopped (SIGSTOP) while the server restarts and the other node
 #   stores a change reads that change when it reconnects;
+# - the schema is created once, and a newer one is refused, untouched;
 # - two PUBLISHes of one conference at two nodes at once, many times:
 #   both are answered 200 (the store serialises them), the later commit is
 #   the stored state, and both nodes serve it.
@@ -150,4 +151,18 @@ wait_for 5 prints "$stored" last_rev "$TMP/watch-x-a.out" ||
 	fail "the watcher at a holds rev $(last_rev "$TMP/watch-x-a.out"), stored $stored"
 stop_focus "${NODE_PID[a]}" || fail "node a exit status $?"
 stop_focus "${NODE_PID[b]}" || fail "node b exit status $?"
+
+# The schema: created once (version 1), and a newer one is refused, not
+# written over.
+[ "$(psql_q 'SELECT version FROM confinfo_schema')" = 1 ] ||
+	fail "schema version: $(psql_q 'SELECT version FROM confinfo_schema')"
+psql_q 'UPDATE confinfo_schema SET version = 99' >/dev/null
+st=0
+"$CONFINFO" focus --conferences "$TMP/confs" --listen "udp:127.0.0.1:$PA" \
+	--state "$PG_URI" >"$TMP/newer.out" 2>"$TMP/newer.err" || st=$?
+[ "$st" -ne 0 ] || fail "a focus started on a newer schema"
+has_line "$TMP/newer.err" 'schema version 99 is newer' ||
+	fail "the newer schema was not named: $(cat "$TMP/newer.err")"
+[ "$(psql_q 'SELECT version FROM confinfo_schema')" = 99 ] ||
+	fail "the newer schema version was overwritten"
 echo PASS
