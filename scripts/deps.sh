@@ -12,6 +12,7 @@ PACKAGES=(
 	dnsmasq-base
 	kamailio kamailio-presence-modules kamailio-sqlite-modules
 	libstrophe-dev prosody python3-slixmpp # XMPP child + its tests (issue 12)
+	libpq-dev postgresql # the shared store of several focus nodes
 )
 
 missing=()

@@ -47,7 +47,7 @@
 static const char focus_usage[] =
     "usage: confinfo focus --conferences DIR [--listen SPEC]...\n"
     "                      [--domain D] [--chat-room TEMPLATE]\n"
-    "                      [--state FILE] [--auth FILE] [--allow URI]...\n"
+    "                      [--state FILE|URI] [--auth FILE] [--allow URI]...\n"
     "                      [--publisher URI]...\n"
     "                      [--min-interval SECONDS] [options] [LIMITS]\n"
     "\n"
@@ -66,7 +66,9 @@ static const char focus_usage[] =
     "  -r, --chat-room TEMPLATE add a grouptextchat service URI to\n"
     "                           conferences without one; {name} and\n"
     "                           {domain} are replaced\n"
-    "  -s, --state FILE         keep the served states in SQLite FILE\n"
+    "  -s, --state FILE|URI     keep the served states in SQLite FILE, or\n"
+    "                           in PostgreSQL (postgresql://...) shared\n"
+    "                           with other focus nodes\n"
     "                           and serve them again after a restart\n"
     "  -a, --allow URI          only these subscribers (repeatable);\n"
     "                           others get 403\n"
@@ -339,12 +341,12 @@ static void dir_error(const char *file, const struct confinfo_diag *diag,
 /* ------------------------------------------------------------------ */
 /* Persistence (focus_state.c). */
 
-static void change_handler(const char *name, const struct confinfo_conf *state,
-			   const char *source, void *arg)
+static int commit_handler(const char *name, const struct confinfo_conf *state,
+			  const char *source, void *arg)
 {
 	struct focus *f = arg;
 
-	focus_state_changed(f->state, name, state, source);
+	return focus_state_commit(f->state, name, state, source);
 }
 
 /* ------------------------------------------------------------------ */
@@ -679,8 +681,10 @@ static int focus_setup(struct focus *f, struct focus_opts *o)
 	memset(&diag, 0, sizeof(diag));
 	o->cfg.logh = log_handler;
 	o->cfg.log_arg = f;
-	o->cfg.changeh = change_handler;
-	o->cfg.change_arg = f;
+	o->cfg.commith = commit_handler;
+	o->cfg.commit_arg = f;
+	/* Nodes sharing a store: the publisher's node ends a publication. */
+	o->cfg.adopted_forever = o->state && focus_state_shared(o->state);
 	o->guard.logh = guard_log;
 	o->guard.arg = f;
 	if (o->tls_client_ca) {

@@ -19,13 +19,20 @@ int focus_state_open(struct focus_state **sp, const char *path,
 	return ENOTSUP;
 }
 
-void focus_state_changed(struct focus_state *s, const char *name,
-			 const struct confinfo_conf *state, const char *source)
+int focus_state_commit(struct focus_state *s, const char *name,
+		       const struct confinfo_conf *state, const char *source)
 {
 	(void)s;
 	(void)name;
 	(void)state;
 	(void)source;
+	return 0;
+}
+
+bool focus_state_shared(const char *path)
+{
+	(void)path;
+	return false;
 }
 
 void focus_state_close(struct focus_state *s)

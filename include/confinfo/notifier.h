@@ -141,6 +141,25 @@ typedef void(confinfo_notifier_change_h)(const char *name,
 					 const struct confinfo_conf *state,
 					 const char *source, void *arg);
 
+/**
+ * Commit callback: conference @p name is about to be served from
+ * @p state, the state its source gave (a full state with version 0,
+ * valid only during the call; before any overlay, see
+ * confinfo_notifier_set_overlay()), or to be removed (@p state NULL),
+ * fed by @p source. Called before anything is
+ * served or answered, so that a program can make the change durable
+ * first (a PUBLISH is answered 200 only once the callback returned 0).
+ * Return 0 to go on, or an errno: the change is then not applied (the
+ * previous state stays served), a PUBLISH is answered 503 with
+ * Retry-After (@c retry_after), and confinfo_notifier_set_conf() returns
+ * EIO (ENOMEM stays ENOMEM). The error of a removal is not acted on: the
+ * conference is removed anyway (a publication that ended must not stay
+ * served). Since 0.2.
+ */
+typedef int(confinfo_notifier_commit_h)(const char *name,
+					const struct confinfo_conf *state,
+					const char *source, void *arg);
+
 /** Called once when confinfo_notifier_shutdown() has finished. */
 typedef void(confinfo_notifier_done_h)(void *arg);
 
@@ -228,6 +247,18 @@ struct confinfo_notifier_config {
 	void *log_arg;
 	confinfo_notifier_change_h *changeh;
 	void *change_arg;
+	/** Commit callback (see confinfo_notifier_commit_h), NULL for none.
+	 *  Since 0.2. */
+	confinfo_notifier_commit_h *commith;
+	void *commit_arg;
+	/** A state with source "publish" set by the program (restored from
+	 *  a store, or another node's publication, docs/scale-out.md) gets
+	 *  a publication nobody here knows the tag of, which ends after
+	 *  @c expires_default unless its publisher publishes again here.
+	 *  true: it never ends here; the node that holds the real
+	 *  publication ends it (for nodes sharing a store, where the
+	 *  publisher's refreshes reach one node only). Since 0.2. */
+	bool adopted_forever;
 	/** Identity of requests by other means than digest (mutual TLS),
 	 *  NULL for none. When it names an identity, the request is
 	 *  authenticated as it, as by @c auth_file: the From must be that
@@ -290,7 +321,9 @@ int confinfo_notifier_alloc(struct confinfo_notifier **np, struct sip *sip,
  * (NULL: "api").
  *
  * @return 0, EINVAL (bad name, NULL state, state not full), ENOSPC (too
- *         many conferences), ENOMEM (the previous state stays served)
+ *         many conferences), ENOMEM (the previous state stays served),
+ *         EIO (the commit callback refused the change: the previous
+ *         state stays served; since 0.2)
  */
 int confinfo_notifier_set_conf(struct confinfo_notifier *n, const char *name,
 			       const struct confinfo_conf *state,

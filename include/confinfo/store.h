@@ -1,6 +1,7 @@
 /**
  * @file store.h
- * @brief Persistent conference state (SQLite) for a restartable focus.
+ * @brief Persistent conference state (SQLite or PostgreSQL) for a
+ *        restartable focus, and for several focus nodes sharing it.
  *
  * The focus stores the last served state of every conference and where it
  * came from, so that a restarted focus serves exactly what it served
@@ -12,11 +13,23 @@
  * survive power loss; NORMAL, the setting used, survives a crash of the
  * process, which is what a restart test checks).
  *
+ * Since 0.2 the store may also be a PostgreSQL database shared by several
+ * focus nodes (docs/scale-out.md): every saved change gets a version from
+ * one database-wide sequence (so versions never go back, even across a
+ * removal), is committed in its own transaction under a per-conference
+ * lock (two writers of one conference are serialised: the later commit
+ * is the state, with the higher version), and is announced on the
+ * channel `confinfo` (NOTIFY, payload "VERSION NAME"), which every open
+ * store LISTENs on: confinfo_store_fd() and confinfo_store_poll() let an
+ * event loop learn of the other nodes' changes. The library runs no
+ * event loop and no timer of its own.
+ *
  * Since 0.1.
  */
 #ifndef CONFINFO_STORE_H
 #define CONFINFO_STORE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "confinfo/diag.h"
@@ -30,15 +43,31 @@ extern "C" {
 struct confinfo_store;
 
 /**
- * Open (creating if needed) the store in file @p path.
+ * Open (creating if needed) the store at @p path: a file path (SQLite),
+ * or, since 0.2, a PostgreSQL connection string, either a URI
+ * (`postgresql://` or `postgres://`) or a libpq conninfo with at least
+ * one `key=value` (`host=127.0.0.1 port=5432 dbname=confinfo`). The
+ * PostgreSQL tables are created, or upgraded, at open (a
+ * confinfo_schema table holds their version).
  *
  * @param sp    on success the store (confinfo_store_close())
- * @param diag  optional: SQLite's message on failure
- * @return 0, EIO (cannot open or not a confinfo store), EPROTO (written
- *         by a newer confinfo: unknown schema version), ENOMEM, EINVAL
+ * @param diag  optional: SQLite's or libpq's message on failure
+ * @return 0, EIO (cannot open or connect, or not a confinfo store),
+ *         EPROTO (written by a newer confinfo: unknown schema version),
+ *         ENOTSUP (a PostgreSQL string, but built without libpq),
+ *         ENOMEM, EINVAL
  */
 int confinfo_store_open(struct confinfo_store **sp, const char *path,
 			struct confinfo_diag *diag);
+
+/**
+ * Whether confinfo_store_open() would take @p path for a PostgreSQL
+ * connection string (a store shared by several nodes) rather than a file
+ * path: a `postgresql://` or `postgres://` URI, or a conninfo (has '='
+ * and no '/'). Lets a program configure itself for a shared store before
+ * opening it. Since 0.2.
+ */
+bool confinfo_store_is_shared(const char *path);
 
 /** Close the store. NULL is fine. */
 void confinfo_store_close(struct confinfo_store *s);
@@ -81,6 +110,105 @@ int confinfo_store_load(struct confinfo_store *s,
 			const struct confinfo_xml_limits *limits,
 			confinfo_store_each_h *h, void *arg,
 			struct confinfo_diag *diag);
+
+/**
+ * Record @p state (full; copied as XML) as the state of conference
+ * @p name fed by @p source, or remove the conference (@p state NULL), in
+ * one transaction that is committed when the call returns 0. With
+ * PostgreSQL the change is announced to the other stores (NOTIFY).
+ *
+ * @param versionp  optional: the version of the change (PostgreSQL;
+ *                  0 with SQLite, which does not version)
+ * @return 0, EINVAL, ENOMEM, EIO (the write failed or the connection is
+ *         down: libpq's or SQLite's message in @p diag; nothing was
+ *         stored). Since 0.2.
+ */
+int confinfo_store_save(struct confinfo_store *s, const char *name,
+			const struct confinfo_conf *state, const char *source,
+			uint64_t *versionp, struct confinfo_diag *diag);
+
+/**
+ * As confinfo_store_each_h, with the stored @p version (0 with SQLite).
+ * Since 0.2.
+ */
+typedef int(confinfo_store_each_version_h)(const char *name,
+					   struct confinfo_conf *state,
+					   const char *source, uint64_t version,
+					   void *arg);
+
+/**
+ * confinfo_store_load() with the version of every conference. Since 0.2.
+ */
+int confinfo_store_scan(struct confinfo_store *s,
+			const struct confinfo_xml_limits *limits,
+			confinfo_store_each_version_h *h, void *arg,
+			struct confinfo_diag *diag);
+
+/**
+ * Read conference @p name: @p h is called once with it (ownership as for
+ * confinfo_store_load()).
+ *
+ * @return 0, ENOENT (not stored), EBADMSG (stored but does not decode
+ *         within @p limits: message in @p diag), ENOTSUP (SQLite), EIO,
+ *         ENOMEM, or what @p h returned. Since 0.2.
+ */
+int confinfo_store_get(struct confinfo_store *s, const char *name,
+		       const struct confinfo_xml_limits *limits,
+		       confinfo_store_each_version_h *h, void *arg,
+		       struct confinfo_diag *diag);
+
+/**
+ * The socket an event loop watches for readability to learn of changes
+ * made through other stores (then it calls confinfo_store_poll()), or -1:
+ * SQLite, or the connection is down. It changes after a reconnection:
+ * read it again after confinfo_store_reconnect(), and after any call that
+ * returned EIO. Since 0.2.
+ */
+int confinfo_store_fd(const struct confinfo_store *s);
+
+/**
+ * Called by confinfo_store_poll() for every change announced: conference
+ * @p name is now at @p version or later (removed if it is no longer
+ * stored). @p name NULL: the connection was re-established, changes may
+ * have been missed meanwhile: read everything again
+ * (confinfo_store_scan()). Since 0.2.
+ */
+typedef void(confinfo_store_changed_h)(const char *name, uint64_t version,
+				       void *arg);
+
+/**
+ * Read the change announcements that arrived, without blocking, calling
+ * @p h for each (changes of this store's own saves included: compare
+ * versions). Call it when confinfo_store_fd() is readable, and after
+ * every other call on the store (the connection may have read
+ * announcements while waiting for an answer, and the socket will not be
+ * readable for them again).
+ *
+ * @return 0 (also for SQLite: nothing to read), EIO (the connection is
+ *         lost: libpq's message in @p diag; reconnect with
+ *         confinfo_store_reconnect()), EINVAL. Since 0.2.
+ */
+int confinfo_store_poll(struct confinfo_store *s, confinfo_store_changed_h *h,
+			void *arg, struct confinfo_diag *diag);
+
+/**
+ * Connect again after a loss, without blocking: start a connection, or
+ * go on with the one started. EINPROGRESS: call again when
+ * confinfo_store_fd() (which may be another socket each time) is
+ * readable, or writable when *writep is true. 0: connected and
+ * LISTENing again; the next confinfo_store_poll() reports the
+ * reconnection (name NULL). A connection that does not complete within
+ * 2 s is given up (EIO at the next call; the one after starts anew), so
+ * a timer of the caller should call again too.
+ * confinfo_store_save() reconnects (blocking) once by itself when its
+ * first statement finds the connection dead, and fails at once (EIO)
+ * while the connection is known to be down or reconnecting.
+ *
+ * @return 0 (also for SQLite), EINPROGRESS, EIO (still down: message in
+ *         @p diag), EINVAL. Since 0.2.
+ */
+int confinfo_store_reconnect(struct confinfo_store *s, bool *writep,
+			     struct confinfo_diag *diag);
 
 #ifdef __cplusplus
 }

@@ -280,7 +280,8 @@ int sipnot_conf_apply(struct confinfo_notifier *n, const char *name,
 	struct confinfo_conf *copy = NULL, *base = NULL;
 	struct sipnot_snap *snap = NULL;
 	struct sipnot_conf *conf;
-	bool created = false, changed, src_changed;
+	const struct confinfo_conf *given;
+	bool created = false, changed, base_changed, src_changed;
 	int err;
 
 	if (!n || !name || !state || !sipnot_name_valid(name, strlen(name)) ||
@@ -307,6 +308,23 @@ int sipnot_conf_apply(struct confinfo_notifier *n, const char *name,
 		}
 	}
 	src_changed = !conf->source || strcmp(conf->source, source);
+	/* What the sources gave may change under an overlay that hides the
+	 * change (the mixer reports audio the bridge keeps recvonly): it
+	 * is still what is stored and reported. */
+	given = base ? base : copy;
+	base_changed = changed || !confinfo_conf_equal(
+				      sipnot_snap_base(conf->snap), given);
+	if (n->cfg.commith && (base_changed || src_changed)) {
+		/* Durable before served: nothing below runs (no NOTIFY, no
+		 * 200) unless the program stored the change. The store
+		 * keeps the sources' state: the overlay is rebuilt by
+		 * whoever set it. */
+		err = n->cfg.commith(name, given, source, n->cfg.commit_arg);
+		if (err) {
+			err = err == ENOMEM ? ENOMEM : EIO;
+			goto fail;
+		}
+	}
 	err = set_source(conf, source);
 	if (err)
 		goto fail;
@@ -322,7 +340,7 @@ int sipnot_conf_apply(struct confinfo_notifier *n, const char *name,
 	}
 	/* The sources' state is what persists: the overlay is rebuilt by
 	 * whoever set it. */
-	if (n->cfg.changeh && (changed || src_changed))
+	if (n->cfg.changeh && (base_changed || src_changed))
 		n->cfg.changeh(name, sipnot_snap_base(conf->snap), conf->source,
 			       n->cfg.change_arg);
 	if (changed) {
@@ -370,6 +388,9 @@ int confinfo_notifier_remove_conf(struct confinfo_notifier *n, const char *name)
 		sipnot_pub_free(n, conf->pub);
 		conf->pub = NULL;
 	}
+	if (n->cfg.commith)
+		(void)n->cfg.commith(conf->name, NULL, conf->source,
+				     n->cfg.commit_arg);
 	if (n->cfg.changeh)
 		n->cfg.changeh(conf->name, NULL, conf->source,
 			       n->cfg.change_arg);

@@ -117,7 +117,10 @@ void sipnot_pub_adopt(struct confinfo_notifier *n, struct sipnot_conf *conf)
 	pub->conf = conf;
 	new_etag(n, pub);
 	conf->pub = pub;
-	pub_schedule(n, pub, n->cfg.expires_default);
+	/* In a cluster the publisher's own node ends the publication; an
+	 * adopted copy expiring here would remove it for every node. */
+	if (!n->cfg.adopted_forever)
+		pub_schedule(n, pub, n->cfg.expires_default);
 }
 
 static void reply(struct confinfo_notifier *n, const struct sip_msg *msg,
@@ -274,9 +277,19 @@ static bool publish_state(struct confinfo_notifier *n,
 			fresh->under_source = NULL;
 		}
 		sipnot_pub_free(n, fresh);
-		if (err == ENOSPC)
+		if (err == ENOSPC) {
 			reply(n, msg, name, 503, "Too Many Conferences", NULL);
-		else
+		} else if (err == EIO) {
+			/* The commit callback could not store it: nothing was
+			 * served, the publisher tries again later. */
+			char hdr[32];
+
+			(void)re_snprintf(hdr, sizeof(hdr),
+					  "Retry-After: %u\r\n",
+					  n->cfg.retry_after);
+			reply(n, msg, name, 503, "State Store Unavailable",
+			      hdr);
+		} else
 			reply(n, msg, name, 500, strerror(err), NULL);
 		return false;
 	}

@@ -157,6 +157,7 @@ struct sipnot_sub {
 	bool sips;
 	struct sa src; /* source of the last SUBSCRIBE answered 200 */
 	bool verified; /* it was authenticated: NOTIFYs may go elsewhere */
+	bool routed;   /* set up with a Record-Route: NOTIFYs go there */
 	enum sipnot_reason reason;
 	bool need_full;   /* a SUBSCRIBE or refresh asks for full state */
 	bool terminating; /* the final NOTIFY is due or in flight */

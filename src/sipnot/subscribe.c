@@ -282,6 +282,25 @@ static bool target_ok(struct confinfo_notifier *n, const struct sip_msg *msg,
 	return false;
 }
 
+/* target_ok() for a refresh of @p sub. A dialog set up through a proxy
+ * (Record-Route) keeps its route set: its NOTIFYs go to that proxy,
+ * whatever Contact a refresh brings, and the proxy was the source then.
+ * A refresh is accepted from that same source; its Contact, behind the
+ * proxy, is not ours to compare (the proxy rewrote nothing in it). */
+static bool refresh_target_ok(struct confinfo_notifier *n,
+			      const struct sip_msg *msg,
+			      const struct sipnot_sub *sub,
+			      const char *identity)
+{
+	if (!sub->routed || n->cred_count || identity)
+		return target_ok(n, msg, identity);
+	if (sa_cmp(&msg->src, &sub->src,
+		   msg->tp == SIP_TRANSP_UDP ? SA_ALL : SA_ADDR))
+		return true;
+	reject(n, msg, 403, "Not From The Dialog's Proxy", NULL);
+	return false;
+}
+
 static bool dialog_cmp(struct le *le, void *arg)
 {
 	const struct sipnot_sub *sub = le->data;
@@ -326,7 +345,7 @@ static void refresh(struct confinfo_notifier *n, const struct sip_msg *msg,
 		return;
 	}
 	if (!sipnot_authenticate(n, msg, &identity) ||
-	    !target_ok(n, msg, identity))
+	    !refresh_target_ok(n, msg, sub, identity))
 		return;
 	/* The dialog's tags are no secret: only its subscriber may refresh
 	 * or end it. */
@@ -421,6 +440,7 @@ static int sub_alloc(struct sipnot_sub **subp, struct confinfo_notifier *n,
 		goto out;
 	/* sip_dialog_accept() took msg->tag as our tag. */
 	sub->ltag = msg->tag;
+	sub->routed = sip_msg_hdr(msg, SIP_HDR_RECORD_ROUTE) != NULL;
 	sub->first_cseq = sub->ok_cseq = msg->cseq.num;
 	hash_append(n->dialogs, hash_joaat_str(sip_dialog_callid(sub->dlg)),
 		    &sub->he, sub);

@@ -17,6 +17,13 @@ static void refresh_failed(struct confinfo_subscriber *sub, uint16_t scode,
 			   const char *what)
 {
 	switch (scode) {
+	case 0:
+	case 408:
+	case 503:
+		/* No answer, or the node behind a proxy is gone or going
+		 * (docs/scale-out.md): the dialog leads nowhere. A new
+		 * subscription, sent to the request URI again, reaches a
+		 * live node; its delay grows while this keeps happening. */
 	case 404:
 	case 405:
 	case 410:

@@ -279,6 +279,124 @@ static void test_changes_and_removal(void **state)
 	re_down();
 }
 
+/* The commit callback: runs before a change is served, and a refusal
+ * leaves the served state as it was (issue 15: durable before 200). */
+struct commits {
+	unsigned count;
+	int refuse;         /* errno to return, 0: accept */
+	bool served_before; /* the new state was not served yet */
+	struct confinfo_notifier *n;
+	struct changes *changes;
+};
+
+static int on_commit(const char *name, const struct confinfo_conf *state,
+		     const char *source, void *arg)
+{
+	struct commits *k = arg;
+
+	(void)source;
+	k->count++;
+	/* Called before the change callback, and before the state is
+	 * served: what is served is not yet what is committed. */
+	k->served_before =
+	    k->changes->count < k->count &&
+	    (!state || !confinfo_notifier_conf(k->n, name) ||
+	     !confinfo_conf_equal(confinfo_notifier_conf(k->n, name), state));
+	return k->refuse;
+}
+
+static void test_commit_hook(void **state)
+{
+	struct changes c = {0};
+	struct commits k = {0};
+	struct confinfo_notifier_config cfg;
+	struct confinfo_notifier *n = NULL;
+	struct confinfo_conf *plain = tu_decode_str(doc_plain);
+	struct confinfo_conf *room = tu_decode_str(doc_room);
+	(void)state;
+
+	re_up();
+	confinfo_notifier_config_default(&cfg);
+	cfg.changeh = on_change;
+	cfg.change_arg = &c;
+	cfg.commith = on_commit;
+	cfg.commit_arg = &k;
+	assert_int_equal(confinfo_notifier_alloc(&n, the_sip(), &cfg, NULL), 0);
+	k.n = n;
+	k.changes = &c;
+	assert_int_equal(confinfo_notifier_set_conf(n, "conf1", plain, "dir"),
+			 0);
+	assert_int_equal(k.count, 1);
+	assert_true(k.served_before);
+	assert_int_equal(c.count, 1);
+	/* Refused: EIO, nothing served, no change callback. */
+	k.refuse = ECONNREFUSED;
+	assert_int_equal(confinfo_notifier_set_conf(n, "conf1", room, "dir"),
+			 EIO);
+	assert_int_equal(k.count, 2);
+	assert_int_equal(c.count, 1);
+	/* Still the first state: Alice, not the room document's nobody. */
+	assert_non_null(confinfo_notifier_conf(n, "conf1")->users);
+	assert_int_equal(confinfo_notifier_conf(n, "conf1")->users->users.count,
+			 1);
+	/* A new conference refused is not created. */
+	assert_int_equal(confinfo_notifier_set_conf(n, "conf2", room, NULL),
+			 EIO);
+	assert_null(confinfo_notifier_conf(n, "conf2"));
+	k.refuse = ENOMEM;
+	assert_int_equal(confinfo_notifier_set_conf(n, "conf2", room, NULL),
+			 ENOMEM);
+	assert_null(confinfo_notifier_conf(n, "conf2"));
+	/* The same state again: nothing to commit. */
+	k.refuse = 0;
+	assert_int_equal(confinfo_notifier_set_conf(n, "conf1", plain, "dir"),
+			 0);
+	assert_int_equal(k.count, 4);
+	/* A removal is committed too, and happens even when refused. */
+	k.refuse = EIO;
+	assert_int_equal(confinfo_notifier_remove_conf(n, "conf1"), 0);
+	assert_int_equal(k.count, 5);
+	assert_null(confinfo_notifier_conf(n, "conf1"));
+	confinfo_notifier_free(n);
+	confinfo_conf_free(plain);
+	confinfo_conf_free(room);
+	re_down();
+}
+
+/* A "publish" state set by the program gets a publication that expires
+ * after expires_default, or never with adopted_forever (a cluster, where
+ * the publisher's node ends it). */
+static void test_adopted_forever(void **state)
+{
+	struct confinfo_notifier_config cfg;
+	struct confinfo_conf *plain = tu_decode_str(doc_plain);
+	(void)state;
+
+	re_up();
+	for (int forever = 0; forever < 2; forever++) {
+		struct confinfo_notifier *n = NULL;
+		struct sipnot_conf *conf;
+		struct pl name;
+
+		confinfo_notifier_config_default(&cfg);
+		cfg.adopted_forever = forever;
+		assert_int_equal(
+		    confinfo_notifier_alloc(&n, the_sip(), &cfg, NULL), 0);
+		assert_int_equal(
+		    confinfo_notifier_set_conf(n, "conf1", plain, "publish"),
+		    0);
+		pl_set_str(&name, "conf1");
+		conf = sipnot_conf_find(n, &name);
+		assert_non_null(conf);
+		assert_non_null(conf->pub);
+		assert_int_equal(sipnot_sched_pending(&conf->pub->expiry),
+				 !forever);
+		confinfo_notifier_free(n);
+	}
+	confinfo_conf_free(plain);
+	re_down();
+}
+
 static void test_bad_conferences(void **state)
 {
 	struct changes c = {0};
@@ -640,6 +758,8 @@ int main(void)
 	    cmocka_unit_test(test_sched_order),
 	    cmocka_unit_test(test_chat_room_template),
 	    cmocka_unit_test(test_changes_and_removal),
+	    cmocka_unit_test(test_commit_hook),
+	    cmocka_unit_test(test_adopted_forever),
 	    cmocka_unit_test(test_bad_conferences),
 	    cmocka_unit_test(test_dir_limits),
 	    cmocka_unit_test(test_config_errors),

@@ -3,9 +3,11 @@
  * is the sources' state with the overlay on top; a new base is overlaid
  * again; reapply() re-runs the overlay on the kept base; the change
  * callback (the store) gets the base; removal tells the overlay; an
- * overlay error keeps the previous state served.
+ * overlay error keeps the previous state served; a change of the base
+ * that the overlay hides still reaches the commit and change callbacks.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,9 +31,11 @@ static const char *doc2 =
 struct ov {
 	const char *role; /* added to every user's roles */
 	int fail;         /* returned instead */
+	const char *text; /* every user's display-text, or NULL */
 	unsigned calls, removed;
 	const struct confinfo_conf *changed; /* last change callback */
 	unsigned changes;
+	char committed[16]; /* display-text of sip:a@x last committed */
 };
 
 static int overlay(const char *name, struct confinfo_conf *state, void *arg)
@@ -48,6 +52,12 @@ static int overlay(const char *name, struct confinfo_conf *state, void *arg)
 	if (o->fail)
 		return o->fail;
 	l = &state->users->users;
+	for (size_t i = 0; o->text && i < l->count; i++) {
+		struct confinfo_user *u = l->items[i];
+
+		assert_int_equal(confinfo_str_set(&u->display_text, o->text),
+				 0);
+	}
 	for (size_t i = 0; o->role && i < l->count; i++) {
 		struct confinfo_user *u = l->items[i];
 
@@ -143,10 +153,69 @@ static void test_overlay(void **state)
 	confinfo_conf_free(d2);
 }
 
+static int commit(const char *name, const struct confinfo_conf *state,
+		  const char *source, void *arg)
+{
+	struct ov *o = arg;
+	(void)name;
+	(void)source;
+	/* What the source gave, never what the overlay made of it. */
+	assert_non_null(state);
+	assert_string_not_equal(user_a(state)->display_text, "hidden");
+	snprintf(o->committed, sizeof(o->committed), "%s",
+		 user_a(state)->display_text);
+	return 0;
+}
+
+/* The overlay hides the base's change (it writes every display-text):
+ * the served state stays, but the store must still get the new base. */
+static void test_hidden_change(void **state)
+{
+	struct confinfo_notifier_config cfg;
+	struct confinfo_sipstack *stack = NULL;
+	struct confinfo_notifier *n = NULL;
+	struct confinfo_conf *d1 = tu_decode_str(doc1);
+	struct confinfo_conf *d2 = tu_decode_str(doc2);
+	struct ov o = {.text = "hidden"};
+	unsigned changes;
+	(void)state;
+
+	assert_int_equal(libre_init(), 0);
+	assert_int_equal(confinfo_sipstack_alloc(&stack, NULL, NULL), 0);
+	confinfo_notifier_config_default(&cfg);
+	cfg.changeh = changed;
+	cfg.change_arg = &o;
+	cfg.commith = commit;
+	cfg.commit_arg = &o;
+	assert_int_equal(confinfo_notifier_alloc(
+			     &n, confinfo_sipstack_sip(stack), &cfg, NULL),
+			 0);
+	confinfo_notifier_set_overlay(n, overlay, &o);
+	assert_int_equal(confinfo_notifier_set_conf(n, "c", d1, NULL), 0);
+	assert_string_equal(o.committed, "A");
+	changes = o.changes;
+
+	assert_int_equal(confinfo_notifier_set_conf(n, "c", d2, NULL), 0);
+	assert_string_equal(
+	    user_a(confinfo_notifier_conf(n, "c"))->display_text, "hidden");
+	assert_string_equal(o.committed, "A2");
+	assert_int_equal(o.changes, changes + 1);
+	assert_string_equal(user_a(o.changed)->display_text, "A2");
+	assert_string_equal(
+	    user_a(confinfo_notifier_conf_base(n, "c"))->display_text, "A2");
+
+	confinfo_notifier_free(n);
+	confinfo_sipstack_free(stack);
+	libre_close();
+	confinfo_conf_free(d1);
+	confinfo_conf_free(d2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_overlay),
+	    cmocka_unit_test(test_hidden_change),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -327,6 +327,89 @@ static void test_bad_arguments(void **st)
 	confinfo_conf_free(a);
 }
 
+static int collect_version(const char *name, struct confinfo_conf *state,
+			   const char *source, uint64_t version, void *arg)
+{
+	uint64_t *vp = arg;
+
+	(void)name;
+	(void)source;
+	confinfo_conf_free(state);
+	*vp = version + 100;
+	return 0;
+}
+
+static void ignore_change(const char *name, uint64_t version, void *arg)
+{
+	(void)name;
+	(void)version;
+	(void)arg;
+	fail_msg("SQLite announced a change");
+}
+
+/* The shared-store API on SQLite: no versions, nothing to watch. */
+static void test_sqlite_unversioned(void **st)
+{
+	struct fixture *f = *st;
+	struct confinfo_store *s = NULL;
+	struct confinfo_conf *a = tu_decode_str(doc_a);
+	uint64_t version = 7, seen = 0;
+	struct loaded l = {0};
+
+	assert_int_equal(confinfo_store_open(&s, f->path, NULL), 0);
+	assert_int_equal(
+	    confinfo_store_save(s, "a", a, "publish", &version, NULL), 0);
+	assert_int_equal(version, 0);
+	assert_int_equal(
+	    confinfo_store_scan(s, NULL, collect_version, &seen, NULL), 0);
+	assert_int_equal(seen, 100);
+	assert_int_equal(
+	    confinfo_store_get(s, "a", NULL, collect_version, &seen, NULL),
+	    ENOTSUP);
+	assert_int_equal(confinfo_store_fd(s), -1);
+	assert_int_equal(confinfo_store_poll(s, ignore_change, NULL, NULL), 0);
+	assert_int_equal(confinfo_store_reconnect(s, NULL, NULL), 0);
+	/* NULL state: removal. */
+	assert_int_equal(confinfo_store_save(s, "a", NULL, NULL, NULL, NULL),
+			 0);
+	assert_int_equal(confinfo_store_load(s, NULL, collect, &l, NULL), 0);
+	assert_int_equal(l.count, 0);
+	assert_int_equal(confinfo_store_save(s, "", a, "x", NULL, NULL),
+			 EINVAL);
+	assert_int_equal(confinfo_store_save(s, "a", a, NULL, NULL, NULL),
+			 EINVAL);
+	confinfo_store_close(s);
+	confinfo_conf_free(a);
+}
+
+/* PostgreSQL strings go to libpq (whatever the build): a server that is
+ * not there is EIO naming the step, never a file of that name. */
+static void test_pg_unreachable(void **st)
+{
+	static const char *const where[] = {
+	    "postgresql://confinfo@127.0.0.1:1/confinfo",
+	    "postgres://127.0.0.1:1/confinfo",
+	    "host=127.0.0.1 port=1 dbname=confinfo",
+	};
+	struct confinfo_store *s = NULL;
+	struct confinfo_diag diag;
+	(void)st;
+
+	for (size_t i = 0; i < sizeof(where) / sizeof(where[0]); i++) {
+		int err;
+
+		memset(&diag, 0, sizeof(diag));
+		err = confinfo_store_open(&s, where[i], &diag);
+		assert_null(s);
+		assert_true(err == EIO || err == ENOTSUP);
+		assert_non_null(strstr(diag.message, "state store"));
+		if (err == EIO)
+			assert_non_null(strstr(diag.message, "connecting"));
+		assert_int_equal(
+		    access("host=127.0.0.1 port=1 dbname=confinfo", F_OK), -1);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -345,6 +428,9 @@ int main(void)
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_bad_arguments, setup,
 					    teardown),
+	    cmocka_unit_test_setup_teardown(test_sqlite_unversioned, setup,
+					    teardown),
+	    cmocka_unit_test(test_pg_unreachable),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
