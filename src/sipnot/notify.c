@@ -156,6 +156,12 @@ static void count_delivered(struct sipnot_sub *sub)
 	}
 }
 
+static bool same_entity(const struct confinfo_conf *a,
+			const struct confinfo_conf *b)
+{
+	return a->entity && b->entity && !strcmp(a->entity, b->entity);
+}
+
 /*
  * Send one NOTIFY. @p full: full state (else diff from sub->sent);
  * @p body: whether to carry state at all (final NOTIFYs may not).
@@ -176,6 +182,12 @@ static int send_notify(struct sipnot_sub *sub, bool full, bool body,
 	err = sipnot_view_snap(sub, &cur);
 	if (err)
 		return err;
+	if (body && cur && !full && sub->sent &&
+	    !same_entity(sub->sent->state, cur->state))
+		/* The conference was renamed: a partial notification
+		 * applies to the state of one entity only (RFC 4575 4.3),
+		 * so the subscriber gets the new one whole. */
+		full = true;
 	if (body && cur) {
 		/* RFC 4575 4.3: a full NOTIFY may repeat the version when
 		 * nothing changed since the last one; anything else counts
