@@ -94,6 +94,10 @@ static const char focus_usage[] =
     "                           request within SECS [10]\n"
     "      --tls-client-ca FILE require TLS clients to present a\n"
     "                           certificate issued by a CA in FILE\n"
+    "      --udp-buffer BYTES   socket buffers of udp: listeners\n"
+    "                           [1048576]\n"
+    "      --udp-window N       NOTIFYs over UDP in flight per\n"
+    "                           destination address [256]\n"
     "  -q, --quiet              do not log every NOTIFY\n"
     "  -h, --help               print this help and exit\n";
 
@@ -109,7 +113,7 @@ static const char focus_usage_more[] =
     "\n"
     "Log lines on standard output: subscribe, refresh, unsubscribe,\n"
     "reject, notify, terminated, failed, publish, conference,\n"
-    "connections, tls-client, ready.\n"
+    "connections, tls-client, sockbuf, ready.\n"
     "Exit status: 0 after SIGINT/SIGTERM, 1 failure, 2 usage error.\n";
 
 enum {
@@ -124,6 +128,8 @@ enum {
 	OPT_MAX_CONNS,
 	OPT_TCP_IDLE,
 	OPT_TLS_CLIENT_CA,
+	OPT_UDP_BUFFER,
+	OPT_UDP_WINDOW,
 };
 
 struct focus {
@@ -269,6 +275,24 @@ static void guard_log(const char *what, size_t closed, size_t open, void *arg)
 	fflush(stdout);
 }
 
+/* What a udp: listener's buffers came to: a capped request is worth a
+ * line, since the kernel then drops the 200s of a large fan-out. */
+static void bufs_handler(const struct confinfo_sipstack_bufs *b, void *arg)
+{
+	(void)arg;
+	printf("sockbuf listen=%s want=%u rcvbuf=%u sndbuf=%u forced=%s "
+	       "capped=%s",
+	       b->spec, b->want, b->rcvbuf, b->sndbuf, b->forced ? "yes" : "no",
+	       b->capped ? "yes" : "no");
+	if (b->capped)
+		put_quoted("hint", "raise net.core.rmem_max and wmem_max, "
+				   "or run with CAP_NET_ADMIN");
+	if (b->err)
+		put_quoted("error", strerror(b->err));
+	putchar('\n');
+	fflush(stdout);
+}
+
 /*
  * A TLS client's certificate under --tls-client-ca, accepted or refused.
  * The identity (SAN URI, else CN) is logged for the operator; the
@@ -387,6 +411,7 @@ struct focus_opts {
 	const char *smime_cert;
 	struct confinfo_sipstack_guard_params guard;
 	const char *tls_client_ca;
+	uint32_t udp_buffer; /* --udp-buffer, 0: the stack's default */
 	bool quiet;
 };
 
@@ -414,7 +439,8 @@ static int parse_interval(const char *s, uint32_t *ms)
 }
 
 /* --expires-min, --expires-max, --max-subs, --max-subs-per-conf,
- * --nonce-lifetime, --max-connections, --tcp-idle. */
+ * --nonce-lifetime, --max-connections, --tcp-idle, --udp-buffer,
+ * --udp-window. */
 static int focus_count(struct focus_opts *o, int c, const char *arg)
 {
 	uint64_t v;
@@ -435,6 +461,10 @@ static int focus_count(struct focus_opts *o, int c, const char *arg)
 	else if (c == OPT_TCP_IDLE)
 		o->guard.idle_ms =
 		    v > UINT32_MAX / 1000 ? UINT32_MAX : (uint32_t)v * 1000;
+	else if (c == OPT_UDP_BUFFER)
+		o->udp_buffer = (uint32_t)v;
+	else if (c == OPT_UDP_WINDOW)
+		o->cfg.udp_window_per_dest = (uint32_t)v;
 	else
 		o->cfg.max_subs_per_conf = (size_t)v;
 	return CMD_RUN;
@@ -488,6 +518,8 @@ static int focus_opt(void *ctx, int c, const char *arg)
 	case OPT_NONCE_LIFETIME:
 	case OPT_MAX_CONNS:
 	case OPT_TCP_IDLE:
+	case OPT_UDP_BUFFER:
+	case OPT_UDP_WINDOW:
 		return focus_count(o, c, arg);
 	case OPT_TLS_CERT:
 		o->tls_cert = arg;
@@ -571,6 +603,8 @@ static int parse_opts(int argc, char **argv, struct focus_opts *o)
 	    {"max-connections", required_argument, NULL, OPT_MAX_CONNS},
 	    {"tcp-idle", required_argument, NULL, OPT_TCP_IDLE},
 	    {"tls-client-ca", required_argument, NULL, OPT_TLS_CLIENT_CA},
+	    {"udp-buffer", required_argument, NULL, OPT_UDP_BUFFER},
+	    {"udp-window", required_argument, NULL, OPT_UDP_WINDOW},
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"help", no_argument, NULL, 'h'},
 	    INPUT_LIMITS_LONG_OPTIONS,
@@ -620,6 +654,8 @@ static int focus_setup(struct focus *f, struct focus_opts *o)
 	    .tls_cert = o->tls_cert,
 	    .tls_client_ca = o->tls_client_ca,
 	    .tlsh = tls_handler,
+	    .sock_buf = o->udp_buffer,
+	    .bufh = bufs_handler,
 	};
 
 	memset(&diag, 0, sizeof(diag));

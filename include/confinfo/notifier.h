@@ -245,6 +245,20 @@ struct confinfo_notifier_config {
 	 *  multipart/signed gets 406 (Accept: multipart/signed), so that
 	 *  no state leaves unsigned. Since 0.1. */
 	bool require_signing;
+	/** NOTIFYs over UDP in flight at once, in all [1024]; 0: the
+	 *  default. Over UDP the notifier runs its NOTIFY client
+	 *  transactions itself (RFC 3261 17.1.2: retransmitted after 0.5,
+	 *  1, 2, 4, 4... s, given up after 32 s) and sends a fan-out as a
+	 *  window, like TCP's: a subscription whose NOTIFY finds the window
+	 *  full waits its turn (in order) and is sent when a response frees
+	 *  a place, with whatever changed by then merged into it. So a
+	 *  change to tens of thousands of subscribers neither overflows
+	 *  their receive buffers nor ours, and a dead subscriber holds one
+	 *  place, not the others. Since 0.2. */
+	uint32_t udp_window;
+	/** The same per destination (address and port) [256]; 0: the
+	 *  default. Since 0.2. */
+	uint32_t udp_window_per_dest;
 };
 
 struct confinfo_notifier;

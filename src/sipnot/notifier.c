@@ -26,6 +26,8 @@ void confinfo_notifier_config_default(struct confinfo_notifier_config *cfg)
 	cfg->max_confs = 10000;
 	cfg->max_body = 1024 * 1024;
 	cfg->retry_after = 30;
+	cfg->udp_window = SIPNOT_UAC_WINDOW;
+	cfg->udp_window_per_dest = SIPNOT_UAC_WINDOW_DEST;
 }
 
 /* ------------------------------------------------------------------ */
@@ -147,6 +149,12 @@ static int copy_config(struct confinfo_notifier *n,
 	return err;
 }
 
+/* A place in the UDP window is free for a subscription that waited. */
+static void uac_ready(void *arg)
+{
+	sipnot_sub_kick(arg);
+}
+
 int confinfo_notifier_alloc(struct confinfo_notifier **np, struct sip *sip,
 			    const struct confinfo_notifier_config *cfg,
 			    struct confinfo_diag *diag)
@@ -170,6 +178,9 @@ int confinfo_notifier_alloc(struct confinfo_notifier **np, struct sip *sip,
 		goto out;
 	n->sip = sip;
 	err = sip_listen(&n->lsnr, n->sip, true, request_handler, n);
+	if (!err)
+		err = sipnot_uac_init(&n->uac, sip, &n->sched, cfg->udp_window,
+				      cfg->udp_window_per_dest, uac_ready);
 out:
 	if (err)
 		confinfo_notifier_free(n);
@@ -222,6 +233,9 @@ void confinfo_notifier_free(struct confinfo_notifier *n)
 {
 	if (!n)
 		return;
+	/* The transactions first: the subscriptions' pointers to them are
+	 * cleared, and no response wakes a subscription being freed. */
+	sipnot_uac_close(&n->uac);
 	if (n->dialogs) {
 		for (uint32_t b = 0; b < hash_bsize(n->dialogs); b++) {
 			struct list *l = hash_list(n->dialogs, b);

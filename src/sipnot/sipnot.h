@@ -5,7 +5,7 @@
  * bodies, publish.c is the PUBLISH source, auth.c and digest.c decide who
  * may subscribe, dirsrc.c is the directory source. At the bottom, called
  * by the others and calling none of them: log.c (log events), reply.c
- * (answers), sched.c (timers).
+ * (answers), sched.c (timers), uac.c (NOTIFY transactions over UDP).
  *
  * Memory: subscriptions, conferences and snapshots are libre objects
  * (mem_zalloc, reference counted) because libre callbacks hold pointers to
@@ -21,6 +21,7 @@
 
 #include "confinfo/notifier.h"
 #include "sched.h"
+#include "uac.h"
 
 #define SIPNOT_CTYPE "application/conference-info+xml"
 
@@ -100,7 +101,9 @@ struct sipnot_sub {
 	struct confinfo_notifier *n;
 	struct sipnot_conf *conf; /* referenced */
 	struct sip_dialog *dlg;
-	struct sip_request *req;  /* the NOTIFY in flight */
+	struct sip_request *req;     /* the NOTIFY in flight (libre's) */
+	struct sipnot_uac_tx *tx;    /* the NOTIFY in flight (UDP, uac.c) */
+	struct sipnot_uac_wait wait; /* for a place in the UDP window */
 	struct sipnot_snap *sent; /* what the subscriber has; NULL: unknown */
 	char *peer;               /* From URI, for logs */
 	/* The authenticated identity ("sip:user@host", normalised), NULL
@@ -188,6 +191,7 @@ struct confinfo_notifier {
 	struct hash *confs;
 	struct hash *dialogs;
 	struct sipnot_sched sched;
+	struct sipnot_uac uac; /* NOTIFY transactions over UDP */
 	size_t nsubs;
 	size_t nconfs;
 	uint64_t snap_seq;

@@ -374,6 +374,8 @@ static void sub_destructor(void *arg)
 		sub->conf->nsubs--;
 	}
 	mem_deref(sub->req);
+	sipnot_uac_detach(&sub->tx);
+	sipnot_uac_unwait(&sub->wait);
 	mem_deref(sub->dlg);
 	mem_deref(sub->sent);
 	mem_deref(sub->conf);
