@@ -24,11 +24,10 @@ const char *sip_dialog_uri(const struct sip_dialog *dlg);
 int sip_dialog_encode(struct mbuf *mb, struct sip_dialog *dlg, uint32_t cseq,
 		      const char *met);
 
-enum {
-	UAC_T1 = 500,       /* RFC 3261 17.1.1.1: RTT estimate */
-	UAC_T2 = 4000,      /* the longest retransmission interval */
-	UAC_F = 64 * UAC_T1 /* Timer F: the transaction's lifetime */
-};
+/* RFC 3261 17.1.1.1: T1 = 500 ms, the RTT estimate; T2 = 8 x T1, the
+ * longest retransmission interval; Timer F = 64 x T1, the transaction's
+ * lifetime. u->t1 scales all three (tests shorten it). */
+enum { UAC_T1 = 500 };
 
 struct sipnot_uac_dest {
 	struct le he; /* uac->dests */
@@ -160,10 +159,9 @@ static void tx_timer(void *arg)
 	}
 	u->stats.retrans++;
 	/* 17.1.2.2: doubling up to T2 while Trying, T2 once Proceeding. */
-	tx->interval =
-	    tx->proceeding
-		? UAC_T2
-		: (tx->interval * 2 > UAC_T2 ? UAC_T2 : tx->interval * 2);
+	tx->interval = tx->proceeding || tx->interval * 2 > 8 * u->t1
+			   ? 8 * u->t1
+			   : tx->interval * 2;
 	next = now + tx->interval;
 	if (next > tx->deadline)
 		next = tx->deadline;
@@ -216,6 +214,7 @@ int sipnot_uac_init(struct sipnot_uac *u, struct sip *sip,
 	u->sip = sip;
 	u->sched = sched;
 	u->readyh = readyh;
+	u->t1 = UAC_T1;
 	u->window = window ? window : SIPNOT_UAC_WINDOW;
 	u->window_dest = window_dest ? window_dest : SIPNOT_UAC_WINDOW_DEST;
 	/* Our branches carry "cf" and a random tag of this notifier, so that
@@ -425,10 +424,9 @@ int sipnot_uac_requestf(struct sipnot_uac_tx **txp, struct sipnot_uac *u,
 	if (err && !send_transient(err))
 		goto out;
 	err = 0;
-	tx->interval = UAC_T1;
-	tx->deadline = now + UAC_F;
-	err =
-	    sipnot_sched_start(u->sched, &tx->tmr, now + UAC_T1, tx_timer, tx);
+	tx->interval = u->t1;
+	tx->deadline = now + 64 * (uint64_t)u->t1;
+	err = sipnot_sched_start(u->sched, &tx->tmr, now + u->t1, tx_timer, tx);
 	if (err)
 		goto out;
 	hash_append(u->txs, hash_joaat_str(tx->branch), &tx->he, tx);

@@ -65,6 +65,7 @@ struct sipnot_uac {
 	struct list waiting; /* for the overall window, oldest first */
 	sipnot_uac_ready_h *readyh;
 	uint32_t window, window_dest;
+	uint32_t t1; /* Timer T1 in ms, 500; T2 and F follow (uac.c) */
 	size_t inflight;
 	char prefix[24]; /* "z9hG4bK" + ours */
 	uint64_t seq;
