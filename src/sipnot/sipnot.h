@@ -271,6 +271,11 @@ void sipnot_sub_unlink(struct sipnot_sub *sub);
 int sipnot_print_contact(struct re_printf *pf, const struct sipnot_sub *sub);
 const char *sipnot_reason_name(enum sipnot_reason reason);
 
+/* dlgmem.c: give back the unused part of the header buffer that libre
+ * 1.1.0 allocates for every dialog (512 bytes, ~130 used); does nothing
+ * unless the dialog is laid out as expected. */
+void sipnot_dialog_trim(struct sip_dialog *dlg);
+
 /* body.c */
 void sipnot_cache_flush(struct sipnot_cache *c);
 /* Body of a NOTIFY to a subscriber holding @p from (NULL: full state) when

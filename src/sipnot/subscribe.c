@@ -419,6 +419,7 @@ static int sub_alloc(struct sipnot_sub **subp, struct confinfo_notifier *n,
 	err = sip_dialog_accept(&sub->dlg, msg);
 	if (err)
 		goto out;
+	sipnot_dialog_trim(sub->dlg);
 	/* sip_dialog_accept() took msg->tag as our tag. */
 	sub->ltag = msg->tag;
 	sub->first_cseq = sub->ok_cseq = msg->cseq.num;

@@ -218,8 +218,10 @@ int sipnot_uac_init(struct sipnot_uac *u, struct sip *sip,
 	u->window = window ? window : SIPNOT_UAC_WINDOW;
 	u->window_dest = window_dest ? window_dest : SIPNOT_UAC_WINDOW_DEST;
 	/* Our branches carry "cf" and a random tag of this notifier, so that
-	 * a late response is recognised as ours (RFC 3261 8.1.1.7: the rest
-	 * is unique per request, the magic cookie first). */
+	 * a late response is recognised as ours, then 64 random bits per
+	 * request (RFC 3261 8.1.1.7). Random, not a counter: a subscriber
+	 * sees our branches, and must not be able to guess those of the
+	 * NOTIFYs to others and answer them in their place. */
 	(void)re_snprintf(u->prefix, sizeof(u->prefix), "z9hG4bKcf%08x",
 			  rand_u32());
 	err = hash_alloc(&u->txs, 16384);
@@ -389,7 +391,7 @@ static int tx_alloc(struct sipnot_uac_tx **txp, struct sipnot_uac *u,
 	u->inflight++;
 	strcpy(tx->met, met);
 	(void)re_snprintf(tx->branch, sizeof(tx->branch), "%s%016llx",
-			  u->prefix, (unsigned long long)++u->seq);
+			  u->prefix, (unsigned long long)rand_u64());
 	*txp = tx;
 	return 0;
 }

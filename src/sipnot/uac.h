@@ -68,7 +68,6 @@ struct sipnot_uac {
 	uint32_t t1; /* Timer T1 in ms, 500; T2 and F follow (uac.c) */
 	size_t inflight;
 	char prefix[24]; /* "z9hG4bK" + ours */
-	uint64_t seq;
 	struct sipnot_uac_stats stats;
 };
 

@@ -6,7 +6,8 @@
  * transaction nobody answers, and the window: places per destination and
  * overall, waiting owners woken in order as answers free places, a dead
  * destination holding its own places only. T1 is shortened so that the
- * 32 s of Timer F take about a second.
+ * 32 s of Timer F take about a second. Also the dialog's header buffer
+ * given back (sipnot/dlgmem.c), the dialog unchanged.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -17,6 +18,7 @@
 
 #include "confinfo/sipstack.h"
 #include "sipnot/sched.h"
+#include "sipnot/sipnot.h"
 #include "sipnot/uac.h"
 #include "testutil.h"
 
@@ -365,12 +367,102 @@ static void test_window(void **state)
 	down();
 }
 
+/* ------------------------------------------------------------------ */
+/* The dialog's header buffer given back (sipnot_dialog_trim()). */
+
+/* Exported by libre 1.1.0, declared in its private sip.h only. */
+int sip_dialog_encode(struct mbuf *mb, struct sip_dialog *dlg, uint32_t cseq,
+		      const char *met);
+
+/* The layout dlgmem.c relies on, to look at the buffer's size. */
+struct dialog_head {
+	struct uri route;
+	struct mbuf *mb;
+};
+
+static struct sip_dialog *accept_from(const char *extra)
+{
+	struct sip_dialog *d = NULL;
+	struct sip_msg *msg = NULL;
+	struct mbuf *mb = mbuf_alloc(1024);
+
+	assert_non_null(mb);
+	assert_int_equal(
+	    mbuf_printf(mb,
+			"SUBSCRIBE sip:conf1@127.0.0.1 SIP/2.0\r\n"
+			"Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bKx\r\n"
+			"%s"
+			"From: <sip:alice@example.com>;tag=a1\r\n"
+			"To: <sip:conf1@127.0.0.1>\r\n"
+			"Call-ID: trim@test\r\nCSeq: 1 SUBSCRIBE\r\n"
+			"Contact: <sip:alice@127.0.0.1:5070>\r\n"
+			"Max-Forwards: 70\r\nEvent: conference\r\n"
+			"Content-Length: 0\r\n\r\n",
+			extra),
+	    0);
+	mb->pos = 0;
+	assert_int_equal(sip_msg_decode(&msg, mb), 0);
+	assert_int_equal(sip_dialog_accept(&d, msg), 0);
+	mem_deref(msg);
+	mem_deref(mb);
+	return d;
+}
+
+/* What the dialog puts into a request. */
+static char *encoded(struct sip_dialog *d)
+{
+	struct mbuf *mb = mbuf_alloc(512);
+	char *s = NULL;
+
+	assert_non_null(mb);
+	assert_int_equal(sip_dialog_encode(mb, d, 0, "ACK"), 0);
+	mb->pos = 0;
+	assert_int_equal(mbuf_strdup(mb, &s, mbuf_get_left(mb)), 0);
+	mem_deref(mb);
+	return s;
+}
+
+static void test_dialog_trim(void **state)
+{
+	const struct dialog_head *h;
+	struct sip_dialog *d;
+	char *before, *after;
+	(void)state;
+
+	assert_int_equal(libre_init(), 0);
+	d = accept_from("");
+	h = (const struct dialog_head *)(const void *)d;
+	assert_int_equal(h->mb->size, 512);
+	before = encoded(d);
+	sipnot_dialog_trim(d);
+	/* Only what the headers use is kept; they and the route stay. */
+	assert_int_equal(h->mb->size, h->mb->end);
+	assert_true(h->mb->size < 200);
+	after = encoded(d);
+	assert_string_equal(before, after);
+	assert_int_equal(pl_strcmp(&h->route.host, "127.0.0.1"), 0);
+	assert_int_equal(h->route.port, 5070);
+	mem_deref(before);
+	mem_deref(after);
+	mem_deref(d);
+	/* With a Record-Route the route points into the buffer: kept. */
+	d = accept_from("Record-Route: <sip:proxy.example.com;lr>\r\n");
+	h = (const struct dialog_head *)(const void *)d;
+	sipnot_dialog_trim(d);
+	assert_int_equal(h->mb->size, 512);
+	assert_int_equal(pl_strcmp(&h->route.host, "proxy.example.com"), 0);
+	mem_deref(d);
+	sipnot_dialog_trim(NULL);
+	libre_close();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_retransmit_then_200),
 	    cmocka_unit_test(test_timeout),
 	    cmocka_unit_test(test_window),
+	    cmocka_unit_test(test_dialog_trim),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
