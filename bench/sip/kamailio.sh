@@ -15,7 +15,8 @@
 #
 # usage: bash bench/sip/kamailio.sh /path/to/confinfo
 # environment: CYCLE_RATES (default "1000 1600 2500 4000 6000"),
-#   CYCLE_SECS (4), FANOUT ("1000 5000 10000 20000"), FANOUT_TP
+#   CYCLE_TP ("u1 t1"; empty: no cycles),
+#   CYCLE_SECS (4), FANOUT ("1000 5000 10000 20000"; empty: none), FANOUT_TP
 #   ("u1 t1"), SUB_RATE (subscriptions/s while filling, 1000).
 # Needs kamailio, kamailio-presence-modules, kamailio-sqlite-modules,
 # sip-tester. Prints one line per figure, then a Markdown table.
@@ -25,7 +26,8 @@ CONFINFO=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CYCLE_RATES=${CYCLE_RATES:-1000 1600 2500 4000 6000}
 CYCLE_SECS=${CYCLE_SECS:-4}
-FANOUT=${FANOUT:-1000 5000 10000 20000}
+FANOUT=${FANOUT-1000 5000 10000 20000}
+CYCLE_TP=${CYCLE_TP-u1 t1}
 FANOUT_TP=${FANOUT_TP:-u1 t1}
 SUB_RATE=${SUB_RATE:-1000}
 KAMAILIO=$(command -v kamailio) || { echo "bench: no kamailio" >&2; exit 1; }
@@ -136,7 +138,18 @@ publish_start() { # NAME
 		-cid_str benchpub "127.0.0.1:$PORT" >"$WORK/pub-$1.out" 2>&1) &
 	PUB_PID=$!
 	PIDS+=("$PUB_PID")
-	sleep 1
+	wait_for 30 published || die "$KIND: the first PUBLISH was not taken"
+}
+
+# The first PUBLISH has been taken: the focus logged it, Kamailio stored
+# the presentity.
+published() {
+	if [ "$KIND" = kamailio ]; then
+		[ "$(python3 -c 'import sqlite3, sys
+print(sqlite3.connect(sys.argv[1]).execute("select count(*) from presentity").fetchone()[0])' "$WORK/presence.db" 2>/dev/null)" = 1 ]
+	else
+		grep -q '^publish .*code=200' "$WORK/focus.log"
+	fi
 }
 
 # The trigger: an OPTIONS in the publisher's call.
@@ -181,7 +194,7 @@ conf_doc 2 alice bob carol dave >"$WORK/pub-v2.xml"
 # ------------------------------------------------------------------
 # 1. Subscription cycles up the ladder, alternating the servers.
 declare -A CLEAN CPU STOPPED
-for tp in u1 t1; do
+for tp in $CYCLE_TP; do
 	for kind in kamailio focus; do
 		CLEAN[$kind-$tp]=0
 		CPU[$kind-$tp]=-
@@ -263,10 +276,11 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0 && a + 0 > 0) printf "%
 echo
 echo "| work | Kamailio | focus | focus / Kamailio |"
 echo "|---|---|---|---|"
-for tp in u1 t1; do
+for tp in $CYCLE_TP; do
 	name=$([ "$tp" = u1 ] && echo UDP || echo TCP)
 	echo "| cycles/s with < 1 % failed, $name (top of ladder: ${CYCLE_RATES##* }) | ${CLEAN[kamailio-$tp]} (${CPU[kamailio-$tp]} us CPU/cycle) | ${CLEAN[focus-$tp]} (${CPU[focus-$tp]} us CPU/cycle) | $(ratio "${CLEAN[focus-$tp]}" "${CLEAN[kamailio-$tp]}") |"
 done
+[ -n "$FANOUT" ] || FANOUT_TP=
 for tp in $FANOUT_TP; do
 	name=$([ "$tp" = u1 ] && echo UDP || echo TCP)
 	for n in $FANOUT; do
