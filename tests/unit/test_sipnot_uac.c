@@ -34,6 +34,7 @@ struct peer {
 	struct sip_msg *msg[MAX_COPIES];
 	unsigned answer_on;    /* answer the copy with this number */
 	unsigned answer_times; /* that many 200s (2: a repeated one) */
+	unsigned forge_on;     /* answer this copy with another branch */
 	bool answer_all;       /* answer every request at once */
 };
 
@@ -75,6 +76,32 @@ static void reply(struct peer *p, const struct sip_msg *m, unsigned times)
 	mem_deref(mb);
 }
 
+/* A 200 to @p m with the sender's branch prefix but another branch: a
+ * response to some other transaction, which must not end this one. */
+static void forge(struct peer *p, const struct sip_msg *m)
+{
+	struct mbuf *mb = mbuf_alloc(512);
+	struct pl b = m->via.branch;
+	const char *tail;
+
+	assert_non_null(mb);
+	assert_true(b.l > 4);
+	/* Keep the prefix, change the end of the random part. */
+	tail = strncmp(b.p + b.l - 4, "ffff", 4) ? "ffff" : "0000";
+	b.l -= 4;
+	assert_int_equal(
+	    mbuf_printf(mb,
+			"SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP %r;branch=%r%s\r\n"
+			"To: %r;tag=peer\r\nFrom: %r\r\nCall-ID: %r\r\n"
+			"CSeq: %u %r\r\nContent-Length: 0\r\n\r\n",
+			&m->via.sentby, &b, &m->to.val, &m->from.val,
+			&m->callid, m->cseq.num, &m->cseq.met),
+	    0);
+	mb->pos = 0;
+	assert_int_equal(udp_send(p->us, &m->src, mb), 0);
+	mem_deref(mb);
+}
+
 static void peer_recv(const struct sa *src, struct mbuf *mb, void *arg)
 {
 	struct peer *p = arg;
@@ -89,6 +116,8 @@ static void peer_recv(const struct sa *src, struct mbuf *mb, void *arg)
 	p->msg[p->copies++] = m;
 	if (p->answer_all || p->copies == p->answer_on)
 		reply(p, m, p->answer_all ? 1 : p->answer_times);
+	else if (p->copies == p->forge_on)
+		forge(p, m);
 }
 
 static void peer_open(struct peer *p)
@@ -223,9 +252,11 @@ static void test_retransmit_then_200(void **state)
 	up(0, 0, 50);
 	peer_open(&p);
 	o.peer = &p;
-	/* Silent for three copies, then a 200 sent twice (a repeated 2xx). */
+	/* Silent for three copies (but for a 200 to another branch), then a
+	 * 200 sent twice (a repeated 2xx). */
 	p.answer_on = 4;
 	p.answer_times = 2;
+	p.forge_on = 2; /* a 200 with another branch: absorbed, no effect */
 	assert_int_equal(send_to(&o), 0);
 	assert_non_null(o.tx);
 	run_until(&o.finals, 1, 5000);
@@ -252,7 +283,7 @@ static void test_retransmit_then_200(void **state)
 	run_for(400);
 	assert_int_equal(p.copies, 4);
 	assert_int_equal(o.finals, 1);
-	assert_int_equal(uac.stats.absorbed, 1);
+	assert_int_equal(uac.stats.absorbed, 2);
 	assert_int_equal(uac.stats.retrans, 3);
 	assert_int_equal(uac.inflight, 0);
 	peer_close(&p);
