@@ -94,7 +94,7 @@ static void forge(struct peer *p, const struct sip_msg *m)
 			"SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP %r;branch=%r%s\r\n"
 			"To: %r;tag=peer\r\nFrom: %r\r\nCall-ID: %r\r\n"
 			"CSeq: %u %r\r\nContent-Length: 0\r\n\r\n",
-			&m->via.sentby, &b, &m->to.val, &m->from.val,
+			&m->via.sentby, &b, tail, &m->to.val, &m->from.val,
 			&m->callid, m->cseq.num, &m->cseq.met),
 	    0);
 	mb->pos = 0;
