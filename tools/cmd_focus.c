@@ -113,7 +113,7 @@ static const char focus_usage_more[] =
     "\n"
     "Log lines on standard output: subscribe, refresh, unsubscribe,\n"
     "reject, notify, terminated, failed, publish, conference,\n"
-    "connections, tls-client, sockbuf, ready.\n"
+    "connections, tls-client, sockbuf, ready, udp (at exit).\n"
     "Exit status: 0 after SIGINT/SIGTERM, 1 failure, 2 usage error.\n";
 
 enum {
@@ -715,6 +715,21 @@ static int focus_setup(struct focus *f, struct focus_opts *o)
 	return err;
 }
 
+/* At exit: what the NOTIFY transactions over UDP did (retransmissions
+ * say the network or the subscribers were slow). */
+static void udp_stats_log(const struct confinfo_notifier *n)
+{
+	struct confinfo_notifier_udp_stats st;
+
+	confinfo_notifier_udp_stats(n, &st);
+	printf("udp sent=%llu retransmitted=%llu timeouts=%llu absorbed=%llu "
+	       "waited=%llu inflight=%zu\n",
+	       (unsigned long long)st.sent, (unsigned long long)st.retrans,
+	       (unsigned long long)st.timeouts, (unsigned long long)st.absorbed,
+	       (unsigned long long)st.waited, st.inflight);
+	fflush(stdout);
+}
+
 int cmd_focus(int argc, char **argv)
 {
 	struct focus_opts o;
@@ -743,6 +758,7 @@ int cmd_focus(int argc, char **argv)
 	printf("ready\n");
 	fflush(stdout);
 	err = re_main(NULL);
+	udp_stats_log(f.n);
 	status = err ? 1 : 0;
 	if (err)
 		fprintf(stderr, "confinfo " CMD ": event loop: %s\n",

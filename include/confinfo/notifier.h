@@ -330,6 +330,22 @@ confinfo_notifier_limits(const struct confinfo_notifier *n);
 /** Number of live subscriptions. */
 size_t confinfo_notifier_sub_count(const struct confinfo_notifier *n);
 
+/** What the notifier's own NOTIFY transactions over UDP (@c udp_window)
+ *  did since it was created. Since 0.2. */
+struct confinfo_notifier_udp_stats {
+	uint64_t sent;     /**< NOTIFYs sent (transactions started) */
+	uint64_t retrans;  /**< retransmissions (no answer in time) */
+	uint64_t timeouts; /**< transactions with no final response in 32 s */
+	uint64_t absorbed; /**< responses to transactions already ended */
+	uint64_t waited;   /**< times a NOTIFY found the window full */
+	size_t inflight;   /**< transactions in flight now */
+};
+
+/** Fill @p st with @p n's UDP transaction counters (zeros when @p n is
+ *  NULL). Since 0.2. */
+void confinfo_notifier_udp_stats(const struct confinfo_notifier *n,
+				 struct confinfo_notifier_udp_stats *st);
+
 /**
  * Start a clean shutdown: new requests get 503, every subscription ends
  * with `terminated;reason=deactivated`. @p doneh runs (once, from the

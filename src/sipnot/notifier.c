@@ -271,6 +271,22 @@ void confinfo_notifier_free(struct confinfo_notifier *n)
 	free(n);
 }
 
+void confinfo_notifier_udp_stats(const struct confinfo_notifier *n,
+				 struct confinfo_notifier_udp_stats *st)
+{
+	if (!st)
+		return;
+	memset(st, 0, sizeof(*st));
+	if (!n)
+		return;
+	st->sent = n->uac.stats.sent;
+	st->retrans = n->uac.stats.retrans;
+	st->timeouts = n->uac.stats.timeouts;
+	st->absorbed = n->uac.stats.absorbed;
+	st->waited = n->uac.stats.waited;
+	st->inflight = n->uac.inflight;
+}
+
 const struct confinfo_xml_limits *
 confinfo_notifier_limits(const struct confinfo_notifier *n)
 {

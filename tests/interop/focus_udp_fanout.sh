@@ -6,7 +6,8 @@
 # their own places: the live ones do not wait for the dead ones' 32 s
 # transaction timeouts. Then SIGTERM with 2,100 subscriptions held ends
 # the focus within its 5 s grace although the final NOTIFYs go
-# unanswered. The udp: listener reports its socket buffers.
+# unanswered. The udp: listener reports its socket buffers, and the
+# counters at exit show the focus's own transactions at work.
 . "$(dirname "$0")/../lib.bash" "$@"
 
 need_cmd sipp sip-tester
@@ -60,5 +61,17 @@ echo "focus exited $ms ms after SIGTERM with 2,100 subscriptions"
 has_line "$log" '^shutdown signal=15 subscriptions=2100$' ||
 	fail "shutdown line with 2,100 subscriptions missing"
 [ "$ms" -lt 8000 ] || fail "shutdown took $ms ms"
+# The counters at exit: the NOTIFYs went on the focus's own UDP
+# transactions (2,100 full ones, 2,000 partial ones to the live and 64
+# to the dead, the first final ones), the dead subscribers' were
+# retransmitted, and the window made NOTIFYs wait.
+line=$(grep '^udp ' "$log") || fail "no udp counters at exit"
+echo "$line"
+sent=$(echo "$line" | sed -E 's/.* sent=([0-9]+).*/\1/')
+retrans=$(echo "$line" | sed -E 's/.* retransmitted=([0-9]+).*/\1/')
+waited=$(echo "$line" | sed -E 's/.* waited=([0-9]+).*/\1/')
+[ "$sent" -ge 4164 ] || fail "only $sent NOTIFYs on the focus's UDP transactions"
+[ "$retrans" -ge 100 ] || fail "the dead subscribers' NOTIFYs were not retransmitted ($retrans)"
+[ "$waited" -ge 1 ] || fail "the window never made a NOTIFY wait"
 kill -CONT "$DEAD_PID" 2>/dev/null || true
 echo "PASS"
