@@ -33,6 +33,7 @@ struct sipnot_uac_dest {
 	struct le he; /* uac->dests */
 	struct sa addr;
 	uint32_t inflight;
+	uint32_t pinned;     /* in use by drain(): not freed */
 	struct list waiting; /* of struct sipnot_uac_wait, oldest first */
 };
 
@@ -68,7 +69,7 @@ static struct sipnot_uac_dest *dest_find(const struct sipnot_uac *u,
 
 static void dest_put(struct sipnot_uac_dest *d)
 {
-	if (d->inflight || d->waiting.head)
+	if (d->inflight || d->pinned || d->waiting.head)
 		return;
 	hash_unlink(&d->he);
 	free(d);
@@ -125,7 +126,11 @@ static void tx_end(struct sipnot_uac_tx *tx, int err, const struct sip_msg *msg)
 	void *arg = tx->arg;
 
 	tx_free(tx);
+	/* An owner woken by drain() may fail to send to d, which would
+	 * free d under drain()'s feet. */
+	d->pinned++;
 	drain(u, d);
+	d->pinned--;
 	dest_put(d);
 	if (resph)
 		resph(err, msg, arg);
@@ -165,7 +170,9 @@ static void tx_timer(void *arg)
 	next = now + tx->interval;
 	if (next > tx->deadline)
 		next = tx->deadline;
-	(void)sipnot_sched_start(u->sched, &tx->tmr, next, tx_timer, tx);
+	err = sipnot_sched_start(u->sched, &tx->tmr, next, tx_timer, tx);
+	if (err) /* it would never fire again, holding its place */
+		tx_end(tx, err, NULL);
 }
 
 static bool tx_cmp(struct le *le, void *arg)
