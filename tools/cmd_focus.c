@@ -103,6 +103,10 @@ static const char focus_usage[] =
     "                           when FILE changes\n"
     "      --view-key FILE      key of the anonymous URIs of private\n"
     "                           participants [random per start]\n"
+    "      --udp-buffer BYTES   socket buffers of udp: listeners\n"
+    "                           [1048576]\n"
+    "      --udp-window N       NOTIFYs over UDP in flight per\n"
+    "                           destination address [256]\n"
     "  -q, --quiet              do not log every NOTIFY\n"
     "  -h, --help               print this help and exit\n";
 
@@ -118,8 +122,8 @@ static const char focus_usage_more[] =
     "\n"
     "Log lines on standard output: subscribe, refresh, unsubscribe,\n"
     "reject, notify, terminated, failed, publish, conference, view,\n"
-    "view-policy,\n"
-    "connections, tls-client, ready.\n"
+    "view-policy, connections, tls-client, sockbuf, ready, udp (at\n"
+    "exit).\n"
     "Exit status: 0 after SIGINT/SIGTERM, 1 failure, 2 usage error.\n";
 
 enum {
@@ -136,6 +140,8 @@ enum {
 	OPT_TLS_CLIENT_CA,
 	OPT_VIEW_POLICY,
 	OPT_VIEW_KEY,
+	OPT_UDP_BUFFER,
+	OPT_UDP_WINDOW,
 };
 
 struct focus {
@@ -301,6 +307,24 @@ static void guard_log(const char *what, size_t closed, size_t open, void *arg)
 	fflush(stdout);
 }
 
+/* What a udp: listener's buffers came to: a capped request is worth a
+ * line, since the kernel then drops the 200s of a large fan-out. */
+static void bufs_handler(const struct confinfo_sipstack_bufs *b, void *arg)
+{
+	(void)arg;
+	printf("sockbuf listen=%s want=%u rcvbuf=%u sndbuf=%u forced=%s "
+	       "capped=%s",
+	       b->spec, b->want, b->rcvbuf, b->sndbuf, b->forced ? "yes" : "no",
+	       b->capped ? "yes" : "no");
+	if (b->capped)
+		put_quoted("hint", "raise net.core.rmem_max and wmem_max, "
+				   "or run with CAP_NET_ADMIN");
+	if (b->err)
+		put_quoted("error", strerror(b->err));
+	putchar('\n');
+	fflush(stdout);
+}
+
 /*
  * A TLS client's certificate under --tls-client-ca, accepted or refused.
  * The identity (SAN URI, else CN) is logged for the operator; the
@@ -423,6 +447,7 @@ struct focus_opts {
 	const char *view_key;
 	uint8_t key[FOCUS_VIEWS_KEY_MAX]; /* cfg.token_key points here */
 	struct focus_bridge_opts bridge;
+	uint32_t udp_buffer; /* --udp-buffer, 0: the stack's default */
 	bool quiet;
 };
 
@@ -450,7 +475,8 @@ static int parse_interval(const char *s, uint32_t *ms)
 }
 
 /* --expires-min, --expires-max, --max-subs, --max-subs-per-conf,
- * --nonce-lifetime, --max-connections, --tcp-idle. */
+ * --nonce-lifetime, --max-connections, --tcp-idle, --udp-buffer,
+ * --udp-window. */
 static int focus_count(struct focus_opts *o, int c, const char *arg)
 {
 	uint64_t v;
@@ -471,6 +497,10 @@ static int focus_count(struct focus_opts *o, int c, const char *arg)
 	else if (c == OPT_TCP_IDLE)
 		o->guard.idle_ms =
 		    v > UINT32_MAX / 1000 ? UINT32_MAX : (uint32_t)v * 1000;
+	else if (c == OPT_UDP_BUFFER)
+		o->udp_buffer = (uint32_t)v;
+	else if (c == OPT_UDP_WINDOW)
+		o->cfg.udp_window_per_dest = (uint32_t)v;
 	else
 		o->cfg.max_subs_per_conf = (size_t)v;
 	return CMD_RUN;
@@ -524,6 +554,8 @@ static int focus_opt(void *ctx, int c, const char *arg)
 	case OPT_NONCE_LIFETIME:
 	case OPT_MAX_CONNS:
 	case OPT_TCP_IDLE:
+	case OPT_UDP_BUFFER:
+	case OPT_UDP_WINDOW:
 		return focus_count(o, c, arg);
 	case OPT_TLS_CERT:
 		o->tls_cert = arg;
@@ -619,6 +651,8 @@ static int parse_opts(int argc, char **argv, struct focus_opts *o)
 	    {"tls-client-ca", required_argument, NULL, OPT_TLS_CLIENT_CA},
 	    {"view-policy", required_argument, NULL, OPT_VIEW_POLICY},
 	    {"view-key", required_argument, NULL, OPT_VIEW_KEY},
+	    {"udp-buffer", required_argument, NULL, OPT_UDP_BUFFER},
+	    {"udp-window", required_argument, NULL, OPT_UDP_WINDOW},
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"help", no_argument, NULL, 'h'},
 	    FOCUS_BRIDGE_LONG_OPTIONS,
@@ -676,6 +710,8 @@ static int focus_setup(struct focus *f, struct focus_opts *o)
 	    .tls_cert = o->tls_cert,
 	    .tls_client_ca = o->tls_client_ca,
 	    .tlsh = tls_handler,
+	    .sock_buf = o->udp_buffer,
+	    .bufh = bufs_handler,
 	};
 
 	memset(&diag, 0, sizeof(diag));
@@ -754,6 +790,21 @@ static int focus_setup(struct focus *f, struct focus_opts *o)
 	return err;
 }
 
+/* At exit: what the NOTIFY transactions over UDP did (retransmissions
+ * say the network or the subscribers were slow). */
+static void udp_stats_log(const struct confinfo_notifier *n)
+{
+	struct confinfo_notifier_udp_stats st;
+
+	confinfo_notifier_udp_stats(n, &st);
+	printf("udp sent=%llu retransmitted=%llu timeouts=%llu absorbed=%llu "
+	       "waited=%llu inflight=%zu\n",
+	       (unsigned long long)st.sent, (unsigned long long)st.retrans,
+	       (unsigned long long)st.timeouts, (unsigned long long)st.absorbed,
+	       (unsigned long long)st.waited, st.inflight);
+	fflush(stdout);
+}
+
 int cmd_focus(int argc, char **argv)
 {
 	struct focus_opts o;
@@ -782,6 +833,7 @@ int cmd_focus(int argc, char **argv)
 	printf("ready\n");
 	fflush(stdout);
 	err = re_main(NULL);
+	udp_stats_log(f.n);
 	status = err ? 1 : 0;
 	if (err)
 		fprintf(stderr, "confinfo " CMD ": event loop: %s\n",

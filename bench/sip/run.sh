@@ -6,11 +6,12 @@
 #      scenario and parameters, of the baseline: confinfo-plain-notifier
 #      (plain_notifier.c, libre's own sipevent API), and the ratio;
 #   2. fan-out: time from one change to its acknowledged delivery to
-#      every one of 1,000 and 10,000 TCP subscribers, no version lost.
+#      every one of 1,000 and 10,000 TCP, then UDP subscribers, no
+#      version lost (FANOUT_TP="t1" or "u1": one transport only).
 #
 # usage: bash bench/sip/run.sh /path/to/confinfo [SETUP_CALLS] [FANOUT...]
 #        defaults: 20000 set-ups per transport; fan-out to 1000 10000;
-#        FANOUT "none" skips the fan-out.
+#        FANOUT "none" skips the fan-out, SETUP_CALLS 0 the set-ups.
 # The baseline is looked for as bench/sip/confinfo-plain-notifier in the
 # build directory holding confinfo (override: PLAIN_NOTIFIER=/path); when
 # absent (or PLAIN_NOTIFIER=none), the baseline lines are skipped. The
@@ -188,7 +189,10 @@ elif [ ! -x "$PLAIN" ]; then
 elif [ "$SETUP_CALLS" -gt 10000 ]; then
 	echo "# warning: the baseline may not finish with SETUP_CALLS above 10000 (PLAIN_NOTIFIER=none skips it)"
 fi
-for tp in u1 t1; do
+# SETUP_CALLS 0 skips the set-up part (fan-out only).
+SETUP_TPS="u1 t1"
+[ "$SETUP_CALLS" = 0 ] && SETUP_TPS=
+for tp in $SETUP_TPS; do
 	name=$([ "$tp" = u1 ] && echo UDP || echo TCP)
 	limit=$([ "$tp" = u1 ] && echo 50 || echo 200)
 	# The baseline right before the focus, same scenario and parameters.
@@ -214,11 +218,21 @@ for tp in u1 t1; do
 	stop_focus
 done
 
-# 2. Fan-out of one change to N TCP subscribers.
+# Retransmissions SIPp saw: the Retrans column of its final screen,
+# summed over the NOTIFYs it received (each one a NOTIFY the focus sent
+# again, its 200 lost or late).
+notify_retrans() { # OUT
+	awk '/NOTIFY/ && /<-/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/) { n++; if (n == 2) r += $i } n = 0 } END { print r + 0 }' "$1"
+}
+
+# 2. Fan-out of one change to N subscribers, over TCP, then over UDP
+# (FANOUT_TP="t1 u1" by default).
+for tp in ${FANOUT_TP:-t1 u1}; do
+name=$([ "$tp" = u1 ] && echo udp || echo tcp)
 for n in ${FANOUT[@]+"${FANOUT[@]}"}; do
 	conf_doc alice bob carol | write_conf
 	start_focus "fanout-$n"
-	sipp_run bench_fanout.xml t1 "$n" 5000 "$n" "fanout-$n" &
+	sipp_run bench_fanout.xml "$tp" "$n" 5000 "$n" "fanout-$n" &
 	SIPP_PID=$!
 	for _ in $(seq 1200); do
 		[ "$(grep -c '^subscribe ' "$WORK/fanout-$n.log")" -ge "$n" ] && break
@@ -236,6 +250,7 @@ for n in ${FANOUT[@]+"${FANOUT[@]}"}; do
 	line=$(grep '^conference conf=bench what=delivered' "$WORK/fanout-$n.log" | tail -n 1)
 	ms=$(echo "$line" | sed -E 's/.* ms=([0-9]+).*/\1/')
 	subs=$(echo "$line" | sed -E 's/.* subscribers=([0-9]+).*/\1/')
-	echo "fanout_tcp_$n ${ms:-?} ms to deliver one change to ${subs:-?} subscribers (sipp status $status, ${failed:-?} calls failed: a lost version fails a call)"
+	echo "fanout_${name}_$n ${ms:-?} ms to deliver one change to ${subs:-?} subscribers (sipp status $status, ${failed:-?} calls failed: a lost version fails a call; $(notify_retrans "$WORK/fanout-$n.out") NOTIFY retransmissions)"
 	stop_focus
+done
 done

@@ -287,6 +287,20 @@ struct confinfo_notifier_config {
 	 *  notifier (URIs change when it restarts). Not kept. Since 0.2. */
 	const uint8_t *token_key;
 	size_t token_key_len;
+	/** NOTIFYs over UDP in flight at once, in all [1024]; 0: the
+	 *  default. Over UDP the notifier runs its NOTIFY client
+	 *  transactions itself (RFC 3261 17.1.2: retransmitted after 0.5,
+	 *  1, 2, 4, 4... s, given up after 32 s) and sends a fan-out as a
+	 *  window, like TCP's: a subscription whose NOTIFY finds the window
+	 *  full waits its turn (in order) and is sent when a response frees
+	 *  a place, with whatever changed by then merged into it. So a
+	 *  change to tens of thousands of subscribers neither overflows
+	 *  their receive buffers nor ours, and a dead subscriber holds one
+	 *  place, not the others. Since 0.2. */
+	uint32_t udp_window;
+	/** The same per destination (address and port) [256]; 0: the
+	 *  default. Since 0.2. */
+	uint32_t udp_window_per_dest;
 };
 
 struct confinfo_notifier;
@@ -377,6 +391,22 @@ int confinfo_notifier_set_view_policy(struct confinfo_notifier *n,
 
 /** Number of live subscriptions. */
 size_t confinfo_notifier_sub_count(const struct confinfo_notifier *n);
+
+/** What the notifier's own NOTIFY transactions over UDP (@c udp_window)
+ *  did since it was created. Since 0.2. */
+struct confinfo_notifier_udp_stats {
+	uint64_t sent;     /**< NOTIFYs sent (transactions started) */
+	uint64_t retrans;  /**< retransmissions (no answer in time) */
+	uint64_t timeouts; /**< transactions with no final response in 32 s */
+	uint64_t absorbed; /**< responses to transactions already ended */
+	uint64_t waited;   /**< times a NOTIFY found the window full */
+	size_t inflight;   /**< transactions in flight now */
+};
+
+/** Fill @p st with @p n's UDP transaction counters (zeros when @p n is
+ *  NULL). Since 0.2. */
+void confinfo_notifier_udp_stats(const struct confinfo_notifier *n,
+				 struct confinfo_notifier_udp_stats *st);
 
 /**
  * Start a clean shutdown: new requests get 503, every subscription ends

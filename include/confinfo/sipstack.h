@@ -85,6 +85,42 @@ struct confinfo_sipstack_tls_event {
 typedef void(confinfo_sipstack_tls_h)(
     const struct confinfo_sipstack_tls_event *ev, void *arg);
 
+/**
+ * What a listener's socket buffers came to (the parameters' @c bufh).
+ * Since 0.2.
+ */
+struct confinfo_sipstack_bufs {
+	/** The listener, as given to confinfo_sipstack_listen(). */
+	const char *spec;
+	/** Bytes asked for, each of SO_RCVBUF and SO_SNDBUF. */
+	uint32_t want;
+	/** SO_RCVBUF and SO_SNDBUF read back with getsockopt(). Linux
+	 *  reports twice what was set (its bookkeeping counts): a request
+	 *  granted in full reads back as 2 x @c want. */
+	uint32_t rcvbuf, sndbuf;
+	/** The request went past the kernel's limits with SO_RCVBUFFORCE /
+	 *  SO_SNDBUFFORCE (CAP_NET_ADMIN, e.g. root). */
+	bool forced;
+	/** net.core.rmem_max or net.core.wmem_max cut the request: raise
+	 *  them (sysctl) or run with CAP_NET_ADMIN. */
+	bool capped;
+	/** 0, or why the buffers could not be set (the socket was not
+	 *  found: ENOENT; setsockopt()'s errno). */
+	int err;
+};
+
+/** Socket buffer report: @p b is valid only during the call.
+ *  Since 0.2. */
+typedef void(confinfo_sipstack_bufs_h)(const struct confinfo_sipstack_bufs *b,
+				       void *arg);
+
+/** Default of the parameters' @c sock_buf: 1 MiB. A focus fanning a
+ *  change out over UDP receives thousands of 200s within milliseconds;
+ *  with the kernel's default (212,992 bytes, a few hundred datagrams)
+ *  they overflow the receive buffer and every lost 200 becomes a
+ *  retransmitted NOTIFY. Since 0.2. */
+#define CONFINFO_SIPSTACK_SOCK_BUF (1024u * 1024u)
+
 /** How to build the stack. Strings are copied. */
 struct confinfo_sipstack_params {
 	/** Server / User-Agent header value, NULL for none. */
@@ -126,6 +162,21 @@ struct confinfo_sipstack_params {
 	 *  nobody. Since 0.1. */
 	confinfo_sipstack_tls_h *tlsh;
 	void *tls_arg; /**< passed to @c tlsh */
+	/** Bytes of SO_RCVBUF and SO_SNDBUF for the UDP socket of every
+	 *  `udp:` listener (confinfo_sipstack_listen()); 0:
+	 *  CONFINFO_SIPSTACK_SOCK_BUF. When the kernel's limit
+	 *  (net.core.rmem_max, wmem_max) is lower, the stack tries
+	 *  SO_RCVBUFFORCE / SO_SNDBUFFORCE, which only CAP_NET_ADMIN may
+	 *  use, and otherwise keeps what the kernel granted: @c bufh says
+	 *  which. TCP and TLS listeners are left alone: Linux sizes the
+	 *  buffers of each TCP connection by itself (tcp_rmem), and a
+	 *  fixed size set on the listener would be inherited by every
+	 *  connection and switch that off. Since 0.2. */
+	uint32_t sock_buf;
+	/** Told what every `udp:` listener's buffers came to, from
+	 *  confinfo_sipstack_listen(); NULL: nobody. Since 0.2. */
+	confinfo_sipstack_bufs_h *bufh;
+	void *buf_arg; /**< passed to @c bufh */
 };
 
 struct confinfo_sipstack;
@@ -146,6 +197,10 @@ int confinfo_sipstack_alloc(struct confinfo_sipstack **sp,
 /**
  * Listen on @p spec: `udp:ADDR:PORT`, `tcp:ADDR:PORT` or `tls:ADDR:PORT`
  * (IPv6 addresses in brackets: `udp:[::1]:5060`).
+ *
+ * A `udp:` listener's socket buffers are sized as the parameters'
+ * @c sock_buf says, and reported to their @c bufh; not getting the size
+ * asked for is not an error.
  *
  * @return 0, EINVAL (bad spec, tls: without a certificate, or an
  *         unreadable @c tls_client_ca),

@@ -26,6 +26,8 @@ void confinfo_notifier_config_default(struct confinfo_notifier_config *cfg)
 	cfg->max_confs = 10000;
 	cfg->max_body = 1024 * 1024;
 	cfg->retry_after = 30;
+	cfg->udp_window = SIPNOT_UAC_WINDOW;
+	cfg->udp_window_per_dest = SIPNOT_UAC_WINDOW_DEST;
 }
 
 /* ------------------------------------------------------------------ */
@@ -151,6 +153,12 @@ static int copy_config(struct confinfo_notifier *n,
 	return err;
 }
 
+/* A place in the UDP window is free for a subscription that waited. */
+static void uac_ready(void *arg)
+{
+	sipnot_sub_kick(arg);
+}
+
 int confinfo_notifier_alloc(struct confinfo_notifier **np, struct sip *sip,
 			    const struct confinfo_notifier_config *cfg,
 			    struct confinfo_diag *diag)
@@ -174,6 +182,9 @@ int confinfo_notifier_alloc(struct confinfo_notifier **np, struct sip *sip,
 		goto out;
 	n->sip = sip;
 	err = sip_listen(&n->lsnr, n->sip, true, request_handler, n);
+	if (!err)
+		err = sipnot_uac_init(&n->uac, sip, &n->sched, cfg->udp_window,
+				      cfg->udp_window_per_dest, uac_ready);
 out:
 	if (err)
 		confinfo_notifier_free(n);
@@ -226,6 +237,9 @@ void confinfo_notifier_free(struct confinfo_notifier *n)
 {
 	if (!n)
 		return;
+	/* The transactions first: the subscriptions' pointers to them are
+	 * cleared, and no response wakes a subscription being freed. */
+	sipnot_uac_close(&n->uac);
 	if (n->dialogs) {
 		for (uint32_t b = 0; b < hash_bsize(n->dialogs); b++) {
 			struct list *l = hash_list(n->dialogs, b);
@@ -260,6 +274,22 @@ void confinfo_notifier_free(struct confinfo_notifier *n)
 	free(n->chat_room);
 	confinfo_view_policy_free(n->policy);
 	free(n);
+}
+
+void confinfo_notifier_udp_stats(const struct confinfo_notifier *n,
+				 struct confinfo_notifier_udp_stats *st)
+{
+	if (!st)
+		return;
+	memset(st, 0, sizeof(*st));
+	if (!n)
+		return;
+	st->sent = n->uac.stats.sent;
+	st->retrans = n->uac.stats.retrans;
+	st->timeouts = n->uac.stats.timeouts;
+	st->absorbed = n->uac.stats.absorbed;
+	st->waited = n->uac.stats.waited;
+	st->inflight = n->uac.inflight;
 }
 
 const struct confinfo_xml_limits *

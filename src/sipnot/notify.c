@@ -162,6 +162,65 @@ static bool same_entity(const struct confinfo_conf *a,
 	return a->entity && b->entity && !strcmp(a->entity, b->entity);
 }
 
+struct notify_body {
+	const struct sipnot_sub *sub;
+	const char *ctype;
+	const char *xml; /* NULL: no body */
+	size_t len;
+};
+
+static int print_notify(struct re_printf *pf, const struct notify_body *b)
+{
+	int err = re_hprintf(pf, "Event: %H\r\nSubscription-State: %H\r\n",
+			     print_event, b->sub, print_substate, b->sub);
+
+	if (err || !b->xml)
+		return err ? err : re_hprintf(pf, "Content-Length: 0\r\n\r\n");
+	return re_hprintf(pf,
+			  "Content-Type: %s\r\n"
+			  "Content-Length: %zu\r\n\r\n"
+			  "%b",
+			  b->ctype, b->len, b->xml, b->len);
+}
+
+/*
+ * Where a NOTIFY of @p sub goes on the notifier's own UDP transactions
+ * (uac.h); ENOTSUP: on libre's (TCP, TLS, a next hop named by DNS).
+ */
+static int own_dest(const struct sipnot_sub *sub, struct sa *dst)
+{
+	if (sub->tp != SIP_TRANSP_UDP || sub->sips)
+		return ENOTSUP;
+	return sipnot_uac_dest(sub->dlg, dst);
+}
+
+/* Whether @p sub may send a NOTIFY now: always on libre's transactions;
+ * over UDP when the window has a place, else it waits its turn and is
+ * kicked again (uac_ready()). */
+static bool may_send(struct sipnot_sub *sub)
+{
+	struct sa dst;
+
+	if (own_dest(sub, &dst))
+		return true;
+	return sipnot_uac_admit(&sub->n->uac, &dst, &sub->wait, sub);
+}
+
+static int notify_request(struct sipnot_sub *sub, const char *ctype,
+			  const char *xml, size_t len)
+{
+	struct notify_body b = {sub, ctype, xml, len};
+	struct sa dst;
+
+	if (!own_dest(sub, &dst))
+		return sipnot_uac_requestf(
+		    &sub->tx, &sub->n->uac, &dst, "NOTIFY", sub->dlg,
+		    send_contact, notify_resp, sub, "%H", print_notify, &b);
+	return sipstack_drequestf(&sub->req, sub->n->sip, true, "NOTIFY",
+				  sub->dlg, 0, NULL, send_contact, notify_resp,
+				  sub, "%H", print_notify, &b);
+}
+
 /*
  * Send one NOTIFY. @p full: full state (else diff from sub->sent);
  * @p body: whether to carry state at all (final NOTIFYs may not).
@@ -216,25 +275,7 @@ static int send_notify(struct sipnot_sub *sub, bool full, bool body,
 			return 0;
 		}
 	}
-	if (xml)
-		err = sipstack_drequestf(&sub->req, sub->n->sip, true, "NOTIFY",
-					 sub->dlg, 0, NULL, send_contact,
-					 notify_resp, sub,
-					 "Event: %H\r\n"
-					 "Subscription-State: %H\r\n"
-					 "Content-Type: %s\r\n"
-					 "Content-Length: %zu\r\n\r\n"
-					 "%b",
-					 print_event, sub, print_substate, sub,
-					 ctype, len, xml, len);
-	else
-		err = sipstack_drequestf(&sub->req, sub->n->sip, true, "NOTIFY",
-					 sub->dlg, 0, NULL, send_contact,
-					 notify_resp, sub,
-					 "Event: %H\r\n"
-					 "Subscription-State: %H\r\n"
-					 "Content-Length: 0\r\n\r\n",
-					 print_event, sub, print_substate, sub);
+	err = notify_request(sub, ctype, xml, len);
 	if (err)
 		return err;
 	if (xml) {
@@ -266,10 +307,10 @@ void sipnot_sub_kick(struct sipnot_sub *sub)
 	bool sent = false;
 	int err;
 
-	if (sub->req)
+	if (sub->req || sub->tx)
 		return; /* the response handler kicks again */
 	if (sub->terminating) {
-		if (sub->termsent)
+		if (sub->termsent || !may_send(sub))
 			return;
 		sub->termsent = true;
 		err = send_notify(sub, true, sub->final_full, &sent);
@@ -288,7 +329,10 @@ void sipnot_sub_kick(struct sipnot_sub *sub)
 		return;
 	}
 	if (sub->need_full) {
-		/* The NOTIFY after a SUBSCRIBE is never held back. */
+		/* The NOTIFY after a SUBSCRIBE is never held back (but for
+		 * the UDP window). */
+		if (!may_send(sub))
+			return;
 		sub->need_full = false;
 		sipnot_sched_cancel(&n->sched, &sub->window);
 		err = send_notify(sub, true, true, &sent);
@@ -302,6 +346,8 @@ void sipnot_sub_kick(struct sipnot_sub *sub)
 							 window_handler, sub);
 			return;
 		}
+		if (!may_send(sub))
+			return;
 		/* Nothing held (a NOTIFY failed softly): resend in full. */
 		err = send_notify(sub, !sub->sent, true, &sent);
 	} else {
@@ -350,7 +396,8 @@ static void notify_resp(int err, const struct sip_msg *msg, void *arg)
 
 	if (!err && scode < 200)
 		return;
-	/* libre has cleared sub->req before calling us. */
+	/* libre (or uac.c) has cleared sub->req (sub->tx) before calling
+	 * us. */
 	if (sub->termsent) {
 		sipnot_log_sub(sub->n, CONFINFO_NOTIFIER_TERMINATED, sub, scode,
 			       sipnot_reason_name(sub->reason));

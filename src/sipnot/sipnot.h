@@ -7,7 +7,8 @@
  * policy_decide.c the view policy (its file, its decisions), views.c
  * each subscription's view and the snapshots of the views. At the
  * bottom, called by the others and calling none of them: log.c (log
- * events), reply.c (answers), sched.c (timers).
+ * events), reply.c (answers), sched.c (timers), uac.c (NOTIFY
+ * transactions over UDP).
  *
  * Memory: subscriptions, conferences and snapshots are libre objects
  * (mem_zalloc, reference counted) because libre callbacks hold pointers to
@@ -24,6 +25,7 @@
 #include "confinfo/notifier.h"
 #include "confinfo/policy.h"
 #include "sched.h"
+#include "uac.h"
 
 #define SIPNOT_CTYPE "application/conference-info+xml"
 
@@ -132,7 +134,9 @@ struct sipnot_sub {
 	struct confinfo_notifier *n;
 	struct sipnot_conf *conf; /* referenced */
 	struct sip_dialog *dlg;
-	struct sip_request *req;  /* the NOTIFY in flight */
+	struct sip_request *req;     /* the NOTIFY in flight (libre's) */
+	struct sipnot_uac_tx *tx;    /* the NOTIFY in flight (UDP, uac.c) */
+	struct sipnot_uac_wait wait; /* for a place in the UDP window */
 	struct sipnot_snap *sent; /* what the subscriber has; NULL: unknown */
 	char *peer;               /* From URI, for logs */
 	/* The authenticated identity ("sip:user@host", normalised), NULL
@@ -229,6 +233,7 @@ struct confinfo_notifier {
 	struct hash *confs;
 	struct hash *dialogs;
 	struct sipnot_sched sched;
+	struct sipnot_uac uac; /* NOTIFY transactions over UDP */
 	size_t nsubs;
 	size_t nconfs;
 	uint64_t snap_seq;
@@ -321,6 +326,11 @@ void sipnot_sub_unlink(struct sipnot_sub *sub);
  * subscriber used. */
 int sipnot_print_contact(struct re_printf *pf, const struct sipnot_sub *sub);
 const char *sipnot_reason_name(enum sipnot_reason reason);
+
+/* dlgmem.c: give back the unused part of the header buffer that libre
+ * 1.1.0 allocates for every dialog (512 bytes, ~130 used); does nothing
+ * unless the dialog is laid out as expected. */
+void sipnot_dialog_trim(struct sip_dialog *dlg);
 
 /* body.c */
 void sipnot_cache_flush(struct sipnot_cache *c);

@@ -393,6 +393,8 @@ static void sub_destructor(void *arg)
 		sub->conf->nsubs--;
 	}
 	mem_deref(sub->req);
+	sipnot_uac_detach(&sub->tx);
+	sipnot_uac_unwait(&sub->wait);
 	mem_deref(sub->dlg);
 	mem_deref(sub->sent);
 	mem_deref(sub->own);
@@ -438,6 +440,7 @@ static int sub_alloc(struct sipnot_sub **subp, struct confinfo_notifier *n,
 	err = sip_dialog_accept(&sub->dlg, msg);
 	if (err)
 		goto out;
+	sipnot_dialog_trim(sub->dlg);
 	/* sip_dialog_accept() took msg->tag as our tag. */
 	sub->ltag = msg->tag;
 	sub->routed = sip_msg_hdr(msg, SIP_HDR_RECORD_ROUTE) != NULL;

@@ -77,6 +77,9 @@ int confinfo_sipstack_alloc(struct confinfo_sipstack **sp,
 	s->tls_insecure = p->tls_insecure;
 	s->tlsh = p->tlsh;
 	s->tls_arg = p->tls_arg;
+	s->sock_buf = p->sock_buf ? p->sock_buf : CONFINFO_SIPSTACK_SOCK_BUF;
+	s->bufh = p->bufh;
+	s->buf_arg = p->buf_arg;
 	if (p->dns) {
 		err = dns_open(s, p->dns_server);
 		if (err) {
@@ -142,6 +145,8 @@ int confinfo_sipstack_listen(struct confinfo_sipstack *s, const char *spec,
 	if (err)
 		return confinfo_diag_fail(diag, err, 0, 0, "listen '%s': %s",
 					  spec, strerror(err));
+	if (tp == SIP_TRANSP_UDP)
+		sipstack_sockbuf_apply(s, spec, &laddr);
 	return 0;
 }
 

@@ -4,11 +4,14 @@
  *
  * stack.c  the stack, listeners, client transports, descriptor limits
  * tls.c    the TLS context: certificates, verification, peer identities
+ * sockbuf.c the socket buffers of UDP listeners
  */
 #ifndef CONFINFO_SIPSTACK_PRIV_H
 #define CONFINFO_SIPSTACK_PRIV_H
 
 #include <stdbool.h>
+
+#include <re.h>
 
 #include "confinfo/sipstack.h"
 
@@ -26,6 +29,9 @@ struct confinfo_sipstack {
 	char *verify_host;
 	confinfo_sipstack_tls_h *tlsh;
 	void *tls_arg;
+	uint32_t sock_buf; /* resolved: never 0 */
+	confinfo_sipstack_bufs_h *bufh;
+	void *buf_arg;
 };
 
 /* Create s->tls if it is not yet there: from s->tls_cert, or (when
@@ -38,6 +44,11 @@ int sipstack_tls_ensure(struct confinfo_sipstack *s, bool selfsigned,
  * address): the client side of confinfo_sipstack_client(). */
 int sipstack_tls_verify_host(struct confinfo_sipstack *s, const char *host,
 			     struct confinfo_diag *diag);
+
+/* Size the buffers of the UDP socket libre just bound to @p laddr for
+ * listener @p spec, and tell s->bufh. */
+void sipstack_sockbuf_apply(struct confinfo_sipstack *s, const char *spec,
+			    const struct sa *laddr);
 
 /* Detach @p s from its TLS context: a context that outlives the stack
  * (held by someone else) must not call back into freed memory. */
