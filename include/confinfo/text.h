@@ -93,6 +93,24 @@ int confinfo_text_escape(char **outp, const char *s, size_t len,
 int confinfo_text_fputs(FILE *f, const char *s, size_t len,
 			enum confinfo_text_style style);
 
+/**
+ * A bounded, valid copy of hostile text (a chat nick or kick reason, a
+ * header value) for a state or a log: every byte that is not part of
+ * valid UTF-8 becomes U+FFFD; with @p drop_hidden, every character
+ * confinfo_text_hidden() refuses is left out; and the result is cut at
+ * @p max bytes on a character boundary (never half a character).
+ *
+ * @param outp  on success a NUL-terminated string of at most @p max
+ *              bytes (free() it); a NUL byte of the input is a C0
+ *              control: dropped with @p drop_hidden, else copied (the
+ *              string then ends early)
+ * @param s     the text; NULL only when @p len is 0
+ * @return 0, EINVAL (@p outp NULL, or @p s NULL with a length), ENOMEM
+ * Since 0.2.
+ */
+int confinfo_text_clean(char **outp, const char *s, size_t len, size_t max,
+			bool drop_hidden);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,6 +1,5 @@
 /*
  * Private structures of the chat bridge (bridge.h). One file, one job:
- *   clean.c    untrusted chat text: no control/bidi, bounded
  *   ident.c    who an occupant is: bare JID -> conference user
  *   room.c     the occupants of one room, by nick
  *   overlay.c  the bridge's layer on a conference state (pure)
@@ -9,7 +8,9 @@
  *   mirror.c   the reverse direction: booted on the call -> kicked
  *   decide.c   what a room presence means and who may enforce it
  *   bridge.c   the glue: conferences, rooms, events
- * The pure parts (clean, ident, room, overlay, decide) know nothing of
+ * Untrusted chat text is made valid, visible and bounded by
+ * confinfo_text_clean() (text.h) before it is used.
+ * The pure parts (ident, room, overlay, decide) know nothing of
  * libre; the unit tests call them directly.
  */
 #ifndef CONFINFO_BRIDGE_INT_H
@@ -33,13 +34,6 @@
 #include "confinfo/bridge.h"
 #include "confinfo/diag.h"
 #include "confinfo/model.h"
-
-/* ---- clean.c ---- */
-/* A copy of @p len bytes at @p s fit for the state and the hook: invalid
- * UTF-8 becomes U+FFFD, characters confinfo_text_hidden() refuses are
- * dropped, and the result is cut at @p max bytes on a character
- * boundary. *outp: malloc'd. 0, EINVAL, ENOMEM. */
-int bridge_clean(char **outp, const char *s, size_t len, size_t max);
 
 /* ---- ident.c ---- */
 #define BRIDGE_MAP_MAX_LINES 100000

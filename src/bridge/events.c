@@ -2,7 +2,8 @@
  * What the XMPP child says, and what the bridge does about it. Every
  * string from the room (nick, reason, JIDs, actor) arrives bounded by
  * the child but otherwise as the occupant or the server chose it; it is
- * cleaned (clean.c) before it reaches the state, the hook or the log.
+ * cleaned (confinfo_text_clean(), text.h) before it reaches the state, the hook
+ * or the log.
  *
  * A room action reaches the call only through bridge_enforce() after
  * bridge_may_enforce() said yes, and the state shows it only once the
@@ -19,6 +20,7 @@
 
 #include "bridge_int.h"
 #include "confinfo/notifier.h"
+#include "confinfo/text.h"
 
 #define MAX_STATUS         16
 #define MAX_ADMINS         64
@@ -39,7 +41,7 @@ static char *clean_dup(const char *s, size_t max)
 {
 	char *out = NULL;
 
-	if (!s || bridge_clean(&out, s, strlen(s), max))
+	if (!s || confinfo_text_clean(&out, s, strlen(s), max, true))
 		return NULL;
 	return out;
 }

@@ -5,6 +5,7 @@
  * the terminal-safe printer decodes and escapes, because both ask here.
  *
  *   text.c   confinfo_text_*(): the hidden list, escaping (text.h)
+ *   clean.c  confinfo_text_clean(): valid, bounded copies of hostile text
  *   utf8.c   the bottom: strict UTF-8 decoding, the bidi controls
  */
 #ifndef CONFINFO_TEXT_INT_H

@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <unistr.h>
+
 #include "xmppc.h"
 
 uint64_t xc_now_ms(void)
@@ -88,34 +90,15 @@ void xc_emit_result(json_int_t id, const char *error)
 				  "ok", 1));
 }
 
-/* Length of the valid UTF-8 sequence at S (N bytes left), 0 if invalid.
- * Overlongs, surrogates and values above U+10FFFF are invalid. */
+/* Length of the valid UTF-8 sequence at S (N bytes left), 0 if invalid
+ * (libunistring's strict decoder: overlongs, surrogates and values above
+ * U+10FFFF are invalid). */
 static size_t utf8_seq(const unsigned char *s, size_t n)
 {
-	size_t len, i;
-	uint32_t cp;
+	ucs4_t uc;
+	int len = u8_mbtoucr(&uc, s, n);
 
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return len;
+	return len > 0 ? (size_t)len : 0;
 }
 
 /* A JSON string of S bounded as the file comment says; JSON null for

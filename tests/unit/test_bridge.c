@@ -36,49 +36,6 @@ static const char doc[] =
 
 /* ------------------------------------------------------------------ */
 
-static void test_clean(void **state)
-{
-	char *out = NULL;
-	(void)state;
-
-	/* Controls, bidi overrides and zero-width characters go. */
-	assert_int_equal(bridge_clean(&out,
-				      "a\x1b[2Jb\xe2\x80\xae"
-				      "c\xe2\x80\x8b"
-				      "d",
-				      14, 100),
-			 0);
-	assert_string_equal(out, "a[2Jbcd");
-	free(out);
-	/* Invalid UTF-8 becomes U+FFFD. */
-	assert_int_equal(bridge_clean(&out,
-				      "x\xff"
-				      "y",
-				      3, 100),
-			 0);
-	assert_string_equal(out, "x\xef\xbf\xbdy");
-	free(out);
-	/* Cut on a character boundary: 5 bytes hold two "é", not half a
-	 * third. */
-	assert_int_equal(bridge_clean(&out, "\xc3\xa9\xc3\xa9\xc3\xa9", 6, 5),
-			 0);
-	assert_string_equal(out, "\xc3\xa9\xc3\xa9");
-	free(out);
-	/* 10 KB to the limit. */
-	{
-		char *big = malloc(10240);
-
-		memset(big, 'x', 10240);
-		assert_int_equal(
-		    bridge_clean(&out, big, 10240, CONFINFO_BRIDGE_REASON_MAX),
-		    0);
-		assert_int_equal(strlen(out), CONFINFO_BRIDGE_REASON_MAX);
-		free(out);
-		free(big);
-	}
-	assert_int_equal(bridge_clean(NULL, "a", 1, 4), EINVAL);
-}
-
 static void test_bare_jid(void **state)
 {
 	char b[64];
@@ -422,7 +379,6 @@ static void test_room(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_clean),
 	    cmocka_unit_test(test_bare_jid),
 	    cmocka_unit_test(test_identity),
 	    cmocka_unit_test(test_map_errors),

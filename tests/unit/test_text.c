@@ -313,10 +313,72 @@ static void test_errors(void **state)
 	assert_false(escaped);
 }
 
+/* confinfo_text_clean(): hostile text made valid, visible and bounded. */
+static void test_clean(void **state)
+{
+	char *out = NULL;
+	(void)state;
+
+	/* Controls, bidi overrides and zero-width characters go. */
+	assert_int_equal(confinfo_text_clean(&out,
+					     "a\x1b[2Jb\xe2\x80\xae"
+					     "c\xe2\x80\x8b"
+					     "d",
+					     14, 100, true),
+			 0);
+	assert_string_equal(out, "a[2Jbcd");
+	free(out);
+	/* Invalid UTF-8 becomes U+FFFD. */
+	assert_int_equal(confinfo_text_clean(&out,
+					     "x\xff"
+					     "y",
+					     3, 100, true),
+			 0);
+	assert_string_equal(out, "x\xef\xbf\xbdy");
+	free(out);
+	/* Cut on a character boundary: 5 bytes hold two "é", not half a
+	 * third. */
+	assert_int_equal(
+	    confinfo_text_clean(&out, "\xc3\xa9\xc3\xa9\xc3\xa9", 6, 5, true),
+	    0);
+	assert_string_equal(out, "\xc3\xa9\xc3\xa9");
+	free(out);
+	/* 10 KB to the limit. */
+	{
+		char *big = malloc(10240);
+
+		memset(big, 'x', 10240);
+		assert_int_equal(
+		    confinfo_text_clean(&out, big, 10240, 256, true), 0);
+		assert_int_equal(strlen(out), 256);
+		free(out);
+		free(big);
+	}
+	/* Without drop_hidden the characters stay, invalid bytes still
+	 * do not. */
+	assert_int_equal(confinfo_text_clean(&out,
+					     "a\x1b\xff"
+					     "b",
+					     4, 100, false),
+			 0);
+	assert_string_equal(out, "a\x1b\xef\xbf\xbd"
+				 "b");
+	free(out);
+	/* Surrogates and overlong forms are not UTF-8: one U+FFFD a byte. */
+	assert_int_equal(
+	    confinfo_text_clean(&out, "\xed\xa0\x80\xc0\xaf", 5, 100, true), 0);
+	assert_string_equal(out, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+				 "\xef\xbf\xbd\xef\xbf\xbd");
+	free(out);
+	assert_int_equal(confinfo_text_clean(NULL, "a", 1, 4, true), EINVAL);
+	assert_int_equal(confinfo_text_clean(&out, NULL, 1, 4, true), EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_hidden_list),
+	    cmocka_unit_test(test_clean),
 	    cmocka_unit_test(test_rows),
 	    cmocka_unit_test(test_every_code_point),
 	    cmocka_unit_test(test_percent_round_trip),
