@@ -8,10 +8,8 @@
  * shutdown (final NOTIFYs with reason "deactivated") runs as ordinary
  * loop code, never inside a signal handler.
  *
- * Log lines go to standard output, one per subscription event, as
- * `EVENT key=value...`, every value a peer chose (and every free text)
- * quoted and escaped as key="..." so that it cannot forge fields; errors
- * go to standard error.
+ * Log lines go to standard output (focus_log.c); errors to standard
+ * error.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -28,9 +26,9 @@
 #include "confinfo/notifier.h"
 #include "confinfo/sipstack.h"
 #include "confinfo/smime.h"
-#include "confinfo/text.h"
 #include "confinfo/version.h"
 #include "focus_bridge.h"
+#include "focus_log.h"
 #include "focus_state.h"
 #include "focus_views.h"
 #include "input_limits.h"
@@ -158,192 +156,6 @@ struct focus {
 	bool quiet;
 	bool stopping;
 };
-
-/* ------------------------------------------------------------------ */
-/* Log lines. */
-
-/* A value of the focus's own (an event name, a valid conference name, a
- * transport, a hexadecimal entity tag): never contains a space. */
-static void put_kv(const char *key, const char *value)
-{
-	if (value)
-		tool_printf(stdout, " %s=%s", key, value);
-}
-
-/*
- * The text of a quoted value: what the terminal-safe printer writes
- * (control characters, invalid UTF-8 and '\' escaped with backslashes),
- * and '"' as \". A peer cannot end the quotes early, so it cannot add
- * fields of its own to the line.
- */
-static void put_escaped(const char *value)
-{
-	while (*value) {
-		size_t run = strcspn(value, "\"");
-
-		(void)confinfo_text_fputs(stdout, value, run,
-					  CONFINFO_TEXT_BACKSLASH);
-		value += run;
-		if (*value == '"') {
-			fputs("\\\"", stdout);
-			value++;
-		}
-	}
-}
-
-/* A value a peer chose (From, Call-ID) or free text: key="value". */
-static void put_quoted(const char *key, const char *value)
-{
-	if (!value)
-		return;
-	printf(" %s=\"", key);
-	put_escaped(value);
-	putchar('"');
-}
-
-static const char *sub_event_name(const struct confinfo_notifier_log *ev)
-{
-	static const char *const names[] = {
-	    [CONFINFO_NOTIFIER_SUBSCRIBED] = "subscribe",
-	    [CONFINFO_NOTIFIER_REFRESHED] = "refresh",
-	    [CONFINFO_NOTIFIER_REJECTED] = "reject",
-	    [CONFINFO_NOTIFIER_NOTIFIED] = "notify",
-	    [CONFINFO_NOTIFIER_TERMINATED] = "terminated",
-	    [CONFINFO_NOTIFIER_FAILED] = "failed",
-	    [CONFINFO_NOTIFIER_PUBLISHED] = "publish",
-	    [CONFINFO_NOTIFIER_VIEW] = "view",
-	};
-
-	/* A subscription's reason names its kind: "fetch", "unsubscribe". */
-	if ((ev->type == CONFINFO_NOTIFIER_SUBSCRIBED ||
-	     ev->type == CONFINFO_NOTIFIER_REFRESHED) &&
-	    ev->reason)
-		return ev->reason;
-	if ((unsigned)ev->type < sizeof(names) / sizeof(names[0]) &&
-	    names[ev->type])
-		return names[ev->type];
-	return "conference";
-}
-
-/* A refused PUBLISH's reason, with the option that raises the limit
- * that refused it, as the offline commands say it. */
-static void put_reason(const struct confinfo_notifier_log *ev)
-{
-	const char *option = ev->diag ? input_limits_hint(ev->diag) : NULL;
-
-	fputs(" reason=\"", stdout);
-	put_escaped(ev->reason ? ev->reason : "");
-	if (option)
-		printf(" (raise with %s)", option);
-	putchar('"');
-}
-
-static void log_handler(const struct confinfo_notifier_log *ev, void *arg)
-{
-	struct focus *f = arg;
-
-	if (ev->type == CONFINFO_NOTIFIER_NOTIFIED && f->quiet)
-		return;
-	fputs(sub_event_name(ev), stdout);
-	put_kv("conf", ev->conf);
-	if (ev->type == CONFINFO_NOTIFIER_CONF) {
-		put_kv("what", ev->reason);
-		if (ev->count)
-			printf(" subscribers=%u ms=%u", ev->count,
-			       ev->elapsed_ms);
-		goto out;
-	}
-	put_quoted("peer", ev->peer);
-	put_quoted("call-id", ev->callid);
-	put_kv("transport", ev->transport);
-	switch (ev->type) {
-	case CONFINFO_NOTIFIER_SUBSCRIBED:
-	case CONFINFO_NOTIFIER_REFRESHED:
-		printf(" expires=%u", ev->expires);
-		break;
-	case CONFINFO_NOTIFIER_VIEW:
-		put_kv("view", ev->reason);
-		break;
-	case CONFINFO_NOTIFIER_NOTIFIED:
-		printf(" version=%u body=%s code=%u", ev->version,
-		       ev->full ? "full" : "partial", ev->scode);
-		put_quoted("note", ev->reason);
-		break;
-	case CONFINFO_NOTIFIER_TERMINATED:
-	case CONFINFO_NOTIFIER_FAILED:
-	case CONFINFO_NOTIFIER_REJECTED:
-	case CONFINFO_NOTIFIER_PUBLISHED:
-		put_kv("etag", ev->etag);
-		if (ev->scode)
-			printf(" code=%u", ev->scode);
-		put_reason(ev);
-		break;
-	default:
-		break;
-	}
-out:
-	putchar('\n');
-	fflush(stdout);
-}
-
-/* The chat bridge's events: `bridge what=WORD conf=NAME detail="..."`;
- * the detail may hold text from the chat room. */
-static void bridge_log(const char *conf, const char *what, const char *detail,
-		       void *arg)
-{
-	(void)arg;
-	fputs("bridge", stdout);
-	put_kv("what", what);
-	put_kv("conf", conf);
-	put_quoted("detail", detail);
-	putchar('\n');
-	fflush(stdout);
-}
-
-static void guard_log(const char *what, size_t closed, size_t open, void *arg)
-{
-	(void)arg;
-	printf("connections what=%s closed=%zu open=%zu\n", what, closed, open);
-	fflush(stdout);
-}
-
-/* What a udp: listener's buffers came to: a capped request is worth a
- * line, since the kernel then drops the 200s of a large fan-out. */
-static void bufs_handler(const struct confinfo_sipstack_bufs *b, void *arg)
-{
-	(void)arg;
-	printf("sockbuf listen=%s want=%u rcvbuf=%u sndbuf=%u forced=%s "
-	       "capped=%s",
-	       b->spec, b->want, b->rcvbuf, b->sndbuf, b->forced ? "yes" : "no",
-	       b->capped ? "yes" : "no");
-	if (b->capped)
-		put_quoted("hint", "raise net.core.rmem_max and wmem_max, "
-				   "or run with CAP_NET_ADMIN");
-	if (b->err)
-		put_quoted("error", strerror(b->err));
-	putchar('\n');
-	fflush(stdout);
-}
-
-/*
- * A TLS client's certificate under --tls-client-ca, accepted or refused.
- * The identity (SAN URI, else CN) is logged for the operator; the
- * requests of the connection speak for it (cert_identity()).
- */
-static void tls_handler(const struct confinfo_sipstack_tls_event *ev, void *arg)
-{
-	(void)arg;
-	if (!ev->client)
-		return;
-	printf("tls-client verified=%s", ev->verified ? "yes" : "no");
-	put_quoted("identity", ev->identity);
-	if (ev->error)
-		put_quoted("error", ev->error);
-	put_quoted("subject", ev->subject);
-	put_quoted("issuer", ev->issuer);
-	putchar('\n');
-	fflush(stdout);
-}
 
 /* --tls-client-ca: a request speaks for the identity of the certificate
  * its TLS connection presented (the notifier binds From, --allow and
@@ -709,19 +521,19 @@ static int focus_setup(struct focus *f, struct focus_opts *o)
 	    .hash_size = 16384,
 	    .tls_cert = o->tls_cert,
 	    .tls_client_ca = o->tls_client_ca,
-	    .tlsh = tls_handler,
+	    .tlsh = focus_log_tls,
 	    .sock_buf = o->udp_buffer,
-	    .bufh = bufs_handler,
+	    .bufh = focus_log_bufs,
 	};
 
 	memset(&diag, 0, sizeof(diag));
-	o->cfg.logh = log_handler;
-	o->cfg.log_arg = f;
+	o->cfg.logh = focus_log_notifier;
+	o->cfg.log_arg = &f->quiet;
 	o->cfg.commith = commit_handler;
 	o->cfg.commit_arg = f;
 	/* Nodes sharing a store: the publisher's node ends a publication. */
 	o->cfg.adopted_forever = o->state && focus_state_shared(o->state);
-	o->guard.logh = guard_log;
+	o->guard.logh = focus_log_guard;
 	o->guard.arg = f;
 	if (o->tls_client_ca) {
 		o->cfg.identityh = cert_identity;
@@ -758,7 +570,7 @@ static int focus_setup(struct focus *f, struct focus_opts *o)
 	}
 	/* The bridge is the notifier's overlay: before any state arrives. */
 	err = focus_bridge_open(&f->bridge, f->n, &o->bridge, o->cfg.domain,
-				bridge_log, f);
+				focus_log_bridge, f);
 	if (err)
 		return err;
 	if (o->state) {
@@ -790,21 +602,6 @@ static int focus_setup(struct focus *f, struct focus_opts *o)
 	return err;
 }
 
-/* At exit: what the NOTIFY transactions over UDP did (retransmissions
- * say the network or the subscribers were slow). */
-static void udp_stats_log(const struct confinfo_notifier *n)
-{
-	struct confinfo_notifier_udp_stats st;
-
-	confinfo_notifier_udp_stats(n, &st);
-	printf("udp sent=%llu retransmitted=%llu timeouts=%llu absorbed=%llu "
-	       "waited=%llu inflight=%zu\n",
-	       (unsigned long long)st.sent, (unsigned long long)st.retrans,
-	       (unsigned long long)st.timeouts, (unsigned long long)st.absorbed,
-	       (unsigned long long)st.waited, st.inflight);
-	fflush(stdout);
-}
-
 int cmd_focus(int argc, char **argv)
 {
 	struct focus_opts o;
@@ -833,7 +630,7 @@ int cmd_focus(int argc, char **argv)
 	printf("ready\n");
 	fflush(stdout);
 	err = re_main(NULL);
-	udp_stats_log(f.n);
+	focus_log_udp_stats(f.n);
 	status = err ? 1 : 0;
 	if (err)
 		fprintf(stderr, "confinfo " CMD ": event loop: %s\n",

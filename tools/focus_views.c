@@ -19,6 +19,7 @@
 #include <re.h>
 
 #include "confinfo/policy.h"
+#include "focus_log.h"
 #include "focus_views.h"
 
 #define FOCUS_VIEWS_POLL_MS 500
@@ -41,6 +42,17 @@ static bool same_file(const struct stat *a, const struct stat *b)
 	       a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
 }
 
+/* `view-policy file="PATH" result=loaded|error` (the path quoted: the
+ * operator chose it, and it may hold spaces). */
+static void log_result(const char *path, const char *result)
+{
+	fputs("view-policy", stdout);
+	focus_log_quoted("file", path);
+	focus_log_kv("result", result);
+	putchar('\n');
+	fflush(stdout);
+}
+
 static int load(struct focus_views *v)
 {
 	struct confinfo_view_policy *p = NULL;
@@ -56,13 +68,11 @@ static int load(struct focus_views *v)
 		else
 			fprintf(stderr, "confinfo focus: %s: %s\n", v->path,
 				diag.message[0] ? diag.message : strerror(err));
-		printf("view-policy file=%s result=error\n", v->path);
-		fflush(stdout);
+		log_result(v->path, "error");
 		return err;
 	}
 	(void)confinfo_notifier_set_view_policy(v->n, p);
-	printf("view-policy file=%s result=loaded\n", v->path);
-	fflush(stdout);
+	log_result(v->path, "loaded");
 	return 0;
 }
 
