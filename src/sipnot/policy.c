@@ -412,14 +412,20 @@ int confinfo_view_policy_parse(struct confinfo_view_policy **pp,
 	err = parse_lines(p, text ? text : "", len, diag);
 	if (err)
 		goto out;
-	qsort(p->secs, p->nsecs, sizeof(*p->secs), sipnot_policy_cmp_sec);
+	/* qsort() wants an array even for no element: empty lists stay
+	 * NULL here. */
+	if (p->nsecs)
+		qsort(p->secs, p->nsecs, sizeof(*p->secs),
+		      sipnot_policy_cmp_sec);
 	for (size_t i = 0; i < p->nsecs; i++) {
 		struct psection *s = &p->secs[i];
 
-		qsort(s->subs, s->nsubs, sizeof(*s->subs),
-		      sipnot_policy_cmp_sub);
-		qsort(s->priv, s->npriv, sizeof(*s->priv),
-		      sipnot_policy_cmp_str);
+		if (s->nsubs)
+			qsort(s->subs, s->nsubs, sizeof(*s->subs),
+			      sipnot_policy_cmp_sub);
+		if (s->npriv)
+			qsort(s->priv, s->npriv, sizeof(*s->priv),
+			      sipnot_policy_cmp_str);
 	}
 out:
 	if (err) {

@@ -19,7 +19,7 @@ static const struct psection *section(const struct confinfo_view_policy *p,
 {
 	struct psection key = {.name = (char *)name};
 
-	if (!p || !name)
+	if (!p || !name || !p->nsecs)
 		return NULL;
 	return bsearch(&key, p->secs, p->nsecs, sizeof(*p->secs),
 		       sipnot_policy_cmp_sec);
@@ -37,9 +37,9 @@ static const struct psub *find_sub(const struct psection *s, const char *id)
 {
 	struct psub key = {.id = (char *)id};
 
-	return s ? bsearch(&key, s->subs, s->nsubs, sizeof(*s->subs),
-			   sipnot_policy_cmp_sub)
-		 : NULL;
+	return s && s->nsubs ? bsearch(&key, s->subs, s->nsubs,
+				       sizeof(*s->subs), sipnot_policy_cmp_sub)
+			     : NULL;
 }
 
 static enum confinfo_view class_view(const struct psection *s[2], enum pclass c)

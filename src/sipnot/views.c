@@ -104,7 +104,7 @@ static int index_users(struct sipnot_conf *conf)
 			err = vuser_add(conf, &cap, e->uri, chair, priv);
 		}
 	}
-	if (!err)
+	if (!err && conf->nvusers)
 		qsort(conf->vusers, conf->nvusers, sizeof(*conf->vusers),
 		      cmp_vuser);
 	return err;
