@@ -140,3 +140,9 @@ echo
 echo "== part 2: the conference and its chat room as one"
 cmake --build "$BUILD" -j"$(nproc)" --target confinfo-xmpp >/dev/null
 bash scripts/demo_bridge.sh "$CONFINFO" "$(cd "$BUILD" && pwd)"
+
+# Part 3 (issue 14): what each subscriber may see, and a participant who
+# asked for privacy: scripts/demo_views.sh says what it does.
+echo
+echo "== part 3: per-subscriber views and participant privacy"
+bash scripts/demo_views.sh "$CONFINFO" "$(cd "$BUILD" && pwd)"
