@@ -46,14 +46,8 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
+. "$HERE/lib.bash"
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
-
-die() { echo "bench: $*" >&2; exit 1; }
-
-free_port() {
-	python3 -c 'import socket
-s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
 
 wait_for() { # SECONDS CMD...
 	local i n=$(($1 * 20))
@@ -175,14 +169,6 @@ sipp_base() { # SCENARIO TRANSPORT OUT [ARGS...]
 		-buff_size 4194304 -timeout 600s -timeout_error \
 		-trace_err -error_file "$WORK/$out.err" "$@" \
 		"127.0.0.1:$PORT" >"$WORK/$out.out" 2>&1
-}
-
-failed_calls() {
-	grep -E '^ +Failed call' "$1" | tail -n 1 | awk -F'|' '{ gsub(/ /, "", $3); print $3 }'
-}
-
-notify_retrans() {
-	awk '/NOTIFY/ && /<-/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/) { n++; if (n == 2) r += $i } n = 0 } END { print r + 0 }' "$1"
 }
 
 echo "# focus vs Kamailio, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg)"

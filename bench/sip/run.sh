@@ -41,26 +41,9 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
+. "$HERE/lib.bash"
 
 ulimit -n 65536 2>/dev/null || true
-
-die() { echo "bench: $*" >&2; exit 1; }
-
-free_port() {
-	python3 -c 'import socket
-s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-wait_for() { # FILE REGEX SECONDS
-	local i
-	for i in $(seq $(($3 * 20))); do
-		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
-rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 
 # Heap bytes in use in process $1 (malloc_stats() called through gdb,
 # printed on the focus's stderr $2), or nothing without gdb. Exact where
@@ -95,7 +78,7 @@ start_focus() { # NAME
 		--min-interval 0 --max-subs 1000000 --max-subs-per-conf 1000000 \
 		>"$WORK/$1.log" 2>"$WORK/$1.err" &
 	FOCUS_PID=$!
-	wait_for "$WORK/$1.log" '^ready$' 10 || die "focus did not start"
+	wait_line "$WORK/$1.log" '^ready$' 10 || die "focus did not start"
 }
 
 # The baseline, serving the document the focus serves (conf_doc) as a
@@ -106,7 +89,7 @@ start_plain() { # NAME
 	"$PLAIN" "127.0.0.1:$PORT" "$WORK/plain-body.xml" \
 		>"$WORK/$1.log" 2>"$WORK/$1.err" &
 	FOCUS_PID=$!
-	wait_for "$WORK/$1.log" '^ready$' 10 || die "plain notifier did not start"
+	wait_line "$WORK/$1.log" '^ready$' 10 || die "plain notifier did not start"
 }
 
 stop_focus() {
@@ -124,10 +107,6 @@ sipp_run() { # SCENARIO TRANSPORT CALLS RATE LIMIT OUT
 		-max_sched_loops 10000 -buff_size 4194304 -timeout 300s -timeout_error \
 		-trace_err -error_file "$WORK/$6.err" \
 		"127.0.0.1:$PORT" >"$WORK/$6.out" 2>&1
-}
-
-failed_calls() { # OUT: SIPp's cumulative "Failed call" counter
-	grep -E '^ +Failed call' "$1" | tail -n 1 | awk -F'|' '{ gsub(/ /, "", $3); print $3 }'
 }
 
 mkdir "$WORK/confs"
@@ -221,9 +200,6 @@ done
 # Retransmissions SIPp saw: the Retrans column of its final screen,
 # summed over the NOTIFYs it received (each one a NOTIFY the focus sent
 # again, its 200 lost or late).
-notify_retrans() { # OUT
-	awk '/NOTIFY/ && /<-/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/) { n++; if (n == 2) r += $i } n = 0 } END { print r + 0 }' "$1"
-}
 
 # 2. Fan-out of one change to N subscribers, over TCP, then over UDP
 # (FANOUT_TP="t1 u1" by default).
@@ -241,7 +217,7 @@ for n in ${FANOUT[@]+"${FANOUT[@]}"}; do
 	# Let the last full NOTIFYs be answered before the change.
 	sleep 2
 	conf_doc alice bob carol dave | write_conf
-	wait_for "$WORK/fanout-$n.log" '^conference conf=bench what=delivered' 120 ||
+	wait_line "$WORK/fanout-$n.log" '^conference conf=bench what=delivered' 120 ||
 		echo "# warning: delivery to all $n subscribers not seen"
 	wait "$SIPP_PID"
 	status=$?

@@ -39,43 +39,11 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
+. "$HERE/lib.bash"
 ulimit -n 65536 2>/dev/null || true
 
-die() { echo "bench: $*" >&2; exit 1; }
-free_port() {
-	python3 -c 'import socket
-s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-wait_for() { # FILE REGEX SECONDS
-	local i
-	for i in $(seq $(($3 * 20))); do
-		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-now() { date +%s.%N; }
-
 # PostgreSQL in $WORK, as nobody when run as root.
-AS=()
-[ "$(id -u)" -eq 0 ] && AS=(setpriv --reuid nobody --regid nogroup --clear-groups)
-mkdir "$WORK/pg"
-if [ ${#AS[@]} -gt 0 ]; then
-	chmod 711 "$WORK"
-	chown nobody:nogroup "$WORK/pg"
-fi
-"${AS[@]}" "$PG_BIN/initdb" -D "$WORK/pg/data" -A trust -U confinfo --no-sync \
-	>"$WORK/initdb.log" 2>&1 || die "initdb failed"
-PG_PORT=$(free_port)
-"${AS[@]}" "$PG_BIN/postgres" -D "$WORK/pg/data" -k "$WORK/pg" -h 127.0.0.1 \
-	-p "$PG_PORT" >"$WORK/pg.log" 2>&1 &
-PG_PID=$!
-for _ in $(seq 100); do
-	"$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" -U confinfo && break
-	sleep 0.1
-done
-URI="postgresql://confinfo@127.0.0.1:$PG_PORT/postgres"
+start_postgres
 
 # 30 conferences, the same directory for every node.
 mkdir "$WORK/confs"
@@ -98,7 +66,7 @@ start_node() { # NAME
 	NODE_PID[$1]=$!
 	NODE_PORT[$1]=$port
 	PIDS+=($!)
-	wait_for "$WORK/$1.log" '^ready$' 10 || die "node $1 did not start"
+	wait_line "$WORK/$1.log" '^ready$' 10 || die "node $1 did not start"
 }
 stop_nodes() {
 	local n
@@ -129,9 +97,6 @@ sipp_setup() { # PORT OUT
 		-nostdin -max_recv_loops 10000 -max_sched_loops 10000 \
 		-buff_size 4194304 -timeout 300s -timeout_error \
 		"127.0.0.1:$1" >"$WORK/$2.out" 2>&1
-}
-failed_calls() {
-	grep -E '^ +Failed call' "$1" | tail -n 1 | awk -F'|' '{ gsub(/ /, "", $3); print $3 }'
 }
 cpu_sum() { # PID...: CPU ticks of them all
 	local t=0 p
@@ -196,7 +161,7 @@ sleep 2
 t0=$(now)
 python3 "$ROOT/tests/interop/scale_pub.py" "${NODE_PORT[n1]}" bench 2 2 >"$WORK/fanout.pub"
 for n in n1 n2 n3; do
-	wait_for "$WORK/$n.log" '^conference conf=bench what=delivered' 60 ||
+	wait_line "$WORK/$n.log" '^conference conf=bench what=delivered' 60 ||
 		echo "# warning: $n did not deliver to all its subscribers"
 done
 t1=$(now)

@@ -35,39 +35,10 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
+. "$HERE/lib.bash"
 
-die() { echo "bench: $*" >&2; exit 1; }
-free_port() {
-	python3 -c 'import socket
-s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-wait_for() { # FILE REGEX SECONDS
-	local i
-	for i in $(seq $(($3 * 20))); do
-		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
-AS=()
-[ "$(id -u)" -eq 0 ] && AS=(setpriv --reuid nobody --regid nogroup --clear-groups)
-mkdir "$WORK/pg" "$WORK/confs"
-if [ ${#AS[@]} -gt 0 ]; then
-	chmod 711 "$WORK"
-	chown nobody:nogroup "$WORK/pg"
-fi
-"${AS[@]}" "$PG_BIN/initdb" -D "$WORK/pg/data" -A trust -U confinfo --no-sync \
-	>"$WORK/initdb.log" 2>&1 || die "initdb failed"
-PG_PORT=$(free_port)
-"${AS[@]}" "$PG_BIN/postgres" -D "$WORK/pg/data" -k "$WORK/pg" -h 127.0.0.1 \
-	-p "$PG_PORT" >"$WORK/pg.log" 2>&1 &
-PG_PID=$!
-for _ in $(seq 100); do
-	"$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" -U confinfo && break
-	sleep 0.1
-done
-URI="postgresql://confinfo@127.0.0.1:$PG_PORT/postgres"
+start_postgres
+mkdir "$WORK/confs"
 
 declare -A NODE_PID NODE_PORT
 : >"$WORK/dispatcher.list"
@@ -79,7 +50,7 @@ for n in n1 n2 n3; do
 	NODE_PID[$n]=$!
 	NODE_PORT[$n]=$port
 	PIDS+=($!)
-	wait_for "$WORK/$n.log" '^ready$' 10 || die "node $n did not start"
+	wait_line "$WORK/$n.log" '^ready$' 10 || die "node $n did not start"
 	echo "1 sip:127.0.0.1:$port" >>"$WORK/dispatcher.list"
 done
 echo "# confinfo recovery after kill -9, Expires $EXPIRES, $W watchers, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores"
@@ -103,7 +74,7 @@ for i in $(seq 0 $((W - 1))); do
 done
 # Every watcher holds revision 1.
 for i in $(seq 0 $((W - 1))); do
-	wait_for "$WORK/watch-$i.out" '"subject":"rev 1"' 30 || die "watcher $i has no state"
+	wait_line "$WORK/watch-$i.out" '"subject":"rev 1"' 30 || die "watcher $i has no state"
 done
 victim=n1 best=-1
 for n in n1 n2 n3; do

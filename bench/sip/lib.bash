@@ -1,0 +1,62 @@
+# Shared by the SIP benchmarks (run.sh, kamailio.sh, scale.sh,
+# scale_recovery.sh): sourced after the script has set WORK (its scratch
+# directory). Benchmarks, not tests: they print figures and fail loudly,
+# with no assertion of their own on the figures.
+
+die() { echo "bench: $*" >&2; exit 1; }
+
+# A free port of 127.0.0.1 (the kernel picks it).
+free_port() {
+	python3 -c 'import socket
+s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# wait_line FILE REGEX SECONDS: FILE has a line matching REGEX.
+wait_line() {
+	local i
+	for i in $(seq $(($3 * 20))); do
+		grep -Eq -- "$2" "$1" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+now() { date +%s.%N; }
+
+# failed_calls OUT: SIPp's cumulative "Failed call" counter in its
+# screen file OUT.
+failed_calls() {
+	grep -E '^ +Failed call' "$1" | tail -n 1 | awk -F'|' '{ gsub(/ /, "", $3); print $3 }'
+}
+
+# notify_retrans OUT: NOTIFY retransmissions SIPp saw (the second number
+# of its NOTIFY rows).
+notify_retrans() {
+	awk '/NOTIFY/ && /<-/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+$/) { n++; if (n == 2) r += $i } n = 0 } END { print r + 0 }' "$1"
+}
+
+# start_postgres: a throwaway PostgreSQL in $WORK/pg on 127.0.0.1 (as
+# nobody when run as root: postgres refuses root); sets PG_PID, PG_PORT
+# and URI (a conninfo URI for --state). PG_BIN: the server's binaries.
+start_postgres() {
+	local as=()
+	[ "$(id -u)" -eq 0 ] && as=(setpriv --reuid nobody --regid nogroup --clear-groups)
+	mkdir "$WORK/pg"
+	if [ ${#as[@]} -gt 0 ]; then
+		chmod 711 "$WORK"
+		chown nobody:nogroup "$WORK/pg"
+	fi
+	"${as[@]}" "$PG_BIN/initdb" -D "$WORK/pg/data" -A trust -U confinfo --no-sync \
+		>"$WORK/initdb.log" 2>&1 || die "initdb failed"
+	PG_PORT=$(free_port)
+	"${as[@]}" "$PG_BIN/postgres" -D "$WORK/pg/data" -k "$WORK/pg" -h 127.0.0.1 \
+		-p "$PG_PORT" >"$WORK/pg.log" 2>&1 &
+	PG_PID=$!
+	for _ in $(seq 100); do
+		"$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" -U confinfo && break
+		sleep 0.1
+	done
+	URI="postgresql://confinfo@127.0.0.1:$PG_PORT/postgres"
+}
