@@ -48,6 +48,16 @@ static bool same_uri(const struct confinfo_subscriber *sub, const char *entity)
 	return same;
 }
 
+/* Is @p doc, a full state, a newer state of another entity than
+ * @p state? */
+static bool renamed(const struct confinfo_conf *state,
+		    const struct confinfo_conf *doc)
+{
+	return state && state->entity && doc->entity &&
+	       strcmp(state->entity, doc->entity) &&
+	       doc->version.value > state->version.value;
+}
+
 /* Report an entity that is not the subscribed URI, once per value. */
 static void check_entity(struct confinfo_subscriber *sub,
 			 const struct confinfo_conf *doc)
@@ -234,6 +244,14 @@ static void handle_body(struct confinfo_subscriber *sub,
 	version = doc->version.value;
 	full = confinfo_state_effective(doc->state) != CONFINFO_STATE_PARTIAL;
 
+	if (full && renamed(sub->state, doc)) {
+		/* A newer full state of another entity in this dialog: the
+		 * notifier renamed the conference (check_entity() said so).
+		 * It replaces the state, as any full state does; merging it
+		 * would refuse it at every NOTIFY and resubscribe forever. */
+		confinfo_conf_free(sub->state);
+		sub->state = NULL;
+	}
 	/* The merge consumes doc: what it touches is taken first (NULL on
 	 * ENOMEM, which means everything). */
 	(void)confinfo_roster_changes_from_doc(&changes, doc);
