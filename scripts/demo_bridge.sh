@@ -23,7 +23,6 @@ set -euo pipefail
 
 echo "== chat bridge: a throwaway Prosody on 127.0.0.1 (XMPP domain localhost)"
 start_prosody "$TMP/prosody"
-mapfile -t ACCOUNT < <(xmppc_account focus)
 PORT=$(free_port)
 mkdir -p "$TMP/conferences"
 user() {
@@ -62,12 +61,7 @@ chmod +x "$TMP/mixer-hook"
 : >"$TMP/mixer.log"
 
 echo "== focus: confinfo focus ... --xmpp-jid focus@localhost --xmpp-muc conference.localhost --bridge-hook mixer-hook"
-start_focus focus --conferences "$TMP/conferences" \
-	--listen "udp:127.0.0.1:$PORT" --domain localhost --min-interval 0 \
-	--xmpp-program "$XMPPC" --xmpp-jid "${ACCOUNT[1]}" \
-	--xmpp-password-file "${ACCOUNT[3]}" --xmpp-ca "${ACCOUNT[5]}" \
-	--xmpp-connect "${ACCOUNT[7]}" --xmpp-muc conference.localhost \
-	--bridge-hook "$TMP/mixer-hook"
+start_bridge_focus focus "$TMP/conferences" "$PORT" "$TMP/mixer-hook"
 wait_line "$TMP/focus.out" 'what=joined conf=weekly' 20 ||
 	fail "the focus did not join its room"
 grep '^bridge what=joined' "$TMP/focus.out"

@@ -9,7 +9,6 @@
 
 [ -x "$XMPPC" ] || fail "confinfo-xmpp is not built ($XMPPC)"
 start_prosody "$TMP/prosody"
-mapfile -t ACCOUNT < <(xmppc_account focus)
 PORT=$(free_port)
 DIR=$TMP/conferences
 mkdir -p "$DIR"
@@ -37,12 +36,8 @@ json_has "$TMP/alice.out" 'e["ev"] == "joined" and e["created"]' ||
 	fail "Alice did not create the room"
 start_actor bob bob weekly bob
 
-start_focus focus --conferences "$DIR" --listen udp:127.0.0.1:$PORT \
-	--domain localhost --chat-room 'xmpp:{name}@conference.localhost?join' \
-	--min-interval 0 --xmpp-program "$XMPPC" \
-	--xmpp-jid "${ACCOUNT[1]}" --xmpp-password-file "${ACCOUNT[3]}" \
-	--xmpp-ca "${ACCOUNT[5]}" --xmpp-connect "${ACCOUNT[7]}" \
-	--xmpp-muc conference.localhost --bridge-hook "$TMP/hook"
+start_bridge_focus focus "$DIR" "$PORT" "$TMP/hook" \
+	--chat-room 'xmpp:{name}@conference.localhost?join'
 wait_line "$TMP/focus.out" 'what=joined conf=weekly detail="weekly@conference.localhost created=no affiliation=none; roles only: the bridge is not owner or admin of the room"' 20 ||
 	fail "the bridge did not say it mirrors roles only"
 bg watch "$CONFINFO" watch --json --proxy "sip:127.0.0.1:$PORT" \

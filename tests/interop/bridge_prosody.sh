@@ -17,7 +17,6 @@
 
 [ -x "$XMPPC" ] || fail "confinfo-xmpp is not built ($XMPPC)"
 start_prosody "$TMP/prosody"
-mapfile -t ACCOUNT < <(xmppc_account focus)
 PORT=$(free_port)
 DIR=$TMP/conferences
 mkdir -p "$DIR"
@@ -59,12 +58,8 @@ chmod +x "$TMP/hook"
 : >"$TMP/hook.log"
 hooks() { grep -c . "$TMP/hook.log" || true; }
 
-start_focus focus --conferences "$DIR" --listen udp:127.0.0.1:$PORT \
-	--domain localhost --chat-room 'xmpp:{name}@conference.localhost?join' \
-	--min-interval 0 --xmpp-program "$XMPPC" \
-	--xmpp-jid "${ACCOUNT[1]}" --xmpp-password-file "${ACCOUNT[3]}" \
-	--xmpp-ca "${ACCOUNT[5]}" --xmpp-connect "${ACCOUNT[7]}" \
-	--xmpp-muc conference.localhost --bridge-hook "$TMP/hook"
+start_bridge_focus focus "$DIR" "$PORT" "$TMP/hook" \
+	--chat-room 'xmpp:{name}@conference.localhost?join'
 wait_line "$TMP/focus.out" 'what=joined conf=weekly detail="weekly@conference.localhost created=yes affiliation=owner"' 20 ||
 	fail "the bridge did not create the room"
 

@@ -26,6 +26,11 @@
 #       SIGTERM (or SIGKILL with KILL) and wait for the end. lib.bash's
 #       EXIT trap stops it too.
 #
+# The focus with its bridge
+#   start_bridge_focus NAME DIR PORT HOOK [ARGS...]
+#       `confinfo focus` on udp:127.0.0.1:PORT serving DIR, its chat
+#       bridge logged in to this Prosody as focus@localhost.
+#
 # Actors (tests/interop/xmpp_actor.py: one slixmpp occupant each)
 #   start_actor NAME USER ROOM NICK [RESOURCE]
 #       USER@localhost (password "pw-USER", registered here) joins
@@ -200,6 +205,24 @@ xmppc_account() {
 	(umask 077 && printf 'pw-%s\n' "$user" >"$TMP/$user.pass")
 	printf '%s\n' --jid "$user@localhost" --password-file "$TMP/$user.pass" \
 		--ca "$PROSODY_CA" --connect "127.0.0.1:$PROSODY_PORT"
+}
+
+# start_bridge_focus NAME DIR PORT HOOK [ARGS...]: `confinfo focus`
+# serving DIR on udp:127.0.0.1:PORT (domain localhost, rate window 0),
+# with its chat bridge logged in to this Prosody as "focus" (the account
+# is registered here), rooms on conference.localhost, and HOOK as the
+# mixer hook; ARGS go to the focus too. Returns once the focus is ready
+# (start_focus), not once it joined its rooms.
+start_bridge_focus() {
+	local name=$1 dir=$2 port=$3 hook=$4 account
+	shift 4
+	mapfile -t account < <(xmppc_account focus)
+	start_focus "$name" --conferences "$dir" \
+		--listen "udp:127.0.0.1:$port" --domain localhost \
+		--min-interval 0 --xmpp-program "$XMPPC" \
+		--xmpp-jid "${account[1]}" --xmpp-password-file "${account[3]}" \
+		--xmpp-ca "${account[5]}" --xmpp-connect "${account[7]}" \
+		--xmpp-muc conference.localhost --bridge-hook "$hook" "$@"
 }
 
 ev_wait() {
