@@ -146,35 +146,37 @@ struct sipnot_sub {
 	uint64_t last_sent;  /* when the last NOTIFY went out */
 	struct sipnot_sched_ent expiry;
 	struct sipnot_sched_ent window;
-	uint32_t version;    /* of the last NOTIFY sent, 0 before the first */
-	uint32_t first_cseq; /* CSeq of the initial SUBSCRIBE */
-	uint32_t ok_cseq;    /* CSeq of the last SUBSCRIBE answered 200 */
 	/* How the subscriber reaches us, the focus's Contact (RFC 3261
 	 * 12.1.1): the transport and local address of the last SUBSCRIBE
 	 * answered 200, and whether the dialog is a sips: one (then the
 	 * Contact is sips: and every NOTIFY goes over TLS). */
-	enum sip_transp tp;
 	struct sa laddr;
-	bool sips;
 	struct sa src; /* source of the last SUBSCRIBE answered 200 */
-	bool verified; /* it was authenticated: NOTIFYs may go elsewhere */
-	bool routed;   /* set up with a Record-Route: NOTIFYs go there */
-	enum sipnot_reason reason;
-	bool need_full;   /* a SUBSCRIBE or refresh asks for full state */
-	bool terminating; /* the final NOTIFY is due or in flight */
-	bool termsent;
-	bool final_full; /* the final NOTIFY carries full state */
-	bool in_full;    /* the NOTIFY in flight carries full state */
-	bool smime;      /* bodies go signed (Accept: multipart/signed) */
 	/* Its view (views.c): set after the first decision; vid is the
 	 * identity normalised for the policy, own its own variant. */
-	bool view_set;
-	enum confinfo_view view;
 	char *vid;
 	uint64_t vgen; /* policy_gen of vline, 0: not looked up */
-	int vline;     /* sipnot_policy_line() */
 	struct sipnot_snap *own;
-	bool linked;
+	/* The 4-byte fields, then the flags as bits: tens of thousands of
+	 * subscriptions are held, every hole counts. */
+	uint32_t version;    /* of the last NOTIFY sent, 0 before the first */
+	uint32_t first_cseq; /* CSeq of the initial SUBSCRIBE */
+	uint32_t ok_cseq;    /* CSeq of the last SUBSCRIBE answered 200 */
+	enum sip_transp tp;
+	enum sipnot_reason reason;
+	enum confinfo_view view;
+	int vline; /* sipnot_policy_line() */
+	bool sips : 1;
+	bool verified : 1;  /* it was authenticated: NOTIFYs may go elsewhere */
+	bool routed : 1;    /* set up with a Record-Route: NOTIFYs go there */
+	bool need_full : 1; /* a SUBSCRIBE or refresh asks for full state */
+	bool terminating : 1; /* the final NOTIFY is due or in flight */
+	bool termsent : 1;
+	bool final_full : 1; /* the final NOTIFY carries full state */
+	bool in_full : 1;    /* the NOTIFY in flight carries full state */
+	bool smime : 1;      /* bodies go signed (Accept: multipart/signed) */
+	bool view_set : 1;
+	bool linked : 1;
 };
 
 /* One user of the credentials file: an HA1 per algorithm it has a line
