@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -94,6 +95,8 @@ static int build(struct sipnot_dlg **dlgp, const struct dlg_parts *p,
 
 	if (size > DLG_TEXT_MAX)
 		return EOVERFLOW;
+	if (rtag->p < p->to.p || rtag->p + rtag->l > p->to.p + p->to.l)
+		return EBADMSG; /* not the tag of that To value */
 	d = malloc(sizeof(*d) + size);
 	if (!d)
 		return ENOMEM;
@@ -153,8 +156,8 @@ int sipnot_dlg_accept(struct sipnot_dlg **dlgp, const struct sip_msg *msg,
 		return err;
 	(void)sip_msg_hdr_apply(msg, true, SIP_HDR_RECORD_ROUTE,
 				route_len_handler, &p.route_len);
-	/* RFC 3261 12.1.1: our CSeq starts anywhere; a random 16-bit start
-	 * as libre leaves room for 2^31 requests before the wrap. */
+	/* RFC 3261 12.1.1: our CSeq starts anywhere below 2^31; a random
+	 * 16-bit start, as libre's, leaves room for ~2^31 requests. */
 	err = build(&d, &p, NULL, ltag, rand_u16(), &msg->from.tag);
 	if (!err)
 		*dlgp = d;
@@ -266,7 +269,8 @@ int sipnot_dlg_encode(struct mbuf *mb, struct sipnot_dlg *dlg, const char *met)
 {
 	int err;
 
-	if (dlg->cseq == UINT32_MAX)
+	/* RFC 3261 8.1.1.5: a CSeq is less than 2^31. */
+	if (dlg->cseq >= INT32_MAX)
 		return EOVERFLOW;
 	dlg->cseq++;
 	err = mbuf_write_str(mb, dlg->s + dlg->route);
