@@ -30,8 +30,8 @@ void sipnot_log_sub(struct confinfo_notifier *n,
 	memset(&ev, 0, sizeof(ev));
 	ev.type = type;
 	ev.conf = sub->conf->name;
-	ev.peer = sub->peer;
-	ev.callid = sip_dialog_callid(sub->dlg);
+	ev.peer = sipnot_dlg_peer(sub->dlg);
+	ev.callid = sipnot_dlg_callid(sub->dlg);
 	ev.transport = transp_label(sub->tp);
 	ev.scode = scode;
 	ev.version = sub->version;

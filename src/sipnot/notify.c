@@ -1,5 +1,6 @@
 /*
- * Sending NOTIFYs on libre's dialog layer, one in flight per subscription.
+ * Sending NOTIFYs in a subscription's dialog (dialog.c), one in flight
+ * per subscription.
  *
  * There is no explicit queue of bodies: what a subscription still has to
  * receive is fully described by (what it holds, the current state, the
@@ -12,7 +13,6 @@
 #include <errno.h>
 #include <string.h>
 
-#include "../sipstack/drequest.h"
 #include "sipnot.h"
 
 static void notify_resp(int err, const struct sip_msg *msg, void *arg);
@@ -216,9 +216,9 @@ static int notify_request(struct sipnot_sub *sub, const char *ctype,
 		return sipnot_uac_requestf(
 		    &sub->tx, &sub->n->uac, &dst, "NOTIFY", sub->dlg,
 		    send_contact, notify_resp, sub, "%H", print_notify, &b);
-	return sipstack_drequestf(&sub->req, sub->n->sip, true, "NOTIFY",
-				  sub->dlg, 0, NULL, send_contact, notify_resp,
-				  sub, "%H", print_notify, &b);
+	return sipnot_dlg_request(&sub->req, sub->n->sip, sub->dlg, "NOTIFY",
+				  send_contact, notify_resp, sub, "%H",
+				  print_notify, &b);
 }
 
 /*

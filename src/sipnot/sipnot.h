@@ -132,52 +132,51 @@ struct sipnot_sub {
 	struct le he; /* notifier->dialogs, keyed by Call-ID */
 	struct le le; /* conf->subs */
 	struct confinfo_notifier *n;
-	struct sipnot_conf *conf; /* referenced */
-	struct sip_dialog *dlg;
+	struct sipnot_conf *conf;    /* referenced */
+	struct sipnot_dlg *dlg;      /* dialog.c */
 	struct sip_request *req;     /* the NOTIFY in flight (libre's) */
 	struct sipnot_uac_tx *tx;    /* the NOTIFY in flight (UDP, uac.c) */
 	struct sipnot_uac_wait wait; /* for a place in the UDP window */
 	struct sipnot_snap *sent; /* what the subscriber has; NULL: unknown */
-	char *peer;               /* From URI, for logs */
 	/* The authenticated identity ("sip:user@host", normalised), NULL
 	 * without authentication: what per-subscriber decisions use. */
 	char *identity;
 	char *event_id;      /* Event `id` parameter, NULL if none */
-	char *rtag;          /* the subscriber's From tag */
 	uint64_t expires_at; /* tmr_jiffies() ms */
 	uint64_t last_sent;  /* when the last NOTIFY went out */
 	struct sipnot_sched_ent expiry;
 	struct sipnot_sched_ent window;
-	uint32_t version;    /* of the last NOTIFY sent, 0 before the first */
-	uint64_t ltag;       /* our tag (To of the 200), for resending it */
-	uint32_t first_cseq; /* CSeq of the initial SUBSCRIBE */
-	uint32_t ok_cseq;    /* CSeq of the last SUBSCRIBE answered 200 */
 	/* How the subscriber reaches us, the focus's Contact (RFC 3261
 	 * 12.1.1): the transport and local address of the last SUBSCRIBE
 	 * answered 200, and whether the dialog is a sips: one (then the
 	 * Contact is sips: and every NOTIFY goes over TLS). */
-	enum sip_transp tp;
 	struct sa laddr;
-	bool sips;
 	struct sa src; /* source of the last SUBSCRIBE answered 200 */
-	bool verified; /* it was authenticated: NOTIFYs may go elsewhere */
-	bool routed;   /* set up with a Record-Route: NOTIFYs go there */
-	enum sipnot_reason reason;
-	bool need_full;   /* a SUBSCRIBE or refresh asks for full state */
-	bool terminating; /* the final NOTIFY is due or in flight */
-	bool termsent;
-	bool final_full; /* the final NOTIFY carries full state */
-	bool in_full;    /* the NOTIFY in flight carries full state */
-	bool smime;      /* bodies go signed (Accept: multipart/signed) */
 	/* Its view (views.c): set after the first decision; vid is the
 	 * identity normalised for the policy, own its own variant. */
-	bool view_set;
-	enum confinfo_view view;
 	char *vid;
 	uint64_t vgen; /* policy_gen of vline, 0: not looked up */
-	int vline;     /* sipnot_policy_line() */
 	struct sipnot_snap *own;
-	bool linked;
+	/* The 4-byte fields, then the flags as bits: tens of thousands of
+	 * subscriptions are held, every hole counts. */
+	uint32_t version;    /* of the last NOTIFY sent, 0 before the first */
+	uint32_t first_cseq; /* CSeq of the initial SUBSCRIBE */
+	uint32_t ok_cseq;    /* CSeq of the last SUBSCRIBE answered 200 */
+	enum sip_transp tp;
+	enum sipnot_reason reason;
+	enum confinfo_view view;
+	int vline; /* sipnot_policy_line() */
+	bool sips : 1;
+	bool verified : 1;  /* it was authenticated: NOTIFYs may go elsewhere */
+	bool routed : 1;    /* set up with a Record-Route: NOTIFYs go there */
+	bool need_full : 1; /* a SUBSCRIBE or refresh asks for full state */
+	bool terminating : 1; /* the final NOTIFY is due or in flight */
+	bool termsent : 1;
+	bool final_full : 1; /* the final NOTIFY carries full state */
+	bool in_full : 1;    /* the NOTIFY in flight carries full state */
+	bool smime : 1;      /* bodies go signed (Accept: multipart/signed) */
+	bool view_set : 1;
+	bool linked : 1;
 };
 
 /* One user of the credentials file: an HA1 per algorithm it has a line
@@ -327,10 +326,41 @@ void sipnot_sub_unlink(struct sipnot_sub *sub);
 int sipnot_print_contact(struct re_printf *pf, const struct sipnot_sub *sub);
 const char *sipnot_reason_name(enum sipnot_reason reason);
 
-/* dlgmem.c: give back the unused part of the header buffer that libre
- * 1.1.0 allocates for every dialog (512 bytes, ~130 used); does nothing
- * unless the dialog is laid out as expected. */
-void sipnot_dialog_trim(struct sip_dialog *dlg);
+/* dialog.c: the dialog of a subscription, compact (dialog.c says why):
+ * what in-dialog requests need (RFC 3261 12.2.1.1), in one malloc()ed
+ * block, freed with sipnot_dlg_free(). */
+struct sipnot_dlg;
+/* The UAS side of the dialog the SUBSCRIBE @p msg creates, with our tag
+ * @p ltag (printed as 16 hex digits). EINVAL: no Call-ID or From tag;
+ * EBADMSG: no usable Contact; EOVERFLOW: its text is too long. */
+int sipnot_dlg_accept(struct sipnot_dlg **dlgp, const struct sip_msg *msg,
+		      uint64_t ltag);
+/* A refresh @p msg in the dialog: its Contact is the new remote target
+ * (RFC 6665 4.1.2.2; the route set stays). *dlgp may move. */
+int sipnot_dlg_update(struct sipnot_dlg **dlgp, const struct sip_msg *msg);
+void sipnot_dlg_free(struct sipnot_dlg *dlg);
+const char *sipnot_dlg_callid(const struct sipnot_dlg *dlg);
+/* The subscriber's URI (the From of its SUBSCRIBE), for logs. */
+const char *sipnot_dlg_peer(const struct sipnot_dlg *dlg);
+const char *sipnot_dlg_target(const struct sipnot_dlg *dlg);
+uint64_t sipnot_dlg_ltag(const struct sipnot_dlg *dlg);
+struct pl sipnot_dlg_rtag(const struct sipnot_dlg *dlg);
+/* Does request @p msg belong to the dialog (Call-ID and both tags)? */
+bool sipnot_dlg_cmp(const struct sipnot_dlg *dlg, const struct sip_msg *msg);
+/* The next hop: the first route, else the remote target. @p uri points
+ * into the dialog. */
+int sipnot_dlg_next_hop(const struct sipnot_dlg *dlg, struct uri *uri);
+/* Write the in-dialog headers of a @p met request (Route lines, To with
+ * their tag, From with ours, Call-ID, CSeq one up) to @p mb. EOVERFLOW:
+ * the CSeq space is used up. */
+int sipnot_dlg_encode(struct mbuf *mb, struct sipnot_dlg *dlg, const char *met);
+/* sip_drequestf() on @p dlg, for TCP and TLS (and next hops named by
+ * DNS): Max-Forwards, the dialog's headers, @p sendh's, then @p fmt,
+ * sent to the next hop; a sips: next hop is reached over TLS. */
+int sipnot_dlg_request(struct sip_request **reqp, struct sip *sip,
+		       struct sipnot_dlg *dlg, const char *met,
+		       sip_send_h *sendh, sip_resp_h *resph, void *arg,
+		       const char *fmt, ...);
 
 /* body.c */
 void sipnot_cache_flush(struct sipnot_cache *c);

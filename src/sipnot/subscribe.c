@@ -157,7 +157,7 @@ static int reply_ok(struct confinfo_notifier *n, const struct sip_msg *msg,
 
 	/* libre writes the To tag from msg->tag, which is new for every
 	 * received copy: a retransmission must get the dialog's tag. */
-	tagged.tag = sub->ltag;
+	tagged.tag = sipnot_dlg_ltag(sub->dlg);
 	return sip_replyf(n->sip, &tagged, 200, "OK",
 			  "%H%H"
 			  "Expires: %u\r\n"
@@ -305,7 +305,7 @@ static bool dialog_cmp(struct le *le, void *arg)
 {
 	const struct sipnot_sub *sub = le->data;
 
-	return sip_dialog_cmp(sub->dlg, arg);
+	return sipnot_dlg_cmp(sub->dlg, arg);
 }
 
 static void refresh(struct confinfo_notifier *n, const struct sip_msg *msg,
@@ -359,7 +359,8 @@ static void refresh(struct confinfo_notifier *n, const struct sip_msg *msg,
 	}
 	if (!check_expires(n, msg, &expires))
 		return;
-	(void)sip_dialog_update(sub->dlg, msg);
+	/* A Contact that does not fit leaves the target as it was. */
+	(void)sipnot_dlg_update(&sub->dlg, msg);
 	sub->src = msg->src;
 	sub->tp = msg->tp;
 	sub->laddr = msg->dst;
@@ -395,14 +396,12 @@ static void sub_destructor(void *arg)
 	mem_deref(sub->req);
 	sipnot_uac_detach(&sub->tx);
 	sipnot_uac_unwait(&sub->wait);
-	mem_deref(sub->dlg);
+	sipnot_dlg_free(sub->dlg);
 	mem_deref(sub->sent);
 	mem_deref(sub->own);
 	mem_deref(sub->conf);
 	free(sub->vid);
-	free(sub->peer);
 	free(sub->identity);
-	free(sub->rtag);
 	free(sub->event_id);
 }
 
@@ -423,10 +422,6 @@ static int sub_alloc(struct sipnot_sub **subp, struct confinfo_notifier *n,
 	sub->sips = dialog_is_sips(msg);
 	sub->src = msg->src;
 	sub->verified = n->cred_count > 0 || identity != NULL;
-	sub->peer = strndup(msg->from.auri.p, msg->from.auri.l);
-	sub->rtag = strndup(msg->from.tag.p, msg->from.tag.l);
-	if (!sub->peer || !sub->rtag)
-		goto out;
 	if (identity) {
 		sub->identity = strdup(identity);
 		if (!sub->identity)
@@ -437,15 +432,14 @@ static int sub_alloc(struct sipnot_sub **subp, struct confinfo_notifier *n,
 		if (!sub->event_id)
 			goto out;
 	}
-	err = sip_dialog_accept(&sub->dlg, msg);
+	/* Our tag is the one libre gave the request: the To tag of the
+	 * 200 (reply_ok()). */
+	err = sipnot_dlg_accept(&sub->dlg, msg, msg->tag);
 	if (err)
 		goto out;
-	sipnot_dialog_trim(sub->dlg);
-	/* sip_dialog_accept() took msg->tag as our tag. */
-	sub->ltag = msg->tag;
 	sub->routed = sip_msg_hdr(msg, SIP_HDR_RECORD_ROUTE) != NULL;
 	sub->first_cseq = sub->ok_cseq = msg->cseq.num;
-	hash_append(n->dialogs, hash_joaat_str(sip_dialog_callid(sub->dlg)),
+	hash_append(n->dialogs, hash_joaat_str(sipnot_dlg_callid(sub->dlg)),
 		    &sub->he, sub);
 	list_append(&conf->subs, &sub->le, sub);
 	sub->linked = true;
@@ -463,12 +457,13 @@ static bool initial_cmp(struct le *le, void *arg)
 {
 	const struct sipnot_sub *sub = le->data;
 	const struct sip_msg *msg = arg;
+	const struct pl rtag = sipnot_dlg_rtag(sub->dlg);
 
 	/* libre's sip_dialog_cmp_half() compares our tag, which an initial
 	 * request does not carry: compare Call-ID and the From tag. */
 	return sub->first_cseq == msg->cseq.num &&
-	       !pl_strcmp(&msg->from.tag, sub->rtag) &&
-	       !pl_strcmp(&msg->callid, sip_dialog_callid(sub->dlg));
+	       !pl_cmp(&msg->from.tag, &rtag) &&
+	       !pl_strcmp(&msg->callid, sipnot_dlg_callid(sub->dlg));
 }
 
 /* What a dialog needs from the initial SUBSCRIBE (RFC 3261 8.1.1, 12.1.1,

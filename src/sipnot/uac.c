@@ -15,14 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sipnot.h"
 #include "uac.h"
-
-/* libre 1.1.0 exports these but declares them in its private sip.h
- * only (as src/sipstack/drequest.c notes). */
-const struct uri *sip_dialog_route(const struct sip_dialog *dlg);
-const char *sip_dialog_uri(const struct sip_dialog *dlg);
-int sip_dialog_encode(struct mbuf *mb, struct sip_dialog *dlg, uint32_t cseq,
-		      const char *met);
 
 /* RFC 3261 17.1.1.1: T1 = 500 ms, the RTT estimate; T2 = 8 x T1, the
  * longest retransmission interval; Timer F = 64 x T1, the transaction's
@@ -280,13 +274,15 @@ void sipnot_uac_close(struct sipnot_uac *u)
 	u->dests = mem_deref(u->dests);
 }
 
-int sipnot_uac_dest(const struct sip_dialog *dlg, struct sa *dst)
+int sipnot_uac_dest(const struct sipnot_dlg *dlg, struct sa *dst)
 {
-	const struct uri *route = sip_dialog_route(dlg);
+	struct uri hop;
+	const struct uri *route = &hop;
 	struct pl host, tp;
 	struct sa sa;
 
-	if (!route || pl_strcasecmp(&route->scheme, "sip"))
+	if (sipnot_dlg_next_hop(dlg, &hop) ||
+	    pl_strcasecmp(&route->scheme, "sip"))
 		return ENOTSUP;
 	if (!msg_param_decode(&route->params, "transport", &tp) &&
 	    pl_strcasecmp(&tp, "udp"))
@@ -346,7 +342,7 @@ void sipnot_uac_detach(struct sipnot_uac_tx **txp)
 /* The request: request line, our Via, Max-Forwards, the dialog's
  * headers, the send handler's, then the caller's. */
 static int encode(struct mbuf *mb, struct sipnot_uac_tx *tx,
-		  struct sip_dialog *dlg, sip_send_h *sendh, void *arg,
+		  struct sipnot_dlg *dlg, sip_send_h *sendh, void *arg,
 		  const char *fmt, va_list ap)
 {
 	struct sa laddr;
@@ -356,12 +352,12 @@ static int encode(struct mbuf *mb, struct sipnot_uac_tx *tx,
 			       &tx->dest->addr);
 	if (err)
 		return err;
-	err =
-	    mbuf_printf(mb, "%s %s SIP/2.0\r\n", tx->met, sip_dialog_uri(dlg));
+	err = mbuf_printf(mb, "%s %s SIP/2.0\r\n", tx->met,
+			  sipnot_dlg_target(dlg));
 	err |= mbuf_printf(mb, "Via: SIP/2.0/UDP %J;branch=%s;rport\r\n",
 			   &laddr, tx->branch);
 	err |= mbuf_write_str(mb, "Max-Forwards: 70\r\n");
-	err |= sip_dialog_encode(mb, dlg, 0, tx->met);
+	err |= sipnot_dlg_encode(mb, dlg, tx->met);
 	if (err)
 		return err;
 	if (sendh) {
@@ -405,7 +401,7 @@ static int tx_alloc(struct sipnot_uac_tx **txp, struct sipnot_uac *u,
 
 int sipnot_uac_requestf(struct sipnot_uac_tx **txp, struct sipnot_uac *u,
 			const struct sa *dst, const char *met,
-			struct sip_dialog *dlg, sip_send_h *sendh,
+			struct sipnot_dlg *dlg, sip_send_h *sendh,
 			sip_resp_h *resph, void *arg, const char *fmt, ...)
 {
 	struct sipnot_uac_tx *tx = NULL;

@@ -9,11 +9,11 @@
  * the time in list_apply). Here each transaction has one entry in the
  * notifier's heap (sched.c): O(log n) per (re)transmission.
  *
- * libre still encodes the dialog's headers (sip_dialog_encode) and sends
- * the datagram (sip_send); the Via branch is ours, with a prefix of this
- * notifier, and responses come through a response listener (sip_listen
- * with req false), which libre calls for every response that none of its
- * own client transactions matched. A response whose branch carries our
+ * The request is encoded from the subscription's own dialog (dialog.c)
+ * and libre sends the datagram (sip_send); the Via branch is ours, with a
+ * prefix of this notifier, and responses come through a response listener
+ * (sip_listen with req false), which libre calls for every response that none
+ * of its own client transactions matched. A response whose branch carries our
  * prefix but matches no transaction in flight is a retransmission of a
  * final response already handled: it is absorbed there, which is what
  * Timer K's Completed state is for, without keeping the transaction.
@@ -35,6 +35,7 @@
 #define SIPNOT_UAC_WINDOW_DEST 256
 
 struct sipnot_uac_tx;
+struct sipnot_dlg;
 struct sipnot_uac_dest;
 
 /* A waiting place in the window, embedded in its owner (a
@@ -80,7 +81,7 @@ void sipnot_uac_close(struct sipnot_uac *u);
 /* Where the next request of @p dlg goes when the notifier's own UDP
  * transaction can take it: a sip: next hop with an IP address, and
  * transport UDP (none named: libre's default, UDP). ENOTSUP otherwise. */
-int sipnot_uac_dest(const struct sip_dialog *dlg, struct sa *dst);
+int sipnot_uac_dest(const struct sipnot_dlg *dlg, struct sa *dst);
 
 /* May a request to @p dst start now? false: @p w now waits, and
  * readyh(@p arg) runs (from a response handler or a timer) when a place
@@ -100,7 +101,7 @@ void sipnot_uac_unwait(struct sipnot_uac_wait *w);
  */
 int sipnot_uac_requestf(struct sipnot_uac_tx **txp, struct sipnot_uac *u,
 			const struct sa *dst, const char *met,
-			struct sip_dialog *dlg, sip_send_h *sendh,
+			struct sipnot_dlg *dlg, sip_send_h *sendh,
 			sip_resp_h *resph, void *arg, const char *fmt, ...);
 
 /* The owner of *@p txp is going away: it hears nothing more, *@p txp is

@@ -6,8 +6,8 @@
  * transaction nobody answers, and the window: places per destination and
  * overall, waiting owners woken in order as answers free places, a dead
  * destination holding its own places only. T1 is shortened so that the
- * 32 s of Timer F take about a second. Also the dialog's header buffer
- * given back (sipnot/dlgmem.c), the dialog unchanged.
+ * 32 s of Timer F take about a second. Also what a NOTIFY built from a
+ * subscription's compact dialog (sipnot/dialog.c) carries.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -52,7 +52,7 @@ struct owner {
 static struct confinfo_sipstack *stack;
 static struct sipnot_sched sched;
 static struct sipnot_uac uac;
-static struct sip_dialog *dlg;
+static struct sipnot_dlg *dlg;
 static int woken[16];
 static unsigned nwoken;
 
@@ -137,6 +137,62 @@ static void peer_close(struct peer *p)
 
 static void on_ready(void *arg);
 
+/* The compact dialog (sipnot/dialog.c) of a SUBSCRIBE with Contact
+ * @p contact and the extra headers @p extra (Record-Route). */
+static struct sipnot_dlg *accept_from(const char *extra, const char *contact)
+{
+	struct sipnot_dlg *d = NULL;
+	struct sip_msg *msg = NULL;
+	struct mbuf *mb = mbuf_alloc(1024);
+
+	assert_non_null(mb);
+	assert_int_equal(
+	    mbuf_printf(mb,
+			"SUBSCRIBE sip:conf1@127.0.0.1 SIP/2.0\r\n"
+			"Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bKx\r\n"
+			"%s"
+			"From: \"Alice\" <sip:alice@example.com>;tag=a1\r\n"
+			"To: <sip:conf1@127.0.0.1>\r\n"
+			"Call-ID: dlg@test\r\nCSeq: 7 SUBSCRIBE\r\n"
+			"Contact: <%s>\r\n"
+			"Max-Forwards: 70\r\nEvent: conference\r\n"
+			"Content-Length: 0\r\n\r\n",
+			extra, contact),
+	    0);
+	mb->pos = 0;
+	assert_int_equal(sip_msg_decode(&msg, mb), 0);
+	assert_int_equal(sipnot_dlg_accept(&d, msg, 0x1234abcdULL), 0);
+	mem_deref(msg);
+	mem_deref(mb);
+	return d;
+}
+
+/* A request in the dialog from the subscriber (a refresh): To carries
+ * @p to_tag, the Contact @p contact. */
+static struct sip_msg *refresh_msg(const char *to_tag, const char *contact)
+{
+	struct sip_msg *msg = NULL;
+	struct mbuf *mb = mbuf_alloc(1024);
+
+	assert_non_null(mb);
+	assert_int_equal(
+	    mbuf_printf(mb,
+			"SUBSCRIBE sip:conf1@127.0.0.1 SIP/2.0\r\n"
+			"Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bKy\r\n"
+			"From: \"Alice\" <sip:alice@example.com>;tag=a1\r\n"
+			"To: <sip:conf1@127.0.0.1>;tag=%s\r\n"
+			"Call-ID: dlg@test\r\nCSeq: 8 SUBSCRIBE\r\n"
+			"Contact: <%s>\r\n"
+			"Max-Forwards: 70\r\nEvent: conference\r\n"
+			"Content-Length: 0\r\n\r\n",
+			to_tag, contact),
+	    0);
+	mb->pos = 0;
+	assert_int_equal(sip_msg_decode(&msg, mb), 0);
+	mem_deref(mb);
+	return msg;
+}
+
 static void up(uint32_t window, uint32_t window_dest, uint32_t t1)
 {
 	assert_int_equal(libre_init(), 0);
@@ -148,10 +204,7 @@ static void up(uint32_t window, uint32_t window_dest, uint32_t t1)
 					 &sched, window, window_dest, on_ready),
 			 0);
 	uac.t1 = t1;
-	assert_int_equal(sip_dialog_alloc(&dlg, "sip:peer@127.0.0.1",
-					  "sip:peer@127.0.0.1", NULL,
-					  "sip:focus@127.0.0.1", NULL, 0),
-			 0);
+	dlg = accept_from("", "sip:peer@127.0.0.1");
 	nwoken = 0;
 }
 
@@ -159,7 +212,8 @@ static void down(void)
 {
 	sipnot_uac_close(&uac);
 	sipnot_sched_close(&sched);
-	dlg = mem_deref(dlg);
+	sipnot_dlg_free(dlg);
+	dlg = NULL;
 	confinfo_sipstack_free(stack);
 	stack = NULL;
 	libre_close();
@@ -399,91 +453,137 @@ static void test_window(void **state)
 }
 
 /* ------------------------------------------------------------------ */
-/* The dialog's header buffer given back (sipnot_dialog_trim()). */
+/* The compact dialog of a subscription (sipnot/dialog.c). */
 
-/* Exported by libre 1.1.0, declared in its private sip.h only. */
-int sip_dialog_encode(struct mbuf *mb, struct sip_dialog *dlg, uint32_t cseq,
-		      const char *met);
-
-/* The layout dlgmem.c relies on, to look at the buffer's size. */
-struct dialog_head {
-	struct uri route;
-	struct mbuf *mb;
-};
-
-static struct sip_dialog *accept_from(const char *extra)
+/* Two NOTIFYs built from the dialog, as the subscriber receives them:
+ * RFC 3261 12.2.1.1. */
+static void test_dialog_notify(void **state)
 {
-	struct sip_dialog *d = NULL;
-	struct sip_msg *msg = NULL;
-	struct mbuf *mb = mbuf_alloc(1024);
+	struct peer p;
+	struct owner o = {.id = 1};
+	struct sipnot_dlg *d;
+	char contact[64];
+	const struct sip_msg *m1, *m2;
+	(void)state;
 
-	assert_non_null(mb);
-	assert_int_equal(
-	    mbuf_printf(mb,
-			"SUBSCRIBE sip:conf1@127.0.0.1 SIP/2.0\r\n"
-			"Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bKx\r\n"
-			"%s"
-			"From: <sip:alice@example.com>;tag=a1\r\n"
-			"To: <sip:conf1@127.0.0.1>\r\n"
-			"Call-ID: trim@test\r\nCSeq: 1 SUBSCRIBE\r\n"
-			"Contact: <sip:alice@127.0.0.1:5070>\r\n"
-			"Max-Forwards: 70\r\nEvent: conference\r\n"
-			"Content-Length: 0\r\n\r\n",
-			extra),
-	    0);
-	mb->pos = 0;
-	assert_int_equal(sip_msg_decode(&msg, mb), 0);
-	assert_int_equal(sip_dialog_accept(&d, msg), 0);
-	mem_deref(msg);
-	mem_deref(mb);
-	return d;
+	up(0, 0, 50);
+	peer_open(&p);
+	p.answer_all = true;
+	o.peer = &p;
+	(void)re_snprintf(contact, sizeof(contact), "sip:alice@%J", &p.addr);
+	d = accept_from("", contact);
+	assert_string_equal(sipnot_dlg_callid(d), "dlg@test");
+	assert_string_equal(sipnot_dlg_peer(d), "sip:alice@example.com");
+	assert_string_equal(sipnot_dlg_target(d), contact);
+	for (unsigned i = 1; i <= 2; i++) {
+		assert_int_equal(
+		    sipnot_uac_requestf(&o.tx, &uac, &p.addr, "NOTIFY", d, NULL,
+					on_resp, &o,
+					"Event: conference\r\n"
+					"Content-Length: 0\r\n\r\n"),
+		    0);
+		run_until(&o.finals, i, 2000);
+		assert_int_equal(o.finals, i);
+		assert_int_equal(o.scode, 200);
+	}
+	assert_int_equal(p.copies, 2);
+	m1 = p.msg[0];
+	m2 = p.msg[1];
+	/* Request-URI: the remote target; no Route without a route set. */
+	assert_int_equal(pl_strcmp(&m1->met, "NOTIFY"), 0);
+	assert_int_equal(pl_strcmp(&m1->ruri, contact), 0);
+	assert_null(sip_msg_hdr(m1, SIP_HDR_ROUTE));
+	/* To: their URI and tag; From: ours, with our tag. */
+	assert_int_equal(pl_strcmp(&m1->to.auri, "sip:alice@example.com"), 0);
+	assert_int_equal(pl_strcmp(&m1->to.tag, "a1"), 0);
+	assert_int_equal(pl_strcmp(&m1->from.auri, "sip:conf1@127.0.0.1"), 0);
+	assert_int_equal(pl_strcmp(&m1->from.tag, "000000001234abcd"), 0);
+	assert_int_equal(pl_strcmp(&m1->callid, "dlg@test"), 0);
+	assert_int_equal(pl_strcmp(&m1->cseq.met, "NOTIFY"), 0);
+	/* The CSeq counts up by one per request. */
+	assert_int_equal(m2->cseq.num, m1->cseq.num + 1);
+	assert_int_equal(pl_strcmp(&m2->to.tag, "a1"), 0);
+	assert_int_equal(pl_strcmp(&m2->from.tag, "000000001234abcd"), 0);
+	sipnot_dlg_free(d);
+	peer_close(&p);
+	down();
 }
 
-/* What the dialog puts into a request. */
-static char *encoded(struct sip_dialog *d)
+/* What @p d writes into a request. */
+static char *encoded(struct sipnot_dlg *d)
 {
 	struct mbuf *mb = mbuf_alloc(512);
 	char *s = NULL;
 
 	assert_non_null(mb);
-	assert_int_equal(sip_dialog_encode(mb, d, 0, "ACK"), 0);
+	assert_int_equal(sipnot_dlg_encode(mb, d, "NOTIFY"), 0);
 	mb->pos = 0;
 	assert_int_equal(mbuf_strdup(mb, &s, mbuf_get_left(mb)), 0);
 	mem_deref(mb);
 	return s;
 }
 
-static void test_dialog_trim(void **state)
+/* A route set from Record-Route: the Route lines in order, the next hop
+ * the first of them, kept when a refresh brings a new Contact; without
+ * one the next hop follows the Contact. Refreshes match by Call-ID and
+ * both tags. */
+static void test_dialog_route_refresh(void **state)
 {
-	const struct dialog_head *h;
-	struct sip_dialog *d;
-	char *before, *after;
+	struct sipnot_dlg *d;
+	struct sip_msg *msg;
+	struct sa dst;
+	struct pl rtag;
+	char *s;
 	(void)state;
 
 	assert_int_equal(libre_init(), 0);
-	d = accept_from("");
-	h = (const struct dialog_head *)(const void *)d;
-	assert_int_equal(h->mb->size, 512);
-	before = encoded(d);
-	sipnot_dialog_trim(d);
-	/* Only what the headers use is kept; they and the route stay. */
-	assert_int_equal(h->mb->size, h->mb->end);
-	assert_true(h->mb->size < 200);
-	after = encoded(d);
-	assert_string_equal(before, after);
-	assert_int_equal(pl_strcmp(&h->route.host, "127.0.0.1"), 0);
-	assert_int_equal(h->route.port, 5070);
-	mem_deref(before);
-	mem_deref(after);
-	mem_deref(d);
-	/* With a Record-Route the route points into the buffer: kept. */
-	d = accept_from("Record-Route: <sip:proxy.example.com;lr>\r\n");
-	h = (const struct dialog_head *)(const void *)d;
-	sipnot_dialog_trim(d);
-	assert_int_equal(h->mb->size, 512);
-	assert_int_equal(pl_strcmp(&h->route.host, "proxy.example.com"), 0);
-	mem_deref(d);
-	sipnot_dialog_trim(NULL);
+	d = accept_from("Record-Route: <sip:127.0.0.2:5080;lr>, "
+			"<sip:127.0.0.3;lr>\r\n",
+			"sip:alice@127.0.0.1:5070");
+	assert_int_equal(sipnot_uac_dest(d, &dst), 0);
+	assert_int_equal(sa_port(&dst), 5080);
+	s = encoded(d);
+	assert_ptr_equal(strstr(s, "Route: <sip:127.0.0.2:5080;lr>\r\n"
+				   "Route: <sip:127.0.0.3;lr>\r\nTo: "),
+			 s);
+	assert_non_null(strstr(s, "CSeq: "));
+	mem_deref(s);
+	/* A refresh with a wrong To tag is not in the dialog. */
+	msg = refresh_msg("0000000000000bad", "sip:alice@127.0.0.1:5071");
+	assert_false(sipnot_dlg_cmp(d, msg));
+	mem_deref(msg);
+	msg = refresh_msg("000000001234abcd", "sip:alice@127.0.0.1:5071");
+	assert_true(sipnot_dlg_cmp(d, msg));
+	assert_int_equal(sipnot_dlg_update(&d, msg), 0);
+	mem_deref(msg);
+	assert_string_equal(sipnot_dlg_target(d), "sip:alice@127.0.0.1:5071");
+	assert_int_equal(sipnot_uac_dest(d, &dst), 0);
+	assert_int_equal(sa_port(&dst), 5080); /* the route stays */
+	rtag = sipnot_dlg_rtag(d);
+	assert_int_equal(pl_strcmp(&rtag, "a1"), 0);
+	assert_string_equal(sipnot_dlg_peer(d), "sip:alice@example.com");
+	s = encoded(d);
+	assert_ptr_equal(strstr(s, "Route: <sip:127.0.0.2:5080;lr>\r\n"), s);
+	assert_non_null(
+	    strstr(s, "To: \"Alice\" <sip:alice@example.com>;tag=a1\r\n"
+		      "From: <sip:conf1@127.0.0.1>;tag=000000001234abcd\r\n"
+		      "Call-ID: dlg@test\r\n"));
+	mem_deref(s);
+	sipnot_dlg_free(d);
+	/* No route set: the next hop is the Contact, and follows it. */
+	d = accept_from("", "sip:alice@127.0.0.1:5070");
+	assert_int_equal(sipnot_uac_dest(d, &dst), 0);
+	assert_int_equal(sa_port(&dst), 5070);
+	msg = refresh_msg("000000001234abcd", "sip:alice@127.0.0.1:5072");
+	assert_int_equal(sipnot_dlg_update(&d, msg), 0);
+	mem_deref(msg);
+	assert_int_equal(sipnot_uac_dest(d, &dst), 0);
+	assert_int_equal(sa_port(&dst), 5072);
+	/* A sips: or named next hop is not for the UDP transactions. */
+	sipnot_dlg_free(d);
+	d = accept_from("", "sips:alice@127.0.0.1:5071");
+	assert_int_equal(sipnot_uac_dest(d, &dst), ENOTSUP);
+	sipnot_dlg_free(d);
 	libre_close();
 }
 
@@ -493,7 +593,8 @@ int main(void)
 	    cmocka_unit_test(test_retransmit_then_200),
 	    cmocka_unit_test(test_timeout),
 	    cmocka_unit_test(test_window),
-	    cmocka_unit_test(test_dialog_trim),
+	    cmocka_unit_test(test_dialog_notify),
+	    cmocka_unit_test(test_dialog_route_refresh),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
