@@ -5,6 +5,21 @@
 
 die() { echo "bench: $*" >&2; exit 1; }
 
+# Processes the benchmark started (PIDS, and PostgreSQL's PG_PID), for
+# bench_cleanup: `trap bench_cleanup EXIT` stops them and removes WORK
+# (kept when KEEP_WORK is set).
+PIDS=()
+PG_PID=
+bench_cleanup() {
+	local pid
+	for pid in "${PIDS[@]}"; do
+		kill "$pid" 2>/dev/null
+	done
+	[ -n "$PG_PID" ] && kill -INT "$PG_PID" 2>/dev/null
+	wait 2>/dev/null
+	[ "${KEEP_WORK:-}" ] || rm -rf "$WORK"
+}
+
 # A free port of 127.0.0.1 (the kernel picks it).
 free_port() {
 	python3 -c 'import socket

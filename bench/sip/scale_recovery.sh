@@ -21,21 +21,9 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/confinfo-recovery.XXXXXX")
-PIDS=()
-PG_PID=
-
-cleanup() {
-	local pid
-	for pid in "${PIDS[@]}"; do
-		kill "$pid" 2>/dev/null
-	done
-	[ -n "$PG_PID" ] && kill -INT "$PG_PID" 2>/dev/null
-	wait 2>/dev/null
-	[ "${KEEP_WORK:-}" ] || rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
 . "$HERE/lib.bash"
+trap bench_cleanup EXIT
+trap 'exit 1' INT TERM
 
 start_postgres
 mkdir "$WORK/confs"
