@@ -83,25 +83,45 @@ static const struct confinfo_user *user_a(const struct confinfo_conf *c)
 	return confinfo_conf_user(c, "sip:a@x");
 }
 
-static void test_overlay(void **state)
+static struct confinfo_sipstack *the_stack;
+
+/* A notifier on a fresh stack whose change callback, overlay and (when
+ * @p commit is set) commit callback all report to @p o. */
+static struct confinfo_notifier *start(struct ov *o,
+				       confinfo_notifier_commit_h *commit)
 {
 	struct confinfo_notifier_config cfg;
-	struct confinfo_sipstack *stack = NULL;
 	struct confinfo_notifier *n = NULL;
+
+	assert_int_equal(libre_init(), 0);
+	assert_int_equal(confinfo_sipstack_alloc(&the_stack, NULL, NULL), 0);
+	confinfo_notifier_config_default(&cfg);
+	cfg.changeh = changed;
+	cfg.change_arg = o;
+	cfg.commith = commit;
+	cfg.commit_arg = o;
+	assert_int_equal(confinfo_notifier_alloc(
+			     &n, confinfo_sipstack_sip(the_stack), &cfg, NULL),
+			 0);
+	confinfo_notifier_set_overlay(n, overlay, o);
+	return n;
+}
+
+static void stop(struct confinfo_notifier *n)
+{
+	confinfo_notifier_free(n);
+	confinfo_sipstack_free(the_stack);
+	the_stack = NULL;
+	libre_close();
+}
+
+static void test_overlay(void **state)
+{
 	struct confinfo_conf *d1 = tu_decode_str(doc1);
 	struct confinfo_conf *d2 = tu_decode_str(doc2);
 	struct ov o = {.role = "chat-moderator"};
+	struct confinfo_notifier *n = start(&o, NULL);
 	(void)state;
-
-	assert_int_equal(libre_init(), 0);
-	assert_int_equal(confinfo_sipstack_alloc(&stack, NULL, NULL), 0);
-	confinfo_notifier_config_default(&cfg);
-	cfg.changeh = changed;
-	cfg.change_arg = &o;
-	assert_int_equal(confinfo_notifier_alloc(
-			     &n, confinfo_sipstack_sip(stack), &cfg, NULL),
-			 0);
-	confinfo_notifier_set_overlay(n, overlay, &o);
 
 	assert_int_equal(confinfo_notifier_set_conf(n, "c", d1, NULL), 0);
 	/* Served: base + overlay; base: as given; the store gets the base. */
@@ -146,9 +166,7 @@ static void test_overlay(void **state)
 	assert_int_equal(o.removed, 1);
 	assert_null(confinfo_notifier_conf_base(n, "c"));
 
-	confinfo_notifier_free(n);
-	confinfo_sipstack_free(stack);
-	libre_close();
+	stop(n);
 	confinfo_conf_free(d1);
 	confinfo_conf_free(d2);
 }
@@ -171,26 +189,12 @@ static int commit(const char *name, const struct confinfo_conf *state,
  * the served state stays, but the store must still get the new base. */
 static void test_hidden_change(void **state)
 {
-	struct confinfo_notifier_config cfg;
-	struct confinfo_sipstack *stack = NULL;
-	struct confinfo_notifier *n = NULL;
 	struct confinfo_conf *d1 = tu_decode_str(doc1);
 	struct confinfo_conf *d2 = tu_decode_str(doc2);
 	struct ov o = {.text = "hidden"};
+	struct confinfo_notifier *n = start(&o, commit);
 	unsigned changes;
 	(void)state;
-
-	assert_int_equal(libre_init(), 0);
-	assert_int_equal(confinfo_sipstack_alloc(&stack, NULL, NULL), 0);
-	confinfo_notifier_config_default(&cfg);
-	cfg.changeh = changed;
-	cfg.change_arg = &o;
-	cfg.commith = commit;
-	cfg.commit_arg = &o;
-	assert_int_equal(confinfo_notifier_alloc(
-			     &n, confinfo_sipstack_sip(stack), &cfg, NULL),
-			 0);
-	confinfo_notifier_set_overlay(n, overlay, &o);
 	assert_int_equal(confinfo_notifier_set_conf(n, "c", d1, NULL), 0);
 	assert_string_equal(o.committed, "A");
 	changes = o.changes;
@@ -204,9 +208,7 @@ static void test_hidden_change(void **state)
 	assert_string_equal(
 	    user_a(confinfo_notifier_conf_base(n, "c"))->display_text, "A2");
 
-	confinfo_notifier_free(n);
-	confinfo_sipstack_free(stack);
-	libre_close();
+	stop(n);
 	confinfo_conf_free(d1);
 	confinfo_conf_free(d2);
 }
