@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -31,6 +32,7 @@
 #include "focus_log.h"
 #include "focus_state.h"
 #include "focus_views.h"
+#include "focus_workers.h"
 #include "input_limits.h"
 #include "util.h"
 
@@ -105,6 +107,10 @@ static const char focus_usage[] =
     "                           [1048576]\n"
     "      --udp-window N       NOTIFYs over UDP in flight per\n"
     "                           destination address [256]\n"
+    "      --workers N          processes serving SIP, sharing the\n"
+    "                           listeners (SO_REUSEPORT) and the\n"
+    "                           state [the number of CPUs; 1 with\n"
+    "                           the chat bridge]\n"
     "  -q, --quiet              do not log every NOTIFY\n"
     "  -h, --help               print this help and exit\n";
 
@@ -121,7 +127,9 @@ static const char focus_usage_more[] =
     "Log lines on standard output: subscribe, refresh, unsubscribe,\n"
     "reject, notify, terminated, failed, publish, conference, view,\n"
     "view-policy, connections, tls-client, sockbuf, ready, udp (at\n"
-    "exit).\n"
+    "exit); with --workers above 1 each worker logs its own lines, and\n"
+    "workers (their number, before ready) and worker (one started or\n"
+    "ended).\n"
     "Exit status: 0 after SIGINT/SIGTERM, 1 failure, 2 usage error.\n";
 
 enum {
@@ -140,6 +148,7 @@ enum {
 	OPT_VIEW_KEY,
 	OPT_UDP_BUFFER,
 	OPT_UDP_WINDOW,
+	OPT_WORKERS,
 };
 
 struct focus {
@@ -260,6 +269,8 @@ struct focus_opts {
 	uint8_t key[FOCUS_VIEWS_KEY_MAX]; /* cfg.token_key points here */
 	struct focus_bridge_opts bridge;
 	uint32_t udp_buffer; /* --udp-buffer, 0: the stack's default */
+	unsigned workers;    /* --workers, 0: not given */
+	struct focus_workers *w; /* with more than one worker */
 	bool quiet;
 };
 
@@ -288,7 +299,7 @@ static int parse_interval(const char *s, uint32_t *ms)
 
 /* --expires-min, --expires-max, --max-subs, --max-subs-per-conf,
  * --nonce-lifetime, --max-connections, --tcp-idle, --udp-buffer,
- * --udp-window. */
+ * --udp-window, --workers. */
 static int focus_count(struct focus_opts *o, int c, const char *arg)
 {
 	uint64_t v;
@@ -313,6 +324,11 @@ static int focus_count(struct focus_opts *o, int c, const char *arg)
 		o->udp_buffer = (uint32_t)v;
 	else if (c == OPT_UDP_WINDOW)
 		o->cfg.udp_window_per_dest = (uint32_t)v;
+	else if (c == OPT_WORKERS && v > FOCUS_WORKERS_MAX)
+		return tool_usage_error(CMD, "--workers: at most %d",
+					FOCUS_WORKERS_MAX);
+	else if (c == OPT_WORKERS)
+		o->workers = (unsigned)v;
 	else
 		o->cfg.max_subs_per_conf = (size_t)v;
 	return CMD_RUN;
@@ -368,6 +384,7 @@ static int focus_opt(void *ctx, int c, const char *arg)
 	case OPT_TCP_IDLE:
 	case OPT_UDP_BUFFER:
 	case OPT_UDP_WINDOW:
+	case OPT_WORKERS:
 		return focus_count(o, c, arg);
 	case OPT_TLS_CERT:
 		o->tls_cert = arg;
@@ -429,6 +446,30 @@ static void focus_finish(struct focus_opts *o)
 	o->cfg.max_body = o->limits.xml.max_body;
 }
 
+/* --workers, once the other options are known. */
+static int workers_decide(struct focus_opts *o)
+{
+	/* The chat bridge is one XMPP client per room, and its overlay
+	 * lives in the notifier of the process that runs it. */
+	if (o->bridge.jid) {
+		if (o->workers > 1)
+			return tool_usage_error(CMD, "--workers: the chat bridge "
+						     "runs in one process: use "
+						     "--workers 1");
+		o->workers = 1;
+	}
+#ifndef CONFINFO_TOOL_STORE
+	if (o->workers > 1)
+		return tool_usage_error(CMD, "--workers: this confinfo was "
+					     "built without the state store "
+					     "the workers share");
+	o->workers = 1;
+#endif
+	if (!o->workers)
+		o->workers = focus_workers_default();
+	return CMD_RUN;
+}
+
 static bool has_tls_listener(const struct focus_opts *o)
 {
 	for (size_t i = 0; i < o->listen_count; i++)
@@ -465,6 +506,7 @@ static int parse_opts(int argc, char **argv, struct focus_opts *o)
 	    {"view-key", required_argument, NULL, OPT_VIEW_KEY},
 	    {"udp-buffer", required_argument, NULL, OPT_UDP_BUFFER},
 	    {"udp-window", required_argument, NULL, OPT_UDP_WINDOW},
+	    {"workers", required_argument, NULL, OPT_WORKERS},
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"help", no_argument, NULL, 'h'},
 	    FOCUS_BRIDGE_LONG_OPTIONS,
@@ -498,6 +540,8 @@ static int parse_opts(int argc, char **argv, struct focus_opts *o)
 		return tool_usage_error(CMD,
 					"--require-signing needs --smime-cert");
 	status = focus_bridge_check(&o->bridge);
+	if (status == CMD_RUN)
+		status = workers_decide(o);
 	if (status != CMD_RUN)
 		return status;
 	focus_finish(o);
@@ -531,8 +575,10 @@ static int focus_setup(struct focus *f, struct focus_opts *o)
 	o->cfg.log_arg = &f->quiet;
 	o->cfg.commith = commit_handler;
 	o->cfg.commit_arg = f;
-	/* Nodes sharing a store: the publisher's node ends a publication. */
-	o->cfg.adopted_forever = o->state && focus_state_shared(o->state);
+	/* Nodes or workers sharing a store: the publisher's node (or
+	 * worker) ends a publication. */
+	o->cfg.adopted_forever =
+	    o->state && (o->w || focus_state_shared(o->state));
 	o->guard.logh = focus_log_guard;
 	o->guard.arg = f;
 	if (o->tls_client_ca) {
@@ -592,7 +638,8 @@ static int focus_setup(struct focus *f, struct focus_opts *o)
 				diag.message[0] ? diag.message : strerror(err));
 			return err;
 		}
-		printf("listen %s\n", o->listen[i]);
+		if (!o->w) /* else the parent says it, for all */
+			printf("listen %s\n", o->listen[i]);
 	}
 	confinfo_sipstack_guard_start(f->guard);
 	err = signals_open(f);
@@ -602,20 +649,16 @@ static int focus_setup(struct focus *f, struct focus_opts *o)
 	return err;
 }
 
-int cmd_focus(int argc, char **argv)
+/* The focus in this process (the only one, or a worker): the exit
+ * status. */
+static int run_focus(struct focus_opts *o)
 {
-	struct focus_opts o;
 	struct focus f;
-	int err, status;
+	int err, status = 1;
 
-	memset(&o, 0, sizeof(o));
 	memset(&f, 0, sizeof(f));
 	f.sigfd = -1;
-	status = parse_opts(argc, argv, &o);
-	if (status != CMD_RUN)
-		return status;
-	status = 1;
-	f.quiet = o.quiet;
+	f.quiet = o->quiet;
 	err = libre_init();
 	if (err) {
 		fprintf(stderr, "confinfo " CMD ": libre: %s\n", strerror(err));
@@ -625,10 +668,14 @@ int cmd_focus(int argc, char **argv)
 	/* Every TCP or TLS subscriber may hold a connection: use what the
 	 * system allows. Without it, the focus serves fewer. */
 	(void)confinfo_sipstack_raise_fd_limit(NULL);
-	if (focus_setup(&f, &o))
+	if (focus_setup(&f, o))
 		goto out;
-	printf("ready\n");
-	fflush(stdout);
+	if (o->w) {
+		focus_workers_ready(o->w);
+	} else {
+		printf("ready\n");
+		fflush(stdout);
+	}
 	err = re_main(NULL);
 	focus_log_udp_stats(f.n);
 	status = err ? 1 : 0;
@@ -653,4 +700,49 @@ out:
 	if (!status && !tool_stdout_ok(CMD))
 		status = 1;
 	return status;
+}
+
+static int worker_main(unsigned k, void *arg)
+{
+	(void)k;
+	return run_focus(arg);
+}
+
+/* More than one worker: the parent binds the listeners, forks the
+ * workers (focus_workers.h) and waits for them. */
+static int run_workers(struct focus_opts *o)
+{
+	int status;
+
+	if (focus_workers_open(&o->w, o->workers, o->listen, o->listen_count))
+		return 1;
+	if (!o->state)
+		o->state = focus_workers_private_store(o->w);
+	/* One key for all: a private participant has one anonymous URI
+	 * whichever worker a subscriber reached. */
+	if (!o->view_key && !o->cfg.token_key) {
+		if (getrandom(o->key, 32, 0) != 32) {
+			focus_workers_close(o->w);
+			return 1;
+		}
+		o->cfg.token_key = o->key;
+		o->cfg.token_key_len = 32;
+	}
+	status = o->state ? focus_workers_run(o->w, worker_main, o) : 1;
+	focus_workers_close(o->w);
+	if (!status && !tool_stdout_ok(CMD))
+		status = 1;
+	return status;
+}
+
+int cmd_focus(int argc, char **argv)
+{
+	struct focus_opts o;
+	int status;
+
+	memset(&o, 0, sizeof(o));
+	status = parse_opts(argc, argv, &o);
+	if (status != CMD_RUN)
+		return status;
+	return o.workers > 1 ? run_workers(&o) : run_focus(&o);
 }

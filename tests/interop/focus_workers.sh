@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# confinfo focus --workers 2 (issue 16, docs/performance-sip.md "Both
+# cores"):
+# - the parent forks two workers and says "ready" once both are;
+# - 16 UDP and 4 TCP watchers, each from its own port, are spread by the
+#   kernel (SO_REUSEPORT) over both workers: each worker ends holding some;
+# - PUBLISHes, each from a new port so that they reach either worker,
+#   reach every watcher whichever worker holds it (the workers share the
+#   state through the private store), and the last one is what all show;
+# - kill -9 of a worker: the parent starts another in its place, which
+#   serves the same sockets; the dead worker's watchers get 481 on their
+#   next refresh, subscribe again and converge on the next PUBLISH;
+# - SIGTERM ends both workers, the focus exits 0 and its private store is
+#   gone;
+# - the chat bridge refuses --workers 2.
+. "$(dirname "$0")/../lib.bash" "$@"
+
+mkdir "$TMP/confs"
+PORT=$(free_port)
+shm_stores() { find /dev/shm -maxdepth 1 -name 'confinfo-focus.*' 2>/dev/null | wc -l; }
+stores_before=$(shm_stores)
+start_focus focus --conferences "$TMP/confs" --workers 2 --publisher '*' \
+	--listen "udp:127.0.0.1:$PORT" --listen "tcp:127.0.0.1:$PORT" \
+	--min-interval 0 --expires-min 4
+log=$TMP/focus.out
+has_line "$log" '^workers 2$' || fail "no 'workers 2' line"
+[ "$(pgrep -c -P "$FOCUS_PID")" -eq 2 ] ||
+	fail "the focus has $(pgrep -c -P "$FOCUS_PID") worker processes, not 2"
+
+# rev N of conference w, PUBLISHed over UDP from a port of its own.
+publish() {
+	python3 "$TESTS_DIR/interop/scale_pub.py" "$PORT" w "$1" "$1" \
+		>>"$TMP/pub.out" || fail "scale_pub.py failed"
+	has_line "$TMP/pub.out" "^w $1 200 " || fail "rev $1 was not accepted: $(cat "$TMP/pub.out")"
+}
+# last_rev FILE: the revision of the last state a JSON watcher printed.
+last_rev() {
+	python3 -c '
+import json, sys
+last = ""
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    if e.get("event") == "state":
+        last = e["conference"]["subject"].split()[-1]
+print(last)' "$1"
+}
+# all_at REV: every watcher shows rev REV.
+all_at() {
+	local f
+	for f in "$TMP"/watch-*.out; do
+		[ "$(last_rev "$f")" = "$1" ] || return 1
+	done
+}
+laggards() {
+	local f
+	for f in "$TMP"/watch-*.out; do
+		echo "$(basename "$f"): rev $(last_rev "$f")"
+	done
+}
+
+publish 1
+for i in $(seq 1 16); do
+	bg "watch-u$i" "$CONFINFO" watch --json --expires 6 "sip:w@127.0.0.1:$PORT"
+done
+for i in $(seq 1 4); do
+	bg "watch-t$i" "$CONFINFO" watch --json --expires 6 --transport tcp \
+		"sip:w@127.0.0.1:$PORT"
+done
+wait_for 15 all_at 1 || fail "not every watcher shows rev 1: $(laggards)"
+for rev in 2 3 4 5 6; do
+	publish "$rev"
+done
+wait_for 10 all_at 6 || fail "not every watcher shows rev 6: $(laggards)"
+
+# kill -9 of a worker: another takes its place and its sockets.
+victim=$(pgrep -P "$FOCUS_PID" | head -n 1)
+kill -9 "$victim"
+wait_line "$log" "^worker id=[01] pid=$victim what=ended status=\"signal 9\"$" 5 ||
+	fail "the parent did not report the killed worker"
+wait_line "$log" '^worker id=[01] pid=[0-9]+ what=ready$' 10 ||
+	fail "no worker started in the killed one's place"
+[ "$(pgrep -c -P "$FOCUS_PID")" -eq 2 ] || fail "not two workers after the restart"
+publish 7
+# Refreshes every ~3 s (Expires 6): the dead worker's watchers get 481,
+# subscribe again and are served rev 7 by the new worker.
+wait_for 20 all_at 7 || fail "not every watcher shows rev 7 after a worker died: $(laggards)"
+
+stop_focus "$FOCUS_PID" || fail "focus exit status $?"
+# Each worker held some of the watchers when it stopped.
+[ "$(count_lines "$log" '^shutdown signal=15 subscriptions=[1-9][0-9]*$')" -eq 2 ] ||
+	fail "the subscriptions were not spread over both workers: $(grep '^shutdown' "$log")"
+has_line "$log" '^worker id=0 pid=[0-9]+ what=ended status="exit 0"$' ||
+	fail "worker 0 did not end cleanly"
+has_line "$log" '^worker id=1 pid=[0-9]+ what=ended status="exit 0"$' ||
+	fail "worker 1 did not end cleanly"
+[ "$(shm_stores)" -le "$stores_before" ] || fail "the private store was left in /dev/shm"
+
+# The chat bridge stays in one process.
+echo secret >"$TMP/xmpp.pass"
+chmod 600 "$TMP/xmpp.pass"
+run 2 "$CONFINFO" focus --conferences "$TMP/confs" --workers 2 \
+	--xmpp-jid focus@127.0.0.1 --xmpp-password-file "$TMP/xmpp.pass"
+expect_err 'chat bridge runs in one process'
+echo PASS
