@@ -268,8 +268,8 @@ struct focus_opts {
 	const char *view_key;
 	uint8_t key[FOCUS_VIEWS_KEY_MAX]; /* cfg.token_key points here */
 	struct focus_bridge_opts bridge;
-	uint32_t udp_buffer; /* --udp-buffer, 0: the stack's default */
-	unsigned workers;    /* --workers, 0: not given */
+	uint32_t udp_buffer;     /* --udp-buffer, 0: the stack's default */
+	unsigned workers;        /* --workers, 0: not given */
 	struct focus_workers *w; /* with more than one worker */
 	bool quiet;
 };
@@ -453,9 +453,10 @@ static int workers_decide(struct focus_opts *o)
 	 * lives in the notifier of the process that runs it. */
 	if (o->bridge.jid) {
 		if (o->workers > 1)
-			return tool_usage_error(CMD, "--workers: the chat bridge "
-						     "runs in one process: use "
-						     "--workers 1");
+			return tool_usage_error(CMD,
+						"--workers: the chat bridge "
+						"runs in one process: use "
+						"--workers 1");
 		o->workers = 1;
 	}
 #ifndef CONFINFO_TOOL_STORE

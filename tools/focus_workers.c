@@ -44,7 +44,7 @@
  * row, is not started again: something is wrong with every start (a
  * corrupt store, a resource limit), and restarting it forever would hide
  * it. */
-#define QUICK_DEATH_MS 10000
+#define QUICK_DEATH_MS   10000
 #define QUICK_DEATHS_MAX 5
 
 struct listener {
@@ -136,7 +136,8 @@ static int adopt(struct focus_workers *w, int fd, const struct sockaddr *addr,
 		struct listener *l = &w->l[i];
 		int own = l->fd[w->self];
 
-		if (l->type != type || own < 0 || !same_addr(&l->want, addr, len))
+		if (l->type != type || own < 0 ||
+		    !same_addr(&l->want, addr, len))
 			continue;
 		if (dup3(own, fd, O_CLOEXEC) < 0)
 			return -1;
@@ -182,8 +183,8 @@ unsigned focus_workers_default(void)
 static uint16_t port_of(const struct sockaddr_storage *a)
 {
 	if (a->ss_family == AF_INET)
-		return ntohs(((const struct sockaddr_in *)(const void *)a)
-				 ->sin_port);
+		return ntohs(
+		    ((const struct sockaddr_in *)(const void *)a)->sin_port);
 	return ntohs(((const struct sockaddr_in6 *)(const void *)a)->sin6_port);
 }
 
@@ -411,10 +412,10 @@ struct supervisor {
 	struct focus_workers *w;
 	focus_worker_h *h;
 	void *arg;
-	unsigned ready;  /* workers ready at least once */
-	bool announced;  /* "ready" printed */
-	bool stopping;   /* a signal came, or a worker failed */
-	int status;      /* the focus's exit status */
+	unsigned ready; /* workers ready at least once */
+	bool announced; /* "ready" printed */
+	bool stopping;  /* a signal came, or a worker failed */
+	int status;     /* the focus's exit status */
 };
 
 static void on_ready(struct supervisor *s, unsigned k)
@@ -468,7 +469,8 @@ static void on_end(struct supervisor *s, unsigned k, int st)
 		fprintf(stderr,
 			"confinfo focus: worker %u %s (%s): stopping the "
 			"focus\n",
-			k, x->ready ? "keeps ending" : "ended before it was ready",
+			k,
+			x->ready ? "keeps ending" : "ended before it was ready",
 			how);
 		s->status = 1;
 		s->stopping = true;
