@@ -160,6 +160,7 @@ struct focus {
 	struct focus_views *views;             /* --view-policy, NULL without */
 	struct confinfo_bridge *bridge;        /* --xmpp-jid, NULL without */
 	struct confinfo_sipstack_guard *guard; /* of the TCP/TLS listeners */
+	struct focus_workers *w;               /* with --workers above 1 */
 	struct tmr grace;
 	int sigfd;
 	bool quiet;
@@ -179,8 +180,12 @@ static const char *cert_identity(const struct sip_msg *msg, void *arg)
 static void dir_error(const char *file, const struct confinfo_diag *diag,
 		      void *arg)
 {
-	(void)arg;
-	tool_report_diag(file, diag, EINVAL);
+	struct focus *f = arg;
+
+	/* Every worker reads the directory: one of them says what is
+	 * wrong with a file. */
+	if (focus_workers_self(f->w) <= 0)
+		tool_report_diag(file, diag, EINVAL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -660,6 +665,7 @@ static int run_focus(struct focus_opts *o)
 	memset(&f, 0, sizeof(f));
 	f.sigfd = -1;
 	f.quiet = o->quiet;
+	f.w = o->w;
 	err = libre_init();
 	if (err) {
 		fprintf(stderr, "confinfo " CMD ": libre: %s\n", strerror(err));

@@ -207,6 +207,27 @@ static int parse_spec(struct listener *l, const char *spec)
 	return 0;
 }
 
+/* Whether another socket holds @p at: SO_REUSEPORT would let our sockets
+ * join a group of another process of the same user (a second focus
+ * started on the same port) instead of failing as a plain bind does. */
+static int in_use(int type, const struct sockaddr_storage *at, socklen_t len)
+{
+	int fd = socket(at->ss_family, type | SOCK_CLOEXEC, 0);
+	int err = 0;
+
+	const int one = 1;
+
+	if (fd < 0)
+		return errno;
+	/* Past TIME_WAIT, as below; a listener still refuses the bind. */
+	if ((type == SOCK_STREAM &&
+	     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one))) ||
+	    next_bind(fd, (const struct sockaddr *)at, len))
+		err = errno;
+	close(fd);
+	return err;
+}
+
 /* Bind @p l's N sockets: the first on the address as given, the others on
  * the port the first got. */
 static int bind_group(struct listener *l, unsigned n)
@@ -215,6 +236,10 @@ static int bind_group(struct listener *l, unsigned n)
 	socklen_t len = at.ss_family == AF_INET ? sizeof(struct sockaddr_in)
 						: sizeof(struct sockaddr_in6);
 	const int one = 1;
+	int err;
+
+	if (port_of(&at) && (err = in_use(l->type, &at, len)) != 0)
+		return err;
 
 	for (unsigned k = 0; k < n; k++) {
 		int fd = socket(at.ss_family,
@@ -341,8 +366,11 @@ static void become_worker(struct focus_workers *w, unsigned k, pid_t parent)
 	w->ready_pipe[0] = -1;
 	close(w->sigfd);
 	w->sigfd = -1;
-	/* A worker must not outlive the focus it belongs to. */
-	if (prctl(PR_SET_PDEATHSIG, SIGTERM) || getppid() != parent)
+	/* A worker must not outlive the focus it belongs to: the focus
+	 * killed is the focus crashed, every worker with it (a SIGTERM
+	 * would let them hold the ports for their shutdown grace while a
+	 * new focus starts). */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
 		_exit(1);
 	sigprocmask(SIG_SETMASK, &w->old_mask, NULL);
 	adopting = w;
@@ -370,6 +398,11 @@ static int start(struct focus_workers *w, unsigned k, focus_worker_h *h,
 	w->w[k].ready = false;
 	w->w[k].started_ms = now_ms();
 	return 0;
+}
+
+int focus_workers_self(const struct focus_workers *w)
+{
+	return w ? w->self : -1;
 }
 
 void focus_workers_ready(struct focus_workers *w)

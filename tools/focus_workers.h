@@ -60,6 +60,10 @@ typedef int(focus_worker_h)(unsigned k, void *arg);
  */
 int focus_workers_run(struct focus_workers *w, focus_worker_h *h, void *arg);
 
+/* In a worker: its number K; -1 in the parent or without workers
+ * (@p w NULL). */
+int focus_workers_self(const struct focus_workers *w);
+
 /* In a worker: it serves (its listeners are added and its state loaded). */
 void focus_workers_ready(struct focus_workers *w);
 
