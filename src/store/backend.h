@@ -2,8 +2,10 @@
  * The backends of libconfinfo-store behind store.h: sqlite.c (a file
  * path) and pg.c (a postgresql:// URI or a libpq conninfo). store.c picks
  * one at open and forwards every call through this table; what a backend
- * cannot do (SQLite has no versions, no other writers) it leaves NULL and
- * store.c answers for it.
+ * does not need (SQLite has no connection to re-establish: reconnect) it
+ * leaves NULL and store.c answers for it. Both version every save and
+ * announce it to the other stores open on the same data (pg.c: NOTIFY;
+ * sqlite.c: the processes of one machine, through `<db>.peers/`).
  */
 #ifndef CONFINFO_STORE_BACKEND_H
 #define CONFINFO_STORE_BACKEND_H
@@ -19,8 +21,7 @@ struct store_ops {
 	int (*open)(struct store_backend **bp, const char *where,
 		    struct confinfo_diag *diag);
 	void (*close)(struct store_backend *b);
-	/* state NULL: remove. *versionp: the version written (0 unversioned).
-	 */
+	/* state NULL: remove. *versionp: the version written. */
 	int (*save)(struct store_backend *b, const char *name, const char *xml,
 		    size_t len, const char *source, uint64_t *versionp,
 		    struct confinfo_diag *diag);

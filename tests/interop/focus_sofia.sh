@@ -76,7 +76,7 @@ mkdir "$TMP/confs"
 for tp in udp tcp; do
 	signing=()
 	[ "$tp" = udp ] && signing=(--smime-cert "$TMP/focus.pem")
-	rm -f "$TMP/state.db"*
+	rm -rf "$TMP/state.db"* # the file, -wal, -shm, .peers/
 	doc "Weekly" "$(user alice connected)" | write_conf "$TMP/confs" conf1
 	PORT=$(free_port)
 	start_focus "focus-$tp" --conferences "$TMP/confs" \
