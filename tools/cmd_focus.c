@@ -616,7 +616,8 @@ static int focus_setup(struct focus *f, struct focus_opts *o)
 		return err;
 	}
 	if (o->view_policy) {
-		err = focus_views_open(&f->views, f->n, o->view_policy);
+		err = focus_views_open(&f->views, f->n, o->view_policy,
+				       focus_workers_self(o->w) <= 0);
 		if (err)
 			return err;
 	}
@@ -735,7 +736,9 @@ static int run_workers(struct focus_opts *o)
 		o->cfg.token_key = o->key;
 		o->cfg.token_key_len = 32;
 	}
-	status = o->state ? focus_workers_run(o->w, worker_main, o) : 1;
+	status = o->state && !focus_state_check(o->state)
+		     ? focus_workers_run(o->w, worker_main, o)
+		     : 1;
 	focus_workers_close(o->w);
 	if (!status && !tool_stdout_ok(CMD))
 		status = 1;

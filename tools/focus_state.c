@@ -361,6 +361,21 @@ int focus_state_open(struct focus_state **sp, const char *path,
 	return 0;
 }
 
+int focus_state_check(const char *path)
+{
+	struct confinfo_store *store = NULL;
+	struct confinfo_diag diag;
+	int err;
+
+	diag_init(&diag);
+	err = confinfo_store_open(&store, path, &diag);
+	if (err)
+		fprintf(stderr, "confinfo focus: %s: %s\n", path,
+			diag.message[0] ? diag.message : strerror(err));
+	confinfo_store_close(store);
+	return err;
+}
+
 int focus_state_commit(struct focus_state *s, const char *name,
 		       const struct confinfo_conf *state, const char *source)
 {

@@ -21,6 +21,12 @@ struct focus_state;
 int focus_state_open(struct focus_state **sp, const char *path,
 		     struct confinfo_notifier *n);
 
+/* Open the store at @p path and close it again: creates or upgrades its
+ * tables once, before several workers open it together, and reports a
+ * store that cannot serve (printed, naming @p path) once rather than once
+ * per worker. Returns 0 or an errno. */
+int focus_state_check(const char *path);
+
 /* The notifier's commit callback: save the change (@p state NULL
  * removes conference @p name) before it is served. Returns 0, or the
  * store's errno (printed): the change is then refused (a PUBLISH gets

@@ -29,6 +29,7 @@ struct focus_views {
 	char *path;
 	struct stat st; /* of the last file tried */
 	bool have_st;
+	bool report; /* errors and log lines */
 	struct tmr tmr;
 };
 
@@ -61,6 +62,8 @@ static int load(struct focus_views *v)
 
 	memset(&diag, 0, sizeof(diag));
 	err = confinfo_view_policy_load(&p, v->path, &diag);
+	if (err && !v->report)
+		return err;
 	if (err) {
 		if (diag.line)
 			fprintf(stderr, "confinfo focus: %s:%u: %s\n", v->path,
@@ -72,7 +75,8 @@ static int load(struct focus_views *v)
 		return err;
 	}
 	(void)confinfo_notifier_set_view_policy(v->n, p);
-	log_result(v->path, "loaded");
+	if (v->report)
+		log_result(v->path, "loaded");
 	return 0;
 }
 
@@ -93,7 +97,7 @@ static void poll_handler(void *arg)
 }
 
 int focus_views_open(struct focus_views **vp, struct confinfo_notifier *n,
-		     const char *path)
+		     const char *path, bool report)
 {
 	struct focus_views *v = calloc(1, sizeof(*v));
 	int err;
@@ -101,6 +105,7 @@ int focus_views_open(struct focus_views **vp, struct confinfo_notifier *n,
 	if (!v)
 		return ENOMEM;
 	v->n = n;
+	v->report = report;
 	tmr_init(&v->tmr);
 	v->path = strdup(path);
 	if (!v->path) {

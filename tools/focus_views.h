@@ -6,6 +6,7 @@
 #ifndef CONFINFO_TOOLS_FOCUS_VIEWS_H
 #define CONFINFO_TOOLS_FOCUS_VIEWS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,9 +17,11 @@ struct focus_views;
 /* Load @p path and give it to @p n, then check the file every
  * FOCUS_VIEWS_POLL_MS and reload it when it changed: a file that does not
  * parse keeps the policy in force (error on standard error as
- * `file:line: message`). Returns 0 or an errno (printed). */
+ * `file:line: message`). @p report false: say nothing, neither errors nor
+ * `view-policy` lines (the workers but one of a focus, which all read the
+ * same file). Returns 0 or an errno (printed when @p report). */
 int focus_views_open(struct focus_views **vp, struct confinfo_notifier *n,
-		     const char *path);
+		     const char *path, bool report);
 
 /* Stop watching (the policy stays the notifier's). NULL is fine. */
 void focus_views_close(struct focus_views *v);

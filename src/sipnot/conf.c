@@ -259,13 +259,17 @@ static void kick_all(struct sipnot_conf *conf)
 	}
 }
 
-/* A publication owns the state only while its source is "publish". */
+/* A publication owns the state only while its source is "publish" and
+ * its PUBLISHes set it. */
 static void follow_source(struct confinfo_notifier *n, struct sipnot_conf *conf,
 			  bool from_publish)
 {
-	if (strcmp(conf->source, "publish") && conf->pub) {
-		/* Another source took over: the publication no longer owns
-		 * the state, its expiry must not remove it. */
+	if (conf->pub && (strcmp(conf->source, "publish") || !from_publish)) {
+		/* Another source took over, or the program set a published
+		 * state: another node's or worker's publication, which
+		 * replaced ours there (its publisher got 412 here and
+		 * published anew elsewhere). Ours no longer owns the state:
+		 * its expiry must not remove what the other published. */
 		sipnot_pub_free(n, conf->pub);
 		conf->pub = NULL;
 	}

@@ -45,6 +45,9 @@
 
 #include "backend.h"
 
+/* How long a writer waits for another process's transaction. */
+#define BUSY_MS 2000
+
 /* Bumped on every incompatible change of the tables below. */
 #define SCHEMA_VERSION 2
 /* Tombstones older than this are dropped at open, seconds. */
@@ -154,6 +157,30 @@ static int too_new(int version, struct confinfo_diag *diag)
 
 /* Bring the file to SCHEMA_VERSION in one write transaction; processes
  * opening it together: one upgrades, the others wait and find it done. */
+/*
+ * WAL mode. Switching a new file to it needs the file to itself, and
+ * SQLite answers SQLITE_BUSY at once, without its busy handler, when
+ * another process has it open at that moment (the workers of one focus
+ * opening a new store together): try again for as long as the busy
+ * timeout would wait. Once the file is in WAL mode the pragma only reads.
+ */
+static int set_wal(struct store_backend *s)
+{
+	const struct timespec pause = {.tv_nsec = 5 * 1000 * 1000};
+	int rc;
+
+	for (int waited = 0;; waited += 5) {
+		rc = sqlite3_exec(s->db,
+				  "PRAGMA journal_mode=WAL; "
+				  "PRAGMA synchronous=NORMAL;",
+				  NULL, NULL, NULL);
+		if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) ||
+		    waited >= BUSY_MS)
+			return rc;
+		nanosleep(&pause, NULL);
+	}
+}
+
 static int check_schema(struct store_backend *s, struct confinfo_diag *diag)
 {
 	char sql[64];
@@ -367,10 +394,8 @@ static int sqlite_open(struct store_backend **sp, const char *path,
 	/* The other processes writing (a focus still shutting down, the
 	 * other workers) are waited for a little rather than failing at
 	 * once. */
-	sqlite3_busy_timeout(s->db, 2000);
-	if (sqlite3_exec(s->db,
-			 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-			 NULL, NULL, NULL) != SQLITE_OK) {
+	sqlite3_busy_timeout(s->db, BUSY_MS);
+	if (set_wal(s) != SQLITE_OK) {
 		err = db_fail(s, diag, path);
 		goto out;
 	}

@@ -9,6 +9,8 @@
 #    (libre alone waits 32 s).
 # 3. --max-connections: connections above the limit are closed, the
 #    newest first.
+# One worker (--workers 1): the limits and the CPU measured are those of
+# one process.
 . "$(dirname "$0")/../lib.bash" "$@"
 
 RAW=$TESTS_DIR/interop/sip_raw.py
@@ -42,7 +44,7 @@ SIP
 # --- 1. Descriptors exhausted.
 PORT=$(free_port)
 bg focus1 bash -c 'ulimit -Sn 64 && ulimit -Hn 64 && exec "$0" "$@"' \
-	"$CONFINFO" focus --conferences "$TMP/confs" \
+	"$CONFINFO" focus --conferences "$TMP/confs" --workers 1 \
 	--listen "tcp:127.0.0.1:$PORT" --tcp-idle 2
 FOCUS_PID=$BG_PID
 wait_line "$TMP/focus1.out" '^ready$' 10 || fail "focus1 did not start"
@@ -76,7 +78,7 @@ stop_focus "$FOCUS_PID" || fail "focus1 exit status $?"
 
 # --- 2 and 3. --tcp-idle 1 --max-connections 5.
 PORT=$(free_port)
-start_focus focus2 --conferences "$TMP/confs" \
+start_focus focus2 --conferences "$TMP/confs" --workers 1 \
 	--listen "tcp:127.0.0.1:$PORT" --tcp-idle 1 --max-connections 5
 python3 - "$PORT" >"$TMP/conns.out" 2>&1 <<'PY' || fail "$(cat "$TMP/conns.out")"
 import select, socket, sys, time

@@ -5,13 +5,17 @@
 # again: the conference is changed back, never removed, and a new
 # subscriber gets carol. When the file is deleted while the publication
 # owns the state, the publication's end removes the conference.
+# One worker (--workers 1): each PUBLISH here comes from a new port, and
+# a publication lives in the worker that received it (confinfo(1),
+# --workers).
 . "$(dirname "$0")/../lib.bash" "$@"
 
 RAW=$TESTS_DIR/interop/sip_raw.py
 mkdir "$TMP/confs"
 conf_doc shared carol | write_conf "$TMP/confs" shared
 PORT=$(free_port)
-start_focus focus --conferences "$TMP/confs" --listen "udp:127.0.0.1:$PORT" \
+start_focus focus --conferences "$TMP/confs" --workers 1 \
+	--listen "udp:127.0.0.1:$PORT" \
 	--min-interval 0 --expires-min 1 --publisher sip:mixer@example.com
 log=$TMP/focus.out
 

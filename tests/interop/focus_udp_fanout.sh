@@ -8,6 +8,8 @@
 # the focus within its 5 s grace although the final NOTIFYs go
 # unanswered. The udp: listener reports its socket buffers, and the
 # counters at exit show the focus's own transactions at work.
+# One worker (--workers 1): the dead and the live subscribers share one
+# window, which is what is tested.
 . "$(dirname "$0")/../lib.bash" "$@"
 
 need_cmd sipp sip-tester
@@ -15,7 +17,7 @@ mkdir "$TMP/confs"
 conf_doc conf1 alice | write_conf "$TMP/confs" conf1
 cp "$SIPP_DIR/focus_udp_fanout.xml" "$TMP/"
 PORT=$(free_port)
-start_focus focus --conferences "$TMP/confs" --quiet \
+start_focus focus --conferences "$TMP/confs" --quiet --workers 1 \
 	--listen "udp:127.0.0.1:$PORT" --min-interval 0 --udp-window 64
 log=$TMP/focus.out
 has_line "$log" "^sockbuf listen=udp:127.0.0.1:$PORT want=1048576 rcvbuf=[0-9]+ sndbuf=[0-9]+ forced=(yes|no) capped=(yes|no)" ||

@@ -57,12 +57,13 @@ psql_q() {
 }
 
 # start_node NAME PORT: a focus node on udp:127.0.0.1:PORT, state in
-# PostgreSQL; its log in $TMP/NAME.out, its pid in NODE_PID[NAME].
+# PostgreSQL; its log in $TMP/NAME.out, its pid in NODE_PID[NAME]. One
+# process (--workers 1): the tests stop and kill a node by its pid.
 declare -A NODE_PID NODE_PORT
 start_node() {
 	start_focus "$1" --conferences "$TMP/confs" \
 		--listen "udp:127.0.0.1:$2" --min-interval 0 --expires-min 1 \
-		--publisher '*' --state "$PG_URI"
+		--publisher '*' --state "$PG_URI" --workers 1
 	NODE_PID[$1]=$FOCUS_PID
 	NODE_PORT[$1]=$2
 }

@@ -397,6 +397,45 @@ static void test_adopted_forever(void **state)
 	re_down();
 }
 
+/* A publication superseded by a published state the program sets (the
+ * publisher got 412 here and published anew at another node or worker,
+ * whose state the store brings back) no longer owns the state: it is
+ * replaced by an adopted one, so that its expiry here cannot remove what
+ * the other published. */
+static void test_publication_superseded(void **state)
+{
+	struct confinfo_notifier_config cfg;
+	struct confinfo_conf *plain = tu_decode_str(doc_plain);
+	struct confinfo_conf *room = tu_decode_str(doc_room);
+	struct confinfo_notifier *n = NULL;
+	struct sipnot_conf *conf = NULL;
+	char etag[sizeof(conf->pub->etag)];
+	(void)state;
+
+	re_up();
+	confinfo_notifier_config_default(&cfg);
+	cfg.adopted_forever = true;
+	assert_int_equal(confinfo_notifier_alloc(&n, the_sip(), &cfg, NULL), 0);
+	/* As a PUBLISH sets it: the state, then its own publication. */
+	assert_int_equal(sipnot_conf_apply(n, "conf1", plain, "publish", &conf),
+			 0);
+	assert_non_null(conf);
+	assert_null(conf->pub);
+	sipnot_pub_adopt(n, conf);
+	assert_non_null(conf->pub);
+	memcpy(etag, conf->pub->etag, sizeof(etag));
+	/* Another worker's publication, through the store. */
+	assert_int_equal(
+	    confinfo_notifier_set_conf(n, "conf1", room, "publish"), 0);
+	assert_non_null(conf->pub);
+	assert_string_not_equal(conf->pub->etag, etag);
+	assert_false(sipnot_sched_pending(&conf->pub->expiry));
+	confinfo_notifier_free(n);
+	confinfo_conf_free(plain);
+	confinfo_conf_free(room);
+	re_down();
+}
+
 static void test_bad_conferences(void **state)
 {
 	struct changes c = {0};
@@ -760,6 +799,7 @@ int main(void)
 	    cmocka_unit_test(test_changes_and_removal),
 	    cmocka_unit_test(test_commit_hook),
 	    cmocka_unit_test(test_adopted_forever),
+	    cmocka_unit_test(test_publication_superseded),
 	    cmocka_unit_test(test_bad_conferences),
 	    cmocka_unit_test(test_dir_limits),
 	    cmocka_unit_test(test_config_errors),
