@@ -390,6 +390,20 @@ json_lacks() {
 	[ "$st" -eq 1 ]
 }
 
+# last_rev FILE: the last word of the subject of the last state a
+# `confinfo watch --json` printed to FILE (the "rev N" of the documents
+# that tests/interop/scale_pub.py publishes).
+last_rev() {
+	python3 -c '
+import json, sys
+last = ""
+for line in open(sys.argv[1]):
+    e = json.loads(line)
+    if e.get("event") == "state":
+        last = e["conference"]["subject"].split()[-1]
+print(last)' "$1"
+}
+
 # json_count FILE PYEXPR: how many JSON lines of FILE satisfy it.
 json_count() {
 	python3 - "$1" "$2" <<'EOF'

@@ -46,6 +46,9 @@
  * it. */
 #define QUICK_DEATH_MS   10000
 #define QUICK_DEATHS_MAX 5
+/* A listener's port still in use is tried again for this many times 50
+ * ms. */
+#define IN_USE_TRIES 40
 
 struct listener {
 	const char *spec;
@@ -238,8 +241,18 @@ static int bind_group(struct listener *l, unsigned n)
 	const int one = 1;
 	int err;
 
-	if (port_of(&at) && (err = in_use(l->type, &at, len)) != 0)
-		return err;
+	/* The workers of a focus just killed may still hold the port for
+	 * some milliseconds: wait for them a little. */
+	for (int tries = 0; port_of(&at); tries++) {
+		const struct timespec pause = {.tv_nsec = 50 * 1000 * 1000};
+
+		err = in_use(l->type, &at, len);
+		if (!err)
+			break;
+		if (err != EADDRINUSE || tries == IN_USE_TRIES)
+			return err;
+		nanosleep(&pause, NULL);
+	}
 
 	for (unsigned k = 0; k < n; k++) {
 		int fd = socket(at.ss_family,

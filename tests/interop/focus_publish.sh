@@ -4,13 +4,16 @@
 # subscriber getting full state then the partial NOTIFY of a modification
 # and merging it to the published document, a stale tag (412), a refresh,
 # a removal (the conference goes), and a publication that expires.
+# One worker (--workers 1): each SIPp run here sends from a new port, and
+# a publication lives in the worker that received it (confinfo(1),
+# --workers).
 . "$(dirname "$0")/../lib.bash" "$@"
 
 need_sofia_sub
 
 mkdir "$TMP/confs"
 PORT=$(free_port)
-start_focus focus --conferences "$TMP/confs" \
+start_focus focus --conferences "$TMP/confs" --workers 1 \
 	--listen "udp:127.0.0.1:$PORT" --listen "tcp:127.0.0.1:$PORT" \
 	--min-interval 0 --expires-min 1 --publisher sip:mixer@example.com
 log="$TMP/focus.out"

@@ -33,17 +33,6 @@ publish() {
 		>>"$TMP/pub.out" || fail "scale_pub.py failed"
 	has_line "$TMP/pub.out" "^w $1 200 " || fail "rev $1 was not accepted: $(cat "$TMP/pub.out")"
 }
-# last_rev FILE: the revision of the last state a JSON watcher printed.
-last_rev() {
-	python3 -c '
-import json, sys
-last = ""
-for line in open(sys.argv[1]):
-    e = json.loads(line)
-    if e.get("event") == "state":
-        last = e["conference"]["subject"].split()[-1]
-print(last)' "$1"
-}
 # all_at REV: every watcher shows rev REV.
 all_at() {
 	local f

@@ -26,16 +26,6 @@ rev_of() { # the revision in the stored document of conference $1
 	psql_q "SELECT document FROM confinfo_conference WHERE name = '$1'" |
 		sed -nE 's|.*<subject>rev ([0-9]+)</subject>.*|\1|p'
 }
-last_rev() { # the revision of the last state a watcher printed
-	python3 -c '
-import json, sys
-last = ""
-for line in open(sys.argv[1]):
-    e = json.loads(line)
-    if e.get("event") == "state":
-        last = e["conference"]["subject"].split()[-1]
-print(last)' "$1"
-}
 converged() {
 	python3 "$TESTS_DIR/interop/scale_check.py" --quiet "$TMP/pub.pub" \
 		"$TMP/stream.pub" -- "$TMP"/watch-c[01]*.out
