@@ -2,7 +2,8 @@
 # The README's main command: a live conference on loopback.
 #
 # 1. installs what is missing (scripts/deps.sh) and builds confinfo;
-# 2. starts a focus (confinfo focus) serving the example conference
+# 2. starts a focus (confinfo focus, one worker process per CPU sharing
+#    its port) serving the example conference
 #    examples/conference-with-chat.xml, which advertises a chat room, and
 #    signing every NOTIFY (S/MIME, RFC 4575 section 8.1) with a throwaway
 #    certificate made here;
@@ -80,7 +81,7 @@ pki_ca "$TMP/ca" "Demo CA" &&
 	exit 1
 }
 
-echo "== focus: serving sip:weekly@conf.example.com on 127.0.0.1:$PORT (log below)"
+echo "== focus: serving sip:weekly@conf.example.com on 127.0.0.1:$PORT, one worker process per CPU (log below)"
 "$CONFINFO" focus --conferences "$TMP/conferences" \
 	--listen "udp:127.0.0.1:$PORT" --listen "tcp:127.0.0.1:$PORT" \
 	--domain conf.example.com --min-interval 1 \
