@@ -123,19 +123,36 @@ wait_for 10 prints 500 last_rev "$TMP/watch-c0-a.out" ||
 # Two writers of one conference at once.
 publish race "$PA" x 1000 1000
 bg watch-x-a "$CONFINFO" watch --json --expires 30 "sip:x@127.0.0.1:$PA"
+# Each writer has its own output file (race-a.out, race-b.out, stderr in
+# race-a.err, race-b.err), appended to race.pub once both ended: no two
+# processes write one file at once, and each one's status is checked
+# (`wait P1 P2` returns only P2's).
+race_ran() { # race_ran PID NAME REV: scale_pub.py (bg NAME) of REV ended
+	# well, with its one line, now appended to race.pub.
+	wait_exit "$1" 30
+	if [ "$EXIT_STATUS" -ne 0 ] || [ "$(wc -l <"$TMP/$2.out")" -ne 1 ] ||
+		! has_line "$TMP/$2.out" "^x $3 [0-9]+ "; then
+		fail "round $i: scale_pub.py for rev $3 exited with $EXIT_STATUS," \
+			"printed: '$(cat "$TMP/$2.out")', stderr: '$(cat "$TMP/$2.err")'"
+	fi
+	cat "$TMP/$2.out" >>"$TMP/race.pub"
+}
 for i in $(seq 1 15); do
 	r=$((1000 + 2 * i))
-	python3 "$TESTS_DIR/interop/scale_pub.py" "$PA" x $r $r >>"$TMP/race.pub" &
-	p1=$!
-	python3 "$TESTS_DIR/interop/scale_pub.py" "$PB" x $((r + 1)) $((r + 1)) >>"$TMP/race.pub" &
-	p2=$!
-	wait $p1 $p2
+	bg race-a python3 "$TESTS_DIR/interop/scale_pub.py" "$PA" x $r $r
+	p1=$BG_PID
+	bg race-b python3 "$TESTS_DIR/interop/scale_pub.py" "$PB" x $((r + 1)) $((r + 1))
+	p2=$BG_PID
+	race_ran "$p1" race-a $r
+	race_ran "$p2" race-b $((r + 1))
 	stored=$(rev_of x)
 	[ "$stored" = $r ] || [ "$stored" = $((r + 1)) ] ||
 		fail "round $i: stored rev '$stored', published $r and $((r + 1))"
 done
-[ "$(count_lines "$TMP/race.pub" '^x [0-9]+ 200 ')" -eq 31 ] ||
-	fail "a concurrent PUBLISH was not accepted: $(grep -v ' 200 ' "$TMP/race.pub")"
+n=$(count_lines "$TMP/race.pub" '^x [0-9]+ 200 ')
+[ "$n" -eq 31 ] ||
+	fail "a concurrent PUBLISH was not accepted: $n lines with 200, 31 expected;" \
+		"race.pub ($(wc -l <"$TMP/race.pub") lines, cat -A):"$'\n'"$(cat -A "$TMP/race.pub")"
 stored=$(rev_of x)
 # Both nodes serve the last commit, not their own last PUBLISH.
 serves() { # serves PORT REV: the node on PORT serves x at REV
