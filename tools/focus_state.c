@@ -178,6 +178,22 @@ static bool clear_seen(struct le *le, void *arg)
 	return false;
 }
 
+static void lost(struct focus_state *s, const struct confinfo_diag *diag,
+		 int err);
+
+/* A read for an announcement or after a reconnection failed. When the
+ * connection went with it, libpq closed the socket the loop watches,
+ * which will never be signalled again: reconnect now, as a failed poll or
+ * save does, or the node would stop hearing the other nodes' changes. */
+static void read_failed(struct focus_state *s, const char *what,
+			const struct confinfo_diag *diag, int err)
+{
+	if (confinfo_store_fd(s->store) < 0)
+		lost(s, diag, err);
+	else
+		report(what, diag, err);
+}
+
 /* After a reconnection: serve every conference that changed meanwhile,
  * remove those that were removed. */
 static void rescan(struct focus_state *s)
@@ -191,7 +207,8 @@ static void rescan(struct focus_state *s)
 	err = confinfo_store_scan(s->store, confinfo_notifier_limits(s->n),
 				  serve_row, s, &diag);
 	if (err) {
-		report("state store: reading after reconnection: ", &diag, err);
+		read_failed(
+		    s, "state store: reading after reconnection: ", &diag, err);
 		return;
 	}
 	while ((le = hash_apply(s->served, unseen, NULL)) != NULL)
@@ -220,7 +237,7 @@ static void changed(const char *name, uint64_t version, void *arg)
 		if (v)
 			unserve(s, v);
 	} else if (err) {
-		report("", &diag, err);
+		read_failed(s, "", &diag, err);
 	}
 }
 

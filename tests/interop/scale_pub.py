@@ -14,8 +14,8 @@ prints one line per PUBLISH:
                                     came, microseconds since the epoch)
 
 A 200 means the focus stored that revision: the tests check that no
-revision printed with 200 is ever lost. Exit status 0 unless the socket
-failed.
+revision printed with 200 is ever lost. Each line is one write(2) (see
+emit). Exit status 0 unless the socket failed.
 """
 import argparse
 import os
@@ -92,6 +92,17 @@ def final_response(sock, port, msg, branch, timeout):
     return 0, "-"
 
 
+def emit(line):
+    """Write LINE and its newline to stdout in one write(2). print() makes
+    two writes (the text, then "\n") when PYTHONUNBUFFERED is set (it is
+    in the environment the tests run in): two runs appending to one file
+    (>>) at once could interleave them into one joined line and an empty
+    one."""
+    data = (line + "\n").encode()
+    while data:
+        data = data[os.write(sys.stdout.fileno(), data):]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("port", type=int)
@@ -110,7 +121,7 @@ def main():
             seq += 1
             code, ra = final_response(sock, a.port, msg, branch, a.timeout)
             now = int(time.time() * 1000000)
-            print(f"{conf} {rev} {code} {ra} {now}", flush=True)
+            emit(f"{conf} {rev} {code} {ra} {now}")
             if a.gap:
                 time.sleep(a.gap / 1000.0)
     return 0

@@ -10,6 +10,8 @@
 #   down, and every revision acknowledged is stored and served;
 # - a node stopped (SIGSTOP) while the server restarts and the other node
 #   stores a change reads that change when it reconnects;
+# - a node whose read of an announced change finds the connection gone
+#   reconnects by itself and serves that change;
 # - the schema is created once, and a newer one is refused, untouched;
 # - two PUBLISHes of one conference at two nodes at once, many times:
 #   both are answered 200 (the store serialises them), the later commit is
@@ -110,22 +112,95 @@ wait_for 15 at_least $((ra + 1)) count_lines "$TMP/a.err" 'state store: reconnec
 wait_for 10 prints 500 last_rev "$TMP/watch-c0-a.out" ||
 	fail "node a did not serve the change it missed (holds rev $(last_rev "$TMP/watch-c0-a.out"))"
 
+# A read of an announced change that finds the connection gone: node b
+# stopped, node a stores rev 600 of c1 (the announcement waits in node
+# b's socket), node b's server process is ended (its goodbye and the
+# end of the stream wait behind it); node b, continued, reads the
+# announcement, then the conference from a connection that is no more.
+# It must reconnect by itself (no PUBLISH comes to tell it) and serve
+# rev 600, not stay deaf to the other node.
+pg_conn_of() { # pg_conn_of PID: "LOCAL-PORT RECV-Q" of PID's connection to the server
+	python3 - "$1" "$PG_PORT" <<'PY'
+import os, sys
+pid, pg = sys.argv[1], int(sys.argv[2])
+inodes = set()
+for fd in os.listdir(f"/proc/{pid}/fd"):
+    try:
+        link = os.readlink(f"/proc/{pid}/fd/{fd}")
+    except OSError:
+        continue
+    if link.startswith("socket:["):
+        inodes.add(link[8:-1])
+for line in open("/proc/net/tcp").readlines()[1:]:
+    f = line.split()
+    if int(f[2].split(":")[1], 16) == pg and f[3] == "01" and f[9] in inodes:
+        print(int(f[1].split(":")[1], 16), int(f[4].split(":")[1], 16))
+        sys.exit(0)
+sys.exit(1)
+PY
+}
+queued() { # queued PID N: PID's connection has more than N bytes unread
+	local q
+	q=$(pg_conn_of "$1") || return 1
+	[ "${q#* }" -gt "$2" ]
+}
+backend_gone() {
+	[ "$(psql_q "SELECT count(*) FROM pg_stat_activity WHERE pid = $1")" = 0 ]
+}
+rb=$(count_lines "$TMP/b.err" 'state store: reconnected')
+kill -STOP "${NODE_PID[b]}"
+conn=$(pg_conn_of "${NODE_PID[b]}") || fail "node b has no connection to the server"
+: >"$TMP/gone.pub"
+publish gone "$PA" c1 600 600
+has_line "$TMP/gone.pub" '^c1 600 200 ' || fail "node a refused rev 600"
+wait_for 5 queued "${NODE_PID[b]}" "${conn#* }" ||
+	fail "the announcement of rev 600 did not reach node b's socket"
+bpid=$(psql_q "SELECT pid FROM pg_stat_activity WHERE client_port = ${conn% *}")
+[ -n "$bpid" ] || fail "no server process for node b's port ${conn% *}"
+[ "$(psql_q "SELECT pg_terminate_backend($bpid)")" = t ] ||
+	fail "could not end node b's server process $bpid"
+wait_for 5 backend_gone "$bpid" || fail "node b's server process $bpid still runs"
+kill -CONT "${NODE_PID[b]}"
+wait_line "$TMP/b.err" 'reading a conference: ' 5 ||
+	fail "node b did not read the conference from the lost connection"
+wait_for 15 at_least $((rb + 1)) count_lines "$TMP/b.err" 'state store: reconnected' ||
+	fail "node b did not reconnect after a read lost the connection"
+wait_for 10 prints 600 last_rev "$TMP/watch-c1-b.out" ||
+	fail "node b did not serve rev 600 after it reconnected (holds rev $(last_rev "$TMP/watch-c1-b.out"))"
+
 # Two writers of one conference at once.
 publish race "$PA" x 1000 1000
 bg watch-x-a "$CONFINFO" watch --json --expires 30 "sip:x@127.0.0.1:$PA"
+# Each writer has its own output file (race-a.out, race-b.out, stderr in
+# race-a.err, race-b.err), appended to race.pub once both ended: no two
+# processes write one file at once, and each one's status is checked
+# (`wait P1 P2` returns only P2's).
+race_ran() { # race_ran PID NAME REV: scale_pub.py (bg NAME) of REV ended
+	# well, with its one line, now appended to race.pub.
+	wait_exit "$1" 30
+	if [ "$EXIT_STATUS" -ne 0 ] || [ "$(wc -l <"$TMP/$2.out")" -ne 1 ] ||
+		! has_line "$TMP/$2.out" "^x $3 [0-9]+ "; then
+		fail "round $i: scale_pub.py for rev $3 exited with $EXIT_STATUS," \
+			"printed: '$(cat "$TMP/$2.out")', stderr: '$(cat "$TMP/$2.err")'"
+	fi
+	cat "$TMP/$2.out" >>"$TMP/race.pub"
+}
 for i in $(seq 1 15); do
 	r=$((1000 + 2 * i))
-	python3 "$TESTS_DIR/interop/scale_pub.py" "$PA" x $r $r >>"$TMP/race.pub" &
-	p1=$!
-	python3 "$TESTS_DIR/interop/scale_pub.py" "$PB" x $((r + 1)) $((r + 1)) >>"$TMP/race.pub" &
-	p2=$!
-	wait $p1 $p2
+	bg race-a python3 "$TESTS_DIR/interop/scale_pub.py" "$PA" x $r $r
+	p1=$BG_PID
+	bg race-b python3 "$TESTS_DIR/interop/scale_pub.py" "$PB" x $((r + 1)) $((r + 1))
+	p2=$BG_PID
+	race_ran "$p1" race-a $r
+	race_ran "$p2" race-b $((r + 1))
 	stored=$(rev_of x)
 	[ "$stored" = $r ] || [ "$stored" = $((r + 1)) ] ||
 		fail "round $i: stored rev '$stored', published $r and $((r + 1))"
 done
-[ "$(count_lines "$TMP/race.pub" '^x [0-9]+ 200 ')" -eq 31 ] ||
-	fail "a concurrent PUBLISH was not accepted: $(grep -v ' 200 ' "$TMP/race.pub")"
+n=$(count_lines "$TMP/race.pub" '^x [0-9]+ 200 ')
+[ "$n" -eq 31 ] ||
+	fail "a concurrent PUBLISH was not accepted: $n lines with 200, 31 expected;" \
+		"race.pub ($(wc -l <"$TMP/race.pub") lines, cat -A):"$'\n'"$(cat -A "$TMP/race.pub")"
 stored=$(rev_of x)
 # Both nodes serve the last commit, not their own last PUBLISH.
 serves() { # serves PORT REV: the node on PORT serves x at REV
