@@ -404,6 +404,15 @@ for line in open(sys.argv[1]):
 print(last)' "$1"
 }
 
+# watchers_at REV: every $TMP/watch-*.out (watchers started with
+# `bg watch-NAME confinfo watch --json ...`) shows rev REV last.
+watchers_at() {
+	local f
+	for f in "$TMP"/watch-*.out; do
+		[ "$(last_rev "$f")" = "$1" ] || return 1
+	done
+}
+
 # json_count FILE PYEXPR: how many JSON lines of FILE satisfy it.
 json_count() {
 	python3 - "$1" "$2" <<'EOF'

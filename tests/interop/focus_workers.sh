@@ -33,13 +33,6 @@ publish() {
 		>>"$TMP/pub.out" || fail "scale_pub.py failed"
 	has_line "$TMP/pub.out" "^w $1 200 " || fail "rev $1 was not accepted: $(cat "$TMP/pub.out")"
 }
-# all_at REV: every watcher shows rev REV.
-all_at() {
-	local f
-	for f in "$TMP"/watch-*.out; do
-		[ "$(last_rev "$f")" = "$1" ] || return 1
-	done
-}
 laggards() {
 	local f
 	for f in "$TMP"/watch-*.out; do
@@ -55,11 +48,11 @@ for i in $(seq 1 4); do
 	bg "watch-t$i" "$CONFINFO" watch --json --expires 6 --transport tcp \
 		"sip:w@127.0.0.1:$PORT"
 done
-wait_for 15 all_at 1 || fail "not every watcher shows rev 1: $(laggards)"
+wait_for 15 watchers_at 1 || fail "not every watcher shows rev 1: $(laggards)"
 for rev in 2 3 4 5 6; do
 	publish "$rev"
 done
-wait_for 10 all_at 6 || fail "not every watcher shows rev 6: $(laggards)"
+wait_for 10 watchers_at 6 || fail "not every watcher shows rev 6: $(laggards)"
 
 # kill -9 of a worker: another takes its place and its sockets.
 victim=$(pgrep -P "$FOCUS_PID" | head -n 1)
@@ -72,7 +65,7 @@ wait_line "$log" '^worker id=[01] pid=[0-9]+ what=ready$' 10 ||
 publish 7
 # Refreshes every ~3 s (Expires 6): the dead worker's watchers get 481,
 # subscribe again and are served rev 7 by the new worker.
-wait_for 20 all_at 7 || fail "not every watcher shows rev 7 after a worker died: $(laggards)"
+wait_for 20 watchers_at 7 || fail "not every watcher shows rev 7 after a worker died: $(laggards)"
 
 stop_focus "$FOCUS_PID" || fail "focus exit status $?"
 # Each worker held some of the watchers when it stopped.
