@@ -26,8 +26,8 @@
 #
 # usage: bash bench/sip/kamailio.sh /path/to/confinfo
 # environment: WORKERS (focus --workers values, default "1 2"),
-#   CYCLE_RATES (default "1000 1600 2500 4000 6000 8000 10000"),
-#   CYCLE_TP ("un t1x4": -t un in one SIPp, -t t1 in 4 SIPps sharing
+#   CYCLE_RATES (default "1000 1600 2500 4000 6000 8000 10000 12000"),
+#   CYCLE_TP ("unx2 t1x4": -t un in 2 SIPps, -t t1 in 4 SIPps sharing
 #   the rate; u1/t1: one socket, all in one worker; empty: no cycles),
 #   CYCLE_SECS (4), FANOUT ("10000 20000"; empty: none), FANOUT_TP
 #   ("u1 t1"), FANOUT_SIPPS (8), SUB_RATE (subscriptions/s while
@@ -38,10 +38,10 @@ set -u
 
 CONFINFO=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-CYCLE_RATES=${CYCLE_RATES:-1000 1600 2500 4000 6000 8000 10000}
+CYCLE_RATES=${CYCLE_RATES:-1000 1600 2500 4000 6000 8000 10000 12000}
 CYCLE_SECS=${CYCLE_SECS:-4}
 FANOUT=${FANOUT-10000 20000}
-CYCLE_TP=${CYCLE_TP-un t1x4}
+CYCLE_TP=${CYCLE_TP-unx2 t1x4}
 FANOUT_TP=${FANOUT_TP:-u1 t1}
 FANOUT_SIPPS=${FANOUT_SIPPS:-8}
 SUB_RATE=${SUB_RATE:-1000}
