@@ -142,12 +142,13 @@ PY
 		# (The parent binds before its workers are ready: wait for
 		# its `ready`.) Workers opening the fresh private store
 		# together sometimes fail with "database is locked" (seen in
-		# ~1 start of 8): say so and start again, 3 times at most.
+		# 1 start of 8 to 1 of 2 on the loaded machine): say so and
+		# start again, 10 times at most.
 		focus_stop "$SERVER_PID" 1
 		SERVER_PID=
 		grep -q 'database is locked' "$WORK/focus.log" || die "$KIND did not start"
 		START_TRIES=$((${START_TRIES:-0} + 1))
-		[ "$START_TRIES" -le 3 ] || die "$KIND did not start: database is locked"
+		[ "$START_TRIES" -le 10 ] || die "$KIND did not start: database is locked"
 		echo "# warning: $KIND did not start (a worker: database is locked); starting it again"
 		start_server "$KIND"
 		return
@@ -311,7 +312,7 @@ done
 # ------------------------------------------------------------------
 # 2. Fan-out of one change to N subscribers in FANOUT_SIPPS SIPps,
 # alternating the servers.
-declare -A FMS FFAIL FRET FMEM FIDLE FSPLIT
+declare -A FMS FFAIL FRET FMEM FIDLE FSPLIT FCPU
 for tp in $FANOUT_TP; do
 	for n in $FANOUT; do
 		for kind in $KINDS; do
@@ -344,13 +345,34 @@ for tp in $FANOUT_TP; do
 			m1=$(server_mem)
 			w1=
 			[ "$kind" = kamailio ] || w1=$(workers_rss_kb "$SERVER_PID")
+			# CPU over the fan-out: the server's, and SIPp's (all
+			# its CPU, counted once the SIPps are reaped, less what
+			# they had used before the trigger).
+			sp=$(for x in "${spids[@]}"; do echo "$x"; pgrep -P "$x"; done)
+			sb=0
+			for x in $sp; do
+				sb=$((sb + $(awk '{ print $14 + $15 }' "/proc/$x/stat" 2>/dev/null || echo 0)))
+			done
+			s0=$(child_ticks)
+			c0=$(server_ticks)
 			t0=$(date +%s.%N)
 			publish_trigger
 			wait "${spids[@]}"
 			t1=$(date +%s.%N)
+			c1=$(server_ticks)
+			s1=$(child_ticks)
+			FCPU[$key]=$(awk -v c="$((c1 - c0))" -v s="$((s1 - s0 - sb))" -v hz="$HZ" \
+				'BEGIN { printf "%.2f + %.2f", c / hz, s / hz }')
 			stop_server
 			FSPLIT[$key]=-
-			[ "$kind" = kamailio ] || FSPLIT[$key]=$(worker_split)
+			dms=-
+			if [ "$kind" != kamailio ]; then
+				FSPLIT[$key]=$(worker_split)
+				# Each worker's own time, from the change it saw
+				# to its last subscriber's 200 (ms, in log order).
+				dms=$(grep '^conference conf=bench what=delivered' "$WORK/focus.log" |
+					sed -E 's/.* subscribers=([0-9]+) ms=([0-9]+).*/\2/' | paste -sd+ -)
+			fi
 			FMS[$key]=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
 			f=0
 			r=0
@@ -363,7 +385,7 @@ for tp in $FANOUT_TP; do
 			FRET[$key]=$r
 			FMEM[$key]=$(awk -v a="$m0" -v b="$m1" -v n="$((per * FANOUT_SIPPS))" 'BEGIN { if (a == "" || b == "") print "-"; else printf "%.0f", (b - a) / n }')
 			FIDLE[$key]=$(awk -v a="$m0" 'BEGIN { if (a == "") print "-"; else printf "%.1f", a / 1048576 }')
-			echo "fanout_${kind}_${tp}_$n ${FMS[$key]} s to version 2 at every subscriber ($FANOUT_SIPPS SIPps of $per), failed=${FFAIL[$key]} notify_retrans=${FRET[$key]} memory=${FMEM[$key]} bytes/subscription (before the subscribers ${FIDLE[$key]} MiB; workers' RSS kB ${w0:--} -> ${w1:--}) subscriptions_per_worker=${FSPLIT[$key]}"
+			echo "fanout_${kind}_${tp}_$n ${FMS[$key]} s to version 2 at every subscriber ($FANOUT_SIPPS SIPps of $per), failed=${FFAIL[$key]} notify_retrans=${FRET[$key]} memory=${FMEM[$key]} bytes/subscription (before the subscribers ${FIDLE[$key]} MiB; workers' RSS kB ${w0:--} -> ${w1:--}) subscriptions_per_worker=${FSPLIT[$key]} cpu_s(server + sipp)=${FCPU[$key]} delivered_ms=${dms:--}"
 		done
 	done
 done
