@@ -75,3 +75,69 @@ start_postgres() {
 	done
 	URI="postgresql://confinfo@127.0.0.1:$PG_PORT/postgres"
 }
+
+# A focus started with --workers W > 1 is a supervising parent and W
+# worker processes (its children): its CPU and memory are those of the
+# tree. tree_ticks PID: CPU clock ticks (user + system) of PID and its
+# children; tree_rss_kb PID: their summed RSS in kB (pages shared after
+# fork count once per process: an upper bound).
+tree_pids() { echo "$1" $(pgrep -P "$1"); }
+tree_ticks() {
+	local pid t=0
+	for pid in $(tree_pids "$1"); do
+		t=$((t + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+	done
+	echo "$t"
+}
+tree_rss_kb() {
+	local pid t=0
+	for pid in $(tree_pids "$1"); do
+		t=$((t + $(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0)))
+	done
+	echo "$t"
+}
+# workers_rss_kb PID: the RSS of each child (worker) of PID, in kB,
+# space-separated (nothing for a focus of one process).
+workers_rss_kb() {
+	local pid out=
+	for pid in $(pgrep -P "$1"); do
+		out="$out $(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null)"
+	done
+	echo "${out# }"
+}
+
+# Clock ticks this shell's waited-for children used so far (cutime +
+# cstime): around a foreground SIPp run, SIPp's CPU (plus the few small
+# commands the shell ran meanwhile).
+child_ticks() { awk '{ print $16 + $17 }' /proc/$$/stat; }
+
+# focus_stop PID [GRACE]: SIGTERM (the parent passes it on to its
+# workers, which log their `shutdown` and `udp` lines and remove the
+# private store in /dev/shm), SIGKILL to the tree after GRACE (6) s:
+# final NOTIFYs to a SIPp that is gone are given up after 5 s. A store
+# left behind by a SIGKILL is removed too.
+focus_stop() {
+	local pid=$1 grace=${2:-6} p dirs i
+	dirs=$(for p in $(tree_pids "$pid"); do
+		ls -l "/proc/$p/fd" 2>/dev/null
+	done | grep -o '/dev/shm/confinfo-focus\.[A-Za-z0-9]*' | sort -u)
+	kill -TERM "$pid" 2>/dev/null
+	for i in $(seq "$(awk -v g="$grace" 'BEGIN { printf "%d", g * 10 }')"); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -9 $(tree_pids "$pid") 2>/dev/null
+	wait "$pid" 2>/dev/null
+	for p in $dirs; do
+		rm -rf "$p"
+	done
+}
+# workers_ticks PID: the CPU clock ticks of each child (worker) of PID,
+# space-separated.
+workers_ticks() {
+	local pid out=
+	for pid in $(pgrep -P "$1"); do
+		out="$out $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null)"
+	done
+	echo "${out# }"
+}

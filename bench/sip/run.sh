@@ -17,6 +17,11 @@
 # absent (or PLAIN_NOTIFIER=none), the baseline lines are skipped. The
 # baseline slows down with the subscriptions it holds: above ~10000
 # SETUP_CALLS its timed batch outlasts SIPp's 300 s call timeout.
+# WORKERS: the focus's --workers values, measured in turn (default 1,
+# passed explicitly: one SIPp socket reaches one worker anyway, and the
+# heap figure needs one process; kamailio.sh spreads the load over
+# ports). With more than one, CPU and RSS are those of the process tree
+# and the heap line is skipped.
 # Use a Release (or RelWithDebInfo) build. Prints one line per figure.
 set -u
 
@@ -31,6 +36,8 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/confinfo-bench.XXXXXX")
 FOCUS_PID=
 SIPP_PID=
+WORKERS=${WORKERS:-1}
+W=1
 
 cleanup() {
 	for pid in $SIPP_PID $FOCUS_PID; do
@@ -76,9 +83,17 @@ start_focus() { # NAME
 	"$CONFINFO" focus --conferences "$WORK/confs" --quiet \
 		--listen "udp:127.0.0.1:$PORT" --listen "tcp:127.0.0.1:$PORT" \
 		--min-interval 0 --max-subs 1000000 --max-subs-per-conf 1000000 \
-		>"$WORK/$1.log" 2>"$WORK/$1.err" &
+		--workers "$W" >"$WORK/$1.log" 2>"$WORK/$1.err" &
 	FOCUS_PID=$!
-	wait_line "$WORK/$1.log" '^ready$' 10 || die "focus did not start"
+	wait_line "$WORK/$1.log" '^ready$' 10 && return 0
+	# Workers opening the fresh private store together sometimes fail
+	# with "database is locked": say so, start again (3 times at most).
+	focus_stop "$FOCUS_PID" 1
+	grep -q 'database is locked' "$WORK/$1.err" || die "focus did not start"
+	START_TRIES=$((${START_TRIES:-0} + 1))
+	[ "$START_TRIES" -le 3 ] || die "focus did not start: database is locked"
+	echo "# warning: the focus did not start (a worker: database is locked); starting it again"
+	start_focus "$1"
 }
 
 # The baseline, serving the document the focus serves (conf_doc) as a
@@ -93,11 +108,9 @@ start_plain() { # NAME
 }
 
 stop_focus() {
-	kill -TERM "$FOCUS_PID" 2>/dev/null
-	# The final NOTIFYs go to a SIPp that is gone: give up on them.
-	sleep 0.5
-	kill -9 "$FOCUS_PID" 2>/dev/null
-	wait "$FOCUS_PID" 2>/dev/null
+	# The final NOTIFYs go to a SIPp that is gone: give up on them
+	# (SIGKILL after 0.5 s; the workers die with their parent).
+	focus_stop "$FOCUS_PID" 0.5
 	FOCUS_PID=
 }
 
@@ -139,15 +152,15 @@ setup_batches() {
 	sipp_run bench_setup.xml "$tp" "$SETUP_CALLS" 20000 "$limit" "${pre}1-$tp" ||
 		echo "# warning: sipp reported failures (see $WORK/${pre}1-$tp.out)"
 	sleep 6
-	rss0=$(rss_kb "$FOCUS_PID")
+	rss0=$(tree_rss_kb "$FOCUS_PID")
 	heap0=
-	[ "$kind" = plain ] || heap0=$(heap_bytes "$FOCUS_PID" "$WORK/$pre-$tp.err")
-	cpu0=$(awk '{ print $14 + $15 }' "/proc/$FOCUS_PID/stat")
+	[ "$kind" = plain ] || [ "$W" != 1 ] || heap0=$(heap_bytes "$FOCUS_PID" "$WORK/$pre-$tp.err")
+	cpu0=$(tree_ticks "$FOCUS_PID")
 	t0=$(date +%s.%N)
 	sipp_run bench_setup.xml "$tp" "$SETUP_CALLS" 20000 "$limit" "$pre-$tp" ||
 		echo "# warning: sipp reported failures (see $WORK/$pre-$tp.out)"
 	t1=$(date +%s.%N)
-	cpu1=$(awk '{ print $14 + $15 }' "/proc/$FOCUS_PID/stat")
+	cpu1=$(tree_ticks "$FOCUS_PID")
 	FAILED=$(failed_calls "$WORK/$pre-$tp.out")
 	SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
 	RATE=$(awk -v n="$SETUP_CALLS" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", n / (b - a) }')
@@ -155,8 +168,9 @@ setup_batches() {
 		'BEGIN { printf "%.0f", c / hz * 1e6 / n }')
 	[ "$kind" = plain ] && return 0
 	sleep 6
-	rss1=$(rss_kb "$FOCUS_PID")
-	heap1=$(heap_bytes "$FOCUS_PID" "$WORK/$pre-$tp.err")
+	rss1=$(tree_rss_kb "$FOCUS_PID")
+	heap1=
+	[ "$W" != 1 ] || heap1=$(heap_bytes "$FOCUS_PID" "$WORK/$pre-$tp.err")
 	subs=$(grep -c '^subscribe ' "$WORK/$pre-$tp.log")
 }
 
@@ -171,6 +185,10 @@ fi
 # SETUP_CALLS 0 skips the set-up part (fan-out only).
 SETUP_TPS="u1 t1"
 [ "$SETUP_CALLS" = 0 ] && SETUP_TPS=
+# The whole, once per --workers value (the baseline with the first only).
+FIRST_W=${WORKERS%% *}
+for W in $WORKERS; do
+[ "$W" = "$FIRST_W" ] || PLAIN=
 for tp in $SETUP_TPS; do
 	name=$([ "$tp" = u1 ] && echo UDP || echo TCP)
 	limit=$([ "$tp" = u1 ] && echo 50 || echo 200)
@@ -187,13 +205,13 @@ for tp in $SETUP_TPS; do
 	[ -n "$plain_rate" ] && [ "$plain_rate" -gt 0 ] &&
 		ratio=$(awk -v f="$RATE" -v p="$plain_rate" \
 			'BEGIN { printf " (%.1fx the plain sipevent notifier'"'"'s %d/s)", f / p, p }')
-	echo "setup_rate_$name $RATE subscriptions/s ($SETUP_CALLS calls in $SECS s, ${FAILED:-?} failed; focus CPU $CPU_US us/subscription)$ratio"
+	echo "setup_rate_$name $RATE subscriptions/s ($SETUP_CALLS calls in $SECS s, ${FAILED:-?} failed; focus CPU $CPU_US us/subscription, workers $W)$ratio"
 	if [ -n "$heap0" ] && [ -n "$heap1" ]; then
 		awk -v h0="$heap0" -v h1="$heap1" -v n="$SETUP_CALLS" -v tp="$name" -v s="$subs" \
 			'BEGIN { printf "idle_memory_%s %.0f bytes/subscription (heap in use %d -> %d bytes over %d subscriptions; %d held)\n", tp, (h1 - h0) / n, h0, h1, n, s }'
 	fi
-	awk -v r0="$rss0" -v r1="$rss1" -v n="$SETUP_CALLS" -v tp="$name" -v s="$subs" \
-		'BEGIN { printf "idle_rss_%s %.0f bytes/subscription (RSS %d -> %d kB over %d subscriptions; %d held)\n", tp, (r1 - r0) * 1024 / n, r0, r1, n, s }'
+	awk -v r0="$rss0" -v r1="$rss1" -v n="$SETUP_CALLS" -v tp="$name" -v s="$subs" -v w="$W" \
+		'BEGIN { printf "idle_rss_%s %.0f bytes/subscription (RSS %d -> %d kB over %d subscriptions; %d held; workers %d)\n", tp, (r1 - r0) * 1024 / n, r0, r1, n, s, w }'
 	stop_focus
 done
 
@@ -217,16 +235,26 @@ for n in ${FANOUT[@]+"${FANOUT[@]}"}; do
 	# Let the last full NOTIFYs be answered before the change.
 	sleep 2
 	conf_doc alice bob carol dave | write_conf
-	wait_line "$WORK/fanout-$n.log" '^conference conf=bench what=delivered' 120 ||
-		echo "# warning: delivery to all $n subscribers not seen"
+	# Each worker with subscribers logs its own `delivered` line.
+	delivered() {
+		grep '^conference conf=bench what=delivered' "$WORK/fanout-$n.log" |
+			sed -E 's/.* subscribers=([0-9]+).*/\1/' | awk '{ s += $1 } END { print s + 0 }'
+	}
+	for _ in $(seq 1200); do
+		[ "$(delivered)" -ge "$n" ] && break
+		sleep 0.1
+	done
+	[ "$(delivered)" -ge "$n" ] || echo "# warning: delivery to all $n subscribers not seen"
 	wait "$SIPP_PID"
 	status=$?
 	SIPP_PID=
 	failed=$(failed_calls "$WORK/fanout-$n.out")
-	line=$(grep '^conference conf=bench what=delivered' "$WORK/fanout-$n.log" | tail -n 1)
-	ms=$(echo "$line" | sed -E 's/.* ms=([0-9]+).*/\1/')
-	subs=$(echo "$line" | sed -E 's/.* subscribers=([0-9]+).*/\1/')
-	echo "fanout_${name}_$n ${ms:-?} ms to deliver one change to ${subs:-?} subscribers (sipp status $status, ${failed:-?} calls failed: a lost version fails a call; $(notify_retrans "$WORK/fanout-$n.out") NOTIFY retransmissions)"
+	# The slowest worker's time; the subscribers of all.
+	ms=$(grep '^conference conf=bench what=delivered' "$WORK/fanout-$n.log" |
+		sed -E 's/.* ms=([0-9]+).*/\1/' | sort -n | tail -n 1)
+	subs=$(delivered)
+	echo "fanout_${name}_$n ${ms:-?} ms to deliver one change to ${subs:-?} subscribers (sipp status $status, ${failed:-?} calls failed: a lost version fails a call; $(notify_retrans "$WORK/fanout-$n.out") NOTIFY retransmissions; workers $W)"
 	stop_focus
+done
 done
 done
