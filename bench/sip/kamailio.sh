@@ -138,22 +138,11 @@ PY
 	SERVER_PID=$!
 	if [ "$KIND" = kamailio ]; then
 		wait_for 10 port_up "$PORT" || die "$KIND did not start"
-	elif ! wait_line "$WORK/focus.log" '^ready$' 10; then
-		# (The parent binds before its workers are ready: wait for
-		# its `ready`.) Workers opening the fresh private store
-		# together sometimes fail with "database is locked" (seen in
-		# 1 start of 8 to 1 of 2 on the loaded machine): say so and
-		# start again, 10 times at most.
-		focus_stop "$SERVER_PID" 1
-		SERVER_PID=
-		grep -q 'database is locked' "$WORK/focus.log" || die "$KIND did not start"
-		START_TRIES=$((${START_TRIES:-0} + 1))
-		[ "$START_TRIES" -le 10 ] || die "$KIND did not start: database is locked"
-		echo "# warning: $KIND did not start (a worker: database is locked); starting it again"
-		start_server "$KIND"
-		return
+	else
+		# The parent binds before its workers are ready: wait for
+		# its `ready`.
+		wait_line "$WORK/focus.log" '^ready$' 10 || die "$KIND did not start"
 	fi
-	START_TRIES=0
 	sleep 0.5
 }
 

@@ -85,15 +85,7 @@ start_focus() { # NAME
 		--min-interval 0 --max-subs 1000000 --max-subs-per-conf 1000000 \
 		--workers "$W" >"$WORK/$1.log" 2>"$WORK/$1.err" &
 	FOCUS_PID=$!
-	wait_line "$WORK/$1.log" '^ready$' 10 && return 0
-	# Workers opening the fresh private store together sometimes fail
-	# with "database is locked": say so, start again (3 times at most).
-	focus_stop "$FOCUS_PID" 1
-	grep -q 'database is locked' "$WORK/$1.err" || die "focus did not start"
-	START_TRIES=$((${START_TRIES:-0} + 1))
-	[ "$START_TRIES" -le 3 ] || die "focus did not start: database is locked"
-	echo "# warning: the focus did not start (a worker: database is locked); starting it again"
-	start_focus "$1"
+	wait_line "$WORK/$1.log" '^ready$' 10 || die "focus did not start"
 }
 
 # The baseline, serving the document the focus serves (conf_doc) as a
