@@ -44,10 +44,12 @@ wait_line "$log" '^terminated ' 5 || fail "retrans: no termination"
 [ "$(count_lines "$log" '^notify ')" -eq 2 ] || fail "retrans: expected 2 NOTIFYs before the final one"
 stop_focus "$FOCUS_PID" || fail "focus-retrans exit status $?"
 
-# The cap: one subscription per conference.
+# The cap: one subscription per conference, in one worker (--workers 1:
+# the caps count per worker, confinfo(1), and the two subscribers come
+# from two ports).
 need_sofia_sub
 PORT=$(free_port)
-start_focus focus-cap --conferences "$TMP/confs" \
+start_focus focus-cap --conferences "$TMP/confs" --workers 1 \
 	--listen "udp:127.0.0.1:$PORT" --min-interval 0 --max-subs-per-conf 1
 log="$TMP/focus-cap.out"
 SPORT=$(free_port)
