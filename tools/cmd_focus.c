@@ -585,6 +585,9 @@ static int focus_setup(struct focus *f, struct focus_opts *o)
 	 * worker) ends a publication. */
 	o->cfg.adopted_forever =
 	    o->state && (o->w || focus_state_shared(o->state));
+	/* Workers share the listeners: a NOTIFY's answer must come back to
+	 * the worker that sent it, not to whichever its source hashes to. */
+	o->cfg.udp_own_socket = o->w != NULL;
 	o->guard.logh = focus_log_guard;
 	o->guard.arg = f;
 	if (o->tls_client_ca) {

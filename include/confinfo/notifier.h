@@ -301,6 +301,18 @@ struct confinfo_notifier_config {
 	/** The same per destination (address and port) [256]; 0: the
 	 *  default. Since 0.2. */
 	uint32_t udp_window_per_dest;
+	/** Send NOTIFYs over UDP from a socket of the notifier's own (one
+	 *  per address family, on an ephemeral port of the address of the
+	 *  stack's UDP transport), named in their Via, instead of the
+	 *  stack's listener. For processes that share a listener with
+	 *  SO_REUSEPORT (confinfo focus --workers): the kernel hashes a
+	 *  datagram to one of them by its source, and the answer to a
+	 *  NOTIFY (from the subscriber's Contact, say over UDP to a
+	 *  subscriber that came over TCP) would reach whichever process
+	 *  that source hashes to; to a socket of its own it comes back to
+	 *  the process that sent the NOTIFY. false: the listener's, the
+	 *  port subscribers know. Since 0.2. */
+	bool udp_own_socket;
 };
 
 struct confinfo_notifier;

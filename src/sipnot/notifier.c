@@ -184,7 +184,8 @@ int confinfo_notifier_alloc(struct confinfo_notifier **np, struct sip *sip,
 	err = sip_listen(&n->lsnr, n->sip, true, request_handler, n);
 	if (!err)
 		err = sipnot_uac_init(&n->uac, sip, &n->sched, cfg->udp_window,
-				      cfg->udp_window_per_dest, uac_ready);
+				      cfg->udp_window_per_dest,
+				      cfg->udp_own_socket, uac_ready);
 out:
 	if (err)
 		confinfo_notifier_free(n);

@@ -185,11 +185,16 @@ static int print_notify(struct re_printf *pf, const struct notify_body *b)
 
 /*
  * Where a NOTIFY of @p sub goes on the notifier's own UDP transactions
- * (uac.h); ENOTSUP: on libre's (TCP, TLS, a next hop named by DNS).
+ * (uac.h); ENOTSUP: on libre's (TCP, TLS, a next hop named by DNS). A
+ * subscriber that came over TCP with a Contact without a transport gets
+ * its NOTIFYs over UDP (RFC 3263, as libre would send them): ours too,
+ * so that they leave from the notifier's own socket when it has one
+ * (udp_own_socket), where their answers come back.
  */
 static int own_dest(const struct sipnot_sub *sub, struct sa *dst)
 {
-	if (sub->tp != SIP_TRANSP_UDP || sub->sips)
+	if ((sub->tp != SIP_TRANSP_UDP && sub->tp != SIP_TRANSP_TCP) ||
+	    sub->sips)
 		return ENOTSUP;
 	return sipnot_uac_dest(sub->dlg, dst);
 }

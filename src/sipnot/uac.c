@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "confinfo/sipstack.h"
 #include "sipnot.h"
 #include "uac.h"
 
@@ -132,6 +133,66 @@ static void tx_end(struct sipnot_uac_tx *tx, int err, const struct sip_msg *msg)
 
 /* Transient send errors (a full socket buffer) are retried by the next
  * retransmission like a lost datagram; others end the transaction. */
+/* ------------------------------------------------------------------ */
+/* The socket NOTIFYs go from: the stack's listener, or our own. */
+
+static bool resp_handler(const struct sip_msg *msg, void *arg);
+
+/* A datagram on our own socket: only responses are for us. */
+static void own_recv(const struct sa *src, struct mbuf *mb, void *arg)
+{
+	struct sip_msg *msg = NULL;
+
+	(void)src;
+	if (sip_msg_decode(&msg, mb))
+		return;
+	if (!msg->req)
+		(void)resp_handler(msg, arg);
+	mem_deref(msg);
+}
+
+/* Our socket for @p dst's address family, opened on first use on the
+ * address the stack's UDP transport uses to reach @p dst. */
+static struct udp_sock *own_sock(struct sipnot_uac *u, const struct sa *dst)
+{
+	struct udp_sock **usp = sa_af(dst) == AF_INET6 ? &u->us6 : &u->us4;
+	struct sa laddr;
+
+	if (*usp)
+		return *usp;
+	if (sip_transp_laddr(u->sip, &laddr, SIP_TRANSP_UDP, dst))
+		return NULL;
+	sa_set_port(&laddr, 0);
+	if (udp_listen(usp, &laddr, own_recv, u))
+		return NULL;
+	/* As the listeners' (sipstack.h): a fan-out's 200s come at once. */
+	(void)udp_sockbuf_set(*usp, (int)CONFINFO_SIPSTACK_SOCK_BUF);
+	return *usp;
+}
+
+/* Send @p mb to @p dst: from our own socket, or the stack's listener. */
+static int send_to(struct sipnot_uac *u, const struct sa *dst, struct mbuf *mb)
+{
+	struct udp_sock *us;
+
+	if (!u->own_socket)
+		return sip_send(u->sip, NULL, SIP_TRANSP_UDP, dst, mb);
+	us = own_sock(u, dst);
+	return us ? udp_send(us, dst, mb) : ENOTCONN;
+}
+
+/* The address our Via names for requests to @p dst. */
+static int via_addr(struct sipnot_uac *u, const struct sa *dst,
+		    struct sa *laddr)
+{
+	struct udp_sock *us;
+
+	if (!u->own_socket)
+		return sip_transp_laddr(u->sip, laddr, SIP_TRANSP_UDP, dst);
+	us = own_sock(u, dst);
+	return us ? udp_local_get(us, laddr) : ENOTCONN;
+}
+
 static bool send_transient(int err)
 {
 	return err == EAGAIN || err == EWOULDBLOCK || err == ENOBUFS ||
@@ -151,7 +212,7 @@ static void tx_timer(void *arg)
 		return;
 	}
 	tx->mb->pos = 0;
-	err = sip_send(u->sip, NULL, SIP_TRANSP_UDP, &tx->dest->addr, tx->mb);
+	err = send_to(u, &tx->dest->addr, tx->mb);
 	if (err && !send_transient(err)) {
 		tx_end(tx, err, NULL);
 		return;
@@ -207,12 +268,14 @@ static bool resp_handler(const struct sip_msg *msg, void *arg)
 
 int sipnot_uac_init(struct sipnot_uac *u, struct sip *sip,
 		    struct sipnot_sched *sched, uint32_t window,
-		    uint32_t window_dest, sipnot_uac_ready_h *readyh)
+		    uint32_t window_dest, bool own_socket,
+		    sipnot_uac_ready_h *readyh)
 {
 	int err;
 
 	memset(u, 0, sizeof(*u));
 	u->sip = sip;
+	u->own_socket = own_socket;
 	u->sched = sched;
 	u->readyh = readyh;
 	u->t1 = UAC_T1;
@@ -251,6 +314,8 @@ static void close_dest(struct le *le, void *arg)
 void sipnot_uac_close(struct sipnot_uac *u)
 {
 	u->lsnr = mem_deref(u->lsnr);
+	u->us4 = mem_deref(u->us4);
+	u->us6 = mem_deref(u->us6);
 	for (uint32_t b = 0; u->txs && b < hash_bsize(u->txs); b++) {
 		struct list *l = hash_list(u->txs, b);
 
@@ -348,8 +413,7 @@ static int encode(struct mbuf *mb, struct sipnot_uac_tx *tx,
 	struct sa laddr;
 	int err;
 
-	err = sip_transp_laddr(tx->u->sip, &laddr, SIP_TRANSP_UDP,
-			       &tx->dest->addr);
+	err = via_addr(tx->u, &tx->dest->addr, &laddr);
 	if (err)
 		return err;
 	err = mbuf_printf(mb, "%s %s SIP/2.0\r\n", tx->met,
@@ -425,7 +489,7 @@ int sipnot_uac_requestf(struct sipnot_uac_tx **txp, struct sipnot_uac *u,
 	if (err)
 		goto out;
 	tx->mb->pos = 0;
-	err = sip_send(u->sip, NULL, SIP_TRANSP_UDP, dst, tx->mb);
+	err = send_to(u, dst, tx->mb);
 	if (err && !send_transient(err))
 		goto out;
 	err = 0;

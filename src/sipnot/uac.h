@@ -68,13 +68,18 @@ struct sipnot_uac {
 	uint32_t window, window_dest;
 	uint32_t t1; /* Timer T1 in ms, 500; T2 and F follow (uac.c) */
 	size_t inflight;
+	/* With own_socket (notifier.h udp_own_socket): ours, per address
+	 * family, opened at the first NOTIFY to it; NULL: not yet. */
+	bool own_socket;
+	struct udp_sock *us4, *us6;
 	char prefix[24]; /* "z9hG4bK" + ours */
 	struct sipnot_uac_stats stats;
 };
 
 int sipnot_uac_init(struct sipnot_uac *u, struct sip *sip,
 		    struct sipnot_sched *sched, uint32_t window,
-		    uint32_t window_dest, sipnot_uac_ready_h *readyh);
+		    uint32_t window_dest, bool own_socket,
+		    sipnot_uac_ready_h *readyh);
 /* Drop every transaction and waiting place, telling nobody. */
 void sipnot_uac_close(struct sipnot_uac *u);
 

@@ -4,6 +4,8 @@
 # - the parent forks two workers and says "ready" once both are;
 # - 16 UDP and 4 TCP watchers, each from its own port, are spread by the
 #   kernel (SO_REUSEPORT) over both workers: each worker ends holding some;
+# - Sofia-SIP subscribers over TCP get their NOTIFYs over UDP (a Contact
+#   without transport), and the answers reach the worker that sent them;
 # - PUBLISHes, each from a new port so that they reach either worker,
 #   reach every watcher whichever worker holds it (the workers share the
 #   state through the private store), and the last one is what all show;
@@ -49,10 +51,31 @@ for i in $(seq 1 4); do
 		"sip:w@127.0.0.1:$PORT"
 done
 wait_for 15 watchers_at 1 || fail "not every watcher shows rev 1: $(laggards)"
+# Sofia-SIP subscribers over TCP whose Contact names no transport: their
+# NOTIFYs go over UDP (RFC 3263), and the 200s, from their UDP port, must
+# reach the worker that sent them, whatever that port hashes to (each
+# worker sends from a socket of its own).
+need_sofia_sub
+for i in 1 2 3 4; do
+	bg "sofia-$i" "$SOFIA_SUB" --target "sip:w@127.0.0.1:$PORT;transport=tcp" \
+		--bind "sip:127.0.0.1:$(free_port)" --out "$TMP/sofia-$i.xml" \
+		--until-version 2 --timeout 30
+	SOFIA_PIDS[$i]=$BG_PID
+	wait_line "$TMP/sofia-$i.out" '^notify version=1 state=full result=applied' 10 ||
+		fail "sofia $i: no full state"
+done
 for rev in 2 3 4 5 6; do
 	publish "$rev"
 done
 wait_for 10 watchers_at 6 || fail "not every watcher shows rev 6: $(laggards)"
+for i in 1 2 3 4; do
+	wait_exit "${SOFIA_PIDS[$i]}" 20
+	[ "$EXIT_STATUS" -eq 0 ] || fail "sofia $i: no partial NOTIFY (status $EXIT_STATUS)"
+done
+# (libre's words, on either stream, for a response no transaction took.)
+cat "$log" "$TMP/focus.err" >"$TMP/focus.all"
+lacks_line "$TMP/focus.all" 'unhandeled response' ||
+	fail "a NOTIFY's answer reached the other worker"
 
 # kill -9 of a worker: another takes its place and its sockets.
 victim=$(pgrep -P "$FOCUS_PID" | head -n 1)

@@ -55,6 +55,7 @@ static struct sipnot_uac uac;
 static struct sipnot_dlg *dlg;
 static int woken[16];
 static unsigned nwoken;
+static bool own_socket; /* up(): notifier.h udp_own_socket */
 
 static void reply(struct peer *p, const struct sip_msg *m, unsigned times)
 {
@@ -201,7 +202,8 @@ static void up(uint32_t window, uint32_t window_dest, uint32_t t1)
 	    confinfo_sipstack_listen(stack, "udp:127.0.0.1:0", NULL), 0);
 	sipnot_sched_init(&sched);
 	assert_int_equal(sipnot_uac_init(&uac, confinfo_sipstack_sip(stack),
-					 &sched, window, window_dest, on_ready),
+					 &sched, window, window_dest,
+					 own_socket, on_ready),
 			 0);
 	uac.t1 = t1;
 	dlg = accept_from("", "sip:peer@127.0.0.1");
@@ -340,6 +342,39 @@ static void test_retransmit_then_200(void **state)
 	assert_int_equal(uac.stats.absorbed, 2);
 	assert_int_equal(uac.stats.retrans, 3);
 	assert_int_equal(uac.inflight, 0);
+	peer_close(&p);
+	down();
+}
+
+/* udp_own_socket (confinfo focus --workers): the NOTIFY leaves from a
+ * socket of the notifier's own, not the listener, names it in its Via,
+ * and the 200 sent back there (to the source, as RFC 3261 18.2.2 and
+ * rport say) ends the transaction. */
+static void test_own_socket(void **state)
+{
+	struct peer p;
+	struct owner o = {.id = 1};
+	struct sa listener;
+	(void)state;
+
+	own_socket = true;
+	up(0, 0, 50);
+	own_socket = false;
+	peer_open(&p);
+	o.peer = &p;
+	p.answer_all = true;
+	assert_int_equal(sip_transp_laddr(confinfo_sipstack_sip(stack),
+					  &listener, SIP_TRANSP_UDP, &p.addr),
+			 0);
+	assert_int_equal(send_to(&o), 0);
+	run_until(&o.finals, 1, 3000);
+	assert_int_equal(o.finals, 1);
+	assert_int_equal(o.scode, 200);
+	assert_int_equal(p.copies, 1); /* answered at once: no retransmission */
+	assert_true(sa_port(&p.msg[0]->src) != sa_port(&listener));
+	assert_int_equal(p.msg[0]->via.sentby.l > 0, 1);
+	assert_int_equal(sa_port(&p.msg[0]->via.addr), sa_port(&p.msg[0]->src));
+	assert_int_equal(uac.stats.retrans, 0);
 	peer_close(&p);
 	down();
 }
@@ -591,6 +626,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_retransmit_then_200),
+	    cmocka_unit_test(test_own_socket),
 	    cmocka_unit_test(test_timeout),
 	    cmocka_unit_test(test_window),
 	    cmocka_unit_test(test_dialog_notify),
