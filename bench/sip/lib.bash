@@ -82,20 +82,20 @@ start_postgres() {
 # children; tree_rss_kb PID: their summed RSS in kB (pages shared after
 # fork count once per process: an upper bound).
 tree_pids() { echo "$1" $(pgrep -P "$1"); }
-tree_ticks() {
-	local pid t=0
+# tree_sum PID ticks|rss: the sum over the tree (a process gone counts 0).
+tree_sum() {
+	local pid t=0 v
 	for pid in $(tree_pids "$1"); do
-		t=$((t + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+		case $2 in
+		ticks) v=$(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null) ;;
+		rss) v=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null) ;;
+		esac
+		t=$((t + ${v:-0}))
 	done
 	echo "$t"
 }
-tree_rss_kb() {
-	local pid t=0
-	for pid in $(tree_pids "$1"); do
-		t=$((t + $(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0)))
-	done
-	echo "$t"
-}
+tree_ticks() { tree_sum "$1" ticks; }
+tree_rss_kb() { tree_sum "$1" rss; }
 # workers_rss_kb PID: the RSS of each child (worker) of PID, in kB,
 # space-separated (nothing for a focus of one process).
 workers_rss_kb() {
