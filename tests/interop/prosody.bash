@@ -207,6 +207,18 @@ xmppc_account() {
 		--ca "$PROSODY_CA" --connect "127.0.0.1:$PROSODY_PORT"
 }
 
+# start_child_in_room ROOM CONFIG ADMINS: Prosody started in $TMP/prosody,
+# the XMPP child "x" logged in as "bridge" (its options in ARGS) and in
+# ROOM, joined with command id 1 and the JSON CONFIG and ADMINS.
+start_child_in_room() {
+	start_prosody "$TMP/prosody"
+	mapfile -t ARGS < <(xmppc_account bridge)
+	start_xmppc x "${ARGS[@]}"
+	ev_wait x 'e["ev"] == "connected"'
+	xmppc x '{"op":"join","id":1,"room":"'"$1"'","nick":"focus","config":'"$2"',"admins":'"$3"'}'
+	ev_wait x 'e["ev"] == "result" and e["id"] == 1 and e["ok"]'
+}
+
 # start_bridge_focus NAME DIR PORT HOOK [ARGS...]: `confinfo focus`
 # serving DIR on udp:127.0.0.1:PORT (domain localhost, rate window 0),
 # with its chat bridge logged in to this Prosody as "focus" (the account

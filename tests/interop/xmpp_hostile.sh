@@ -8,13 +8,8 @@
 . "$(dirname "$0")/../lib.bash" "$@"
 . "$(dirname "$0")/prosody.bash"
 
-start_prosody "$TMP/prosody"
-mapfile -t ARGS < <(xmppc_account bridge)
-start_xmppc x "${ARGS[@]}"
-ev_wait x 'e["ev"] == "connected"'
 ROOM=r4@conference.localhost
-xmppc x '{"op":"join","id":1,"room":"'$ROOM'","nick":"focus","config":{},"admins":["alice@localhost"]}'
-ev_wait x 'e["ev"] == "result" and e["id"] == 1 and e["ok"]'
+start_child_in_room "$ROOM" '{}' '["alice@localhost"]'
 start_actor alice alice r4 Alice
 
 # A nick cannot carry control or bidi characters: resourceprep (RFC 6122)

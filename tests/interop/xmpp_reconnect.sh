@@ -9,13 +9,8 @@
 . "$(dirname "$0")/../lib.bash" "$@"
 . "$(dirname "$0")/prosody.bash"
 
-start_prosody "$TMP/prosody"
-mapfile -t ARGS < <(xmppc_account bridge)
-start_xmppc x "${ARGS[@]}"
-ev_wait x 'e["ev"] == "connected"'
 ROOM=r3@conference.localhost
-xmppc x '{"op":"join","id":1,"room":"'$ROOM'","nick":"focus","config":{"persistent":true},"admins":[]}'
-ev_wait x 'e["ev"] == "result" and e["id"] == 1 and e["ok"]'
+start_child_in_room "$ROOM" '{"persistent":true}' '[]'
 start_actor alice alice r3 Alice
 ev_wait x 'e["ev"] == "presence" and e["nick"] == "Alice" and e["available"]'
 
